@@ -1,0 +1,9 @@
+import { handle, methodsNotAllowed } from "@/lib/api/handler";
+import { jsonResponse } from "@/lib/api/json";
+import { balances } from "@/lib/orders/queries";
+
+export const dynamic = "force-dynamic";
+
+export const GET = handle(async () => jsonResponse({ balances: await balances() }));
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed(["GET"]);

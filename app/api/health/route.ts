@@ -1,0 +1,8 @@
+import { handle, methodsNotAllowed } from "@/lib/api/handler";
+import { jsonResponse } from "@/lib/api/json";
+
+export const dynamic = "force-dynamic";
+
+export const GET = handle(() => jsonResponse({ status: "healthy" }));
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed(["GET"]);

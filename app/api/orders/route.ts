@@ -1,0 +1,20 @@
+import { errorResponse } from "@/lib/api/errors";
+import { handle, methodsNotAllowed, parseJsonBody } from "@/lib/api/handler";
+import { jsonResponse } from "@/lib/api/json";
+import { CreateOrderRequestSchema } from "@/lib/api/schemas";
+import { listOrders } from "@/lib/orders/queries";
+import { placeOrder } from "@/lib/orders/service";
+
+export const dynamic = "force-dynamic";
+
+export const POST = handle(async (request: Request) => {
+  const parsed = await parseJsonBody(request, CreateOrderRequestSchema);
+  if (!parsed.ok) return parsed.response;
+  const result = await placeOrder(parsed.data);
+  if (!result) return errorResponse(409, "The order was removed by a reset while its saga ran");
+  return jsonResponse(result, { status: 201 });
+});
+
+export const GET = handle(async () => jsonResponse(await listOrders()));
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed(["GET", "POST"]);

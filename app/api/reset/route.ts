@@ -1,0 +1,12 @@
+import { handle, methodsNotAllowed } from "@/lib/api/handler";
+import { jsonResponse } from "@/lib/api/json";
+import { resetDemo } from "@/lib/orders/service";
+
+export const dynamic = "force-dynamic";
+
+export const POST = handle(() => {
+  resetDemo();
+  return jsonResponse({ message: "Mock database reset to initial state." });
+});
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed(["POST"]);

@@ -1,0 +1,9 @@
+// Runs once when the server starts: migrate, seed a new database, and finish every saga a previous
+// process left in flight (the write-ahead log in SQLite says where each one stopped).
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { recoverOnStart } = await import("./lib/orders/service");
+  await recoverOnStart().catch((error: unknown) => {
+    console.error(`ERROR:startup:Recovering in-flight sagas failed: ${error instanceof Error ? error.message : String(error)}`);
+  });
+}

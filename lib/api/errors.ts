@@ -1,0 +1,71 @@
+/** Errors in FastAPI's shapes, built in one place: `{"detail": "..."}` and 422's `{"detail": [...]}`. */
+import type { z } from "zod";
+import { jsonResponse } from "./json";
+
+export interface ValidationDetail {
+  type: string;
+  loc: (string | number)[];
+  msg: string;
+  input?: unknown;
+  ctx?: Record<string, unknown>;
+}
+
+export function errorResponse(status: number, detail: string, headers?: HeadersInit): Response {
+  return jsonResponse({ detail }, { status, headers });
+}
+
+export function notFound(detail = "Not Found"): Response {
+  return errorResponse(404, detail);
+}
+
+export function validationError(details: ValidationDetail[]): Response {
+  return jsonResponse({ detail: details }, { status: 422 });
+}
+
+/** Pydantic's wording for each kind of zod issue, so a client sees what FastAPI would have said. */
+function toDetail(issue: z.core.$ZodIssue): ValidationDetail {
+  const loc = ["body", ...issue.path.map((part) => (typeof part === "symbol" ? String(part) : part))];
+  const hasInput = "input" in issue;
+  const input = hasInput ? issue.input : undefined;
+  const base = hasInput ? { loc, input } : { loc };
+  switch (issue.code) {
+    case "invalid_type":
+      if (!hasInput) return { type: "missing", msg: "Field required", ...base };
+      if (issue.expected === "object")
+        return { type: "model_attributes_type", msg: "Input should be a valid dictionary or object to extract fields from", ...base };
+      if (issue.expected === "string") return { type: "string_type", msg: "Input should be a valid string", ...base };
+      if (issue.expected === "int") {
+        return typeof input === "number" && Number.isFinite(input)
+          ? { type: "int_from_float", msg: "Input should be a valid integer, got a number with a fractional part", ...base }
+          : { type: "int_type", msg: "Input should be a valid integer", ...base };
+      }
+      return { type: "float_type", msg: "Input should be a valid number", ...base };
+    case "too_small":
+      return issue.inclusive
+        ? { type: "greater_than_equal", msg: `Input should be greater than or equal to ${issue.minimum}`, ...base, ctx: { ge: issue.minimum } }
+        : { type: "greater_than", msg: `Input should be greater than ${issue.minimum}`, ...base, ctx: { gt: issue.minimum } };
+    case "too_big":
+      if (issue.origin === "string")
+        return { type: "string_too_long", msg: `String should have at most ${issue.maximum} characters`, ...base, ctx: { max_length: issue.maximum } };
+      return { type: "less_than_equal", msg: `Input should be less than or equal to ${issue.maximum}`, ...base, ctx: { le: issue.maximum } };
+    case "custom":
+      if (issue.params?.pydantic === "decimal_max_places")
+        return { type: "decimal_max_places", msg: "Decimal input should have no more than 2 decimal places", ...base, ctx: { decimal_places: 2 } };
+      return { type: "value_error", msg: issue.message, ...base };
+    default:
+      return { type: "value_error", msg: issue.message, ...base };
+  }
+}
+
+/** One detail per field (the first problem found), in the order zod reports them. */
+export function zodDetails(error: z.ZodError): ValidationDetail[] {
+  const seen = new Set<string>();
+  const details: ValidationDetail[] = [];
+  for (const issue of error.issues) {
+    const key = JSON.stringify(issue.path.map(String));
+    if (seen.has(key)) continue;
+    seen.add(key);
+    details.push(toDetail(issue));
+  }
+  return details;
+}

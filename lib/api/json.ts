@@ -1,0 +1,32 @@
+/**
+ * JSON responses. Money is written the way Python prints a float (`1000.0`, not `1000`), so bodies read
+ * exactly as the seed's FastAPI service wrote them; JSON.stringify alone cannot produce `1000.0`.
+ */
+import { randomBytes } from "node:crypto";
+import { pythonDollars } from "../money";
+
+// A placeholder no client string can contain: it carries a per-process random token.
+const token = randomBytes(8).toString("hex");
+const placeholder = new RegExp(`"${token}:(-?\\d+)"`, "g");
+
+/** Dollars in a response body, from integer cents. */
+export class Money {
+  constructor(readonly cents: number) {}
+  toJSON(): string {
+    return `${token}:${this.cents}`;
+  }
+}
+
+export function money(cents: number): Money {
+  return new Money(cents);
+}
+
+export function toJson(body: unknown): string {
+  return JSON.stringify(body).replace(placeholder, (_, cents: string) => pythonDollars(Number(cents)));
+}
+
+export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set("content-type", "application/json");
+  return new Response(toJson(body), { ...init, headers });
+}

@@ -1,0 +1,83 @@
+/**
+ * Reads for the API and the UI, through Prisma Client, shaped as the seed's JSON bodies (snake_case,
+ * dollars) with the extra fields this app adds (timestamps, attempts, compensation names).
+ */
+import { money } from "../api/json";
+import { getPrisma } from "../db/prisma";
+import type { Order, SagaStep } from "../generated/prisma/client";
+import type { SagaStatus, StepStatus } from "../saga/status";
+import { ready } from "./ready";
+
+function prisma() {
+  ready();
+  return getPrisma();
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+function orderView(order: Order & { saga: { id: string } | null }) {
+  return {
+    id: order.id,
+    user_id: order.userId,
+    product_id: order.productId,
+    quantity: order.quantity,
+    amount: money(order.amountCents),
+    status: order.status as SagaStatus,
+    saga_id: order.saga?.id ?? null,
+    created_at: iso(order.createdAt),
+    updated_at: iso(order.updatedAt),
+  };
+}
+export type OrderView = ReturnType<typeof orderView>;
+
+function stepView(step: SagaStep) {
+  return {
+    name: step.name,
+    status: step.status as StepStatus,
+    error_message: step.error,
+    compensation: step.compensationName,
+    attempts: step.attempts,
+    started_at: iso(step.startedAt),
+    finished_at: iso(step.finishedAt),
+    compensation_started_at: iso(step.compensationStartedAt),
+    compensated_at: iso(step.compensatedAt),
+  };
+}
+
+const withSagaId = { saga: { select: { id: true } } } as const;
+
+/** Every order, most recent first. */
+export async function listOrders(): Promise<OrderView[]> {
+  const orders = await prisma().order.findMany({ orderBy: { seq: "desc" }, include: withSagaId });
+  return orders.map(orderView);
+}
+
+export async function findOrder(orderId: string): Promise<OrderView | null> {
+  const order = await prisma().order.findUnique({ where: { id: orderId }, include: withSagaId });
+  return order && orderView(order);
+}
+
+export async function findSaga(sagaId: string) {
+  const saga = await prisma().saga.findUnique({ where: { id: sagaId }, include: { steps: { orderBy: { position: "asc" } } } });
+  if (!saga) return null;
+  return {
+    id: saga.id,
+    order_id: saga.orderId,
+    status: saga.status as SagaStatus,
+    error: saga.error,
+    steps: saga.steps.map(stepView),
+    created_at: iso(saga.createdAt),
+    updated_at: iso(saga.updatedAt),
+  };
+}
+export type SagaView = NonNullable<Awaited<ReturnType<typeof findSaga>>>;
+
+export async function inventory(): Promise<Record<string, number>> {
+  const products = await prisma().product.findMany({ orderBy: { id: "asc" } });
+  return Object.fromEntries(products.map((p) => [p.id, p.stock]));
+}
+
+export async function balances(): Promise<Record<string, ReturnType<typeof money>>> {
+  const accounts = await prisma().account.findMany({ orderBy: { id: "asc" } });
+  return Object.fromEntries(accounts.map((a) => [a.id, money(a.balanceCents)]));
+}

@@ -1,0 +1,181 @@
+/**
+ * The saga orchestrator: runs any saga definition, step by step, and compensates in reverse when a step
+ * fails. It knows nothing about orders.
+ *
+ *   pending ──> processing ──(every step completed)──> completed
+ *                   │
+ *                   └──(a step failed)──> compensating ──(every completed step compensated)──> failed
+ *
+ * Write-ahead: a step is recorded `running` (or `compensating`) in the database before its action runs,
+ * and its outcome commits in one transaction with the action's own writes and its event. Everything
+ * needed to continue is therefore in the database, and `runSaga` resumes a saga from any point.
+ */
+import { getDb, transaction, type Db } from "../db/sqlite";
+import { logger } from "../log";
+import { findDefinition, StepFailure, type SagaDefinition } from "./definition";
+import {
+  inFlightSagaIds,
+  insertSaga,
+  loadSaga,
+  markStepCompensated,
+  markStepCompensating,
+  markStepFinished,
+  markStepRunning,
+  SagaVanished,
+  setSagaStatus,
+} from "./store";
+import type { SagaStatus } from "./status";
+
+const log = logger("orchestrator");
+// What a step's action or compensation did, under the seed's logger name for its services.
+const services = logger("services");
+
+/** SAGA_DELAY_SCALE multiplies every simulated step duration (default 1; 0 turns the delays off). */
+export function delayScale(): number {
+  const scale = Number(process.env.SAGA_DELAY_SCALE ?? 1);
+  return Number.isFinite(scale) && scale >= 0 ? scale : 1;
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
+/** Records a new saga and its steps as pending, inside the caller's transaction (with its subject). */
+export function createSaga<Context>(db: Db, definition: SagaDefinition<Context>, sagaId: string, subjectId: string): void {
+  insertSaga(db, { id: sagaId, definition: definition.name, subjectId }, definition.steps);
+}
+
+// One run per saga in this process: a resume and a request never drive the same saga twice at once.
+const runs = new Map<string, Promise<SagaStatus | undefined>>();
+
+/** Runs (or resumes) a saga until it is completed or failed; resolves with its final status. */
+export function runSaga(sagaId: string): Promise<SagaStatus | undefined> {
+  let run = runs.get(sagaId);
+  if (!run) {
+    run = drive(sagaId).finally(() => runs.delete(sagaId));
+    runs.set(sagaId, run);
+  }
+  return run;
+}
+
+/** Resumes every saga that a previous process left in flight. */
+export function resumeInFlightSagas(): Promise<(SagaStatus | undefined)[]> {
+  const ids = inFlightSagaIds(getDb());
+  if (ids.length > 0) log.info(`Resuming ${ids.length} saga(s) left in flight`);
+  return Promise.all(ids.map(runSaga));
+}
+
+/** Resolves when every saga this process is running has reached a persisted end (for shutdown and tests). */
+export async function settleRunningSagas(): Promise<void> {
+  while (runs.size > 0) await Promise.allSettled([...runs.values()]);
+}
+
+async function drive(sagaId: string): Promise<SagaStatus | undefined> {
+  try {
+    return await advance(sagaId);
+  } catch (error) {
+    if (error instanceof SagaVanished) {
+      log.warn(`Saga ${sagaId} was removed while running (reset); stopping it`, { saga_id: sagaId });
+      return undefined;
+    }
+    log.error(`Saga ${sagaId} stopped on an unexpected error: ${describe(error)}`, { saga_id: sagaId });
+    throw error;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function advance(sagaId: string): Promise<SagaStatus | undefined> {
+  const db = getDb();
+  const loaded = loadSaga(db, sagaId);
+  if (!loaded) throw new SagaVanished(sagaId);
+  const { saga, steps } = loaded;
+  const definition = findDefinition(saga.definition);
+  if (!definition) throw new Error(`Unknown saga definition "${saga.definition}"`);
+  const context = definition.load(db, saga.subjectId);
+  const ids = { saga_id: saga.id, [`${definition.subject}_id`]: saga.subjectId };
+  const scale = delayScale();
+  let status = saga.status;
+
+  const setStatus = (next: SagaStatus, error?: string) => {
+    transaction((tx) => {
+      setSagaStatus(tx, saga.id, next, error);
+      definition.onStatus?.(tx, saga.subjectId, next);
+    });
+    status = next;
+  };
+
+  if (status === "pending") {
+    log.info(`Starting saga ${saga.id} for ${definition.subject} ${saga.subjectId}`, ids);
+    setStatus("processing");
+  }
+
+  if (status === "processing") {
+    for (const [position, step] of definition.steps.entries()) {
+      const row = steps[position];
+      if (row.status === "completed") continue;
+      if (row.status === "failed") {
+        setStatus("compensating", `${step.name}: failed`);
+        break;
+      }
+      transaction((tx) => markStepRunning(tx, saga.id, position, step.name));
+      log.info(`Executing step ${step.name}`, ids);
+      await sleep(step.durationMs * scale);
+      const outcome = transaction((tx) => {
+        // The step's status is written first: if the saga is gone, nothing of the action commits.
+        markStepFinished(tx, saga.id, position, step.name);
+        try {
+          // A savepoint: a failed action leaves nothing behind, and its failure is recorded instead.
+          const message = tx.transaction(() => step.action(tx, context))();
+          row.status = "completed";
+          return { ok: true as const, message };
+        } catch (error) {
+          if (!(error instanceof StepFailure)) {
+            log.error(`Step ${step.name} raised an unexpected error: ${describe(error)}`, ids);
+          }
+          const message = error instanceof StepFailure ? error.message : `Unexpected error: ${describe(error)}`;
+          markStepFinished(tx, saga.id, position, step.name, message);
+          setSagaStatus(tx, saga.id, "compensating", message);
+          definition.onStatus?.(tx, saga.subjectId, "compensating");
+          row.status = "failed";
+          return { ok: false as const, message };
+        }
+      });
+      if (!outcome.ok) {
+        status = "compensating";
+        log.info(`Step ${step.name} failed: ${outcome.message}`, ids);
+        log.info(`Saga ${saga.id} compensating: running compensations in reverse order`, ids);
+        break;
+      }
+      if (outcome.message) services.info(outcome.message, { ...ids, step: step.name });
+      log.info(`Step ${step.name} completed`, ids);
+    }
+    if (status === "processing") {
+      setStatus("completed");
+      log.info(`Saga ${saga.id} completed successfully`, ids);
+      return status;
+    }
+  }
+
+  if (status === "compensating") {
+    for (let position = definition.steps.length - 1; position >= 0; position--) {
+      const step = definition.steps[position];
+      const row = steps[position];
+      if (row.status !== "completed" && row.status !== "compensating") continue;
+      transaction((tx) => markStepCompensating(tx, saga.id, position, step.name));
+      log.info(`Compensating step ${step.name} (${step.compensation})`, ids);
+      await sleep(step.durationMs * scale);
+      const message = transaction((tx) => {
+        markStepCompensated(tx, saga.id, position, step.name);
+        return step.compensate(tx, context);
+      });
+      row.status = "compensated";
+      if (message) services.info(message, { ...ids, step: step.compensation });
+    }
+    setStatus("failed");
+    log.info(`Saga ${saga.id} failed: compensation complete`, ids);
+  }
+  return status;
+}
