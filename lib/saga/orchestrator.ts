@@ -123,25 +123,27 @@ async function advance(sagaId: string): Promise<SagaStatus | undefined> {
       transaction((tx) => markStepRunning(tx, saga.id, position, step.name));
       log.info(`Executing step ${step.name}`, ids);
       await sleep(step.durationMs * scale);
+      // One transaction: the action's writes, the step's outcome and its event commit together (and if
+      // the saga is gone, recording the outcome throws and the action's writes roll back with it).
       const outcome = transaction((tx) => {
-        // The step's status is written first: if the saga is gone, nothing of the action commits.
-        markStepFinished(tx, saga.id, position, step.name);
+        let message: string | void;
         try {
           // A savepoint: a failed action leaves nothing behind, and its failure is recorded instead.
-          const message = tx.transaction(() => step.action(tx, context))();
-          row.status = "completed";
-          return { ok: true as const, message };
+          message = tx.transaction(() => step.action(tx, context))();
         } catch (error) {
           if (!(error instanceof StepFailure)) {
             log.error(`Step ${step.name} raised an unexpected error: ${describe(error)}`, ids);
           }
-          const message = error instanceof StepFailure ? error.message : `Unexpected error: ${describe(error)}`;
-          markStepFinished(tx, saga.id, position, step.name, message);
-          setSagaStatus(tx, saga.id, "compensating", message);
+          const reason = error instanceof StepFailure ? error.message : `Unexpected error: ${describe(error)}`;
+          markStepFinished(tx, saga.id, position, step.name, reason);
+          setSagaStatus(tx, saga.id, "compensating", reason);
           definition.onStatus?.(tx, saga.subjectId, "compensating");
           row.status = "failed";
-          return { ok: false as const, message };
+          return { ok: false as const, message: reason };
         }
+        markStepFinished(tx, saga.id, position, step.name);
+        row.status = "completed";
+        return { ok: true as const, message };
       });
       if (!outcome.ok) {
         status = "compensating";
