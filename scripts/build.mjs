@@ -17,7 +17,7 @@ function newestChange(entry) {
   return fs
     .readdirSync(entry)
     .filter((name) => name !== "generated" && !name.endsWith(".test.ts"))
-    .reduce((newest, name) => Math.max(newest, newestChange(path.join(entry, name))), stat.mtimeMs);
+    .reduce((newest, name) => Math.max(newest, newestChange(path.join(entry, name))), 0);
 }
 
 export function buildIsCurrent() {

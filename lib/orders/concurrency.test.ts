@@ -1,0 +1,48 @@
+// 50 orders at once, with the simulated delays on, racing for the same stock and the same balances:
+// nothing is oversold or overdrawn, and every unit and cent is accounted for by the completed orders.
+import { beforeEach, expect, it } from "vitest";
+import { demoAccounts, demoProducts } from "./demo-data";
+import { balances, inventory, listOrders } from "./queries";
+import { placeOrder, resetDemo } from "./service";
+
+beforeEach(() => {
+  resetDemo();
+  process.env.SAGA_DELAY_SCALE = "0.2";
+});
+
+it("never oversells or overdraws, and conserves stock and money exactly", async () => {
+  // product_3 has 25 units; these orders ask for 50 × 1..3 units. user_3's orders fail at shipping.
+  const users = ["user_1", "user_2", "user_3"];
+  const orders = Array.from({ length: 50 }, (_, i) => ({
+    user_id: users[i % 3],
+    product_id: i % 5 === 0 ? "product_2" : "product_3",
+    quantity: 1 + (i % 3),
+    amount: 40 + (i % 7) * 10.25,
+  }));
+  const started = Date.now();
+  const results = await Promise.all(orders.map((order) => placeOrder(order)));
+  const elapsed = Date.now() - started;
+  // Run one after another these would take 50 × 0.1 s; run concurrently, far less.
+  expect(elapsed).toBeLessThan(3_000);
+
+  expect(results.every((r) => r && (r.status === "completed" || r.status === "failed"))).toBe(true);
+  const completed = orders.filter((_, i) => results[i]?.status === "completed");
+  expect(completed.length).toBeGreaterThan(0);
+  expect(results.some((r) => r?.steps.some((s) => s.error_message === "Insufficient inventory"))).toBe(true);
+
+  const stock = await inventory();
+  for (const product of demoProducts) {
+    const sold = completed.filter((o) => o.product_id === product.id).reduce((sum, o) => sum + o.quantity, 0);
+    expect(stock[product.id]).toBe(product.stock - sold);
+    expect(stock[product.id]).toBeGreaterThanOrEqual(0);
+  }
+  const money = await balances();
+  for (const account of demoAccounts) {
+    const spent = completed.filter((o) => o.user_id === account.id).reduce((sum, o) => sum + Math.round(o.amount * 100), 0);
+    expect(money[account.id].cents).toBe(account.balanceCents - spent);
+    expect(money[account.id].cents).toBeGreaterThanOrEqual(0);
+  }
+  const stored = await listOrders();
+  expect(stored).toHaveLength(50);
+  expect(stored.every((o) => o.status === "completed" || o.status === "failed")).toBe(true);
+});
