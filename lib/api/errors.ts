@@ -22,23 +22,34 @@ export function validationError(details: ValidationDetail[]): Response {
   return jsonResponse({ detail: details }, { status: 422 });
 }
 
+/** The pydantic type a field of the schema stands for (`.meta({ pydanticType })`), for error wording. */
+function pydanticType(schema: z.ZodType, path: PropertyKey[]): string | undefined {
+  const shape = (schema as { shape?: Record<string, z.ZodType> }).shape;
+  const field = path.length === 1 && shape ? shape[String(path[0])] : undefined;
+  return field?.meta()?.pydanticType as string | undefined;
+}
+
 /** Pydantic's wording for each kind of zod issue, so a client sees what FastAPI would have said. */
-function toDetail(issue: z.core.$ZodIssue): ValidationDetail {
+function toDetail(issue: z.core.$ZodIssue, schema: z.ZodType): ValidationDetail {
   const loc = ["body", ...issue.path.map((part) => (typeof part === "symbol" ? String(part) : part))];
-  const hasInput = "input" in issue;
-  const input = hasInput ? issue.input : undefined;
-  const base = hasInput ? { loc, input } : { loc };
+  // JSON has no undefined: a field whose input is undefined was not sent at all.
+  const input = issue.input;
+  const base = input === undefined ? { loc } : { loc, input };
   switch (issue.code) {
     case "invalid_type":
-      if (!hasInput) return { type: "missing", msg: "Field required", ...base };
+      if (input === undefined) return { type: "missing", msg: "Field required", ...base };
       if (issue.expected === "object")
         return { type: "model_attributes_type", msg: "Input should be a valid dictionary or object to extract fields from", ...base };
       if (issue.expected === "string") return { type: "string_type", msg: "Input should be a valid string", ...base };
-      if (issue.expected === "int") {
-        return typeof input === "number" && Number.isFinite(input)
-          ? { type: "int_from_float", msg: "Input should be a valid integer, got a number with a fractional part", ...base }
-          : { type: "int_type", msg: "Input should be a valid integer", ...base };
+      if (pydanticType(schema, issue.path) === "int") {
+        if (typeof input === "number" && Number.isFinite(input))
+          return { type: "int_from_float", msg: "Input should be a valid integer, got a number with a fractional part", ...base };
+        if (typeof input === "string")
+          return { type: "int_parsing", msg: "Input should be a valid integer, unable to parse string as an integer", ...base };
+        return { type: "int_type", msg: "Input should be a valid integer", ...base };
       }
+      if (typeof input === "string")
+        return { type: "float_parsing", msg: "Input should be a valid number, unable to parse string as a number", ...base };
       return { type: "float_type", msg: "Input should be a valid number", ...base };
     case "too_small":
       return issue.inclusive
@@ -58,14 +69,16 @@ function toDetail(issue: z.core.$ZodIssue): ValidationDetail {
 }
 
 /** One detail per field (the first problem found), in the order zod reports them. */
-export function zodDetails(error: z.ZodError): ValidationDetail[] {
+export function zodDetails(error: z.ZodError, schema: z.ZodType): ValidationDetail[] {
   const seen = new Set<string>();
   const details: ValidationDetail[] = [];
   for (const issue of error.issues) {
     const key = JSON.stringify(issue.path.map(String));
     if (seen.has(key)) continue;
     seen.add(key);
-    details.push(toDetail(issue));
+    // FastAPI's key order: type, loc, msg, input, ctx.
+    const { type, loc, msg, input, ctx } = toDetail(issue, schema);
+    details.push({ type, loc, msg, ...(input === undefined ? {} : { input }), ...(ctx ? { ctx } : {}) });
   }
   return details;
 }

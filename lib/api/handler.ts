@@ -7,6 +7,8 @@ const log = logger("api");
 
 /** Bodies larger than this are refused with 413 before they are read in full. */
 export const MAX_BODY_BYTES = 64 * 1024;
+/** JSON nested deeper than this is refused: no order is, and echoing it back in a 422 would be costly. */
+export const MAX_JSON_DEPTH = 32;
 
 type Handler<A extends unknown[]> = (...args: A) => Promise<Response> | Response;
 
@@ -25,7 +27,7 @@ export function handle<A extends unknown[]>(handler: Handler<A>): (...args: A) =
 /** Handlers for the methods a path does not serve: 405 with an Allow header, as FastAPI answers. */
 export function methodsNotAllowed(allowed: string[]) {
   const notAllowed = async () => errorResponse(405, "Method Not Allowed", { allow: allowed.join(", ") });
-  return { GET: notAllowed, POST: notAllowed, PUT: notAllowed, PATCH: notAllowed, DELETE: notAllowed };
+  return { GET: notAllowed, POST: notAllowed, PUT: notAllowed, PATCH: notAllowed, DELETE: notAllowed, OPTIONS: notAllowed };
 }
 
 class BodyTooLarge extends Error {}
@@ -50,6 +52,20 @@ async function readText(request: Request): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** How deeply a parsed JSON value nests, measured without recursion (it may be thousands deep). */
+function depth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, level] = stack.pop()!;
+    if (item === null || typeof item !== "object") continue;
+    deepest = Math.max(deepest, level);
+    if (deepest > MAX_JSON_DEPTH) return deepest;
+    for (const child of Object.values(item)) stack.push([child, level + 1]);
+  }
+  return deepest;
+}
+
 export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
 
 /** Reads a JSON body and validates it: 413 when too large, 422 in FastAPI's shape when invalid. */
@@ -58,7 +74,9 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   try {
     text = await readText(request);
   } catch (error) {
-    if (error instanceof BodyTooLarge) return { ok: false, response: errorResponse(413, "Request body too large") };
+    // The rest of the body is still on the connection, unread: close it rather than let the next request trip on it.
+    if (error instanceof BodyTooLarge)
+      return { ok: false, response: errorResponse(413, "Request body too large", { connection: "close" }) };
     throw error;
   }
   if (text.trim() === "") {
@@ -75,7 +93,13 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
       response: validationError([{ type: "json_invalid", loc: ["body", position], msg: "JSON decode error", input: {}, ctx: { error: reason } }]),
     };
   }
+  if (depth(body) > MAX_JSON_DEPTH) {
+    return {
+      ok: false,
+      response: validationError([{ type: "json_invalid", loc: ["body"], msg: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` }]),
+    };
+  }
   const result = schema.safeParse(body, { reportInput: true });
-  if (!result.success) return { ok: false, response: validationError(zodDetails(result.error)) };
+  if (!result.success) return { ok: false, response: validationError(zodDetails(result.error, schema)) };
   return { ok: true, data: result.data };
 }

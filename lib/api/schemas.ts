@@ -8,29 +8,34 @@ export const MAX_QUANTITY = 1_000_000;
 export const MAX_AMOUNT = 1_000_000_000;
 export const MAX_ID_LENGTH = 100;
 
-/** Pydantic's lax mode takes numbers sent as strings ("2"); so do we, for seed clients that do that. */
-function numberFromString(value: unknown): unknown {
-  return typeof value === "string" && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value) ? Number(value) : value;
-}
+// Pydantic's lax mode takes numbers sent as strings ("2", "12.5"); so do we, for seed clients that do.
+const integerText = /^\s*[-+]?\d+\s*$/;
+const decimalText = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+const fromText = (pattern: RegExp) => (value: unknown) =>
+  typeof value === "string" && pattern.test(value) ? Number(value) : value;
 
+/** True when the amount is a whole number of cents, as a decimal with at most two places is. */
 function hasAtMostTwoDecimals(amount: number): boolean {
-  const cents = amount * 100;
-  return Math.abs(cents - Math.round(cents)) < 1e-6;
+  return Math.round(amount * 100) / 100 === amount;
 }
 
 export const CreateOrderRequestSchema = z.object({
   user_id: z.string().max(MAX_ID_LENGTH).describe("The customer placing the order, e.g. user_1"),
   product_id: z.string().max(MAX_ID_LENGTH).describe("The product ordered, e.g. product_1"),
-  quantity: z.preprocess(numberFromString, z.int().positive().max(MAX_QUANTITY)).describe("Units ordered, a positive integer"),
+  quantity: z
+    .preprocess(fromText(integerText), z.int().positive().max(MAX_QUANTITY))
+    .meta({ pydanticType: "int" })
+    .describe("Units ordered, a positive integer"),
   amount: z
     .preprocess(
-      numberFromString,
+      fromText(decimalText),
       z
         .number()
         .positive()
         .max(MAX_AMOUNT)
         .refine(hasAtMostTwoDecimals, { params: { pydantic: "decimal_max_places" } }),
     )
+    .meta({ pydanticType: "float" })
     .describe("The order's total in dollars, positive, at most two decimal places"),
 });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequestSchema>;

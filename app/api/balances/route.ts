@@ -6,4 +6,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = handle(async () => jsonResponse({ balances: await balances() }));
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed(["GET"]);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"]);

@@ -5,4 +5,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = handle(() => jsonResponse({ status: "healthy" }));
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed(["GET"]);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"]);

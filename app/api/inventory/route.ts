@@ -6,4 +6,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = handle(async () => jsonResponse({ inventory: await inventory() }));
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed(["GET"]);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"]);

@@ -17,4 +17,4 @@ export const POST = handle(async (request: Request) => {
 
 export const GET = handle(async () => jsonResponse(await listOrders()));
 
-export const { PUT, PATCH, DELETE } = methodsNotAllowed(["GET", "POST"]);
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

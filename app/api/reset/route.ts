@@ -9,4 +9,4 @@ export const POST = handle(() => {
   return jsonResponse({ message: "Mock database reset to initial state." });
 });
 
-export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed(["POST"]);
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["POST"]);

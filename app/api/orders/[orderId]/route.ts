@@ -10,4 +10,4 @@ export const GET = handle(async (_request: Request, { params }: { params: Promis
   return order ? jsonResponse(order) : notFound("Order not found");
 });
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed(["GET"]);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"]);

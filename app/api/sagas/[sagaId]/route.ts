@@ -10,4 +10,4 @@ export const GET = handle(async (_request: Request, { params }: { params: Promis
   return saga ? jsonResponse(saga) : notFound("Saga not found");
 });
 
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed(["GET"]);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"]);
