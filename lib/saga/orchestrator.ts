@@ -17,8 +17,7 @@ import {
   inFlightSagaIds,
   insertSaga,
   loadSaga,
-  markStepCompensated,
-  markStepCompensating,
+  markStepCompensation,
   markStepFinished,
   markStepRunning,
   SagaVanished,
@@ -166,11 +165,11 @@ async function advance(sagaId: string): Promise<SagaStatus | undefined> {
       const step = definition.steps[position];
       const row = steps[position];
       if (row.status !== "completed" && row.status !== "compensating") continue;
-      transaction((tx) => markStepCompensating(tx, saga.id, position, step.name));
+      transaction((tx) => markStepCompensation(tx, saga.id, position, step.name, "compensating"));
       log.info(`Compensating step ${step.name} (${step.compensation})`, ids);
       await sleep(step.durationMs * scale);
       const message = transaction((tx) => {
-        markStepCompensated(tx, saga.id, position, step.name);
+        markStepCompensation(tx, saga.id, position, step.name, "compensated");
         return step.compensate(tx, context);
       });
       row.status = "compensated";

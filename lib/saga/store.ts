@@ -117,22 +117,23 @@ export function markStepFinished(db: Db, sagaId: string, position: number, step:
   appendEvent(db, sagaId, { position, step, phase: "action", outcome: status, error }, at);
 }
 
-export function markStepCompensating(db: Db, sagaId: string, position: number, step: string): void {
-  const at = isoNow();
-  changed(
-    run(db, `UPDATE saga_steps SET status = 'compensating', compensation_started_at = ? WHERE saga_id = ? AND position = ?`, at, sagaId, position),
-    sagaId,
-  );
-  appendEvent(db, sagaId, { position, step, phase: "compensation", outcome: "compensating" }, at);
-}
+// Which timestamp each compensation status stamps.
+const compensationStamp = { compensating: "compensation_started_at", compensated: "compensated_at" } as const;
 
-export function markStepCompensated(db: Db, sagaId: string, position: number, step: string): void {
+/** Before a compensation runs (`compensating`) and, with its writes, after (`compensated`). */
+export function markStepCompensation(
+  db: Db,
+  sagaId: string,
+  position: number,
+  step: string,
+  status: keyof typeof compensationStamp,
+): void {
   const at = isoNow();
   changed(
-    run(db, `UPDATE saga_steps SET status = 'compensated', compensated_at = ? WHERE saga_id = ? AND position = ?`, at, sagaId, position),
+    run(db, `UPDATE saga_steps SET status = ?, ${compensationStamp[status]} = ? WHERE saga_id = ? AND position = ?`, status, at, sagaId, position),
     sagaId,
   );
-  appendEvent(db, sagaId, { position, step, phase: "compensation", outcome: "compensated" }, at);
+  appendEvent(db, sagaId, { position, step, phase: "compensation", outcome: status }, at);
 }
 
 export function loadSaga(db: Db, sagaId: string): { saga: SagaRow; steps: StepRow[] } | undefined {
