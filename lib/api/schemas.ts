@@ -3,6 +3,7 @@
  * handlers and in the browser's form) and, later, the OpenAPI document.
  */
 import { z } from "zod";
+import { RunOptionsSchema } from "../saga/options";
 
 export const MAX_QUANTITY = 1_000_000;
 export const MAX_AMOUNT = 1_000_000_000;
@@ -37,5 +38,6 @@ export const CreateOrderRequestSchema = z.object({
     )
     .meta({ pydanticType: "float" })
     .describe("The order's total in dollars, positive, at most two decimal places"),
+  simulation: RunOptionsSchema.optional().describe("How the saga is played for a viewer (optional; seed clients never send it)"),
 });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequestSchema>;

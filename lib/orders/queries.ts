@@ -81,3 +81,33 @@ export async function balances(): Promise<Record<string, ReturnType<typeof money
   const accounts = await prisma().account.findMany({ orderBy: { id: "asc" } });
   return Object.fromEntries(accounts.map((a) => [a.id, money(a.balanceCents)]));
 }
+
+/** The answer to an order started without waiting: its ids and where to follow it. */
+export function acceptedOrder(orderId: string, sagaId: string) {
+  return {
+    order_id: orderId,
+    saga_id: sagaId,
+    status: "pending" as SagaStatus,
+    links: { order: `/api/orders/${orderId}`, saga: `/api/sagas/${sagaId}`, events: `/api/sagas/${sagaId}/events` },
+  };
+}
+
+/** A saga's full event log, oldest first, or null when there is no such saga. */
+export async function sagaEvents(sagaId: string) {
+  const saga = await prisma().saga.findUnique({
+    where: { id: sagaId },
+    select: { orderId: true, events: { orderBy: { id: "asc" } } },
+  });
+  if (!saga) return null;
+  return saga.events.map((e) => ({
+    id: e.id,
+    saga_id: e.sagaId,
+    order_id: saga.orderId,
+    position: e.position,
+    step: e.step,
+    phase: e.phase,
+    outcome: e.outcome,
+    error: e.error,
+    created_at: iso(e.createdAt),
+  }));
+}

@@ -6,6 +6,7 @@ import { transaction } from "../db/sqlite";
 import { isoNow } from "../db/time";
 import { logger } from "../log";
 import { toCents } from "../money";
+import { publish } from "../saga/events";
 import { createSaga, resumeInFlightSagas, runSaga } from "../saga/orchestrator";
 import { restoreDemoData } from "./demo-data";
 import { orderSaga } from "./order-saga";
@@ -38,9 +39,21 @@ export function createOrder(input: CreateOrderRequest): StartedOrder {
       at,
       at,
     );
-    createSaga(db, orderSaga, sagaId, orderId);
+    createSaga(db, orderSaga, sagaId, orderId, input.simulation);
   });
+  publish({ type: "event", sagaId });
   return { orderId, sagaId };
+}
+
+/**
+ * Places an order and starts its saga without waiting for it (`Prefer: respond-async`): the caller
+ * follows it through the saga's event stream.
+ */
+export function startOrder(input: CreateOrderRequest): StartedOrder {
+  const started = createOrder(input);
+  // The saga's own failures are recorded in the database; this only reports a fault of the engine.
+  runSaga(started.sagaId).catch((error: unknown) => log.error(`Saga ${started.sagaId} crashed: ${String(error)}`));
+  return started;
 }
 
 /**
@@ -64,6 +77,7 @@ export async function placeOrder(input: CreateOrderRequest) {
 export function resetDemo(): void {
   ready();
   transaction((db) => restoreDemoData(db));
+  publish({ type: "reset" });
   log.info("Mock database reset to initial state");
 }
 

@@ -13,6 +13,8 @@
 import { getDb, transaction, type Db } from "../db/sqlite";
 import { logger } from "../log";
 import { findDefinition, StepFailure, type SagaDefinition } from "./definition";
+import { publish } from "./events";
+import { parseStoredOptions, stepDelay, type RunOptions } from "./options";
 import {
   inFlightSagaIds,
   insertSaga,
@@ -29,19 +31,22 @@ const log = logger("orchestrator");
 // What a step's action or compensation did, under the seed's logger name for its services.
 const services = logger("services");
 
-/** SAGA_DELAY_SCALE multiplies every simulated step duration (default 1; 0 turns the delays off). */
-export function delayScale(): number {
-  const scale = Number(process.env.SAGA_DELAY_SCALE ?? 1);
-  return Number.isFinite(scale) && scale >= 0 ? scale : 1;
-}
-
 function sleep(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
-/** Records a new saga and its steps as pending, inside the caller's transaction (with its subject). */
-export function createSaga<Context>(db: Db, definition: SagaDefinition<Context>, sagaId: string, subjectId: string): void {
-  insertSaga(db, { id: sagaId, definition: definition.name, subjectId }, definition.steps);
+/**
+ * Records a new saga and its steps as pending, inside the caller's transaction (with its subject);
+ * call `publish` for it once that transaction has committed.
+ */
+export function createSaga<Context>(
+  db: Db,
+  definition: SagaDefinition<Context>,
+  sagaId: string,
+  subjectId: string,
+  options: RunOptions = {},
+): void {
+  insertSaga(db, { id: sagaId, definition: definition.name, subjectId, options: JSON.stringify(options) }, definition.steps);
 }
 
 // One run per saga in this process: a resume and a request never drive the same saga twice at once.
@@ -95,12 +100,18 @@ async function advance(sagaId: string): Promise<SagaStatus | undefined> {
   if (!definition) throw new Error(`Unknown saga definition "${saga.definition}"`);
   const context = definition.load(db, saga.subjectId);
   const ids = { saga_id: saga.id, [`${definition.subject}_id`]: saga.subjectId };
-  const scale = delayScale();
+  const options = parseStoredOptions(saga.options);
   let status = saga.status;
 
-  const setStatus = (next: SagaStatus, error?: string) => {
-    transaction((tx) => {
-      setSagaStatus(tx, saga.id, next, error);
+  // Every transition commits, then tells the live streams that the log has grown.
+  const commit = <T>(fn: (tx: Db) => T): T => {
+    const result = transaction(fn);
+    publish({ type: "event", sagaId: saga.id });
+    return result;
+  };
+  const setStatus = (next: SagaStatus) => {
+    commit((tx) => {
+      setSagaStatus(tx, saga.id, next);
       definition.onStatus?.(tx, saga.subjectId, next);
     });
     status = next;
@@ -116,15 +127,16 @@ async function advance(sagaId: string): Promise<SagaStatus | undefined> {
       const row = steps[position];
       if (row.status === "completed") continue;
       if (row.status === "failed") {
-        setStatus("compensating", `${step.name}: failed`);
+        // Cannot be left by this engine (a failure and `compensating` commit together); kept for safety.
+        setStatus("compensating");
         break;
       }
-      transaction((tx) => markStepRunning(tx, saga.id, position, step.name));
+      commit((tx) => markStepRunning(tx, saga.id, position, step.name));
       log.info(`Executing step ${step.name}`, ids);
-      await sleep(step.durationMs * scale);
+      await sleep(stepDelay(step.durationMs, options));
       // One transaction: the action's writes, the step's outcome and its event commit together (and if
       // the saga is gone, recording the outcome throws and the action's writes roll back with it).
-      const outcome = transaction((tx) => {
+      const outcome = commit((tx) => {
         let message: string | void;
         try {
           // A savepoint: a failed action leaves nothing behind, and its failure is recorded instead.
@@ -165,10 +177,10 @@ async function advance(sagaId: string): Promise<SagaStatus | undefined> {
       const step = definition.steps[position];
       const row = steps[position];
       if (row.status !== "completed" && row.status !== "compensating") continue;
-      transaction((tx) => markStepCompensation(tx, saga.id, position, step.name, "compensating"));
+      commit((tx) => markStepCompensation(tx, saga.id, position, step.name, "compensating"));
       log.info(`Compensating step ${step.name} (${step.compensation})`, ids);
-      await sleep(step.durationMs * scale);
-      const message = transaction((tx) => {
+      await sleep(stepDelay(step.durationMs, options));
+      const message = commit((tx) => {
         markStepCompensation(tx, saga.id, position, step.name, "compensated");
         return step.compensate(tx, context);
       });

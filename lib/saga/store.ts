@@ -13,6 +13,8 @@ export interface SagaRow {
   definition: string;
   subjectId: string;
   status: SagaStatus;
+  /** JSON of RunOptions */
+  options: string;
 }
 
 export interface StepRow {
@@ -58,16 +60,17 @@ export function appendEvent(db: Db, sagaId: string, event: EventInput, at = isoN
 
 export function insertSaga(
   db: Db,
-  saga: { id: string; definition: string; subjectId: string },
+  saga: { id: string; definition: string; subjectId: string; options: string },
   steps: readonly { name: string; compensation: string }[],
 ): void {
   const at = isoNow();
   run(
     db,
-    `INSERT INTO sagas (id, definition, order_id, status, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)`,
+    `INSERT INTO sagas (id, definition, order_id, status, options, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)`,
     saga.id,
     saga.definition,
     saga.subjectId,
+    saga.options,
     at,
     at,
   );
@@ -137,7 +140,7 @@ export function markStepCompensation(
 }
 
 export function loadSaga(db: Db, sagaId: string): { saga: SagaRow; steps: StepRow[] } | undefined {
-  const saga = get<SagaRow>(db, `SELECT id, definition, order_id AS subjectId, status FROM sagas WHERE id = ?`, sagaId);
+  const saga = get<SagaRow>(db, `SELECT id, definition, order_id AS subjectId, status, options FROM sagas WHERE id = ?`, sagaId);
   if (!saga) return undefined;
   const steps = all<StepRow>(db, `SELECT position, name, status, attempts FROM saga_steps WHERE saga_id = ? ORDER BY position`, sagaId);
   return { saga, steps };

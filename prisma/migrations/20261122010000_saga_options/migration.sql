@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "sagas" ADD COLUMN "options" TEXT NOT NULL DEFAULT '{}';
