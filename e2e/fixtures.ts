@@ -1,0 +1,28 @@
+/**
+ * The shared test fixture: every page a test opens is watched for console errors and failed
+ * requests, and the test fails if any appeared ("no console errors" is part of the contract).
+ */
+import { test as base, expect } from "@playwright/test";
+
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error") errors.push(message.text());
+      });
+      page.on("pageerror", (error) => errors.push(error.message));
+      await use(errors);
+      expect(errors, "console errors on the page").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** Restores the demo data through the API, so each journey starts from the seed's state. */
+export async function resetDemo(request: import("@playwright/test").APIRequestContext): Promise<void> {
+  const response = await request.post("/reset");
+  expect(response.status()).toBe(200);
+}
