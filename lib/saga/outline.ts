@@ -1,0 +1,32 @@
+/**
+ * What the UI knows of a saga definition: its steps' names, compensations and simulated durations,
+ * without the actions (which touch the database and stay on the server). Server components read it
+ * from the definition and hand it to client components, so the definition stays the one source.
+ */
+import type { SagaDefinition } from "./definition";
+
+export interface StepOutline {
+  name: string;
+  compensation: string;
+  durationMs: number;
+}
+
+export interface SagaOutline {
+  name: string;
+  subject: string;
+  steps: StepOutline[];
+}
+
+export function outline<Context>(definition: SagaDefinition<Context>): SagaOutline {
+  return {
+    name: definition.name,
+    subject: definition.subject,
+    steps: definition.steps.map(({ name, compensation, durationMs }) => ({ name, compensation, durationMs })),
+  };
+}
+
+/** "reserve_inventory" -> "Reserve inventory", for labels. */
+export function humanize(name: string): string {
+  const words = name.replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

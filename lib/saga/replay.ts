@@ -1,0 +1,102 @@
+/**
+ * Rebuilds a saga's state from its event log, the way the browser sees it: the live timeline and the
+ * timeline page fold the events a stream delivers into step states, durations and attempts. Pure and
+ * client-safe; the engine writes the same transitions to saga_steps, so both always agree.
+ */
+import type { SagaStatus, StepStatus } from "./status";
+import type { SagaOutline } from "./outline";
+
+export interface LogEvent {
+  id: number;
+  saga_id: string;
+  order_id: string;
+  position: number | null;
+  step: string | null;
+  phase: string;
+  outcome: string;
+  error: string | null;
+  created_at: string;
+}
+
+export interface StepState {
+  name: string;
+  compensation: string;
+  status: StepStatus;
+  error: string | null;
+  attempts: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  compensationStartedAt: string | null;
+  compensatedAt: string | null;
+}
+
+export interface SagaState {
+  status: SagaStatus;
+  error: string | null;
+  steps: StepState[];
+  lastEventId: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export function initialState(outline: SagaOutline): SagaState {
+  return {
+    status: "pending",
+    error: null,
+    lastEventId: 0,
+    startedAt: null,
+    finishedAt: null,
+    steps: outline.steps.map((step) => ({
+      name: step.name,
+      compensation: step.compensation,
+      status: "pending",
+      error: null,
+      attempts: 0,
+      startedAt: null,
+      finishedAt: null,
+      compensationStartedAt: null,
+      compensatedAt: null,
+    })),
+  };
+}
+
+/** Applies one event; events at or before `lastEventId` are ignored, so replays never double-count. */
+export function applyEvent(state: SagaState, event: LogEvent): SagaState {
+  if (event.id <= state.lastEventId) return state;
+  const next: SagaState = { ...state, lastEventId: event.id, steps: state.steps.slice() };
+  if (event.phase === "saga") {
+    next.status = event.outcome as SagaStatus;
+    if (event.error) next.error = event.error;
+    if (event.outcome === "processing") next.startedAt ??= event.created_at;
+    if (event.outcome === "completed" || event.outcome === "failed") next.finishedAt = event.created_at;
+    return next;
+  }
+  if (event.position === null || !next.steps[event.position]) return next;
+  const step = { ...next.steps[event.position] };
+  step.status = event.outcome as StepStatus;
+  switch (event.outcome) {
+    case "running":
+      step.attempts += 1;
+      step.startedAt = event.created_at;
+      step.finishedAt = null;
+      step.error = null;
+      break;
+    case "completed":
+    case "failed":
+      step.finishedAt = event.created_at;
+      step.error = event.error;
+      break;
+    case "compensating":
+      step.compensationStartedAt = event.created_at;
+      break;
+    case "compensated":
+      step.compensatedAt = event.created_at;
+      break;
+  }
+  next.steps[event.position] = step;
+  return next;
+}
+
+export function replay(outline: SagaOutline, events: readonly LogEvent[]): SagaState {
+  return events.reduce(applyEvent, initialState(outline));
+}
