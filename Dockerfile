@@ -15,7 +15,7 @@ COPY . .
 RUN npx next build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
-ENV NODE_ENV=production PORT=8000 DATABASE_URL=file:/data/saga-studio.db
+ENV NODE_ENV=production PORT=8000 DATABASE_URL=file:/data/saga-studio.db NEXT_MANUAL_SIG_HANDLE=true
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json /app/next.config.mjs ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules

@@ -2,6 +2,7 @@
 // process left in flight (the write-ahead log in SQLite says where each one stopped).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  if (process.env.NEXT_MANUAL_SIG_HANDLE) (await import("./lib/shutdown")).installShutdownHandlers();
   const { recoverOnStart } = await import("./lib/orders/service");
   await recoverOnStart().catch((error: unknown) => {
     console.error(`ERROR:startup:Recovering in-flight sagas failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -10,6 +10,8 @@ try {
 }
 
 const port = process.env.PORT || "8000";
-const server = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, stdio: "inherit" });
+// The app handles SIGTERM itself (instrumentation.ts): running sagas stop at a persisted point first.
+const env = { ...process.env, NEXT_MANUAL_SIG_HANDLE: "true" };
+const server = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -39,7 +39,15 @@ export async function startServer(options: { databaseUrl?: string; env?: Record<
   const databaseUrl = options.databaseUrl ?? tempDatabaseUrl();
   const child: ChildProcess = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
-    env: { ...process.env, SAGA_DELAY_SCALE: "0", LOG_LEVEL: "INFO", ...options.env, DATABASE_URL: databaseUrl, PORT: String(port) },
+    env: {
+      ...process.env,
+      SAGA_DELAY_SCALE: "0",
+      LOG_LEVEL: "INFO",
+      NEXT_MANUAL_SIG_HANDLE: "true",
+      ...options.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -41,3 +41,11 @@ export const CreateOrderRequestSchema = z.object({
   simulation: RunOptionsSchema.optional().describe("How the saga is played for a viewer (optional; seed clients never send it)"),
 });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequestSchema>;
+
+/** The Idempotency-Key header of POST /orders: an opaque key of printable ASCII, as clients generate them. */
+export const IdempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, "Idempotency-Key must be printable ASCII without spaces")
+  .describe("Makes a retried POST /orders safe: the same key and body answer the same order");

@@ -576,7 +576,7 @@ describe("the comparison notices a disagreement", () => {
     },
     {
       change: "another default",
-      schema: () => alter("@default(0)", "@default(1)"),
+      schema: () => alter("attempts              Int       @default(0)", "attempts              Int       @default(1)"),
       differences: ['saga_steps.attempts: default is "0" in the migrations, "1" in schema.prisma'],
     },
     {

@@ -1,13 +1,13 @@
 /** What the API and the UI ask of orders: place one (running its saga), reset the demo, recover. */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { CreateOrderRequest } from "../api/schemas";
-import { run } from "../db/sql";
+import { get, run } from "../db/sql";
 import { transaction } from "../db/sqlite";
 import { isoNow } from "../db/time";
 import { logger } from "../log";
 import { toCents } from "../money";
 import { publish } from "../saga/events";
-import { createSaga, resumeInFlightSagas, runSaga } from "../saga/orchestrator";
+import { createSaga, isDraining, resumeInFlightSagas, runSaga } from "../saga/orchestrator";
 import { restoreDemoData } from "./demo-data";
 import { orderSaga } from "./order-saga";
 import { findSaga } from "./queries";
@@ -18,15 +18,46 @@ const log = logger("orders");
 export interface StartedOrder {
   orderId: string;
   sagaId: string;
+  /** True when an earlier request with the same Idempotency-Key created this order. */
+  replayed: boolean;
 }
 
-/** Records the order and its saga as pending (one transaction): from here on a crash cannot lose it. */
-export function createOrder(input: CreateOrderRequest): StartedOrder {
+/** The same key with a different body: the client made a mistake worth telling it about. */
+export class IdempotencyConflict extends Error {}
+
+/** A stable fingerprint of a validated order request, whatever its key order or spacing. */
+function fingerprint(input: CreateOrderRequest): string {
+  const canonical = (value: unknown): unknown =>
+    value && typeof value === "object" && !Array.isArray(value)
+      ? Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]))
+      : value;
+  return createHash("sha256").update(JSON.stringify(canonical(input))).digest("hex");
+}
+
+/**
+ * Records the order and its saga as pending, in one transaction: from here on a crash cannot lose it.
+ * With an idempotency key, a repeat of the same request finds the order the first one created (the
+ * check and the insert share the transaction, so even concurrent repeats create one order).
+ */
+export function createOrder(input: CreateOrderRequest, idempotencyKey?: string): StartedOrder {
   ready();
-  const orderId = randomUUID();
-  const sagaId = randomUUID();
-  transaction((db) => {
+  const started = transaction((db): StartedOrder => {
     const at = isoNow();
+    const hash = idempotencyKey === undefined ? undefined : fingerprint(input);
+    if (idempotencyKey !== undefined) {
+      const earlier = get<{ hash: string; orderId: string; sagaId: string }>(
+        db,
+        `SELECT k.request_hash AS hash, k.order_id AS orderId, s.id AS sagaId
+         FROM idempotency_keys k JOIN sagas s ON s.order_id = k.order_id WHERE k.key = ?`,
+        idempotencyKey,
+      );
+      if (earlier) {
+        if (earlier.hash !== hash) throw new IdempotencyConflict(idempotencyKey);
+        return { orderId: earlier.orderId, sagaId: earlier.sagaId, replayed: true };
+      }
+    }
+    const orderId = randomUUID();
+    const sagaId = randomUUID();
     run(
       db,
       `INSERT INTO orders (id, user_id, product_id, quantity, amount_cents, status, created_at, updated_at)
@@ -40,29 +71,23 @@ export function createOrder(input: CreateOrderRequest): StartedOrder {
       at,
     );
     createSaga(db, orderSaga, sagaId, orderId, input.simulation);
+    if (idempotencyKey !== undefined) {
+      run(db, `INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?)`, idempotencyKey, hash, orderId, at);
+    }
+    return { orderId, sagaId, replayed: false };
   });
-  publish({ type: "event", sagaId });
-  return { orderId, sagaId };
-}
-
-/**
- * Places an order and starts its saga without waiting for it (`Prefer: respond-async`): the caller
- * follows it through the saga's event stream.
- */
-export function startOrder(input: CreateOrderRequest): StartedOrder {
-  const started = createOrder(input);
-  // The saga's own failures are recorded in the database; this only reports a fault of the engine.
-  runSaga(started.sagaId).catch((error: unknown) => log.error(`Saga ${started.sagaId} crashed: ${String(error)}`));
+  if (!started.replayed) publish({ type: "event", sagaId: started.sagaId });
   return started;
 }
 
-/**
- * Places an order and runs its saga to the end, as the seed's POST /orders does; answers in its shape,
- * or null when a reset wiped the order while its saga ran.
- */
-export async function placeOrder(input: CreateOrderRequest) {
-  const { orderId, sagaId } = createOrder(input);
-  await runSaga(sagaId);
+export type Submission =
+  | { kind: "accepted"; order: StartedOrder }
+  | { kind: "finished"; order: StartedOrder; result: NonNullable<Awaited<ReturnType<typeof sagaResult>>> }
+  | { kind: "conflict" }
+  | { kind: "draining" }
+  | { kind: "vanished" };
+
+async function sagaResult(orderId: string, sagaId: string) {
   const saga = await findSaga(sagaId);
   if (!saga) return null;
   return {
@@ -71,6 +96,37 @@ export async function placeOrder(input: CreateOrderRequest) {
     status: saga.status,
     steps: saga.steps.map(({ name, status, error_message }) => ({ name, status, error_message })),
   };
+}
+
+/**
+ * POST /orders. By default the saga runs to the end before the answer, in the seed's shape; with
+ * `respondAsync` (Prefer: respond-async) it starts and the caller follows its event stream.
+ */
+export async function submitOrder(input: CreateOrderRequest, options: { idempotencyKey?: string; respondAsync?: boolean } = {}): Promise<Submission> {
+  if (isDraining()) return { kind: "draining" };
+  let order: StartedOrder;
+  try {
+    order = createOrder(input, options.idempotencyKey);
+  } catch (error) {
+    if (error instanceof IdempotencyConflict) return { kind: "conflict" };
+    throw error;
+  }
+  // runSaga joins a run already under way (a concurrent repeat) and returns at once for a finished saga.
+  const running = runSaga(order.sagaId);
+  if (options.respondAsync) {
+    // The saga's own failures are recorded in the database; this only reports a fault of the engine.
+    running.catch((error: unknown) => log.error(`Saga ${order.sagaId} crashed: ${String(error)}`));
+    return { kind: "accepted", order };
+  }
+  await running;
+  const result = await sagaResult(order.orderId, order.sagaId);
+  return result ? { kind: "finished", order, result } : { kind: "vanished" };
+}
+
+/** Places an order and runs its saga to the end; null when a reset wiped it meanwhile. */
+export async function placeOrder(input: CreateOrderRequest) {
+  const submission = await submitOrder(input);
+  return submission.kind === "finished" ? submission.result : null;
 }
 
 /** Restores the seed's inventory and balances and forgets every order and saga, in one transaction. */

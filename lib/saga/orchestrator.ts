@@ -31,8 +31,38 @@ const log = logger("orchestrator");
 // What a step's action or compensation did, under the seed's logger name for its services.
 const services = logger("services");
 
+// Process-wide state lives on globalThis: Next.js bundles instrumentation.ts and the route handlers
+// separately, each with its own copy of this module, and both must see the same runs and shutdown.
+const globalForRuns = globalThis as unknown as {
+  sagaStudioRuns?: { runs: Map<string, Promise<SagaStatus | undefined>>; shutdown: AbortController };
+};
+const { runs, shutdown } = (globalForRuns.sagaStudioRuns ??= { runs: new Map(), shutdown: new AbortController() });
+
+// Shutdown (SIGTERM): no new saga starts, and running ones stop at their next persisted point; the
+// next start resumes them from the database.
+
+export function isDraining(): boolean {
+  return shutdown.signal.aborted;
+}
+
+/** Stops every run at its next persisted point and resolves when all have stopped. */
+export async function drain(): Promise<void> {
+  shutdown.abort();
+  await settleRunningSagas();
+}
+
+/** Waits, unless the process is shutting down: then it returns at once and the run stops. */
 function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+  if (ms <= 0 || shutdown.signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      shutdown.signal.removeEventListener("abort", done);
+      resolve();
+    }
+    shutdown.signal.addEventListener("abort", done);
+  });
 }
 
 /**
@@ -49,8 +79,7 @@ export function createSaga<Context>(
   insertSaga(db, { id: sagaId, definition: definition.name, subjectId, options: JSON.stringify(options) }, definition.steps);
 }
 
-// One run per saga in this process: a resume and a request never drive the same saga twice at once.
-const runs = new Map<string, Promise<SagaStatus | undefined>>();
+// One run per saga in this process (`runs`): a resume and a request never drive the same saga twice at once.
 
 /** Runs (or resumes) a saga until it is completed or failed; resolves with its final status. */
 export function runSaga(sagaId: string): Promise<SagaStatus | undefined> {
@@ -85,6 +114,12 @@ async function drive(sagaId: string): Promise<SagaStatus | undefined> {
     log.error(`Saga ${sagaId} stopped on an unexpected error: ${describe(error)}`, { saga_id: sagaId });
     throw error;
   }
+}
+
+/** A run stopped by shutdown: its saga stays in flight in the database, for the next start to resume. */
+function interrupted(sagaId: string): undefined {
+  log.info(`Saga ${sagaId} paused for shutdown; the next start resumes it`, { saga_id: sagaId });
+  return undefined;
 }
 
 function describe(error: unknown): string {
@@ -131,9 +166,11 @@ async function advance(sagaId: string): Promise<SagaStatus | undefined> {
         setStatus("compensating");
         break;
       }
+      if (isDraining()) return interrupted(saga.id);
       commit((tx) => markStepRunning(tx, saga.id, position, step.name));
       log.info(`Executing step ${step.name}`, ids);
       await sleep(stepDelay(step.durationMs, options));
+      if (isDraining()) return interrupted(saga.id);
       // One transaction: the action's writes, the step's outcome and its event commit together (and if
       // the saga is gone, recording the outcome throws and the action's writes roll back with it).
       const outcome = commit((tx) => {
@@ -177,9 +214,11 @@ async function advance(sagaId: string): Promise<SagaStatus | undefined> {
       const step = definition.steps[position];
       const row = steps[position];
       if (row.status !== "completed" && row.status !== "compensating") continue;
+      if (isDraining()) return interrupted(saga.id);
       commit((tx) => markStepCompensation(tx, saga.id, position, step.name, "compensating"));
       log.info(`Compensating step ${step.name} (${step.compensation})`, ids);
       await sleep(stepDelay(step.durationMs, options));
+      if (isDraining()) return interrupted(saga.id);
       const message = commit((tx) => {
         markStepCompensation(tx, saga.id, position, step.name, "compensated");
         return step.compensate(tx, context);

@@ -1,26 +1,39 @@
-import { errorResponse } from "@/lib/api/errors";
+import { errorResponse, validationError, zodDetails } from "@/lib/api/errors";
 import { handle, methodsNotAllowed, parseJsonBody } from "@/lib/api/handler";
 import { jsonResponse } from "@/lib/api/json";
-import { CreateOrderRequestSchema } from "@/lib/api/schemas";
+import { CreateOrderRequestSchema, IdempotencyKeySchema } from "@/lib/api/schemas";
 import { acceptedOrder, listOrders } from "@/lib/orders/queries";
-import { placeOrder, startOrder } from "@/lib/orders/service";
+import { submitOrder } from "@/lib/orders/service";
 
 export const dynamic = "force-dynamic";
 
 export const POST = handle(async (request: Request) => {
   const parsed = await parseJsonBody(request, CreateOrderRequestSchema);
   if (!parsed.ok) return parsed.response;
-  // The UI starts a saga without waiting and follows its event stream; API clients get the seed's answer.
-  if (/\brespond-async\b/i.test(request.headers.get("prefer") ?? "")) {
-    const { orderId, sagaId } = startOrder(parsed.data);
-    return jsonResponse(acceptedOrder(orderId, sagaId), {
-      status: 202,
-      headers: { location: `/api/sagas/${sagaId}`, "preference-applied": "respond-async" },
-    });
+  const keyHeader = request.headers.get("idempotency-key");
+  const key = keyHeader === null ? undefined : IdempotencyKeySchema.safeParse(keyHeader);
+  if (key && !key.success) {
+    return validationError(zodDetails(key.error, IdempotencyKeySchema).map((d) => ({ ...d, loc: ["header", "idempotency-key"] })));
   }
-  const result = await placeOrder(parsed.data);
-  if (!result) return errorResponse(409, "The order was removed by a reset while its saga ran");
-  return jsonResponse(result, { status: 201 });
+  // The UI starts a saga without waiting and follows its event stream; API clients get the seed's answer.
+  const respondAsync = /\brespond-async\b/i.test(request.headers.get("prefer") ?? "");
+  const submission = await submitOrder(parsed.data, { idempotencyKey: key?.data, respondAsync });
+  const replayed = "order" in submission ? { "idempotent-replayed": String(submission.order.replayed) } : undefined;
+  switch (submission.kind) {
+    case "accepted":
+      return jsonResponse(acceptedOrder(submission.order.orderId, submission.order.sagaId), {
+        status: 202,
+        headers: { location: `/api/sagas/${submission.order.sagaId}`, "preference-applied": "respond-async", ...replayed },
+      });
+    case "finished":
+      return jsonResponse(submission.result, { status: 201, headers: replayed });
+    case "conflict":
+      return errorResponse(422, "This Idempotency-Key was already used with a different request body");
+    case "draining":
+      return errorResponse(503, "The server is shutting down; retry shortly", { "retry-after": "5" });
+    case "vanished":
+      return errorResponse(409, "The order was removed by a reset while its saga ran");
+  }
 });
 
 export const GET = handle(async () => jsonResponse(await listOrders()));

@@ -1,0 +1,127 @@
+// `npm run bench`: measures the production server as a user meets it and prints the figures.
+//   - throughput: orders placed per second through POST /orders (delays off), and latency percentiles
+//   - live stream: how long after its commit a transition reaches a dashboard stream subscriber
+//   - memory: the server's resident set after the run
+// It starts its own server on a free port with a throw-away database, and stops it at the end.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { buildIfStale, nextBin, root } from "./build.mjs";
+
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(env) {
+  const port = await freePort();
+  const db = path.join(os.tmpdir(), `saga-studio-bench-${Date.now()}.db`);
+  const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: `file:${db}`, LOG_LEVEL: "ERROR", ...env },
+    stdio: "ignore",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, child, stop: () => { child.kill("SIGKILL"); for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true }); } };
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+const scenarios = [
+  { user_id: "user_1", product_id: "product_1", quantity: 1, amount: 0.01 },
+  { user_id: "user_3", product_id: "product_2", quantity: 1, amount: 500 },
+  { user_id: "user_3", product_id: "product_3", quantity: 1, amount: 0.01 },
+  { user_id: "user_2", product_id: "product_1", quantity: 1000, amount: 1 },
+];
+
+async function throughput(url) {
+  const latencies = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < ORDERS) {
+        const body = JSON.stringify(scenarios[next++ % scenarios.length]);
+        const t = performance.now();
+        const response = await fetch(`${url}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body });
+        await response.arrayBuffer();
+        if (response.status !== 201) throw new Error(`POST /orders answered ${response.status}`);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: ORDERS / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
+}
+
+async function streamLatency(url) {
+  const controller = new AbortController();
+  const response = await fetch(`${url}/api/events`, { headers: { accept: "text/event-stream" }, signal: controller.signal });
+  const delays = [];
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    try {
+      for await (const chunk of response.body) {
+        const receivedAt = Date.now();
+        buffer += decoder.decode(chunk, { stream: true });
+        for (const match of buffer.matchAll(/^data: (.*)$/gm)) {
+          const event = JSON.parse(match[1]);
+          if (event.created_at) delays.push(receivedAt - Date.parse(event.created_at));
+        }
+        buffer = buffer.slice(buffer.lastIndexOf("\n\n") + 2);
+      }
+    } catch {}
+  })();
+  for (let i = 0; i < 20; i++) {
+    await fetch(`${url}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(scenarios[i % 4]) });
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  controller.abort();
+  await reading;
+  delays.sort((a, b) => a - b);
+  return { events: delays.length, p50: percentile(delays, 50), p99: percentile(delays, 99), max: delays.at(-1) };
+}
+
+function rssMb(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+buildIfStale();
+const server = await startServer({ SAGA_DELAY_SCALE: "0" });
+try {
+  await fetch(`${server.url}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(scenarios[0]) });
+  const t = await throughput(server.url);
+  console.log(`orders (POST /orders, delays off, ${CONCURRENCY} clients, ${ORDERS} orders, all four scenarios):`);
+  console.log(`  ${t.perSecond.toFixed(0)} orders/s; latency p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms`);
+  const s = await streamLatency(server.url);
+  console.log(`live stream (commit -> dashboard subscriber), ${s.events} events:`);
+  console.log(`  p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms (target: within 100 ms)`);
+  const pid = server.child.pid;
+  console.log(`server memory after the run: ${rssMb(pid).toFixed(0)} MB resident`);
+} finally {
+  server.stop();
+}
