@@ -8,7 +8,20 @@ import { fileURLToPath } from "node:url";
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const buildId = path.join(root, ".next", "BUILD_ID");
-const sources = ["app", "lib", "components", "prisma", "instrumentation.ts", "next.config.mjs", "package.json", "tailwind.config.ts"];
+// Everything `next build` reads: a change to any of these makes the last build stale.
+const sources = [
+  "app",
+  "lib",
+  "components",
+  "prisma",
+  "instrumentation.ts",
+  "proxy.ts",
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "tailwind.config.ts",
+  "tsconfig.json",
+  "package.json",
+];
 
 function newestChange(entry) {
   if (!fs.existsSync(entry)) return 0;

@@ -1,0 +1,90 @@
+"use client";
+import Link from "next/link";
+import { formatDollars, shortId } from "@/lib/client/format";
+import { useOrders, type Order } from "@/lib/client/hooks";
+import { OrderStatusBadge } from "./order-status-badge";
+
+const SHOWN = 20;
+
+/** The newest orders first, as the API lists them; each opens its saga's timeline page. */
+export function RecentOrders({ names }: { names: Record<string, string> }) {
+  const orders = useOrders();
+  const list = orders.data ?? [];
+  return (
+    <section aria-labelledby="orders-heading" className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900">
+      <div className="flex items-baseline justify-between gap-3">
+        <h2 id="orders-heading" className="text-lg font-semibold">
+          Recent orders
+        </h2>
+        {list.length > SHOWN && (
+          <p className="text-xs text-slate-500 dark:text-slate-400">
+            Newest {SHOWN} of {list.length}
+          </p>
+        )}
+      </div>
+      {orders.isError && !orders.data ? (
+        <p className="mt-3 text-sm text-red-700 dark:text-red-300">Could not load the orders.</p>
+      ) : orders.isPending ? (
+        <p className="mt-3 text-sm text-slate-500 dark:text-slate-400">Loading orders…</p>
+      ) : list.length === 0 ? (
+        <p className="mt-3 text-sm text-slate-500 dark:text-slate-400" data-testid="no-orders">
+          No orders yet. Place one above and it appears here.
+        </p>
+      ) : (
+        <ul data-testid="recent-orders" className="mt-3 divide-y divide-slate-200 dark:divide-slate-800">
+          {list.slice(0, SHOWN).map((order) => (
+            <li key={order.id}>
+              <OrderRow order={order} names={names} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function OrderRow({ order, names }: { order: Order; names: Record<string, string> }) {
+  // A phone shows the status and amount on one line and the order below; wider screens use one line.
+  const content = (
+    <>
+      <span className="col-start-1 row-start-1">
+        <OrderStatusBadge status={order.status} />
+      </span>
+      <span className="col-span-3 row-start-2 min-w-0 sm:col-span-1 sm:col-start-2 sm:row-start-1">
+        <span className="block truncate text-sm font-medium">
+          {order.quantity} × {names[order.product_id] ?? order.product_id}
+          <span className="font-normal text-slate-500 dark:text-slate-400"> for {names[order.user_id] ?? order.user_id}</span>
+        </span>
+        <span className="block truncate font-mono text-xs text-slate-500 dark:text-slate-400">
+          {order.product_id} · {order.user_id} · order {shortId(order.id)}
+          {order.created_at && ` · ${new Date(order.created_at).toLocaleTimeString("en-GB")}`}
+        </span>
+      </span>
+      <span className="col-start-2 row-start-1 justify-self-end text-sm font-semibold tabular-nums sm:col-start-3">
+        {formatDollars(order.amount)}
+      </span>
+    </>
+  );
+  const row = "grid grid-cols-[auto_1fr_auto] items-center gap-x-3 gap-y-1 rounded-lg px-2 py-2.5 sm:grid-cols-[auto_1fr_auto_auto]";
+  if (!order.saga_id)
+    return (
+      <div data-testid="order-row" data-order-id={order.id} className={row}>
+        {content}
+      </div>
+    );
+  return (
+    <Link
+      href={`/timeline/${encodeURIComponent(order.saga_id)}`}
+      // A list of sagas would prefetch a page for each row; the timeline is opened one at a time.
+      prefetch={false}
+      data-testid="order-row"
+      data-order-id={order.id}
+      className={`${row} hover:bg-slate-50 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:hover:bg-slate-800/60`}
+    >
+      {content}
+      <span aria-hidden className="col-start-3 row-start-1 text-slate-400 sm:col-start-4">
+        →
+      </span>
+    </Link>
+  );
+}

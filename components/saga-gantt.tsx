@@ -1,0 +1,148 @@
+"use client";
+/**
+ * One saga run on a shared time axis: a row per step (a bar per attempt) and a row per compensation,
+ * in the order they ran. Compensations are amber and fill from the right, so the reverse direction is
+ * visible before the label is read. Open bars grow while the saga runs.
+ */
+import { useEffect, useMemo, useState } from "react";
+import { ganttChart, tickStep, type BarStatus, type GanttBar, type GanttRow } from "@/lib/saga/gantt";
+import type { SagaOutline } from "@/lib/saga/outline";
+import type { LogEvent } from "@/lib/saga/replay";
+
+const barTone: Record<BarStatus, string> = {
+  running: "bg-sky-500 motion-safe:animate-pulse",
+  completed: "bg-emerald-500 dark:bg-emerald-400",
+  failed: "bg-red-500 dark:bg-red-400",
+  interrupted: "bg-slate-400 dark:bg-slate-500",
+  compensating: "border-2 border-dashed border-amber-600 bg-gradient-to-l from-amber-400 to-amber-200 motion-safe:animate-pulse dark:from-amber-500 dark:to-amber-700",
+  compensated: "bg-gradient-to-l from-amber-500 to-amber-300 dark:from-amber-400 dark:to-amber-600",
+};
+
+function ms(value: number): string {
+  return value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(2)} s`;
+}
+
+/** The clock that open bars grow with; it stops once the saga has ended. */
+function useNow(running: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!running) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 100);
+    return () => clearInterval(timer);
+  }, [running]);
+  return now;
+}
+
+export function SagaGantt({ outline, events }: { outline: SagaOutline; events: LogEvent[] }) {
+  const chart = useMemo(() => ganttChart(outline, events), [outline, events]);
+  const inFlight = chart.originMs !== null && chart.endMs === null;
+  const now = useNow(inFlight);
+
+  if (chart.originMs === null) {
+    return <p className="text-sm text-slate-500 dark:text-slate-400">Waiting for the saga&apos;s first event…</p>;
+  }
+  const origin = chart.originMs;
+  // The clock may trail the server's timestamps by a little; never let the axis end before an event.
+  const lastEvent = events.length ? Date.parse(events[events.length - 1].created_at) : origin;
+  const end = chart.endMs ?? Math.max(now, lastEvent);
+  const span = Math.max(end - origin, 1);
+  const step = tickStep(span);
+  const ticks = Array.from({ length: Math.floor(span / step) + 1 }, (_, i) => i * step);
+  const at = (time: number) => `${(Math.min(Math.max(time - origin, 0), span) / span) * 100}%`;
+
+  return (
+    <div className="text-sm">
+      <ol className="space-y-2" aria-label="Steps and compensations on a time axis">
+        {chart.rows.map((row) => (
+          <GanttRowView key={`${row.kind}-${row.position}`} row={row} origin={origin} end={end} at={at} />
+        ))}
+      </ol>
+      {/* The axis, aligned with the bars' track. */}
+      <div aria-hidden className="mt-2 grid grid-cols-[minmax(0,9rem)_1fr] gap-3 sm:grid-cols-[minmax(0,14rem)_1fr]">
+        <span className="text-right text-xs text-slate-500 dark:text-slate-400">since start</span>
+        <div className="relative h-5 border-t border-slate-300 dark:border-slate-700">
+          {ticks.map((tick, i) => (
+            <span
+              key={tick}
+              // Every other tick on a phone, where the labels would otherwise run into each other.
+              className={`absolute top-0 -translate-x-1/2 whitespace-nowrap pt-1 text-[11px] tabular-nums text-slate-500 first:translate-x-0 dark:text-slate-400 ${
+                i % 2 === 1 ? "max-sm:hidden" : ""
+              }`}
+              style={{ left: `${(tick / span) * 100}%` }}
+            >
+              {ms(tick)}
+            </span>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function GanttRowView({ row, origin, end, at }: { row: GanttRow; origin: number; end: number; at: (time: number) => string }) {
+  const compensation = row.kind === "compensation";
+  const last = row.bars[row.bars.length - 1];
+  const error = row.bars.find((bar) => bar.error)?.error ?? null;
+  const attempts = row.bars.length;
+  return (
+    <li
+      data-testid="gantt-row"
+      data-kind={row.kind}
+      data-step={row.step}
+      data-status={last?.status ?? "pending"}
+      className="grid grid-cols-[minmax(0,9rem)_1fr] items-center gap-3 sm:grid-cols-[minmax(0,14rem)_1fr]"
+    >
+      <div className="min-w-0 text-right">
+        <p className={`truncate font-mono text-xs sm:text-sm ${compensation ? "text-amber-800 dark:text-amber-300" : ""}`} title={row.name}>
+          {compensation && <span aria-hidden>↩ </span>}
+          {row.name}
+        </p>
+        <p className="truncate text-xs text-slate-500 dark:text-slate-400">
+          {compensation ? `compensation of ${row.step}` : attempts === 0 ? "not reached" : `${attempts} attempt${attempts > 1 ? "s" : ""}`}
+        </p>
+        {error && (
+          <p className="truncate text-xs font-medium text-red-700 dark:text-red-300" title={error} data-testid="step-error">
+            {error}
+          </p>
+        )}
+      </div>
+      <div className={`relative h-7 rounded ${compensation ? "bg-amber-50 dark:bg-amber-950/40" : "bg-slate-100 dark:bg-slate-800/60"}`}>
+        {row.bars.map((bar) => (
+          <Bar key={bar.attempt} bar={bar} row={row} origin={origin} end={end} at={at} />
+        ))}
+      </div>
+    </li>
+  );
+}
+
+function Bar({ bar, row, origin, end, at }: { bar: GanttBar; row: GanttRow; origin: number; end: number; at: (time: number) => string }) {
+  const stop = bar.endMs ?? end;
+  const took = ms(Math.max(stop - bar.startMs, 0));
+  const startedAt = ms(Math.max(bar.startMs - origin, 0));
+  const what = row.kind === "compensation" ? `${row.name}, compensation of ${row.step}` : `${row.name}, attempt ${bar.attempt}`;
+  const description = `${what}: ${bar.status}, started at +${startedAt}, ${bar.endMs === null ? "running for" : "took"} ${took}${bar.error ? `, ${bar.error}` : ""}`;
+  const left = at(bar.startMs);
+  const right = at(stop);
+  // The duration goes beside the bar, on the side with room for it (left of bars near the end).
+  const labelLeft = parseFloat(right) > 78;
+  return (
+    <div
+      data-testid="gantt-bar"
+      data-kind={row.kind}
+      data-status={bar.status}
+      className="absolute inset-y-1 flex items-center"
+      style={{ left, right: `calc(100% - ${right})` }}
+    >
+      <div className={`h-full min-w-[3px] flex-1 rounded-sm ${barTone[bar.status]}`} title={description} />
+      <span className="sr-only">{description}</span>
+      <span
+        aria-hidden
+        className={`absolute whitespace-nowrap px-1 text-[11px] tabular-nums text-slate-600 dark:text-slate-300 ${labelLeft ? "right-full" : "left-full"}`}
+      >
+        {row.kind === "compensation" && "← "}
+        {took}
+      </span>
+    </div>
+  );
+}

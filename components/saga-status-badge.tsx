@@ -1,0 +1,39 @@
+import type { SagaStatus } from "@/lib/saga/status";
+
+export type LiveSagaStatus = SagaStatus | "idle" | "starting";
+
+const looks: Record<LiveSagaStatus, { box: string; icon: string; label: string }> = {
+  idle: { box: "border-slate-300 bg-slate-50 text-slate-600 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-300", icon: "○", label: "Ready" },
+  starting: { box: "border-sky-300 bg-sky-50 text-sky-800 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-200", icon: "…", label: "Starting" },
+  pending: { box: "border-sky-300 bg-sky-50 text-sky-800 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-200", icon: "…", label: "Pending" },
+  processing: { box: "border-sky-400 bg-sky-50 text-sky-800 dark:border-sky-600 dark:bg-sky-950 dark:text-sky-200", icon: "▶", label: "Processing" },
+  compensating: { box: "border-amber-400 bg-amber-50 text-amber-900 dark:border-amber-600 dark:bg-amber-950 dark:text-amber-200", icon: "↺", label: "Compensating" },
+  completed: { box: "border-emerald-500 bg-emerald-600 text-white dark:border-emerald-400 dark:bg-emerald-700", icon: "✓", label: "Completed" },
+  failed: { box: "border-red-500 bg-red-600 text-white dark:border-red-400 dark:bg-red-700", icon: "✕", label: "Failed" },
+};
+
+/**
+ * The saga's overall status, large, so the end of a run cannot be missed: solid green or solid red,
+ * with the failure's reason. A fixed height keeps the timeline below it still as the status changes.
+ */
+export function SagaStatusBadge({ status, error, hint }: { status: LiveSagaStatus; error: string | null; hint: string }) {
+  const look = looks[status];
+  const inFlight = status === "starting" || status === "pending" || status === "processing" || status === "compensating";
+  return (
+    <div
+      data-testid="saga-status"
+      data-status={status}
+      className={`flex h-16 items-center gap-3 rounded-xl border-2 px-4 ${look.box}`}
+    >
+      <span aria-hidden className={`text-2xl leading-none ${inFlight ? "motion-safe:animate-pulse" : ""}`}>
+        {look.icon}
+      </span>
+      <div className="min-w-0">
+        <p className="text-xl font-bold leading-tight">{look.label}</p>
+        <p className="truncate text-sm opacity-90" title={status === "failed" && error ? error : hint}>
+          {status === "failed" && error ? error : hint}
+        </p>
+      </div>
+    </div>
+  );
+}

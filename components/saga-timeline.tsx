@@ -1,0 +1,149 @@
+"use client";
+import Link from "next/link";
+import type { ReactNode, Ref } from "react";
+import type { CreateOrderRequest } from "@/lib/api/schemas";
+import { formatDollars, shortId } from "@/lib/client/format";
+import { useSagaStream } from "@/lib/client/hooks";
+import { humanize, type SagaOutline } from "@/lib/saga/outline";
+import type { LogEvent, SagaState } from "@/lib/saga/replay";
+import { SagaStatusBadge, type LiveSagaStatus } from "./saga-status-badge";
+import { SagaStepRow } from "./saga-step-row";
+
+export interface PlacedOrder {
+  orderId: string;
+  sagaId: string;
+  order: CreateOrderRequest;
+}
+
+/**
+ * The live timeline of the order just placed, folded from its saga's event stream. It is on screen
+ * before any order (every step pending) so that placing one changes what it shows, not the layout.
+ */
+export function SagaTimeline({
+  outline,
+  placed,
+  starting,
+  ref,
+}: {
+  outline: SagaOutline;
+  placed: PlacedOrder | null;
+  starting: boolean;
+  ref?: Ref<HTMLElement>;
+}) {
+  const { state, events } = useSagaStream(placed?.sagaId ?? null, outline);
+  const status: LiveSagaStatus = placed ? state.status : starting ? "starting" : "idle";
+  const last = events.at(-1);
+
+  return (
+    <section ref={ref} aria-labelledby="timeline-heading" className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900">
+      <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 sm:flex-nowrap">
+        <h2 id="timeline-heading" className="shrink-0 text-lg font-semibold">
+          Live saga
+        </h2>
+        {/* Its own line on a phone, even while empty, so the summary arriving moves nothing. */}
+        <div className="flex h-6 min-w-0 basis-full items-center gap-3 text-sm sm:basis-auto">
+          {placed && (
+            <>
+              <span className="truncate text-slate-600 dark:text-slate-300" data-testid="placed-order">
+                {placed.order.user_id} · {placed.order.quantity} × {placed.order.product_id} · {formatDollars(placed.order.amount)}
+              </span>
+              <Link
+                href={`/timeline/${encodeURIComponent(placed.sagaId)}`}
+                prefetch={false}
+                data-testid="timeline-link"
+                className="shrink-0 rounded font-medium text-sky-700 underline-offset-2 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:text-sky-300"
+              >
+                Open timeline <span aria-hidden>→</span>
+                <span className="sr-only"> of saga {shortId(placed.sagaId)}</span>
+              </Link>
+            </>
+          )}
+        </div>
+      </div>
+
+      <div className="mt-3">
+        <SagaStatusBadge status={status} error={state.error} hint={hint(status, state)} />
+      </div>
+
+      <Direction status={status} state={state} />
+
+      <ol aria-label="Saga steps" className="mt-1">
+        {state.steps.map((step, index) => (
+          <SagaStepRow key={step.name} step={step} index={index} next={state.steps[index + 1]} />
+        ))}
+      </ol>
+
+      {/* Screen readers hear each transition once, as a sentence, rather than the whole list again. */}
+      <p role="status" aria-live="polite" className="sr-only">
+        {placed && last ? announce(last, outline) : ""}
+      </p>
+    </section>
+  );
+}
+
+/** Which way the saga is moving: down through the steps, or back up through their compensations. */
+function Direction({ status, state }: { status: LiveSagaStatus; state: SagaState }) {
+  const compensated = state.steps.some((step) => step.status === "compensated");
+  let content: ReactNode = "Steps run downwards; compensations run back up.";
+  let tone = "text-slate-500 dark:text-slate-400";
+  if (status === "processing") {
+    content = (
+      <>
+        <span aria-hidden className="mr-1">↓</span>Running the steps in order
+      </>
+    );
+    tone = "text-sky-700 dark:text-sky-300";
+  } else if (status === "compensating") {
+    content = (
+      <>
+        <span aria-hidden className="mr-1 inline-block motion-safe:animate-rise">↑</span>Undoing completed steps, in reverse order
+      </>
+    );
+    tone = "font-semibold text-amber-700 dark:text-amber-300";
+  } else if (status === "failed") {
+    content = compensated ? (
+      <>
+        <span aria-hidden className="mr-1">↑</span>Completed steps were undone, in reverse order
+      </>
+    ) : (
+      "Failed at the first step: nothing to undo"
+    );
+    tone = "text-amber-700 dark:text-amber-300";
+  } else if (status === "completed") {
+    content = "Every step completed: nothing to undo";
+    tone = "text-emerald-700 dark:text-emerald-300";
+  }
+  // Two lines reserved on a phone, one on wider screens: the message may change, the layout may not.
+  return <p className={`mt-3 line-clamp-2 h-10 text-sm sm:h-6 sm:line-clamp-1 ${tone}`}>{content}</p>;
+}
+
+function hint(status: LiveSagaStatus, state: SagaState): string {
+  switch (status) {
+    case "idle":
+      return "Pick a scenario or fill the form, then place the order.";
+    case "starting":
+      return "Placing the order…";
+    case "pending":
+      return "Waiting for the saga to start…";
+    case "processing": {
+      const running = state.steps.find((step) => step.status === "running");
+      return running ? `${humanize(running.name)}…` : "Running the steps in order…";
+    }
+    case "compensating": {
+      const undoing = state.steps.find((step) => step.status === "compensating");
+      return undoing ? `${humanize(undoing.compensation)} (undoing ${humanize(undoing.name).toLowerCase()})…` : "Undoing the completed steps…";
+    }
+    case "completed":
+      return "Every step completed.";
+    case "failed":
+      return state.error ?? "The saga failed and was compensated.";
+  }
+}
+
+function announce(event: LogEvent, outline: SagaOutline): string {
+  if (event.phase === "saga") return `Saga ${event.outcome}${event.error ? `: ${event.error}` : ""}.`;
+  const step = event.position === null ? undefined : outline.steps[event.position];
+  if (!step) return "";
+  if (event.phase === "compensation") return `${humanize(step.compensation)} (undoing ${humanize(step.name)}): ${event.outcome}.`;
+  return `${humanize(step.name)}: ${event.outcome}${event.error ? `, ${event.error}` : ""}.`;
+}

@@ -1,0 +1,52 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import type { ReactNode } from "react";
+
+const links = [
+  { href: "/", label: "Dashboard" },
+  { href: "/workflow", label: "Workflow" },
+] as const;
+
+/** The app's header: name, navigation, and a slot on the right for the page's own controls. */
+export function SiteHeader({ children }: { children?: ReactNode }) {
+  const pathname = usePathname();
+  return (
+    <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
+      <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-3 px-4 py-3 sm:px-6">
+        <Link
+          href="/"
+          className="rounded text-lg font-semibold tracking-tight focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+        >
+          Saga Studio
+        </Link>
+        <nav aria-label="Main">
+          <ul className="flex gap-1">
+            {links.map(({ href, label }) => {
+              const current = pathname === href;
+              return (
+                <li key={href}>
+                  <Link
+                    href={href}
+                    // Not prefetched: the live dashboard is where people stay, and a prefetch of a page that is
+                    // missing from a deployment answers 404, a console error on every page with this header.
+                    prefetch={false}
+                    aria-current={current ? "page" : undefined}
+                    className={`rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${
+                      current
+                        ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900"
+                        : "text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white"
+                    }`}
+                  >
+                    {label}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        {children && <div className="ml-auto flex flex-wrap items-center gap-3">{children}</div>}
+      </div>
+    </header>
+  );
+}

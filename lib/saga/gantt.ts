@@ -1,0 +1,92 @@
+/**
+ * A saga run as Gantt rows, straight from its event log: one row per step (a bar per attempt) and one
+ * row per compensation that ran, in the order it ran (the reverse of the steps). Pure and client-safe;
+ * the timeline page draws it and grows the open bars while the saga runs.
+ */
+import type { SagaOutline } from "./outline";
+import type { LogEvent } from "./replay";
+
+/** `interrupted`: an attempt that never recorded an outcome (the process stopped and a resume retried it). */
+export type BarStatus = "running" | "completed" | "failed" | "interrupted" | "compensating" | "compensated";
+
+export interface GanttBar {
+  startMs: number;
+  /** null while the action or compensation is still running. */
+  endMs: number | null;
+  status: BarStatus;
+  attempt: number;
+  error: string | null;
+}
+
+export interface GanttRow {
+  kind: "action" | "compensation";
+  position: number;
+  step: string;
+  /** The step's name, or its compensation's for a compensation row. */
+  name: string;
+  bars: GanttBar[];
+}
+
+export interface GanttChart {
+  /** The first event's time: where the axis starts. */
+  originMs: number | null;
+  /** The saga's final event's time, or null while it is in flight. */
+  endMs: number | null;
+  rows: GanttRow[];
+}
+
+export function ganttChart(outline: SagaOutline, events: readonly LogEvent[]): GanttChart {
+  const actions: GanttRow[] = outline.steps.map((step, position) => ({ kind: "action", position, step: step.name, name: step.name, bars: [] }));
+  const compensations = new Map<number, GanttRow>();
+  let originMs: number | null = null;
+  let endMs: number | null = null;
+  let lastId = 0;
+
+  const open = (row: GanttRow) => row.bars.find((bar) => bar.endMs === null);
+  const start = (row: GanttRow, at: number, status: BarStatus) => {
+    const stale = open(row);
+    if (stale) Object.assign(stale, { endMs: at, status: "interrupted" });
+    row.bars.push({ startMs: at, endMs: null, status, attempt: row.bars.length + 1, error: null });
+  };
+  const finish = (row: GanttRow, at: number, status: BarStatus, error: string | null) => {
+    const bar = open(row) ?? { startMs: at, endMs: null, status, attempt: row.bars.length + 1, error: null };
+    if (!row.bars.includes(bar)) row.bars.push(bar);
+    Object.assign(bar, { endMs: at, status, error });
+  };
+
+  for (const event of events) {
+    // A stream may deliver an event twice around a reconnect; the log is ordered by id.
+    if (event.id <= lastId) continue;
+    lastId = event.id;
+    const at = Date.parse(event.created_at);
+    originMs ??= at;
+    if (event.phase === "saga") {
+      endMs = event.outcome === "completed" || event.outcome === "failed" ? at : null;
+      continue;
+    }
+    const position = event.position;
+    if (position === null || !outline.steps[position]) continue;
+    if (event.phase === "action") {
+      const row = actions[position];
+      if (event.outcome === "running") start(row, at, "running");
+      else if (event.outcome === "completed" || event.outcome === "failed") finish(row, at, event.outcome, event.error);
+    } else if (event.phase === "compensation") {
+      let row = compensations.get(position);
+      if (!row) {
+        const step = outline.steps[position];
+        row = { kind: "compensation", position, step: step.name, name: step.compensation, bars: [] };
+        compensations.set(position, row);
+      }
+      if (event.outcome === "compensating") start(row, at, "compensating");
+      else if (event.outcome === "compensated") finish(row, at, "compensated", event.error);
+    }
+  }
+  return { originMs, endMs, rows: [...actions, ...compensations.values()] };
+}
+
+/** A round step for axis ticks (1, 2 or 5 times a power of ten) giving about `count` ticks over `span`. */
+export function tickStep(spanMs: number, count = 5): number {
+  const raw = Math.max(spanMs, 1) / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= raw) ?? raw;
+}
