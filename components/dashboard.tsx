@@ -17,10 +17,16 @@ import { SiteHeader } from "./site-header";
  * Everything on it is read from the API; the dashboard stream only says when to read again.
  */
 export function Dashboard({ outline, names }: { outline: SagaOutline; names: Record<string, string> }) {
-  const stream = useDashboardStream();
   const placeOrder = usePlaceOrder();
   const [placed, setPlaced] = useState<PlacedOrder | null>(null);
   const [resetRequestedAt, setResetRequestedAt] = useState<number | null>(null);
+  // The saga on screen no longer exists after a reset, whoever made it: stop following it, and let the
+  // cards label the jump back to the demo data as a reset rather than as refunds and releases.
+  const forgetOnReset = () => {
+    setPlaced(null);
+    setResetRequestedAt(Date.now());
+  };
+  const stream = useDashboardStream(forgetOnReset);
   const timeline = useRef<HTMLElement>(null);
 
   const submit = async (order: CreateOrderRequest) => {
@@ -37,11 +43,7 @@ export function Dashboard({ outline, names }: { outline: SagaOutline; names: Rec
         <HealthIndicator stream={stream} />
         <ResetControl
           onRequested={() => setResetRequestedAt(Date.now())}
-          onDone={() => {
-            // The saga on screen no longer exists after a reset: stop following it.
-            setPlaced(null);
-            setResetRequestedAt(Date.now());
-          }}
+          onDone={forgetOnReset}
         />
       </SiteHeader>
       <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6 lg:py-8">

@@ -27,3 +27,17 @@ test("reset asks for a confirmation, then restores the demo data and forgets the
   await expect(page.getByTestId("saga-status")).toHaveAttribute("data-status", "idle");
   expect(await (await request.get("/inventory")).json()).toEqual({ inventory: { product_1: 100, product_2: 50, product_3: 25 } });
 });
+
+test("a reset made elsewhere (curl, another tab) shows on an open dashboard as a reset", async ({ page, request }) => {
+  await resetDemo(request);
+  await openDashboard(page);
+  await placeScenario(page, "happy-path", "1x");
+  await expectFinalStatus(page, "completed", "Completed");
+  await expect(page.getByTestId("stock-product_1")).toHaveText("98");
+
+  expect((await request.post("/reset")).status()).toBe(200);
+  await expect(page.getByTestId("stock-product_1")).toHaveText("100");
+  await expect(page.getByTestId("stock-product_1-change")).toHaveText("+2 reset");
+  await expect(page.getByTestId("no-orders")).toBeVisible();
+  await expect(page.getByTestId("saga-status")).toHaveAttribute("data-status", "idle");
+});

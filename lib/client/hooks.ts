@@ -108,6 +108,11 @@ export function useSagaStream(sagaId: string | null, outline: SagaOutline) {
     const source = new EventSource(`/api/sagas/${encodeURIComponent(sagaId)}/events`);
     source.onopen = () => setStatus("open");
     source.onerror = () => setStatus(source.readyState === EventSource.CLOSED ? "closed" : "connecting");
+    // A reset deletes the saga: stop here, or EventSource would reconnect to a 404.
+    source.addEventListener("reset", () => {
+      source.close();
+      setStatus("closed");
+    });
     source.addEventListener("saga", (message) => {
       const event = JSON.parse((message as MessageEvent<string>).data) as LogEvent;
       if (event.id <= seen.current) return;
@@ -126,10 +131,15 @@ export function useSagaStream(sagaId: string | null, outline: SagaOutline) {
   return { state, events, status };
 }
 
-/** Keeps the dashboard's queries current: each committed transition or reset invalidates what it changed. */
-export function useDashboardStream() {
+/**
+ * Keeps the dashboard's queries current: each committed transition or reset invalidates what it changed.
+ * `onReset` hears every reset, this tab's or anyone else's (curl, another tab).
+ */
+export function useDashboardStream(onReset?: () => void) {
   const client = useQueryClient();
   const [status, setStatus] = useState<StreamStatus>("connecting");
+  const resetListener = useRef(onReset);
+  resetListener.current = onReset;
   useEffect(() => {
     const source = new EventSource("/api/events");
     source.onopen = () => setStatus("open");
@@ -142,7 +152,10 @@ export function useDashboardStream() {
         void client.invalidateQueries({ queryKey: queryKeys.balances });
       }
     });
-    source.addEventListener("reset", () => void client.invalidateQueries());
+    source.addEventListener("reset", () => {
+      resetListener.current?.();
+      void client.invalidateQueries();
+    });
     return () => source.close();
   }, [client]);
   return status;
