@@ -11,6 +11,8 @@ export const statusTone: Record<Status, string> = {
   failed: "bg-red-50 text-red-800 ring-red-300 dark:bg-red-950 dark:text-red-200 dark:ring-red-700",
   compensating: "bg-amber-50 text-amber-900 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-700",
   compensated: "bg-amber-50 text-amber-900 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-700",
+  // Stuck: undoing failed and an operator must retry; louder than failed, because someone has to act.
+  compensation_failed: "bg-orange-100 text-orange-900 ring-orange-500 dark:bg-orange-950 dark:text-orange-200 dark:ring-orange-500",
 };
 
 /** A small status pill for an order, a saga or a step. */
@@ -20,7 +22,7 @@ export function OrderStatusBadge({ status }: { status: Status }) {
       data-status={status}
       className={`inline-flex w-[6.25rem] shrink-0 justify-center rounded-full px-2 py-0.5 text-[11px] font-semibold sm:w-28 sm:text-xs capitalize ring-1 ring-inset ${statusTone[status]}`}
     >
-      {status}
+      {status === "compensation_failed" ? "stuck" : status}
     </span>
   );
 }

@@ -14,6 +14,9 @@ const barTone: Record<BarStatus, string> = {
   completed: "bg-emerald-500 dark:bg-emerald-400",
   failed: "bg-red-500 dark:bg-red-400",
   interrupted: "bg-slate-400 dark:bg-slate-500",
+  // A failed attempt that was retried: striped red, lighter than a final failure.
+  retried: "bg-[repeating-linear-gradient(45deg,var(--color-red-300)_0_4px,var(--color-red-500)_4px_8px)]",
+  compensation_failed: "bg-orange-600 ring-2 ring-orange-300",
   compensating: "border-2 border-dashed border-amber-600 bg-gradient-to-l from-amber-400 to-amber-200 motion-safe:animate-pulse dark:from-amber-500 dark:to-amber-700",
   compensated: "bg-gradient-to-l from-amber-500 to-amber-300 dark:from-amber-400 dark:to-amber-600",
 };

@@ -10,6 +10,11 @@ const looks: Record<LiveSagaStatus, { box: string; icon: string; label: string }
   compensating: { box: "border-amber-400 bg-amber-50 text-amber-900 dark:border-amber-600 dark:bg-amber-950 dark:text-amber-200", icon: "↺", label: "Compensating" },
   completed: { box: "border-emerald-500 bg-emerald-600 text-white dark:border-emerald-400 dark:bg-emerald-700", icon: "✓", label: "Completed" },
   failed: { box: "border-red-500 bg-red-600 text-white dark:border-red-400 dark:bg-red-700", icon: "✕", label: "Failed" },
+  compensation_failed: {
+    box: "border-orange-500 bg-orange-100 text-orange-950 dark:border-orange-400 dark:bg-orange-950 dark:text-orange-100",
+    icon: "⚠",
+    label: "Stuck: compensation failed",
+  },
 };
 
 /**
@@ -19,6 +24,7 @@ const looks: Record<LiveSagaStatus, { box: string; icon: string; label: string }
 export function SagaStatusBadge({ status, error, hint }: { status: LiveSagaStatus; error: string | null; hint: string }) {
   const look = looks[status];
   const inFlight = status === "starting" || status === "pending" || status === "processing" || status === "compensating";
+  const showsError = status === "failed" || status === "compensation_failed";
   return (
     <div
       data-testid="saga-status"
@@ -30,8 +36,8 @@ export function SagaStatusBadge({ status, error, hint }: { status: LiveSagaStatu
       </span>
       <div className="min-w-0">
         <p className="text-xl font-bold leading-tight">{look.label}</p>
-        <p className="truncate text-sm opacity-90" title={status === "failed" && error ? error : hint}>
-          {status === "failed" && error ? error : hint}
+        <p className="truncate text-sm opacity-90" title={showsError && error ? error : hint}>
+          {showsError && error ? error : hint}
         </p>
       </div>
     </div>

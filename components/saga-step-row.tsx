@@ -51,6 +51,7 @@ function StepMarker({ status, index }: { status: StepStatus; index: number }) {
     failed: "border-red-500 bg-red-500 text-white",
     compensating: "border-amber-500 bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100",
     compensated: "border-amber-500 bg-amber-500 text-white dark:text-amber-950",
+    compensation_failed: "border-orange-600 bg-orange-500 text-white",
   };
   const icon: Record<StepStatus, string> = {
     pending: String(index + 1),
@@ -59,6 +60,7 @@ function StepMarker({ status, index }: { status: StepStatus; index: number }) {
     failed: "✕",
     compensating: "↺",
     compensated: "↩",
+    compensation_failed: "!",
   };
   return (
     <span aria-hidden className={`flex size-8 shrink-0 items-center justify-center rounded-full border-2 text-sm font-bold ${looks[status]}`}>
@@ -69,6 +71,13 @@ function StepMarker({ status, index }: { status: StepStatus; index: number }) {
 
 function CompensationLine({ step }: { step: StepState }) {
   const name = humanize(step.compensation);
+  if (step.status === "compensation_failed")
+    return (
+      <p className="truncate text-sm font-semibold text-orange-700 dark:text-orange-300">
+        <span aria-hidden className="mr-1">!</span>
+        {name} failed · waiting for an operator
+      </p>
+    );
   if (step.status === "compensating")
     return (
       <p className="truncate text-sm font-semibold text-amber-700 dark:text-amber-300">
@@ -99,6 +108,7 @@ function StepBar({ status }: { status: StepStatus }) {
     // Anchored right when motion is reduced: still reads as "going back" without moving.
     compensating: "w-2/5 bg-amber-500 motion-safe:animate-progress-reverse motion-reduce:left-auto motion-reduce:right-0 motion-reduce:w-1/2",
     compensated: "w-full bg-amber-400 dark:bg-amber-500",
+    compensation_failed: "w-full bg-orange-600",
   };
   const classes = fill[status];
   return (

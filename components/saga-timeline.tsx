@@ -137,6 +137,8 @@ function hint(status: LiveSagaStatus, state: SagaState): string {
       return "Every step completed.";
     case "failed":
       return state.error ?? "The saga failed and was compensated.";
+    case "compensation_failed":
+      return state.error ?? "A compensation kept failing: retry it from the saga's timeline page.";
   }
 }
 

@@ -90,8 +90,8 @@ async function snapshot() {
 }
 
 const PREFIXES = ["", "/api"] as const;
-const SAGA_STATUSES = ["pending", "processing", "compensating", "completed", "failed"];
-const STEP_STATUSES = ["pending", "running", "completed", "failed", "compensating", "compensated"];
+const SAGA_STATUSES = ["pending", "processing", "compensating", "completed", "failed", "compensation_failed"];
+const STEP_STATUSES = ["pending", "running", "completed", "failed", "compensating", "compensated", "compensation_failed"];
 const STEP_NAMES = ["validate_order", "reserve_inventory", "process_payment", "ship_order"];
 const SEED_INVENTORY = { product_1: 100, product_2: 50, product_3: 25 };
 const SEED_BALANCES = { user_1: 1000, user_2: 500, user_3: 200 };
@@ -294,12 +294,10 @@ describe("404 in FastAPI's shape", () => {
     "/api",
     "/api/nope",
     "/api/orders/x/y",
-    "/api/sagas",
-    "/api/sagas/x/y",
+    "/api/sagas/x/y/z",
     "/api/health/x",
     "/orders/x/y",
-    "/sagas",
-    "/sagas/x/y",
+    "/sagas/x/y/z",
     "/inventory/x",
     "/balances/x/y/z",
     "/health/x",
@@ -325,6 +323,9 @@ describe("405 in FastAPI's shape, with an Allow header", () => {
     ["DELETE", "/orders/some-id", ["GET"]],
     ["PUT", "/sagas/some-id", ["GET"]],
     ["DELETE", "/sagas/some-id", ["GET"]],
+    ["POST", "/sagas", ["GET"]],
+    ["DELETE", "/sagas", ["GET"]],
+    ["GET", "/sagas/some-id/retry", ["POST"]],
     ["GET", "/reset", ["POST"]],
     ["DELETE", "/reset", ["POST"]],
     ["PUT", "/inventory", ["GET"]],

@@ -59,6 +59,11 @@ function toDetail(issue: z.core.$ZodIssue, schema: z.ZodType): ValidationDetail 
       if (issue.origin === "string")
         return { type: "string_too_long", msg: `String should have at most ${issue.maximum} characters`, ...base, ctx: { max_length: issue.maximum } };
       return { type: "less_than_equal", msg: `Input should be less than or equal to ${issue.maximum}`, ...base, ctx: { le: issue.maximum } };
+    case "invalid_value": {
+      const options = issue.values.map((value) => `'${String(value)}'`);
+      const listed = options.length > 1 ? `${options.slice(0, -1).join(", ")} or ${options.at(-1)}` : options.join("");
+      return { type: "enum", msg: `Input should be ${listed}`, ...base, ctx: { expected: listed } };
+    }
     case "custom":
       if (issue.params?.pydantic === "decimal_max_places")
         return { type: "decimal_max_places", msg: "Decimal input should have no more than 2 decimal places", ...base, ctx: { decimal_places: 2 } };

@@ -11,8 +11,14 @@ import type { Db } from "../db/sqlite";
 import { get as one, run } from "../db/sql";
 import { isoNow } from "../db/time";
 import { pythonDollars } from "../money";
-import { defineSaga, StepFailure } from "../saga/definition";
+import { defaultRetry, defineSaga, StepFailure } from "../saga/definition";
 import type { SagaStatus } from "../saga/status";
+
+// Every step of this saga is patient in the same way: a tenth of a second of work times out after ten
+// times that, and transient failures of an action or a compensation get three attempts in all.
+function timing(durationMs: number) {
+  return { durationMs, timeoutMs: durationMs * 10, retry: defaultRetry, compensationRetry: defaultRetry };
+}
 
 export interface OrderContext {
   id: string;
@@ -45,7 +51,7 @@ export const orderSaga = defineSaga<OrderContext>({
     {
       name: "validate_order",
       compensation: "no_compensation",
-      durationMs: 100,
+      ...timing(100),
       action(db, order) {
         if (order.quantity <= 0) throw new StepFailure("Invalid quantity");
         if (order.amountCents <= 0) throw new StepFailure("Invalid amount");
@@ -59,7 +65,7 @@ export const orderSaga = defineSaga<OrderContext>({
     {
       name: "reserve_inventory",
       compensation: "release_inventory",
-      durationMs: 100,
+      ...timing(100),
       action(db, order) {
         if (one(db, `SELECT 1 FROM inventory_reservations WHERE order_id = ?`, order.id)) return;
         if (!one(db, `SELECT 1 FROM products WHERE id = ?`, order.productId)) throw new StepFailure("Product not found");
@@ -99,7 +105,7 @@ export const orderSaga = defineSaga<OrderContext>({
     {
       name: "process_payment",
       compensation: "refund_payment",
-      durationMs: 100,
+      ...timing(100),
       action(db, order) {
         if (one(db, `SELECT 1 FROM payments WHERE order_id = ?`, order.id)) return;
         if (!accountExists(db, order.userId)) throw new StepFailure("User not found");
@@ -139,7 +145,7 @@ export const orderSaga = defineSaga<OrderContext>({
     {
       name: "ship_order",
       compensation: "cancel_shipment",
-      durationMs: 200,
+      ...timing(200),
       action(db, order) {
         if (one(db, `SELECT 1 FROM shipments WHERE order_id = ?`, order.id)) return;
         const account = one<{ address: string | null }>(db, `SELECT shipping_address AS address FROM accounts WHERE id = ?`, order.userId);

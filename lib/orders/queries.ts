@@ -37,6 +37,7 @@ function stepView(step: SagaStep) {
     error_message: step.error,
     compensation: step.compensationName,
     attempts: step.attempts,
+    compensation_attempts: step.compensationAttempts,
     started_at: iso(step.startedAt),
     finished_at: iso(step.finishedAt),
     compensation_started_at: iso(step.compensationStartedAt),
@@ -57,9 +58,28 @@ export async function findOrder(orderId: string): Promise<OrderView | null> {
   return order && orderView(order);
 }
 
+type SagaWithSteps = NonNullable<Awaited<ReturnType<typeof loadSagaWithSteps>>>;
+
+function loadSagaWithSteps(sagaId: string) {
+  return prisma().saga.findUnique({ where: { id: sagaId }, include: { steps: { orderBy: { position: "asc" } } } });
+}
+
 export async function findSaga(sagaId: string) {
-  const saga = await prisma().saga.findUnique({ where: { id: sagaId }, include: { steps: { orderBy: { position: "asc" } } } });
-  if (!saga) return null;
+  const saga = await loadSagaWithSteps(sagaId);
+  return saga && sagaView(saga);
+}
+
+/** Sagas, newest first; with a status, only those (`compensation_failed` lists what needs an operator). */
+export async function listSagas(status?: SagaStatus): Promise<SagaView[]> {
+  const sagas = await prisma().saga.findMany({
+    where: status ? { status } : undefined,
+    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+    include: { steps: { orderBy: { position: "asc" } } },
+  });
+  return sagas.map(sagaView);
+}
+
+function sagaView(saga: SagaWithSteps) {
   return {
     id: saga.id,
     order_id: saga.orderId,
@@ -70,7 +90,7 @@ export async function findSaga(sagaId: string) {
     updated_at: iso(saga.updatedAt),
   };
 }
-export type SagaView = NonNullable<Awaited<ReturnType<typeof findSaga>>>;
+export type SagaView = ReturnType<typeof sagaView>;
 
 export async function inventory(): Promise<Record<string, number>> {
   const products = await prisma().product.findMany({ orderBy: { id: "asc" } });

@@ -7,7 +7,8 @@ import { isoNow } from "../db/time";
 import { logger } from "../log";
 import { toCents } from "../money";
 import { publish } from "../saga/events";
-import { createSaga, isDraining, resumeInFlightSagas, runSaga } from "../saga/orchestrator";
+import type { ValidationDetail } from "../api/errors";
+import { createSaga, isDraining, resumeInFlightSagas, retrySaga, runSaga } from "../saga/orchestrator";
 import { restoreDemoData } from "./demo-data";
 import { orderSaga } from "./order-saga";
 import { findSaga } from "./queries";
@@ -80,7 +81,21 @@ export function createOrder(input: CreateOrderRequest, idempotencyKey?: string):
   return started;
 }
 
+/** Faults may only name steps the order saga has: a typo would otherwise inject nothing, silently. */
+function unknownFaultSteps(input: CreateOrderRequest): ValidationDetail[] {
+  const names = new Set(orderSaga.steps.map((step) => step.name));
+  return Object.keys(input.simulation?.faults ?? {})
+    .filter((name) => !names.has(name))
+    .map((name) => ({
+      type: "enum",
+      loc: ["body", "simulation", "faults", name],
+      msg: `Input should be a step of the order saga: ${[...names].join(", ")}`,
+      input: name,
+    }));
+}
+
 export type Submission =
+  | { kind: "invalid"; details: ValidationDetail[] }
   | { kind: "accepted"; order: StartedOrder }
   | { kind: "finished"; order: StartedOrder; result: NonNullable<Awaited<ReturnType<typeof sagaResult>>> }
   | { kind: "conflict" }
@@ -103,6 +118,8 @@ async function sagaResult(orderId: string, sagaId: string) {
  * `respondAsync` (Prefer: respond-async) it starts and the caller follows its event stream.
  */
 export async function submitOrder(input: CreateOrderRequest, options: { idempotencyKey?: string; respondAsync?: boolean } = {}): Promise<Submission> {
+  const details = unknownFaultSteps(input);
+  if (details.length > 0) return { kind: "invalid", details };
   if (isDraining()) return { kind: "draining" };
   let order: StartedOrder;
   try {
@@ -141,4 +158,18 @@ export function resetDemo(): void {
 export async function recoverOnStart(): Promise<void> {
   ready();
   await resumeInFlightSagas();
+}
+
+/**
+ * An operator's retry of a saga stuck in compensation_failed (POST /sagas/{id}/retry): its
+ * compensations run again, each with a fresh round of attempts, and the answer is the saga afterwards.
+ */
+export async function retryStuckSaga(sagaId: string) {
+  ready();
+  const before = await findSaga(sagaId);
+  if (!before) return { kind: "not_found" as const };
+  if (before.status !== "compensation_failed") return { kind: "not_stuck" as const, status: before.status };
+  await retrySaga(sagaId);
+  const saga = await findSaga(sagaId);
+  return saga ? { kind: "retried" as const, saga } : { kind: "not_found" as const };
 }

@@ -13,6 +13,28 @@ export class StepFailure extends Error {
 }
 
 /**
+ * A failure that may pass (a timeout, a flaky service): the attempt is retried with backoff, as the
+ * step's retry policy allows, before the step is given up as failed.
+ */
+export class TransientError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TransientError";
+  }
+}
+
+/** How often, and how patiently, a failed attempt is retried: exponential backoff with jitter. */
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** Wait before the second attempt; it doubles with each further one, up to `maxBackoffMs`. */
+  backoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const defaultRetry: RetryPolicy = { attempts: 3, backoffMs: 100, maxBackoffMs: 2_000 };
+
+/**
  * One step of a saga. `action` and `compensate` run inside the transaction that records their outcome,
  * so a step's own writes, its status and its event commit together or not at all; both must be
  * idempotent (a resumed saga may run them again). They return the log line that describes what they did.
@@ -21,8 +43,14 @@ export interface SagaStep<Context> {
   name: string;
   /** The name of the compensating action, e.g. `release_inventory`. */
   compensation: string;
-  /** Simulated work before the step answers, scaled by SAGA_DELAY_SCALE. */
+  /** Simulated work before the step answers, scaled by SAGA_DELAY_SCALE (its compensation takes as long). */
   durationMs: number;
+  /** An attempt whose work takes longer than this times out (a transient failure), scaled like durationMs. */
+  timeoutMs: number;
+  /** Retries of the action after transient failures; business failures (StepFailure) are never retried. */
+  retry: RetryPolicy;
+  /** Retries of the compensation; when they run out the saga stops in `compensation_failed`. */
+  compensationRetry: RetryPolicy;
   action(db: Db, context: Context): string | void;
   compensate(db: Db, context: Context): string | void;
 }

@@ -6,8 +6,11 @@
 import type { SagaOutline } from "./outline";
 import type { LogEvent } from "./replay";
 
-/** `interrupted`: an attempt that never recorded an outcome (the process stopped and a resume retried it). */
-export type BarStatus = "running" | "completed" | "failed" | "interrupted" | "compensating" | "compensated";
+/**
+ * `interrupted`: an attempt that never recorded an outcome (the process stopped and a resume retried it);
+ * `retried`: an attempt that failed transiently and was tried again.
+ */
+export type BarStatus = "running" | "completed" | "failed" | "retried" | "interrupted" | "compensating" | "compensated" | "compensation_failed";
 
 export interface GanttBar {
   startMs: number;
@@ -61,7 +64,7 @@ export function ganttChart(outline: SagaOutline, events: readonly LogEvent[]): G
     const at = Date.parse(event.created_at);
     originMs ??= at;
     if (event.phase === "saga") {
-      endMs = event.outcome === "completed" || event.outcome === "failed" ? at : null;
+      endMs = event.outcome === "completed" || event.outcome === "failed" || event.outcome === "compensation_failed" ? at : null;
       continue;
     }
     const position = event.position;
@@ -70,6 +73,7 @@ export function ganttChart(outline: SagaOutline, events: readonly LogEvent[]): G
       const row = actions[position];
       if (event.outcome === "running") start(row, at, "running");
       else if (event.outcome === "completed" || event.outcome === "failed") finish(row, at, event.outcome, event.error);
+      else if (event.outcome === "retrying") finish(row, at, "retried", event.error);
     } else if (event.phase === "compensation") {
       let row = compensations.get(position);
       if (!row) {
@@ -78,7 +82,8 @@ export function ganttChart(outline: SagaOutline, events: readonly LogEvent[]): G
         compensations.set(position, row);
       }
       if (event.outcome === "compensating") start(row, at, "compensating");
-      else if (event.outcome === "compensated") finish(row, at, "compensated", event.error);
+      else if (event.outcome === "compensated" || event.outcome === "compensation_failed") finish(row, at, event.outcome, event.error);
+      else if (event.outcome === "retrying") finish(row, at, "retried", event.error);
     }
   }
   return { originMs, endMs, rows: [...actions, ...compensations.values()] };

@@ -1,11 +1,26 @@
 /**
  * How one saga run is played, chosen when it starts and stored with it (so a resumed saga plays the
- * same way): `speed` slows the simulated work down for a viewer (0.25 = four times slower).
+ * same way): `speed` slows the simulated work down for a viewer (0.25 = four times slower), and
+ * `faults` inject failures into chosen steps, keyed by attempt number so a run replays identically.
  */
 import { z } from "zod";
 
+const times = z.int().min(0).max(20);
+
+export const FaultSchema = z.object({
+  fail: z.boolean().optional().describe("The step's action fails for good (a business failure): the saga compensates"),
+  transient: times.optional().describe("The action's first N attempts fail with a transient error, retried with backoff"),
+  timeouts: times.optional().describe("The action's first N attempts time out, retried like transient errors"),
+  compensation_failures: times.optional().describe("The step's compensation fails its first N attempts"),
+});
+export type Fault = z.infer<typeof FaultSchema>;
+
 export const RunOptionsSchema = z.object({
   speed: z.number().min(0.1).max(10).optional().describe("Playback speed of the simulated step durations: 1 = real time, 0.25 = four times slower"),
+  faults: z
+    .record(z.string().max(64), FaultSchema)
+    .optional()
+    .describe("Failures to inject, by step name, e.g. {\"process_payment\": {\"transient\": 2}}"),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
@@ -18,13 +33,13 @@ export function parseStoredOptions(json: string): RunOptions {
   }
 }
 
-/** SAGA_DELAY_SCALE multiplies every simulated step duration (default 1; 0 turns the delays off). */
+/** SAGA_DELAY_SCALE multiplies every simulated duration (default 1; 0 turns the delays off). */
 export function delayScale(): number {
   const scale = Number(process.env.SAGA_DELAY_SCALE ?? 1);
   return Number.isFinite(scale) && scale >= 0 ? scale : 1;
 }
 
-/** How long a step of `durationMs` simulated work waits in this run. */
-export function stepDelay(durationMs: number, options: RunOptions): number {
-  return (durationMs * delayScale()) / (options.speed ?? 1);
+/** A simulated duration (step work, timeout, backoff) as this run plays it. */
+export function scaled(ms: number, options: RunOptions): number {
+  return (ms * delayScale()) / (options.speed ?? 1);
 }

@@ -6,7 +6,8 @@ import { all, get, run } from "../db/sql";
 import { getDb, transaction, type Db } from "../db/sqlite";
 import { isoNow } from "../db/time";
 import { defineSaga, StepFailure } from "./definition";
-import { createSaga, runSaga } from "./orchestrator";
+import type { RunOptions } from "./options";
+import { backoff, createSaga, retrySaga, runSaga } from "./orchestrator";
 
 // The saga's effects go to a ledger table, so a test can count how often each action really ran.
 function ledger(): string[] {
@@ -26,6 +27,9 @@ const toy = defineSaga<{ id: string }>({
     name,
     compensation: `undo_${name}`,
     durationMs: 50,
+    timeoutMs: 500,
+    retry: { attempts: 3, backoffMs: 10, maxBackoffMs: 40 },
+    compensationRetry: { attempts: 2, backoffMs: 10, maxBackoffMs: 40 },
     action(db: Db) {
       write(db, `do ${name}`);
       if (failAt.step === name) throw new StepFailure(`${name} refused`);
@@ -38,7 +42,7 @@ const toy = defineSaga<{ id: string }>({
   })),
 });
 
-function newSaga(): string {
+function newSaga(options: RunOptions = {}): string {
   const orderId = randomUUID();
   const sagaId = randomUUID();
   transaction((db) => {
@@ -49,7 +53,7 @@ function newSaga(): string {
       isoNow(),
       isoNow(),
     );
-    createSaga(db, toy, sagaId, orderId);
+    createSaga(db, toy, sagaId, orderId, options);
   });
   return sagaId;
 }
@@ -101,7 +105,8 @@ describe("running a saga", () => {
     failAt.step = "b!";
     const sagaId = newSaga();
     expect(await runSaga(sagaId)).toBe("failed");
-    expect(steps(sagaId)[1]).toMatchObject({ status: "failed", error: "Unexpected error: disk on fire" });
+    // An unexpected error may be passing: it is retried as the policy allows, then the step fails.
+    expect(steps(sagaId)[1]).toMatchObject({ status: "failed", attempts: 3, error: "Unexpected error: disk on fire (gave up after 3 attempts)" });
     expect(ledger()).toEqual(["do a", "undo a"]);
   });
 
@@ -163,5 +168,124 @@ describe("resuming after a crash, from the database alone", () => {
     expect(await runSaga(sagaId)).toBe("failed");
     expect(ledger()).toEqual(["do a", "do b", "undo b", "undo a"]);
     expect(steps(sagaId).map((s) => s.status)).toEqual(["compensated", "compensated", "failed"]);
+  });
+});
+
+function eventsOf(sagaId: string) {
+  return all<{ step: string | null; phase: string; outcome: string; error: string | null; created_at: string }>(
+    getDb(),
+    `SELECT step, phase, outcome, error, created_at FROM saga_events WHERE saga_id = ? ORDER BY id`,
+    sagaId,
+  );
+}
+
+describe("retries, timeouts and injected faults", () => {
+  it("retries a transient failure with backoff and records every attempt", async () => {
+    const sagaId = newSaga({ faults: { b: { transient: 2 } } });
+    expect(await runSaga(sagaId)).toBe("completed");
+    expect(steps(sagaId)[1]).toMatchObject({ status: "completed", attempts: 3, error: null });
+    expect(eventsOf(sagaId).filter((e) => e.step === "b").map((e) => `${e.outcome}${e.error ? `: ${e.error}` : ""}`)).toEqual([
+      "running",
+      "retrying: Injected transient failure (attempt 1)",
+      "running",
+      "retrying: Injected transient failure (attempt 2)",
+      "running",
+      "completed",
+    ]);
+    expect(ledger()).toEqual(["do a", "do b", "do c"]);
+  });
+
+  it("gives up when the attempts run out, then compensates", async () => {
+    const sagaId = newSaga({ faults: { b: { transient: 5 } } });
+    expect(await runSaga(sagaId)).toBe("failed");
+    expect(steps(sagaId)[1]).toMatchObject({
+      status: "failed",
+      attempts: 3,
+      error: "Injected transient failure (attempt 3) (gave up after 3 attempts)",
+    });
+    expect(ledger()).toEqual(["do a", "undo a"]);
+  });
+
+  it("never retries a business failure, injected or real", async () => {
+    const injected = newSaga({ faults: { b: { fail: true } } });
+    expect(await runSaga(injected)).toBe("failed");
+    expect(steps(injected)[1]).toMatchObject({ status: "failed", attempts: 1, error: "Injected failure" });
+    failAt.step = "c";
+    const real = newSaga();
+    expect(await runSaga(real)).toBe("failed");
+    expect(steps(real)[2]).toMatchObject({ status: "failed", attempts: 1, error: "c refused" });
+  });
+
+  it("times an attempt out and retries it", async () => {
+    process.env.SAGA_DELAY_SCALE = "0.1"; // work 5 ms, timeout 50 ms
+    const sagaId = newSaga({ faults: { a: { timeouts: 1 } } });
+    expect(await runSaga(sagaId)).toBe("completed");
+    expect(steps(sagaId)[0]).toMatchObject({ status: "completed", attempts: 2 });
+    expect(eventsOf(sagaId).find((e) => e.outcome === "retrying")).toMatchObject({ step: "a", error: "Timed out after 50 ms" });
+  });
+
+  it("fails a step before its simulated work when the failure is a business one, as the seed's services do", async () => {
+    process.env.SAGA_DELAY_SCALE = "4"; // each step works 200 ms
+    failAt.step = "b";
+    const sagaId = newSaga();
+    expect(await runSaga(sagaId)).toBe("failed");
+    const events = eventsOf(sagaId).filter((e) => e.phase === "action");
+    const at = (step: string, outcome: string) => Date.parse(events.find((e) => e.step === step && e.outcome === outcome)!.created_at);
+    expect(at("a", "completed") - at("a", "running")).toBeGreaterThanOrEqual(190);
+    expect(at("b", "failed") - at("b", "running")).toBeLessThan(100);
+  });
+
+  it("retries a failing compensation and finishes when it recovers", async () => {
+    failAt.step = "c";
+    const sagaId = newSaga({ faults: { a: { compensation_failures: 1 } } });
+    expect(await runSaga(sagaId)).toBe("failed");
+    expect(get(getDb(), `SELECT status, compensation_attempts AS n FROM saga_steps WHERE saga_id = ? AND position = 0`, sagaId)).toEqual({
+      status: "compensated",
+      n: 2,
+    });
+    expect(ledger()).toEqual(["do a", "do b", "undo b", "undo a"]);
+  });
+
+  it("stops a saga whose compensation keeps failing in compensation_failed, until an operator retries it", async () => {
+    failAt.step = "c";
+    // Two attempts a round (the toy's policy): three failures outlast the first round, not the second.
+    const sagaId = newSaga({ faults: { a: { compensation_failures: 3 } } });
+    expect(await runSaga(sagaId)).toBe("compensation_failed");
+    expect(sagaStatus(sagaId)).toBe("compensation_failed");
+    expect(steps(sagaId)[0]).toMatchObject({
+      status: "compensation_failed",
+      error: "undo_a failed: Injected compensation failure (attempt 2) (gave up after 2 attempts)",
+    });
+    expect(ledger()).toEqual(["do a", "do b", "undo b"]);
+
+    expect(await retrySaga(sagaId)).toBe("failed");
+    expect(steps(sagaId)[0]).toMatchObject({ status: "compensated" });
+    expect(ledger()).toEqual(["do a", "do b", "undo b", "undo a"]);
+    expect(eventsOf(sagaId).filter((e) => e.phase === "saga").map((e) => e.outcome)).toEqual([
+      "pending",
+      "processing",
+      "compensating",
+      "compensation_failed",
+      "compensating",
+      "failed",
+    ]);
+  });
+
+  it("leaves a saga that is not stuck alone when asked to retry it", async () => {
+    const sagaId = newSaga();
+    await runSaga(sagaId);
+    expect(await retrySaga(sagaId)).toBe("completed");
+    expect(ledger()).toEqual(["do a", "do b", "do c"]);
+    expect(await retrySaga("no-such-saga")).toBeUndefined();
+  });
+
+  it("backs off exponentially, with a jitter that replays the same way", () => {
+    const policy = { attempts: 5, backoffMs: 100, maxBackoffMs: 300 };
+    const waits = [1, 2, 3, 4].map((attempt) => backoff(policy, attempt, "saga:1"));
+    expect(waits).toEqual([1, 2, 3, 4].map((attempt) => backoff(policy, attempt, "saga:1")));
+    [100, 200, 300, 300].forEach((base, i) => {
+      expect(waits[i]).toBeGreaterThanOrEqual(base / 2);
+      expect(waits[i]).toBeLessThanOrEqual(base);
+    });
   });
 });

@@ -24,6 +24,7 @@ export interface StepState {
   status: StepStatus;
   error: string | null;
   attempts: number;
+  compensationAttempts: number;
   startedAt: string | null;
   finishedAt: string | null;
   compensationStartedAt: string | null;
@@ -52,6 +53,7 @@ export function initialState(outline: SagaOutline): SagaState {
       status: "pending",
       error: null,
       attempts: 0,
+      compensationAttempts: 0,
       startedAt: null,
       finishedAt: null,
       compensationStartedAt: null,
@@ -68,11 +70,18 @@ export function applyEvent(state: SagaState, event: LogEvent): SagaState {
     next.status = event.outcome as SagaStatus;
     if (event.error) next.error = event.error;
     if (event.outcome === "processing") next.startedAt ??= event.created_at;
-    if (event.outcome === "completed" || event.outcome === "failed") next.finishedAt = event.created_at;
+    if (event.outcome === "completed" || event.outcome === "failed" || event.outcome === "compensation_failed") next.finishedAt = event.created_at;
+    else next.finishedAt = null;
     return next;
   }
   if (event.position === null || !next.steps[event.position]) return next;
   const step = { ...next.steps[event.position] };
+  // `retrying` is not a status: the step stays running (or compensating), with the failed attempt's error.
+  if (event.outcome === "retrying") {
+    step.error = event.error;
+    next.steps[event.position] = step;
+    return next;
+  }
   step.status = event.outcome as StepStatus;
   switch (event.outcome) {
     case "running":
@@ -87,10 +96,14 @@ export function applyEvent(state: SagaState, event: LogEvent): SagaState {
       step.error = event.error;
       break;
     case "compensating":
-      step.compensationStartedAt = event.created_at;
+      step.compensationAttempts += 1;
+      step.compensationStartedAt ??= event.created_at;
       break;
     case "compensated":
       step.compensatedAt = event.created_at;
+      break;
+    case "compensation_failed":
+      step.error = event.error;
       break;
   }
   next.steps[event.position] = step;

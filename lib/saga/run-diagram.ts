@@ -25,6 +25,7 @@ const classDefs: Record<StepStatus, string> = {
   compensating: "fill:#fef3c7,stroke:#d97706,stroke-width:3px,color:#78350f,stroke-dasharray:6 4",
   running: "fill:#dbeafe,stroke:#1d4ed8,stroke-width:3px,color:#1e3a8a",
   pending: "fill:#f1f5f9,stroke:#94a3b8,stroke-width:1px,color:#475569",
+  compensation_failed: "fill:#ffedd5,stroke:#c2410c,stroke-width:4px,color:#7c2d12",
 };
 
 const sagaClass: Record<SagaStatus, StepStatus> = {
@@ -33,6 +34,7 @@ const sagaClass: Record<SagaStatus, StepStatus> = {
   compensating: "compensating",
   completed: "completed",
   failed: "failed",
+  compensation_failed: "compensation_failed",
 };
 
 const edgeColours = { taken: "#15803d", compensation: "#d97706", untaken: "#94a3b8" } as const;
@@ -85,13 +87,14 @@ export function sagaRunDiagram(outline: SagaOutline, state: SagaState): string {
   // The compensation path, from the failed step back through every step it undid, last first; while
   // compensating, the compensations still to run are drawn grey.
   const failed = steps.findIndex((step) => step.status === "failed");
-  if (failed >= 0 || state.status === "compensating" || state.status === "failed") {
+  const undoing = state.status === "compensating" || state.status === "compensation_failed";
+  if (failed >= 0 || undoing || state.status === "failed") {
     let previous = failed >= 0 ? runNodeIds.step(failed) : runNodeIds.start;
     let reached = true;
     for (let position = steps.length - 1; position >= 0; position--) {
       const step = steps[position];
-      const started = step.status === "compensating" || step.status === "compensated";
-      const ahead = state.status === "compensating" && step.status === "completed";
+      const started = step.status === "compensating" || step.status === "compensated" || step.status === "compensation_failed";
+      const ahead = undoing && step.status === "completed";
       if (!started && !ahead) continue;
       const node = runNodeIds.compensation(position);
       out.push(`${node}[${label(`undo ${position + 1}. ${step.compensation}`, compensationLine(step))}]`);
@@ -117,5 +120,6 @@ function compensationLine(step: StepState): string {
     const took = formatDuration(step.compensationStartedAt, step.compensatedAt);
     return took ? `compensated in ${took}` : "compensated";
   }
+  if (step.status === "compensation_failed") return "compensation failed";
   return step.status === "compensating" ? "compensating" : "to compensate";
 }

@@ -6,7 +6,7 @@
 import type { Db } from "../db/sqlite";
 import { all, get, run } from "../db/sql";
 import { isoNow } from "../db/time";
-import type { EventPhase, SagaStatus, StepStatus } from "./status";
+import type { EventOutcome, EventPhase, SagaStatus, StepStatus } from "./status";
 
 export interface SagaRow {
   id: string;
@@ -22,6 +22,7 @@ export interface StepRow {
   name: string;
   status: StepStatus;
   attempts: number;
+  compensationAttempts: number;
 }
 
 /** Thrown when a saga's rows are gone mid-run (POST /reset wiped them): the run stops quietly. */
@@ -40,7 +41,7 @@ export interface EventInput {
   position?: number;
   step?: string;
   phase: EventPhase;
-  outcome: SagaStatus | StepStatus;
+  outcome: EventOutcome;
   error?: string;
 }
 
@@ -93,20 +94,26 @@ export function setSagaStatus(db: Db, sagaId: string, status: SagaStatus, error?
   appendEvent(db, sagaId, { phase: "saga", outcome: status, error }, at);
 }
 
-export function markStepRunning(db: Db, sagaId: string, position: number, step: string): void {
+/** Write-ahead record of a new attempt at a step's action; returns the attempt's number. */
+export function markStepRunning(db: Db, sagaId: string, position: number, step: string): number {
   const at = isoNow();
-  changed(
-    run(
-      db,
-      `UPDATE saga_steps SET status = 'running', attempts = attempts + 1, error = NULL, started_at = ?, finished_at = NULL
-       WHERE saga_id = ? AND position = ?`,
-      at,
-      sagaId,
-      position,
-    ),
+  const row = get<{ attempts: number }>(
+    db,
+    `UPDATE saga_steps SET status = 'running', attempts = attempts + 1, error = NULL, started_at = ?, finished_at = NULL
+     WHERE saga_id = ? AND position = ? RETURNING attempts`,
+    at,
     sagaId,
+    position,
   );
+  if (!row) throw new SagaVanished(sagaId);
   appendEvent(db, sagaId, { position, step, phase: "action", outcome: "running" }, at);
+  return row.attempts;
+}
+
+/** An attempt failed and another will follow: the step stays running, with the attempt's error. */
+export function markRetrying(db: Db, sagaId: string, position: number, step: string, phase: "action" | "compensation", error: string): void {
+  changed(run(db, `UPDATE saga_steps SET error = ? WHERE saga_id = ? AND position = ?`, error, sagaId, position), sagaId);
+  appendEvent(db, sagaId, { position, step, phase, outcome: "retrying", error });
 }
 
 /** Completed when there is no error, failed with it otherwise. */
@@ -120,30 +127,52 @@ export function markStepFinished(db: Db, sagaId: string, position: number, step:
   appendEvent(db, sagaId, { position, step, phase: "action", outcome: status, error }, at);
 }
 
-// Which timestamp each compensation status stamps.
-const compensationStamp = { compensating: "compensation_started_at", compensated: "compensated_at" } as const;
-
-/** Before a compensation runs (`compensating`) and, with its writes, after (`compensated`). */
-export function markStepCompensation(
-  db: Db,
-  sagaId: string,
-  position: number,
-  step: string,
-  status: keyof typeof compensationStamp,
-): void {
+/** Write-ahead record of a new attempt at a step's compensation; returns the attempt's number. */
+export function markStepCompensating(db: Db, sagaId: string, position: number, step: string): number {
   const at = isoNow();
+  const row = get<{ attempts: number }>(
+    db,
+    `UPDATE saga_steps SET status = 'compensating', compensation_attempts = compensation_attempts + 1,
+       compensation_started_at = COALESCE(compensation_started_at, ?)
+     WHERE saga_id = ? AND position = ? RETURNING compensation_attempts AS attempts`,
+    at,
+    sagaId,
+    position,
+  );
+  if (!row) throw new SagaVanished(sagaId);
+  appendEvent(db, sagaId, { position, step, phase: "compensation", outcome: "compensating" }, at);
+  return row.attempts;
+}
+
+/** The compensation's writes are in (same transaction): compensated, or given up with its error. */
+export function markCompensationFinished(db: Db, sagaId: string, position: number, step: string, error?: string): void {
+  const at = isoNow();
+  const status: StepStatus = error === undefined ? "compensated" : "compensation_failed";
   changed(
-    run(db, `UPDATE saga_steps SET status = ?, ${compensationStamp[status]} = ? WHERE saga_id = ? AND position = ?`, status, at, sagaId, position),
+    run(
+      db,
+      `UPDATE saga_steps SET status = ?, error = COALESCE(?, error), compensated_at = ? WHERE saga_id = ? AND position = ?`,
+      status,
+      error ?? null,
+      error === undefined ? at : null,
+      sagaId,
+      position,
+    ),
     sagaId,
   );
-  appendEvent(db, sagaId, { position, step, phase: "compensation", outcome: status }, at);
+  appendEvent(db, sagaId, { position, step, phase: "compensation", outcome: status, error }, at);
 }
 
 export function loadSaga(db: Db, sagaId: string): { saga: SagaRow; steps: StepRow[] } | undefined {
   const saga = get<SagaRow>(db, `SELECT id, definition, order_id AS subjectId, status, options FROM sagas WHERE id = ?`, sagaId);
   if (!saga) return undefined;
-  const steps = all<StepRow>(db, `SELECT position, name, status, attempts FROM saga_steps WHERE saga_id = ? ORDER BY position`, sagaId);
+  const steps = all<StepRow>(db, `SELECT position, name, status, attempts, compensation_attempts AS compensationAttempts FROM saga_steps WHERE saga_id = ? ORDER BY position`, sagaId);
   return { saga, steps };
+}
+
+/** Sagas stuck on a compensation that gave up, for an operator to look at and retry. */
+export function stuckSagaIds(db: Db): string[] {
+  return all<{ id: string }>(db, `SELECT id FROM sagas WHERE status = 'compensation_failed' ORDER BY updated_at`).map((row) => row.id);
 }
 
 export function inFlightSagaIds(db: Db): string[] {

@@ -20,6 +20,8 @@ export const POST = handle(async (request: Request) => {
   const submission = await submitOrder(parsed.data, { idempotencyKey: key?.data, respondAsync });
   const replayed = "order" in submission ? { "idempotent-replayed": String(submission.order.replayed) } : undefined;
   switch (submission.kind) {
+    case "invalid":
+      return validationError(submission.details);
     case "accepted":
       return jsonResponse(acceptedOrder(submission.order.orderId, submission.order.sagaId), {
         status: 202,

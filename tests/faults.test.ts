@@ -1,0 +1,125 @@
+// Failure injection through the API, retries and timeouts as a client sees them, and the operator's
+// way out of a compensation that keeps failing.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startServer, type TestServer } from "./server";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.stop());
+beforeEach(async () => {
+  await fetch(`${server.url}/reset`, { method: "POST" });
+});
+
+const get = async (path: string) => (await fetch(`${server.url}${path}`)).json();
+
+async function order(faults: Record<string, unknown>, body: Record<string, unknown> = {}) {
+  const response = await fetch(`${server.url}/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ user_id: "user_1", product_id: "product_1", quantity: 2, amount: 100, simulation: { faults }, ...body }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+async function outcomes(sagaId: string, step: string) {
+  const { events } = await get(`/api/sagas/${sagaId}/events`);
+  return events
+    .filter((e: { step: string | null }) => e.step === step)
+    .map((e: { phase: string; outcome: string; error: string | null }) => `${e.phase}:${e.outcome}${e.error ? ` (${e.error})` : ""}`);
+}
+
+describe("injected failures", () => {
+  it("retries a transiently failing payment and completes, showing every attempt", async () => {
+    const { status, body } = await order({ process_payment: { transient: 2 } });
+    expect(status).toBe(201);
+    expect(body.status).toBe("completed");
+    const saga = await get(`/sagas/${body.saga_id}`);
+    expect(saga.steps[2]).toMatchObject({ name: "process_payment", status: "completed", attempts: 3, error_message: null });
+    expect(await outcomes(body.saga_id, "process_payment")).toEqual([
+      "action:running",
+      "action:retrying (Injected transient failure (attempt 1))",
+      "action:running",
+      "action:retrying (Injected transient failure (attempt 2))",
+      "action:running",
+      "action:completed",
+    ]);
+    expect((await get("/balances")).balances.user_1).toBe(900); // charged once
+  });
+
+  it("times out a reservation once, then reserves", async () => {
+    const { body } = await order({ reserve_inventory: { timeouts: 1 } });
+    expect(body.status).toBe("completed");
+    const trail = await outcomes(body.saga_id, "reserve_inventory");
+    expect(trail[1]).toMatch(/^action:retrying \(Timed out after \d+ ms\)$/);
+    expect((await get("/inventory")).inventory.product_1).toBe(98);
+  });
+
+  it("fails a step for good when asked, and compensates everything before it", async () => {
+    const { body } = await order({ ship_order: { fail: true } });
+    expect(body.status).toBe("failed");
+    expect(body.steps.map((s: { status: string }) => s.status)).toEqual(["compensated", "compensated", "compensated", "failed"]);
+    expect(body.steps[3].error_message).toBe("Injected failure");
+    expect((await get("/inventory")).inventory.product_1).toBe(100);
+    expect((await get("/balances")).balances.user_1).toBe(1000);
+  });
+
+  it("replays the same way for the same request", async () => {
+    const faults = { reserve_inventory: { transient: 1 }, ship_order: { fail: true }, process_payment: { compensation_failures: 1 } };
+    const first = await order(faults);
+    const second = await order(faults);
+    for (const step of ["reserve_inventory", "process_payment", "ship_order"]) {
+      expect(await outcomes(second.body.saga_id, step)).toEqual(await outcomes(first.body.saga_id, step));
+    }
+  });
+
+  it("refuses a fault on a step the saga does not have", async () => {
+    const { status, body } = await order({ pack_order: { fail: true } });
+    expect(status).toBe(422);
+    expect(body.detail[0]).toMatchObject({ type: "enum", loc: ["body", "simulation", "faults", "pack_order"] });
+    expect(await get("/orders")).toEqual([]);
+  });
+});
+
+describe("a compensation that keeps failing", () => {
+  it("leaves the saga in compensation_failed, listed for an operator, until a retry finishes it", async () => {
+    const { status, body } = await order({ ship_order: { fail: true }, process_payment: { compensation_failures: 5 } });
+    expect(status).toBe(201);
+    expect(body.status).toBe("compensation_failed");
+    const stuck = await get(`/sagas/${body.saga_id}`);
+    expect(stuck.error).toBe("refund_payment failed: Injected compensation failure (attempt 3) (gave up after 3 attempts)");
+    expect(stuck.steps.map((s: { status: string }) => s.status)).toEqual(["completed", "completed", "compensation_failed", "failed"]);
+    expect((await get(`/orders/${body.order_id}`)).status).toBe("compensation_failed");
+    // Not refunded yet, and the stock the order still holds is not released either: nothing is invented.
+    expect((await get("/balances")).balances.user_1).toBe(900);
+    expect((await get("/inventory")).inventory.product_1).toBe(98);
+    expect((await get("/sagas?status=compensation_failed")).map((s: { id: string }) => s.id)).toEqual([body.saga_id]);
+
+    const retried = await fetch(`${server.url}/sagas/${body.saga_id}/retry`, { method: "POST" });
+    expect(retried.status).toBe(200);
+    const after = await retried.json();
+    expect(after.status).toBe("failed");
+    expect(after.steps.map((s: { status: string }) => s.status)).toEqual(["compensated", "compensated", "compensated", "failed"]);
+    expect(after.steps[2].compensation_attempts).toBe(6);
+    expect((await get("/balances")).balances.user_1).toBe(1000);
+    expect((await get("/inventory")).inventory.product_1).toBe(100);
+    expect(await get("/api/sagas?status=compensation_failed")).toEqual([]);
+  });
+
+  it("refuses to retry a saga that is not stuck, or does not exist", async () => {
+    const { body } = await order({});
+    const notStuck = await fetch(`${server.url}/sagas/${body.saga_id}/retry`, { method: "POST" });
+    expect(notStuck.status).toBe(409);
+    expect(await notStuck.json()).toEqual({ detail: "Only a saga in compensation_failed can be retried; this one is completed" });
+    const missing = await fetch(`${server.url}/api/sagas/nope/retry`, { method: "POST" });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ detail: "Saga not found" });
+  });
+
+  it("rejects an unknown status filter with a 422", async () => {
+    const response = await fetch(`${server.url}/sagas?status=stuckish`);
+    expect(response.status).toBe(422);
+    expect((await response.json()).detail[0]).toMatchObject({ type: "enum", loc: ["query", "status"] });
+  });
+});
