@@ -46,7 +46,7 @@ export default defineConfig({
       PORT: String(port),
       DATABASE_URL: `file:${path.join(os.tmpdir(), `saga-studio-e2e-${process.pid}-${Date.now()}.db`)}`,
       SAGA_DELAY_SCALE: "1",
-      LOG_LEVEL: "WARNING",
+      LOG_LEVEL: "ERROR",
     },
   },
 });

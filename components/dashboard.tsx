@@ -11,6 +11,7 @@ import { RecentOrders } from "./recent-orders";
 import { ResetControl } from "./reset-control";
 import { SagaTimeline, type PlacedOrder } from "./saga-timeline";
 import { SiteHeader } from "./site-header";
+import { StuckSagas } from "./stuck-sagas";
 
 /**
  * The dashboard: place an order, watch its saga live, and see what it did to stock and balances.
@@ -56,9 +57,10 @@ export function Dashboard({ outline, names }: { outline: SagaOutline; names: Rec
         </div>
         <div className="grid gap-6 lg:grid-cols-12">
           <div className="min-w-0 lg:col-span-5">
-            <OrderForm names={names} submitting={placeOrder.isPending} onSubmit={submit} />
+            <OrderForm names={names} steps={outline.steps} submitting={placeOrder.isPending} onSubmit={submit} />
           </div>
           <div className="min-w-0 space-y-6 lg:col-span-7">
+            <StuckSagas />
             <SagaTimeline ref={timeline} outline={outline} placed={placed} starting={placeOrder.isPending} />
             <div className="grid gap-6 sm:grid-cols-2">
               <InventoryCard names={names} resetRequestedAt={resetRequestedAt} />

@@ -1,7 +1,7 @@
 /** Every event of one saga's log, oldest first, exactly as the stream delivered it. */
 import type { LogEvent } from "@/lib/saga/replay";
 import { OrderStatusBadge } from "./order-status-badge";
-import type { SagaStatus, StepStatus } from "@/lib/saga/status";
+import type { EventOutcome } from "@/lib/saga/status";
 
 // Fixed to en-US and UTC so the server's and the browser's render agree; milliseconds matter here.
 const clock = new Intl.DateTimeFormat("en-US", {
@@ -56,7 +56,7 @@ export function EventLog({ events }: { events: LogEvent[] }) {
               <td className="py-1.5 pr-3 font-mono text-xs">{event.step ?? "—"}</td>
               <td className="py-1.5 pr-3">{phaseLabel[event.phase] ?? event.phase}</td>
               <td className="py-1.5 pr-3">
-                <OrderStatusBadge status={event.outcome as SagaStatus | StepStatus} />
+                <OrderStatusBadge status={event.outcome as EventOutcome} />
               </td>
               <td className="py-1.5 text-red-700 dark:text-red-300">{event.error ?? ""}</td>
             </tr>

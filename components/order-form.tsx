@@ -4,7 +4,9 @@ import { CreateOrderRequestSchema, type CreateOrderRequest } from "@/lib/api/sch
 import { formatDollars } from "@/lib/client/format";
 import { useBalances, useInventory } from "@/lib/client/hooks";
 import { errorsFromApi, errorsFromIssues, noErrors, type OrderField, type OrderFormErrors } from "@/lib/client/order-form-errors";
-import { scenarios, type Scenario } from "@/lib/client/scenarios";
+import { sameFaults, scenarios, type Faults, type Scenario } from "@/lib/client/scenarios";
+import type { StepOutline } from "@/lib/saga/outline";
+import { FaultControls } from "./fault-controls";
 import { ScenarioPresets } from "./scenario-presets";
 import { SpeedControl, type Speed } from "./speed-control";
 
@@ -25,10 +27,12 @@ function borderFor(invalid: boolean): string {
  */
 export function OrderForm({
   names,
+  steps,
   submitting,
   onSubmit,
 }: {
   names: Record<string, string>;
+  steps: StepOutline[];
   submitting: boolean;
   onSubmit: (order: CreateOrderRequest) => Promise<void>;
 }) {
@@ -36,6 +40,7 @@ export function OrderForm({
   const inventory = useInventory();
   const [values, setValues] = useState<Values>(initialValues);
   const [speed, setSpeed] = useState<Speed>(0.5);
+  const [faults, setFaults] = useState<Faults>({});
   const [errors, setErrors] = useState<OrderFormErrors>(noErrors);
 
   const userIds = Object.keys(balances.data ?? {});
@@ -43,13 +48,14 @@ export function OrderForm({
   // Until the user picks, the first listed user and product are the ones the form shows and sends.
   const userId = values.user_id || userIds[0] || "";
   const productId = values.product_id || productIds[0] || "";
-  const selected = scenarios.find(
+  const matching = scenarios.filter(
     ({ order }) =>
       order.user_id === userId &&
       order.product_id === productId &&
       values.quantity.trim() === String(order.quantity) &&
       Number(values.amount) === order.amount,
   );
+  const selected = matching.find((scenario) => sameFaults(scenario.faults ?? {}, faults));
 
   const change = (field: OrderField, value: string) => {
     setValues((current) => ({ ...current, [field]: value }));
@@ -59,6 +65,7 @@ export function OrderForm({
   const pick = (scenario: Scenario) => {
     const { user_id, product_id, quantity, amount } = scenario.order;
     setValues({ user_id, product_id, quantity: String(quantity), amount: String(amount) });
+    setFaults(scenario.faults ?? {});
     setErrors(noErrors);
   };
 
@@ -77,7 +84,7 @@ export function OrderForm({
       product_id: productId,
       quantity: values.quantity,
       amount: values.amount,
-      simulation: { speed },
+      simulation: { speed, ...(sameFaults(faults, {}) ? {} : { faults }) },
     });
     if (!parsed.success) return show(form, errorsFromIssues(parsed.error.issues));
     setErrors(noErrors);
@@ -194,6 +201,8 @@ export function OrderForm({
             )}
           </Field>
         </div>
+
+        <FaultControls steps={steps} value={faults} onChange={setFaults} />
 
         <div className="flex flex-wrap items-end justify-between gap-4">
           <SpeedControl value={speed} onChange={setSpeed} />

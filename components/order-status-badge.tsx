@@ -1,6 +1,6 @@
-import type { SagaStatus, StepStatus } from "@/lib/saga/status";
+import type { EventOutcome } from "@/lib/saga/status";
 
-type Status = SagaStatus | StepStatus;
+type Status = EventOutcome;
 
 /** One colour per status, everywhere: blue in progress, green done, red failed, amber undoing. */
 export const statusTone: Record<Status, string> = {
@@ -11,6 +11,8 @@ export const statusTone: Record<Status, string> = {
   failed: "bg-red-50 text-red-800 ring-red-300 dark:bg-red-950 dark:text-red-200 dark:ring-red-700",
   compensating: "bg-amber-50 text-amber-900 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-700",
   compensated: "bg-amber-50 text-amber-900 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-700",
+  // An attempt failed and another follows: a warning, not yet a failure.
+  retrying: "bg-rose-50 text-rose-800 ring-rose-300 dark:bg-rose-950 dark:text-rose-200 dark:ring-rose-700",
   // Stuck: undoing failed and an operator must retry; louder than failed, because someone has to act.
   compensation_failed: "bg-orange-100 text-orange-900 ring-orange-500 dark:bg-orange-950 dark:text-orange-200 dark:ring-orange-500",
 };

@@ -15,6 +15,7 @@ import { EventLog } from "./event-log";
 import { MermaidDiagram } from "./mermaid-diagram";
 import { OrderStatusBadge } from "./order-status-badge";
 import { SagaGantt } from "./saga-gantt";
+import { RetrySagaButton } from "./retry-saga-button";
 import { SagaStatusBadge } from "./saga-status-badge";
 
 /** The order's fields as the page shows them: plain values, so they cross from server to client. */
@@ -48,6 +49,7 @@ export function SagaRun({ sagaId, outline, order, initialStatus }: { sagaId: str
           <div aria-live="polite">
             <SagaStatusBadge status={status} error={state.error} hint={hint} />
           </div>
+          {status === "compensation_failed" && <RetrySagaButton sagaId={sagaId} />}
           <Card title="Order" headingId="order-heading">
             <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm" data-testid="order-details">
               <Field name="User">

@@ -124,11 +124,18 @@ function StepNote({ step }: { step: StepState }) {
   if (step.status === "failed") {
     note = step.error ?? "Failed";
     tone = "font-medium text-red-700 dark:text-red-300";
+  } else if (step.status === "compensation_failed") {
+    note = step.error ?? "Compensation failed";
+    tone = "font-medium text-orange-700 dark:text-orange-300";
   } else if (step.status === "compensating") {
-    note = "Compensating, in reverse order";
+    // A failed compensation attempt is being retried: say so, with why.
+    note =
+      step.compensationAttempts > 1 && step.error
+        ? `Retrying the compensation (attempt ${step.compensationAttempts}) after: ${step.error}`
+        : "Compensating, in reverse order";
     tone = "text-amber-700 dark:text-amber-300";
   } else if (step.status === "running") {
-    note = step.attempts > 1 ? `Running, attempt ${step.attempts}` : "Running…";
+    note = step.attempts > 1 ? `Running, attempt ${step.attempts}${step.error ? ` · retrying after: ${step.error}` : ""}` : "Running…";
   } else if (step.attempts > 1) {
     note = `${step.attempts} attempts`;
   }

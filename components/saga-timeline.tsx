@@ -3,9 +3,10 @@ import Link from "next/link";
 import type { ReactNode, Ref } from "react";
 import type { CreateOrderRequest } from "@/lib/api/schemas";
 import { formatDollars, shortId } from "@/lib/client/format";
-import { useSagaStream } from "@/lib/client/hooks";
+import { DEFAULT_DWELL_MS, useSagaStream } from "@/lib/client/hooks";
 import { humanize, type SagaOutline } from "@/lib/saga/outline";
 import type { LogEvent, SagaState } from "@/lib/saga/replay";
+import { RetrySagaButton } from "./retry-saga-button";
 import { SagaStatusBadge, type LiveSagaStatus } from "./saga-status-badge";
 import { SagaStepRow } from "./saga-step-row";
 
@@ -30,7 +31,9 @@ export function SagaTimeline({
   starting: boolean;
   ref?: Ref<HTMLElement>;
 }) {
-  const { state, events } = useSagaStream(placed?.sagaId ?? null, outline);
+  // Slower playback holds each state longer, too: the speed control is for following a compensation.
+  const speed = placed?.order.simulation?.speed ?? 1;
+  const { state, events } = useSagaStream(placed?.sagaId ?? null, outline, DEFAULT_DWELL_MS / speed);
   const status: LiveSagaStatus = placed ? state.status : starting ? "starting" : "idle";
   const last = events.at(-1);
 
@@ -64,6 +67,11 @@ export function SagaTimeline({
       <div className="mt-3">
         <SagaStatusBadge status={status} error={state.error} hint={hint(status, state)} />
       </div>
+      {status === "compensation_failed" && placed && (
+        <div className="mt-3">
+          <RetrySagaButton sagaId={placed.sagaId} />
+        </div>
+      )}
 
       <Direction status={status} state={state} />
 

@@ -2,12 +2,16 @@
 import { formatDollars } from "@/lib/client/format";
 import { scenarios, type Scenario } from "@/lib/client/scenarios";
 
-/** The seed's four scenarios; choosing one fills the order form, and "Place order" runs it. */
+const outcomeDot: Record<Scenario["outcome"], string> = { completed: "bg-emerald-500", failed: "bg-red-500", stuck: "bg-orange-500" };
+
+/** The seed's four scenarios and three with injected failures; choosing one fills the order form, and "Place order" runs it. */
 export function ScenarioPresets({ selected, onPick }: { selected: Scenario["id"] | null; onPick: (scenario: Scenario) => void }) {
   return (
     <fieldset className="min-w-0">
       <legend className="text-sm font-medium">Scenarios</legend>
-      <p className="text-xs text-slate-500 dark:text-slate-400">Each fills the form with one of the seed&apos;s orders; start from a reset demo.</p>
+      <p className="text-xs text-slate-500 dark:text-slate-400">
+        Each fills the form with one of the seed&apos;s orders (the last three also inject failures); start from a reset demo.
+      </p>
       <div className="mt-2 grid gap-2 sm:grid-cols-2">
         {scenarios.map((scenario) => {
           const pressed = selected === scenario.id;
@@ -28,7 +32,7 @@ export function ScenarioPresets({ selected, onPick }: { selected: Scenario["id"]
               <span className="flex items-center gap-2 text-sm font-semibold">
                 <span
                   aria-hidden
-                  className={`size-2 shrink-0 rounded-full ${scenario.outcome === "completed" ? "bg-emerald-500" : "bg-red-500"}`}
+                  className={`size-2 shrink-0 rounded-full ${outcomeDot[scenario.outcome]}`}
                 />
                 {scenario.title}
               </span>

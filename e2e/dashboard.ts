@@ -6,7 +6,14 @@
 import type { Page } from "@playwright/test";
 import { expect } from "./fixtures";
 
-export type ScenarioId = "happy-path" | "insufficient-funds" | "shipping-failure" | "insufficient-inventory";
+export type ScenarioId =
+  | "happy-path"
+  | "insufficient-funds"
+  | "shipping-failure"
+  | "insufficient-inventory"
+  | "flaky-payment"
+  | "slow-reservation"
+  | "stuck-refund";
 export type Speed = "1x" | "0.5x" | "0.25x";
 
 /** One rendered transition: the step, its new status, and which DOM commit showed it. */
@@ -88,7 +95,7 @@ export async function placeScenario(page: Page, scenario: ScenarioId, speed: Spe
 }
 
 /** Waits for the live timeline's final status. */
-export async function expectFinalStatus(page: Page, status: "completed" | "failed", text: string | RegExp): Promise<void> {
+export async function expectFinalStatus(page: Page, status: "completed" | "failed" | "compensation_failed", text: string | RegExp): Promise<void> {
   const badge = page.getByTestId("saga-status");
   await expect(badge).toHaveAttribute("data-status", status);
   await expect(badge).toContainText(text);

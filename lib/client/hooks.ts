@@ -25,6 +25,7 @@ export const queryKeys = {
   balances: ["balances"] as const,
   health: ["health"] as const,
   saga: (sagaId: string) => ["sagas", sagaId] as const,
+  stuck: ["sagas", "stuck"] as const,
 };
 
 export function useOrders() {
@@ -58,6 +59,20 @@ export function useSaga(sagaId: string) {
   return useQuery({ queryKey: queryKeys.saga(sagaId), queryFn: () => fetchJson<Saga>(`/api/sagas/${encodeURIComponent(sagaId)}`) });
 }
 
+/** Sagas stuck in compensation_failed, waiting for an operator. */
+export function useStuckSagas() {
+  return useQuery({ queryKey: queryKeys.stuck, queryFn: () => fetchJson<Saga[]>("/api/sagas?status=compensation_failed") });
+}
+
+/** An operator's retry of a stuck saga's compensations; resolves with the saga afterwards. */
+export function useRetrySaga() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (sagaId: string) => fetchJson<Saga>(`/api/sagas/${encodeURIComponent(sagaId)}/retry`, { method: "POST" }),
+    onSettled: () => client.invalidateQueries(),
+  });
+}
+
 export interface AcceptedOrder {
   order_id: string;
   saga_id: string;
@@ -84,11 +99,20 @@ export function useReset() {
 
 type StreamStatus = "connecting" | "open" | "closed";
 
+/** How long the live timeline shows each state of a step at least (see useSagaStream). */
+export const DEFAULT_DWELL_MS = 150;
+
 /**
  * Follows one saga's event stream and folds it into its state. EventSource reconnects by itself and
  * sends Last-Event-ID, and the fold ignores events it has already applied, so nothing is lost or doubled.
+ *
+ * Some transitions commit within a millisecond of each other: a step that fails does so before its
+ * simulated work (as the seed's services do), and the compensation it triggers starts at once. Applied
+ * as they arrive, React would render only the last of them, and a viewer would never see the failing
+ * step run or the undone step complete. So `state` shows each state of a step for at least
+ * `minDwellMs`, in the log's order; `events` (the raw log) is never held back.
  */
-export function useSagaStream(sagaId: string | null, outline: SagaOutline) {
+export function useSagaStream(sagaId: string | null, outline: SagaOutline, minDwellMs = DEFAULT_DWELL_MS) {
   const [state, dispatch] = useReducer(
     (current: SagaState, action: { type: "event"; event: LogEvent } | { type: "restart" }) =>
       action.type === "restart" ? initialState(outline) : applyEvent(current, action.event),
@@ -98,12 +122,33 @@ export function useSagaStream(sagaId: string | null, outline: SagaOutline) {
   const [events, setEvents] = useState<LogEvent[]>([]);
   const [status, setStatus] = useState<StreamStatus>("connecting");
   const seen = useRef(0);
+  const dwell = useRef(minDwellMs);
+  dwell.current = minDwellMs;
 
   useEffect(() => {
     dispatch({ type: "restart" });
     setEvents([]);
     seen.current = 0;
     if (!sagaId) return;
+    // The pacing queue: events wait, in order, until their step has shown its current state long enough.
+    const queue: LogEvent[] = [];
+    const shownAt = new Map<number, number>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const pump = () => {
+      timer = undefined;
+      while (queue.length > 0) {
+        const next = queue[0];
+        const last = next.position === null ? undefined : shownAt.get(next.position);
+        const wait = last === undefined ? 0 : last + dwell.current - performance.now();
+        if (wait > 0) {
+          timer = setTimeout(pump, wait);
+          return;
+        }
+        queue.shift();
+        if (next.position !== null) shownAt.set(next.position, performance.now());
+        dispatch({ type: "event", event: next });
+      }
+    };
     setStatus("connecting");
     const source = new EventSource(`/api/sagas/${encodeURIComponent(sagaId)}/events`);
     source.onopen = () => setStatus("open");
@@ -117,7 +162,8 @@ export function useSagaStream(sagaId: string | null, outline: SagaOutline) {
       const event = JSON.parse((message as MessageEvent<string>).data) as LogEvent;
       if (event.id <= seen.current) return;
       seen.current = event.id;
-      dispatch({ type: "event", event });
+      queue.push(event);
+      if (timer === undefined) pump();
       setEvents((list) => [...list, event]);
       // A finished saga sends nothing more: stop listening rather than hold a connection open.
       if (event.phase === "saga" && (event.outcome === "completed" || event.outcome === "failed")) {
@@ -125,7 +171,10 @@ export function useSagaStream(sagaId: string | null, outline: SagaOutline) {
         setStatus("closed");
       }
     });
-    return () => source.close();
+    return () => {
+      source.close();
+      if (timer !== undefined) clearTimeout(timer);
+    };
   }, [sagaId]);
 
   return { state, events, status };
@@ -146,7 +195,10 @@ export function useDashboardStream(onReset?: () => void) {
     source.onerror = () => setStatus(source.readyState === EventSource.CLOSED ? "closed" : "connecting");
     source.addEventListener("saga", (message) => {
       const event = JSON.parse((message as MessageEvent<string>).data) as LogEvent;
-      if (event.phase === "saga") void client.invalidateQueries({ queryKey: queryKeys.orders });
+      if (event.phase === "saga") {
+        void client.invalidateQueries({ queryKey: queryKeys.orders });
+        void client.invalidateQueries({ queryKey: queryKeys.stuck });
+      }
       if (event.outcome === "completed" || event.outcome === "compensated") {
         void client.invalidateQueries({ queryKey: queryKeys.inventory });
         void client.invalidateQueries({ queryKey: queryKeys.balances });

@@ -1,14 +1,26 @@
 /**
- * The seed's four scenarios (shared/API.md), as one-click presets of the order form. Each says what it
- * will show, from a freshly reset state.
+ * The seed's four scenarios (shared/API.md), and three that inject failures to show retries and a
+ * stuck compensation, as one-click presets of the order form. Each says what it will show, from a
+ * freshly reset state.
  */
+import type { Fault } from "../saga/options";
+
+export type Faults = Record<string, Fault>;
 
 export interface Scenario {
-  id: "happy-path" | "insufficient-funds" | "shipping-failure" | "insufficient-inventory";
+  id:
+    | "happy-path"
+    | "insufficient-funds"
+    | "shipping-failure"
+    | "insufficient-inventory"
+    | "flaky-payment"
+    | "slow-reservation"
+    | "stuck-refund";
   title: string;
-  outcome: "completed" | "failed";
+  outcome: "completed" | "failed" | "stuck";
   description: string;
   order: { user_id: string; product_id: string; quantity: number; amount: number };
+  faults?: Faults;
 }
 
 export const scenarios: readonly Scenario[] = [
@@ -40,4 +52,39 @@ export const scenarios: readonly Scenario[] = [
     description: "Only 100 units of product_1 exist, so reserving 200 fails and nothing is charged.",
     order: { user_id: "user_1", product_id: "product_1", quantity: 200, amount: 100 },
   },
+  {
+    id: "flaky-payment",
+    title: "Flaky payment",
+    outcome: "completed",
+    description: "The payment service fails twice, transiently: each attempt is retried with backoff, and the third one succeeds.",
+    order: { user_id: "user_1", product_id: "product_1", quantity: 2, amount: 100 },
+    faults: { process_payment: { transient: 2 } },
+  },
+  {
+    id: "slow-reservation",
+    title: "Reservation times out",
+    outcome: "completed",
+    description: "The first attempt to reserve stock hangs past its timeout; the retry reserves it.",
+    order: { user_id: "user_2", product_id: "product_2", quantity: 1, amount: 25 },
+    faults: { reserve_inventory: { timeouts: 1 } },
+  },
+  {
+    id: "stuck-refund",
+    title: "Stuck refund",
+    outcome: "stuck",
+    description: "Shipping fails and the refund keeps failing: the saga stops in compensation_failed until you retry it.",
+    order: { user_id: "user_3", product_id: "product_1", quantity: 1, amount: 50 },
+    faults: { process_payment: { compensation_failures: 4 } },
+  },
 ];
+
+/** Whether two sets of faults inject the same thing (empty entries count as none). */
+export function sameFaults(a: Faults, b: Faults): boolean {
+  const meaningful = (faults: Faults) =>
+    JSON.stringify(
+      Object.entries(faults)
+        .filter(([, fault]) => Object.values(fault).some(Boolean))
+        .sort(([x], [y]) => x.localeCompare(y)),
+    );
+  return meaningful(a) === meaningful(b);
+}

@@ -88,7 +88,7 @@ export function applyEvent(state: SagaState, event: LogEvent): SagaState {
       step.attempts += 1;
       step.startedAt = event.created_at;
       step.finishedAt = null;
-      step.error = null;
+      // Kept from a `retrying` event: the reason this is a further attempt.
       break;
     case "completed":
     case "failed":
