@@ -4,16 +4,10 @@
  * state React renders, however briefly (a saga takes about half a second at 1x), in the order rendered.
  */
 import type { Page } from "@playwright/test";
+import type { Scenario } from "../lib/client/scenarios";
 import { expect } from "./fixtures";
 
-export type ScenarioId =
-  | "happy-path"
-  | "insufficient-funds"
-  | "shipping-failure"
-  | "insufficient-inventory"
-  | "flaky-payment"
-  | "slow-reservation"
-  | "stuck-refund";
+export type ScenarioId = Scenario["id"];
 export type Speed = "1x" | "0.5x" | "0.25x";
 
 /** One rendered transition: the step, its new status, and which DOM commit showed it. */

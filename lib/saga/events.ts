@@ -6,18 +6,10 @@
 import { EventEmitter } from "node:events";
 import { all } from "../db/sql";
 import type { Db } from "../db/sqlite";
+import type { LogEvent } from "./replay";
 
-export interface SagaEventRow {
-  id: number;
-  saga_id: string;
-  order_id: string;
-  position: number | null;
-  step: string | null;
-  phase: string;
-  outcome: string;
-  error: string | null;
-  created_at: string;
-}
+/** A row of the log as the streams send it: the same shape the browser folds (lib/saga/replay.ts). */
+export type SagaEventRow = LogEvent;
 
 export type FeedSignal = { type: "event"; sagaId: string } | { type: "reset" };
 
