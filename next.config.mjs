@@ -4,6 +4,8 @@ const seedPaths = ["orders", "sagas", "inventory", "balances", "health", "reset"
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // NEXT_DIST_DIR lets two builds live side by side (a developer's and a test run's); .next otherwise.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   serverExternalPackages: ["better-sqlite3"],

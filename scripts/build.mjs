@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-const buildId = path.join(root, ".next", "BUILD_ID");
+const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
 // Everything `next build` reads: a change to any of these makes the last build stale.
 const sources = [
   "app",
@@ -39,7 +39,7 @@ export function buildIsCurrent() {
   return sources.every((source) => newestChange(path.join(root, source)) <= built);
 }
 
-const lock = path.join(root, ".next-build.lock");
+const lock = path.join(root, `${process.env.NEXT_DIST_DIR || ".next"}-build.lock`);
 
 function sleepSync(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
