@@ -3,7 +3,7 @@ import Link from "next/link";
 import type { ReactNode, Ref } from "react";
 import type { CreateOrderRequest } from "@/lib/api/schemas";
 import { formatDollars, shortId } from "@/lib/client/format";
-import { DEFAULT_DWELL_MS, useSagaStream } from "@/lib/client/hooks";
+import { useSagaStream } from "@/lib/client/hooks";
 import { humanize, type SagaOutline } from "@/lib/saga/outline";
 import type { LogEvent, SagaState } from "@/lib/saga/replay";
 import { RetrySagaButton } from "./retry-saga-button";
@@ -31,9 +31,7 @@ export function SagaTimeline({
   starting: boolean;
   ref?: Ref<HTMLElement>;
 }) {
-  // Slower playback holds each state longer, too: the speed control is for following a compensation.
-  const speed = placed?.order.simulation?.speed ?? 1;
-  const { state, events } = useSagaStream(placed?.sagaId ?? null, outline, DEFAULT_DWELL_MS / speed);
+  const { state, events } = useSagaStream(placed?.sagaId ?? null, outline);
   const status: LiveSagaStatus = placed ? state.status : starting ? "starting" : "idle";
   const last = events.at(-1);
 

@@ -99,8 +99,11 @@ export function useReset() {
 
 type StreamStatus = "connecting" | "open" | "closed";
 
-/** How long the live timeline shows each state of a step at least (see useSagaStream). */
-export const DEFAULT_DWELL_MS = 150;
+/**
+ * How long the live timeline shows each state of a step at least (see useSagaStream): long enough to be
+ * seen, short enough that the timeline never trails the inventory and balance cards noticeably.
+ */
+export const DEFAULT_DWELL_MS = 100;
 
 /**
  * Follows one saga's event stream and folds it into its state. EventSource reconnects by itself and
