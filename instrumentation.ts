@@ -4,7 +4,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.NEXT_MANUAL_SIG_HANDLE) (await import("./lib/shutdown")).installShutdownHandlers();
   const { recoverOnStart } = await import("./lib/orders/service");
+  const { logger } = await import("./lib/log");
   await recoverOnStart().catch((error: unknown) => {
-    console.error(`ERROR:startup:Recovering in-flight sagas failed: ${error instanceof Error ? error.message : String(error)}`);
+    logger("startup").error(`Recovering in-flight sagas failed: ${error instanceof Error ? error.message : String(error)}`);
   });
 }

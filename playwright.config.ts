@@ -1,4 +1,5 @@
-// Browser tests against the production server, as `npm start` serves it, with its own fresh database.
+// Browser tests against the production server, as `npm start` serves it (the standalone server.js the
+// Docker image runs, built into $NEXT_DIST_DIR when stale), with its own fresh database.
 // Debian's Chromium where it is installed (these machines cannot download Playwright's browser);
 // Playwright's own browser elsewhere (a laptop with `npx playwright install`).
 import fs from "node:fs";

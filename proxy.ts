@@ -14,6 +14,18 @@ export function proxy(request: NextRequest) {
   }
 }
 
+// /docs/assets/{file} too: its dynamic segment fails the same way (the other docs paths are static).
 export const config = {
-  matcher: ["/api/:path*", "/orders/:path*", "/sagas/:path*", "/inventory/:path*", "/balances/:path*", "/health/:path*", "/reset/:path*", "/timeline/:path*"],
+  matcher: [
+    "/api/:path*",
+    "/orders/:path*",
+    "/sagas/:path*",
+    "/inventory/:path*",
+    "/balances/:path*",
+    "/health/:path*",
+    "/reset/:path*",
+    "/metrics/:path*",
+    "/timeline/:path*",
+    "/docs/assets/:path*",
+  ],
 };

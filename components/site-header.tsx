@@ -8,6 +8,16 @@ const links = [
   { href: "/workflow", label: "Workflow" },
 ] as const;
 
+// The API's docs are served by route handlers, not pages: plain links, so the browser loads them whole
+// (a client-side navigation would ask them for a React payload they do not have).
+const apiDocs = [
+  { href: "/docs", label: "API docs", title: "The REST API in Swagger UI: try every endpoint" },
+  { href: "/redoc", label: "ReDoc", title: "The REST API's reference, in ReDoc" },
+] as const;
+
+const linkClass = "rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";
+const idleClass = "text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white";
+
 /** The app's header: name, navigation, and a slot on the right for the page's own controls. */
 export function SiteHeader({ children }: { children?: ReactNode }) {
   const pathname = usePathname();
@@ -21,7 +31,7 @@ export function SiteHeader({ children }: { children?: ReactNode }) {
           Saga Studio
         </Link>
         <nav aria-label="Main">
-          <ul className="flex gap-1">
+          <ul className="flex flex-wrap gap-1">
             {links.map(({ href, label }) => {
               const current = pathname === href;
               return (
@@ -32,17 +42,20 @@ export function SiteHeader({ children }: { children?: ReactNode }) {
                     // missing from a deployment answers 404, a console error on every page with this header.
                     prefetch={false}
                     aria-current={current ? "page" : undefined}
-                    className={`rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${
-                      current
-                        ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900"
-                        : "text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white"
-                    }`}
+                    className={`${linkClass} ${current ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : idleClass}`}
                   >
                     {label}
                   </Link>
                 </li>
               );
             })}
+            {apiDocs.map(({ href, label, title }) => (
+              <li key={href}>
+                <a href={href} title={title} className={`${linkClass} ${idleClass}`}>
+                  {label}
+                </a>
+              </li>
+            ))}
           </ul>
         </nav>
         {children && <div className="ml-auto flex flex-wrap items-center gap-3">{children}</div>}

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { buildIfStale, nextBin, root } from "./build.mjs";
+import { buildIfStale, serverJs, standaloneDir } from "./build.mjs";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -25,9 +25,10 @@ function freePort() {
 async function startServer(env) {
   const port = await freePort();
   const db = path.join(os.tmpdir(), `saga-studio-bench-${Date.now()}.db`);
-  const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: `file:${db}`, LOG_LEVEL: "ERROR", ...env },
+  // The standalone server, as `npm start` and the Docker image run it.
+  const child = spawn(process.execPath, [serverJs], {
+    cwd: standaloneDir,
+    env: { ...process.env, DATABASE_URL: `file:${db}`, LOG_LEVEL: "ERROR", ...env, PORT: String(port), HOSTNAME: "127.0.0.1" },
     stdio: "ignore",
   });
   const url = `http://127.0.0.1:${port}`;

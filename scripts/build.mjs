@@ -1,4 +1,5 @@
-// Builds the production app when there is no build yet or the sources are newer than the last one.
+// Builds the production app when there is no build yet or the sources are newer than the last one,
+// and lays out the standalone server the way the Docker image does (see prepareStandalone).
 // Used by `npm start` (a fresh clone needs nothing but `npm install`) and by the tests' global set-up.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -7,13 +8,21 @@ import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
+/** next.config.mjs reads the same variable: the build directory, relative to the project. */
+export const distDir = process.env.NEXT_DIST_DIR || ".next";
+/** `output: "standalone"`: the self-contained server, what the Docker image copies to /app. */
+export const standaloneDir = path.join(root, distDir, "standalone");
+export const serverJs = path.join(standaloneDir, "server.js");
+const buildId = path.join(root, distDir, "BUILD_ID");
+// Written once the static assets are in place, with the BUILD_ID they belong to.
+const preparedMarker = path.join(standaloneDir, ".prepared");
 // Everything `next build` reads: a change to any of these makes the last build stale.
 const sources = [
   "app",
   "lib",
   "components",
   "prisma",
+  "public",
   "instrumentation.ts",
   "proxy.ts",
   "next.config.mjs",
@@ -34,12 +43,32 @@ function newestChange(entry) {
 }
 
 export function buildIsCurrent() {
-  if (!fs.existsSync(buildId)) return false;
+  if (!fs.existsSync(buildId) || !fs.existsSync(serverJs)) return false;
   const built = fs.statSync(buildId).mtimeMs;
   return sources.every((source) => newestChange(path.join(root, source)) <= built);
 }
 
-const lock = path.join(root, `${process.env.NEXT_DIST_DIR || ".next"}-build.lock`);
+function standaloneIsPrepared() {
+  return fs.existsSync(preparedMarker) && fs.readFileSync(preparedMarker, "utf8") === fs.readFileSync(buildId, "utf8");
+}
+
+/**
+ * `server.js` serves <distDir>/static and public/ only from beside itself; `next build` leaves them
+ * out. Copies them in, exactly where the Dockerfile's runtime stage puts them.
+ */
+export function prepareStandalone() {
+  const staticTarget = path.join(standaloneDir, distDir, "static");
+  fs.rmSync(staticTarget, { recursive: true, force: true });
+  fs.cpSync(path.join(root, distDir, "static"), staticTarget, { recursive: true });
+  const publicDir = path.join(root, "public");
+  if (fs.existsSync(publicDir)) {
+    fs.rmSync(path.join(standaloneDir, "public"), { recursive: true, force: true });
+    fs.cpSync(publicDir, path.join(standaloneDir, "public"), { recursive: true });
+  }
+  fs.writeFileSync(preparedMarker, fs.readFileSync(buildId, "utf8"));
+}
+
+const lock = path.join(root, `${distDir}-build.lock`);
 
 function sleepSync(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -47,7 +76,7 @@ function sleepSync(ms) {
 
 /** Two processes (test workers, a server) may ask at once: one builds, the others wait for it. */
 export function buildIfStale() {
-  if (buildIsCurrent()) return;
+  if (buildIsCurrent() && standaloneIsPrepared()) return;
   const deadline = Date.now() + 10 * 60_000;
   for (;;) {
     try {
@@ -60,13 +89,30 @@ export function buildIfStale() {
     }
   }
   try {
-    if (buildIsCurrent()) return;
-    console.log("INFO:build:Building the app (no build yet, or sources changed since the last one)...");
-    const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit" });
-    if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
+    if (!buildIsCurrent()) {
+      console.log("INFO:build:Building the app (no build yet, or sources changed since the last one)...");
+      const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit" });
+      if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
+      if (!fs.existsSync(serverJs)) throw new Error(`next build wrote no ${path.relative(root, serverJs)}: is output "standalone" set?`);
+    }
+    if (!standaloneIsPrepared()) prepareStandalone();
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/**
+ * The environment for server.js, which makes its own folder the cwd: a relative DATABASE_URL or
+ * MIGRATIONS_DIR is resolved here, from where the command was started, so the database stays in
+ * ./data and not inside the build (which the next build would wipe).
+ */
+export function standaloneEnv(env = process.env, cwd = process.cwd()) {
+  const result = { ...env };
+  const url = env.DATABASE_URL || "file:./data/saga-studio.db";
+  const file = url.replace(/^file:(\/\/)?/, "");
+  if (!file.startsWith(":memory:")) result.DATABASE_URL = `file:${path.resolve(cwd, file)}`;
+  if (env.MIGRATIONS_DIR) result.MIGRATIONS_DIR = path.resolve(cwd, env.MIGRATIONS_DIR);
+  return result;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) buildIfStale();

@@ -1,6 +1,7 @@
 // `npm start`: serves the production build on PORT (default 8000), building it first when needed.
+// It runs what the Docker image runs: the standalone server.js, with the static assets beside it.
 import { spawn } from "node:child_process";
-import { buildIfStale, nextBin, root } from "./build.mjs";
+import { buildIfStale, serverJs, standaloneDir, standaloneEnv } from "./build.mjs";
 
 try {
   buildIfStale();
@@ -9,9 +10,15 @@ try {
   process.exit(1);
 }
 
-const port = process.env.PORT || "8000";
-// The app handles SIGTERM itself (instrumentation.ts): running sagas stop at a persisted point first.
-const env = { ...process.env, NEXT_MANUAL_SIG_HANDLE: "true" };
-const server = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, stdio: "inherit", env });
+const env = {
+  ...standaloneEnv(),
+  PORT: process.env.PORT || "8000",
+  // Every interface, as `next start` and the image listen. An inherited HOSTNAME is the machine's
+  // name (containers export it), not an address to listen on, so it is not passed through.
+  HOSTNAME: "0.0.0.0",
+  // The app handles SIGTERM itself (instrumentation.ts): running sagas stop at a persisted point first.
+  NEXT_MANUAL_SIG_HANDLE: "true",
+};
+const server = spawn(process.execPath, [serverJs], { cwd: standaloneDir, stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,6 +1,7 @@
 /**
- * Starts the production server (`next start`, as `npm start` does) on a free port with its own
- * database, for tests that go through HTTP: the seed's paths, rewrites and route handlers included.
+ * Starts the production server (the standalone server.js, as `npm start` and the Docker image run it)
+ * on a free port with its own database, for tests that go through HTTP: the seed's paths, rewrites and
+ * route handlers included. The global set-up has built it and put the static assets beside it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -9,7 +10,8 @@ import os from "node:os";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
-const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+/** As scripts/build.mjs lays it out: <distDir>/standalone/server.js. */
+export const serverJs = path.join(root, process.env.NEXT_DIST_DIR || ".next", "standalone", "server.js");
 
 export interface TestServer {
   url: string;
@@ -37,8 +39,8 @@ export function tempDatabaseUrl(): string {
 export async function startServer(options: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
   const port = await freePort();
   const databaseUrl = options.databaseUrl ?? tempDatabaseUrl();
-  const child: ChildProcess = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
+  const child: ChildProcess = spawn(process.execPath, [serverJs], {
+    cwd: path.dirname(serverJs),
     env: {
       ...process.env,
       SAGA_DELAY_SCALE: "0",
@@ -47,6 +49,7 @@ export async function startServer(options: { databaseUrl?: string; env?: Record<
       ...options.env,
       DATABASE_URL: databaseUrl,
       PORT: String(port),
+      HOSTNAME: "127.0.0.1",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

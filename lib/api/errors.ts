@@ -1,17 +1,12 @@
 /** Errors in FastAPI's shapes, built in one place: `{"detail": "..."}` and 422's `{"detail": [...]}`. */
 import type { z } from "zod";
 import { jsonResponse } from "./json";
+import type { HTTPError, HTTPValidationError, ValidationDetail } from "./responses";
 
-export interface ValidationDetail {
-  type: string;
-  loc: (string | number)[];
-  msg: string;
-  input?: unknown;
-  ctx?: Record<string, unknown>;
-}
+export type { ValidationDetail };
 
 export function errorResponse(status: number, detail: string, headers?: HeadersInit): Response {
-  return jsonResponse({ detail }, { status, headers });
+  return jsonResponse({ detail } satisfies HTTPError, { status, headers });
 }
 
 export function notFound(detail = "Not Found"): Response {
@@ -19,7 +14,7 @@ export function notFound(detail = "Not Found"): Response {
 }
 
 export function validationError(details: ValidationDetail[]): Response {
-  return jsonResponse({ detail: details }, { status: 422 });
+  return jsonResponse({ detail: details } satisfies HTTPValidationError, { status: 422 });
 }
 
 /** The pydantic type a field of the schema stands for (`.meta({ pydanticType })`), for error wording. */

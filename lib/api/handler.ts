@@ -24,9 +24,13 @@ export function handle<A extends unknown[]>(handler: Handler<A>): (...args: A) =
   };
 }
 
+// The 405 handlers, so that tests/openapi.test.ts can tell the methods a route serves from the ones it refuses.
+const notAllowedHandlers = new WeakSet<object>();
+
 /** Handlers for the methods a path does not serve: 405 with an Allow header, as FastAPI answers. */
 export function methodsNotAllowed(allowed: string[]) {
   const notAllowed = async () => errorResponse(405, "Method Not Allowed", { allow: allowed.join(", ") });
+  notAllowedHandlers.add(notAllowed);
   return { GET: notAllowed, POST: notAllowed, PUT: notAllowed, PATCH: notAllowed, DELETE: notAllowed, OPTIONS: notAllowed };
 }
 
@@ -102,4 +106,9 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   const result = schema.safeParse(body, { reportInput: true });
   if (!result.success) return { ok: false, response: validationError(zodDetails(result.error, schema)) };
   return { ok: true, data: result.data };
+}
+
+/** Whether a route module's export is one of methodsNotAllowed's 405 handlers rather than a method it serves. */
+export function isMethodNotAllowed(handler: unknown): boolean {
+  return typeof handler === "function" && notAllowedHandlers.has(handler);
 }

@@ -42,6 +42,12 @@ export const CreateOrderRequestSchema = z.object({
 });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequestSchema>;
 
+/** Where a reconnecting event stream resumes: the id of the last event it received (Last-Event-ID, or ?after=). */
+export const EventIdSchema = z
+  .string()
+  .regex(/^\d{1,15}$/)
+  .describe("The id of the last event received: the stream resumes with the events after it");
+
 /** The Idempotency-Key header of POST /orders: an opaque key of printable ASCII, as clients generate them. */
 export const IdempotencyKeySchema = z
   .string()

@@ -5,6 +5,7 @@
  * EventSource resumes exactly where it stopped, without losing or repeating an event.
  */
 import { ready } from "../orders/ready";
+import { EventIdSchema } from "./schemas";
 import { eventsAfter, latestEventId, subscribe } from "../saga/events";
 
 const encoder = new TextEncoder();
@@ -15,8 +16,8 @@ const HEARTBEAT_MS = 15_000;
 /** The id to resume after: the Last-Event-ID header (set by EventSource on reconnect) or `?after=`. */
 export function resumePoint(request: Request): number | undefined {
   const raw = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("after");
-  if (raw === null || !/^\d{1,15}$/.test(raw.trim())) return undefined;
-  return Number(raw);
+  const id = raw === null ? undefined : EventIdSchema.safeParse(raw.trim());
+  return id?.success ? Number(id.data) : undefined;
 }
 
 /**

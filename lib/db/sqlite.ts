@@ -15,7 +15,13 @@ import { applyMigrations } from "./migrate";
 
 export type Db = Database.Database;
 
-const globalForDb = globalThis as unknown as { sagaStudioDb?: { path: string; db: Db } };
+/** Which file on disk a path named when it was opened: a file removed or replaced later has another (or none). */
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+}
+
+const globalForDb = globalThis as unknown as { sagaStudioDb?: { path: string; db: Db; identity?: FileIdentity } };
 
 export function openDatabase(file: string): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -34,8 +40,15 @@ export function getDb(): Db {
   const current = globalForDb.sagaStudioDb;
   if (current && current.path === file && current.db.open) return current.db;
   const db = openDatabase(file);
-  globalForDb.sagaStudioDb = { path: file, db };
+  const { dev, ino } = fs.statSync(file);
+  globalForDb.sagaStudioDb = { path: file, db, identity: { dev, ino } };
   return db;
+}
+
+/** The shared connection's file and its identity when opened, if a connection is open (for the health check). */
+export function openedDatabase(): { path: string; db: Db; identity?: FileIdentity } | undefined {
+  const current = globalForDb.sagaStudioDb;
+  return current?.db.open ? current : undefined;
 }
 
 /** Runs `fn` in an IMMEDIATE transaction: it takes the write lock up front, so it never fails half-way on a lock. */

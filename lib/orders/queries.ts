@@ -2,10 +2,11 @@
  * Reads for the API and the UI, through Prisma Client, shaped as the seed's JSON bodies (snake_case,
  * dollars) with the extra fields this app adds (timestamps, attempts, compensation names).
  */
-import { money } from "../api/json";
+import { money, type Money } from "../api/json";
+import type { AcceptedOrder, Body, Order as OrderBody, Saga as SagaBody, SagaEvent, SagaStep as StepBody } from "../api/responses";
 import { getPrisma } from "../db/prisma";
 import type { Order, SagaStep } from "../generated/prisma/client";
-import type { SagaStatus, StepStatus } from "../saga/status";
+import type { EventOutcome, EventPhase, SagaStatus, StepStatus } from "../saga/status";
 import { ready } from "./ready";
 
 function prisma() {
@@ -13,9 +14,18 @@ function prisma() {
   return getPrisma();
 }
 
-const iso = (date: Date | null) => (date ? date.toISOString() : null);
+function iso(date: Date): string;
+function iso(date: Date | null): string | null;
+function iso(date: Date | null) {
+  return date ? date.toISOString() : null;
+}
 
-function orderView(order: Order & { saga: { id: string } | null }) {
+// The types of the bodies are the response schemas' (lib/api/responses.ts), so the OpenAPI document
+// cannot describe a field these views do not produce, or miss one they do.
+export type OrderView = Body<OrderBody>;
+export type SagaView = Body<SagaBody>;
+
+function orderView(order: Order & { saga: { id: string } | null }): OrderView {
   return {
     id: order.id,
     user_id: order.userId,
@@ -28,9 +38,8 @@ function orderView(order: Order & { saga: { id: string } | null }) {
     updated_at: iso(order.updatedAt),
   };
 }
-export type OrderView = ReturnType<typeof orderView>;
 
-function stepView(step: SagaStep) {
+function stepView(step: SagaStep): StepBody {
   return {
     name: step.name,
     status: step.status as StepStatus,
@@ -79,7 +88,7 @@ export async function listSagas(status?: SagaStatus): Promise<SagaView[]> {
   return sagas.map(sagaView);
 }
 
-function sagaView(saga: SagaWithSteps) {
+function sagaView(saga: SagaWithSteps): SagaView {
   return {
     id: saga.id,
     order_id: saga.orderId,
@@ -90,30 +99,29 @@ function sagaView(saga: SagaWithSteps) {
     updated_at: iso(saga.updatedAt),
   };
 }
-export type SagaView = ReturnType<typeof sagaView>;
 
 export async function inventory(): Promise<Record<string, number>> {
   const products = await prisma().product.findMany({ orderBy: { id: "asc" } });
   return Object.fromEntries(products.map((p) => [p.id, p.stock]));
 }
 
-export async function balances(): Promise<Record<string, ReturnType<typeof money>>> {
+export async function balances(): Promise<Record<string, Money>> {
   const accounts = await prisma().account.findMany({ orderBy: { id: "asc" } });
   return Object.fromEntries(accounts.map((a) => [a.id, money(a.balanceCents)]));
 }
 
 /** The answer to an order started without waiting: its ids and where to follow it. */
-export function acceptedOrder(orderId: string, sagaId: string) {
+export function acceptedOrder(orderId: string, sagaId: string): AcceptedOrder {
   return {
     order_id: orderId,
     saga_id: sagaId,
-    status: "pending" as SagaStatus,
+    status: "pending",
     links: { order: `/api/orders/${orderId}`, saga: `/api/sagas/${sagaId}`, events: `/api/sagas/${sagaId}/events` },
   };
 }
 
 /** A saga's full event log, oldest first, or null when there is no such saga. */
-export async function sagaEvents(sagaId: string) {
+export async function sagaEvents(sagaId: string): Promise<SagaEvent[] | null> {
   const saga = await prisma().saga.findUnique({
     where: { id: sagaId },
     select: { orderId: true, events: { orderBy: { id: "asc" } } },
@@ -125,8 +133,8 @@ export async function sagaEvents(sagaId: string) {
     order_id: saga.orderId,
     position: e.position,
     step: e.step,
-    phase: e.phase,
-    outcome: e.outcome,
+    phase: e.phase as EventPhase,
+    outcome: e.outcome as EventOutcome,
     error: e.error,
     created_at: iso(e.createdAt),
   }));

@@ -1,5 +1,6 @@
 /** What the API and the UI ask of orders: place one (running its saga), reset the demo, recover. */
 import { createHash, randomUUID } from "node:crypto";
+import type { OrderResult } from "../api/responses";
 import type { CreateOrderRequest } from "../api/schemas";
 import { get, run } from "../db/sql";
 import { transaction } from "../db/sqlite";
@@ -97,12 +98,12 @@ function unknownFaultSteps(input: CreateOrderRequest): ValidationDetail[] {
 export type Submission =
   | { kind: "invalid"; details: ValidationDetail[] }
   | { kind: "accepted"; order: StartedOrder }
-  | { kind: "finished"; order: StartedOrder; result: NonNullable<Awaited<ReturnType<typeof sagaResult>>> }
+  | { kind: "finished"; order: StartedOrder; result: OrderResult }
   | { kind: "conflict" }
   | { kind: "draining" }
   | { kind: "vanished" };
 
-async function sagaResult(orderId: string, sagaId: string) {
+async function sagaResult(orderId: string, sagaId: string): Promise<OrderResult | null> {
   const saga = await findSaga(sagaId);
   if (!saga) return null;
   return {

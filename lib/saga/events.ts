@@ -6,10 +6,13 @@
 import { EventEmitter } from "node:events";
 import { all } from "../db/sql";
 import type { Db } from "../db/sqlite";
-import type { LogEvent } from "./replay";
+import type { SagaEvent } from "../api/responses";
 
-/** A row of the log as the streams send it: the same shape the browser folds (lib/saga/replay.ts). */
-export type SagaEventRow = LogEvent;
+/**
+ * A row of the log as the streams send it: the response schema's SagaEvent, which is also what the
+ * JSON event log answers and what the browser folds (lib/saga/replay.ts's LogEvent).
+ */
+export type SagaEventRow = SagaEvent;
 
 export type FeedSignal = { type: "event"; sagaId: string } | { type: "reset" };
 

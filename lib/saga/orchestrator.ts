@@ -18,6 +18,7 @@
  */
 import { getDb, transaction, type Db } from "../db/sqlite";
 import { logger } from "../log";
+import { countSaga, startAttempt } from "../metrics";
 import { createHash } from "node:crypto";
 import { findDefinition, StepFailure, TransientError, type RetryPolicy, type SagaDefinition, type SagaStep } from "./definition";
 import { publish } from "./events";
@@ -200,6 +201,7 @@ class SagaRun<Context> {
     if (this.status === "pending") {
       log.info(`Starting saga ${this.sagaId} for ${this.definition.subject} ${this.subjectId}`, this.ids);
       this.setStatus("processing");
+      countSaga("started");
     }
     if (this.status === "processing") {
       for (const [position, step] of this.definition.steps.entries()) {
@@ -216,6 +218,7 @@ class SagaRun<Context> {
       }
       if (this.status === "processing") {
         this.setStatus("completed");
+        countSaga("completed");
         log.info(`Saga ${this.sagaId} completed successfully`, this.ids);
         return this.status;
       }
@@ -229,6 +232,7 @@ class SagaRun<Context> {
         if (outcome === "stuck") return this.status;
       }
       this.setStatus("failed");
+      countSaga("failed");
       log.info(`Saga ${this.sagaId} failed: compensation complete`, this.ids);
     }
     return this.status;
@@ -252,6 +256,8 @@ class SagaRun<Context> {
     const fault = this.options.faults?.[step.name];
     for (;;) {
       if (isDraining()) return "interrupted";
+      // Metrics count an attempt once its outcome has committed; one cut off by shutdown is not counted.
+      const finished = startAttempt("action", step.name);
       const attempt = this.commit((tx) => markStepRunning(tx, this.sagaId, position, step.name));
       row.attempts = attempt;
       log.info(`Executing step ${step.name}${attempt > 1 ? ` (attempt ${attempt})` : ""}`, this.ids);
@@ -302,6 +308,7 @@ class SagaRun<Context> {
         this.setStatus("compensating", final, tx);
         return { kind: "failed" as const, message: final };
       });
+      finished(outcome.kind);
 
       if (outcome.kind === "completed") {
         row.status = "completed";
@@ -327,6 +334,7 @@ class SagaRun<Context> {
     const limit = row.compensationAttempts + step.compensationRetry.attempts;
     for (;;) {
       if (isDraining()) return "interrupted";
+      const finished = startAttempt("compensation", step.name);
       const attempt = this.commit((tx) => markStepCompensating(tx, this.sagaId, position, step.name));
       row.status = "compensating";
       row.compensationAttempts = attempt;
@@ -354,6 +362,7 @@ class SagaRun<Context> {
           return { kind: "stuck" as const, message: final };
         }
       });
+      finished(outcome.kind);
 
       if (outcome.kind === "compensated") {
         row.status = "compensated";
@@ -362,6 +371,7 @@ class SagaRun<Context> {
       }
       if (outcome.kind === "stuck") {
         row.status = "compensation_failed";
+        countSaga("stuck");
         log.error(`Saga ${this.sagaId} needs an operator: ${outcome.message}`, this.ids);
         return "stuck";
       }

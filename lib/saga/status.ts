@@ -23,7 +23,9 @@ export const EventPhaseSchema = z.enum(eventPhases);
 export type EventPhase = z.infer<typeof EventPhaseSchema>;
 
 /** What an event records: a new status, or `retrying` when an attempt failed and another will follow. */
-export type EventOutcome = SagaStatus | StepStatus | "retrying";
+export const eventOutcomes = [...new Set([...sagaStatuses, ...stepStatuses, "retrying"] as const)];
+export const EventOutcomeSchema = z.enum(eventOutcomes);
+export type EventOutcome = z.infer<typeof EventOutcomeSchema>;
 
 export const inFlightSagaStatuses: readonly SagaStatus[] = ["pending", "processing", "compensating"];
 

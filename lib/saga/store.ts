@@ -175,6 +175,11 @@ export function stuckSagaIds(db: Db): string[] {
   return all<{ id: string }>(db, `SELECT id FROM sagas WHERE status = 'compensation_failed' ORDER BY updated_at`).map((row) => row.id);
 }
 
+/** How many sagas are stuck right now (for the metrics: a count kept in the database survives restarts). */
+export function countStuckSagas(db: Db): number {
+  return get<{ count: number }>(db, `SELECT COUNT(*) AS count FROM sagas WHERE status = 'compensation_failed'`)?.count ?? 0;
+}
+
 export function inFlightSagaIds(db: Db): string[] {
   return all<{ id: string }>(db, `SELECT id FROM sagas WHERE status IN ('pending', 'processing', 'compensating') ORDER BY created_at`).map(
     (row) => row.id,

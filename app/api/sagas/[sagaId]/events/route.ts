@@ -1,6 +1,7 @@
 import { notFound } from "@/lib/api/errors";
 import { handle, methodsNotAllowed } from "@/lib/api/handler";
 import { jsonResponse } from "@/lib/api/json";
+import type { SagaEventLog } from "@/lib/api/responses";
 import { eventStreamResponse, wantsEventStream } from "@/lib/api/sse";
 import { sagaEvents } from "@/lib/orders/queries";
 
@@ -10,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const GET = handle(async (request: Request, { params }: { params: Promise<{ sagaId: string }> }) => {
   const events = await sagaEvents((await params).sagaId);
   if (!events) return notFound("Saga not found");
-  return wantsEventStream(request) ? eventStreamResponse(request, (await params).sagaId) : jsonResponse({ events });
+  return wantsEventStream(request) ? eventStreamResponse(request, (await params).sagaId) : jsonResponse({ events } satisfies SagaEventLog);
 });
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"]);

@@ -1,0 +1,52 @@
+/**
+ * The interactive API docs, as FastAPI serves them: Swagger UI at /docs and ReDoc at /redoc, both
+ * reading /openapi.json. Their scripts and styles come from the npm packages through /docs/assets
+ * (lib/api/docs-assets.ts), never a CDN: the docs work offline, and a page loads nothing from elsewhere.
+ * No inline script either, so the pages keep working under a `script-src 'self'` policy.
+ */
+import { assetUrl, OPENAPI_URL } from "./docs-assets";
+
+/** The API's name: the OpenAPI document's title, and the pages' as FastAPI words them ("<title> - ReDoc"). */
+export const API_TITLE = "Saga Studio";
+
+const htmlHeaders = { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" };
+
+export function swaggerUiPage(): Response {
+  const html = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${API_TITLE} - Swagger UI</title>
+<link rel="icon" href="/icon.svg" type="image/svg+xml">
+<link rel="stylesheet" type="text/css" href="${assetUrl("swagger-ui.css")}">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="${assetUrl("swagger-ui-bundle.js")}"></script>
+<script src="${assetUrl("swagger-ui-init.js")}"></script>
+</body>
+</html>
+`;
+  return new Response(html, { headers: htmlHeaders });
+}
+
+export function redocPage(): Response {
+  const html = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${API_TITLE} - ReDoc</title>
+<link rel="icon" href="/icon.svg" type="image/svg+xml">
+<link rel="stylesheet" type="text/css" href="${assetUrl("redoc.css")}">
+</head>
+<body>
+<noscript>ReDoc requires Javascript to function. Please enable it to browse the documentation.</noscript>
+<redoc spec-url="${OPENAPI_URL}"></redoc>
+<script src="${assetUrl("redoc.standalone.js")}"></script>
+</body>
+</html>
+`;
+  return new Response(html, { headers: htmlHeaders });
+}

@@ -1,0 +1,154 @@
+/**
+ * The zod schemas of every response body: each gives the TypeScript type the code that builds the body
+ * is checked against (`Body<...>`), and the OpenAPI document (lib/api/openapi.ts). Field names and
+ * shapes are the seed's FastAPI service's, plus the extra fields this app adds; tests/api-contract.test.ts
+ * pins them, tests/openapi.test.ts checks real responses against what these schemas document.
+ */
+import { z } from "zod";
+import type { Money } from "./json";
+import { EventOutcomeSchema, EventPhaseSchema, SagaStatusSchema, StepStatusSchema } from "../saga/status";
+
+/**
+ * Dollars, printed as Python prints a float (`1000.0`). The brand lets `Body<T>` tell money from other
+ * numbers: the code that builds a body hands jsonResponse a Money (integer cents), never a float.
+ */
+export const DollarsSchema = z.number().brand<"Dollars">();
+
+/** A body as the server builds it: the schema's type with every amount of dollars as Money. */
+export type Body<T> = T extends z.$brand<"Dollars">
+  ? Money
+  : T extends readonly (infer Item)[]
+    ? Body<Item>[]
+    : T extends object
+      ? { [K in keyof T]: Body<T[K]> }
+      : T;
+
+const timestamp = z.iso.datetime();
+const uuid = z.uuid();
+
+// ---------------------------------------------------------------------------------------------------
+// Errors, in FastAPI's shapes
+
+export const HTTPErrorSchema = z.object({ detail: z.string().describe("What went wrong, in words") });
+export type HTTPError = z.infer<typeof HTTPErrorSchema>;
+
+/** One problem with a request, as pydantic reports it (FastAPI's ValidationError). */
+export const ValidationErrorSchema = z.object({
+  type: z.string().describe("Pydantic's error type, e.g. missing, int_parsing, greater_than"),
+  loc: z
+    .array(z.union([z.string(), z.int()]))
+    .describe("Where the problem is: body, query or header first, then the field, e.g. [\"body\", \"quantity\"]"),
+  msg: z.string().describe("Pydantic's wording of the problem"),
+  input: z.unknown().optional().describe("The value received, when there was one"),
+  ctx: z.record(z.string(), z.unknown()).optional().describe("The constraint that failed, e.g. {\"gt\": 0}"),
+});
+export type ValidationDetail = z.infer<typeof ValidationErrorSchema>;
+
+export const HTTPValidationErrorSchema = z.object({ detail: z.array(ValidationErrorSchema) });
+export type HTTPValidationError = z.infer<typeof HTTPValidationErrorSchema>;
+
+// ---------------------------------------------------------------------------------------------------
+// Orders and sagas
+
+export const OrderSchema = z.object({
+  id: uuid,
+  user_id: z.string(),
+  product_id: z.string(),
+  quantity: z.int(),
+  amount: DollarsSchema.describe("The order's total in dollars"),
+  status: SagaStatusSchema.describe("The status of the order's saga"),
+  saga_id: uuid.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+export type Order = z.infer<typeof OrderSchema>;
+
+export const SagaStepSchema = z.object({
+  name: z.string().describe("The step, e.g. reserve_inventory"),
+  status: StepStatusSchema,
+  error_message: z.string().nullable().describe("Why the step failed, e.g. Insufficient funds"),
+  compensation: z.string().describe("The compensation that undoes the step, e.g. release_inventory"),
+  attempts: z.int().describe("How many times the step's action was attempted"),
+  compensation_attempts: z.int().describe("How many times its compensation was attempted"),
+  started_at: timestamp.nullable(),
+  finished_at: timestamp.nullable(),
+  compensation_started_at: timestamp.nullable(),
+  compensated_at: timestamp.nullable(),
+});
+export type SagaStep = z.infer<typeof SagaStepSchema>;
+
+export const SagaSchema = z.object({
+  id: uuid,
+  order_id: uuid,
+  status: SagaStatusSchema,
+  error: z.string().nullable().describe("Why the saga failed or is stuck"),
+  steps: z.array(SagaStepSchema).describe("Its steps, in the order they run"),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+export type Saga = z.infer<typeof SagaSchema>;
+
+export const OrderListSchema = z.array(OrderSchema).describe("Orders, most recent first");
+export const SagaListSchema = z.array(SagaSchema).describe("Sagas, newest first");
+
+/** POST /orders, once the saga has finished: the seed's answer. */
+export const OrderResultSchema = z.object({
+  order_id: uuid,
+  saga_id: uuid,
+  status: SagaStatusSchema,
+  steps: z.array(SagaStepSchema.pick({ name: true, status: true, error_message: true })),
+});
+export type OrderResult = z.infer<typeof OrderResultSchema>;
+
+/** POST /orders with Prefer: respond-async: the saga runs on; these say where to follow it. */
+export const AcceptedOrderSchema = z.object({
+  order_id: uuid,
+  saga_id: uuid,
+  status: z.literal("pending"),
+  links: z.object({
+    order: z.string().describe("GET it for the order"),
+    saga: z.string().describe("GET it for the saga"),
+    events: z.string().describe("GET it for the saga's event log, or its live stream"),
+  }),
+});
+export type AcceptedOrder = z.infer<typeof AcceptedOrderSchema>;
+
+/** One row of a saga's event log: what the timeline, the logs and the live streams are built from. */
+export const SagaEventSchema = z.object({
+  id: z.int().describe("Increasing across all sagas; a stream's event id (Last-Event-ID)"),
+  saga_id: uuid,
+  order_id: uuid,
+  position: z.int().nullable().describe("The step's index, null for an event of the saga itself"),
+  step: z.string().nullable().describe("The step's name, null for an event of the saga itself"),
+  phase: EventPhaseSchema,
+  outcome: EventOutcomeSchema,
+  error: z.string().nullable(),
+  created_at: timestamp,
+});
+export type SagaEvent = z.infer<typeof SagaEventSchema>;
+
+export const SagaEventLogSchema = z.object({ events: z.array(SagaEventSchema).describe("Oldest first") });
+export type SagaEventLog = z.infer<typeof SagaEventLogSchema>;
+
+// ---------------------------------------------------------------------------------------------------
+// The demo's state and the service
+
+export const InventoryResponseSchema = z.object({
+  inventory: z.record(z.string(), z.int()).describe("Units in stock, by product id"),
+});
+export type InventoryResponse = z.infer<typeof InventoryResponseSchema>;
+
+export const BalanceResponseSchema = z.object({
+  balances: z.record(z.string(), DollarsSchema).describe("Dollars, by user id"),
+});
+export type BalanceResponse = z.infer<typeof BalanceResponseSchema>;
+
+export const HealthResponseSchema = z.object({ status: z.literal("healthy") });
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;
+
+/** GET /health when the service cannot serve (its database unreachable, or shutting down). */
+export const UnhealthyResponseSchema = z.object({ status: z.literal("unhealthy"), detail: z.string() });
+export type UnhealthyResponse = z.infer<typeof UnhealthyResponseSchema>;
+
+export const ResetResponseSchema = z.object({ message: z.literal("Mock database reset to initial state.") });
+export type ResetResponse = z.infer<typeof ResetResponseSchema>;

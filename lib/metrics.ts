@@ -1,0 +1,91 @@
+/**
+ * Prometheus metrics of the saga engine, through prom-client, served at GET /metrics (and /api/metrics).
+ *
+ *   saga_started_total, saga_completed_total, saga_failed_total, saga_stuck_total   sagas, by how they ended
+ *   sagas_stuck                                  stuck right now, read from the database at each scrape
+ *   step_attempts_total{step,outcome}            each attempt at an action: completed | failed | retried
+ *   compensation_attempts_total{step,outcome}    the same for compensations (failed = gave up: stuck)
+ *   step_retries_total{step,phase}               attempts that will be retried, phase = action | compensation
+ *   step_duration_seconds{step}, compensation_duration_seconds{step}
+ *                                                one observation per attempt, from its start to its outcome
+ * and prom-client's default process metrics. Counters count this process's work since it started, as
+ * Prometheus expects of counters; the gauge of stuck sagas comes from the database, so it survives restarts.
+ */
+import client from "prom-client";
+import { getDb } from "./db/sqlite";
+import { countStuckSagas } from "./saga/store";
+
+export type AttemptPhase = "action" | "compensation";
+/** How an attempt ended: the orchestrator's own outcome names, "retry" included. */
+export type AttemptOutcome = "completed" | "compensated" | "failed" | "stuck" | "retry";
+export type SagaOutcome = "started" | "completed" | "failed" | "stuck";
+
+function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const sagas: Record<SagaOutcome, client.Counter> = {
+    started: new client.Counter({ name: "saga_started_total", help: "Sagas started", registers }),
+    completed: new client.Counter({ name: "saga_completed_total", help: "Sagas completed", registers }),
+    failed: new client.Counter({ name: "saga_failed_total", help: "Sagas failed, every completed step compensated", registers }),
+    stuck: new client.Counter({ name: "saga_stuck_total", help: "Sagas stopped in compensation_failed: a compensation gave up", registers }),
+  };
+  new client.Gauge({
+    name: "sagas_stuck",
+    help: "Sagas in compensation_failed now, waiting for an operator (from the database)",
+    registers,
+    collect() {
+      // A scrape must answer even when the database does not (GET /health says why); the last count stays.
+      try {
+        this.set(countStuckSagas(getDb()));
+      } catch {}
+    },
+  });
+  const attempts = (name: string, help: string) => new client.Counter({ name, help, labelNames: ["step", "outcome"], registers });
+  const durations = (name: string, help: string) => new client.Histogram({ name, help, labelNames: ["step"], registers });
+  return {
+    registry,
+    sagas,
+    attempts: {
+      action: attempts("step_attempts_total", "Attempts at a step's action, by outcome: completed, failed or retried"),
+      compensation: attempts("compensation_attempts_total", "Attempts at a step's compensation, by outcome: completed, failed (gave up) or retried"),
+    },
+    durations: {
+      action: durations("step_duration_seconds", "Duration of each attempt at a step's action, from its start to its outcome"),
+      compensation: durations("compensation_duration_seconds", "Duration of each attempt at a step's compensation, from its start to its outcome"),
+    },
+    retries: new client.Counter({ name: "step_retries_total", help: "Failed attempts that are retried, by step and phase", labelNames: ["step", "phase"], registers }),
+  };
+}
+
+// One registry per process, on globalThis: Next bundles instrumentation.ts (which resumes sagas at start)
+// and each route separately, each with its own copy of this module, and all must count into one registry.
+const globalForMetrics = globalThis as unknown as { sagaStudioMetrics?: ReturnType<typeof createMetrics> };
+const metrics = (globalForMetrics.sagaStudioMetrics ??= createMetrics());
+
+export function countSaga(outcome: SagaOutcome): void {
+  metrics.sagas[outcome].inc();
+}
+
+const outcomeLabel: Record<AttemptOutcome, "completed" | "failed" | "retried"> = {
+  completed: "completed",
+  compensated: "completed",
+  failed: "failed",
+  stuck: "failed",
+  retry: "retried",
+};
+
+/** Call when an attempt starts; call what it returns with the attempt's outcome once that has committed. */
+export function startAttempt(phase: AttemptPhase, step: string): (outcome: AttemptOutcome) => void {
+  const observe = metrics.durations[phase].startTimer({ step });
+  return (outcome) => {
+    observe();
+    metrics.attempts[phase].inc({ step, outcome: outcomeLabel[outcome] });
+    if (outcome === "retry") metrics.retries.inc({ step, phase });
+  };
+}
+
+/** The exposition, in Prometheus's text format, with its content type. */
+export async function scrape(): Promise<{ contentType: string; body: string }> {
+  return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
+}
