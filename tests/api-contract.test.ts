@@ -6,6 +6,7 @@
 import http from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "./server";
+import { call as callServer, type CallOptions, type Reply } from "./http";
 
 let server: TestServer;
 
@@ -20,43 +21,7 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------------
 // Helpers
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The parsed body, or undefined when it is not JSON. */
-  body: any;
-}
-
-interface CallOptions {
-  /** Sent as JSON. */
-  json?: unknown;
-  /** Sent as is. */
-  raw?: string | Uint8Array;
-  headers?: Record<string, string>;
-}
-
-async function call(method: string, path: string, options: CallOptions = {}): Promise<Reply> {
-  const headers: Record<string, string> = { ...options.headers };
-  let body: string | Uint8Array | undefined;
-  if (options.json !== undefined) {
-    body = JSON.stringify(options.json);
-    headers["content-type"] ??= "application/json";
-  } else if (options.raw !== undefined) {
-    body = options.raw;
-    headers["content-type"] ??= "application/json";
-  }
-  const response = await fetch(`${server.url}${path}`, { method, headers, body: body as BodyInit | undefined, redirect: "manual" });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, body: parsed };
-}
-
+const call = (method: string, path: string, options?: CallOptions) => callServer(server.url, method, path, options);
 const get = (path: string) => call("GET", path);
 const reset = () => call("POST", "/reset");
 

@@ -25,6 +25,7 @@ import {
   type Route,
 } from "./openapi-helpers";
 import { startServer, type TestServer } from "./server";
+import { call as callServer, type CallOptions, type Reply } from "./http";
 
 let server: TestServer;
 let doc: OpenApiDocument;
@@ -47,19 +48,7 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------------
 // Calling the server, and checking an answer against the document
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
-async function call(method: string, path: string, options: { json?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const headers: Record<string, string> = { ...options.headers };
-  const body = options.json !== undefined ? JSON.stringify(options.json) : options.raw;
-  if (body !== undefined) headers["content-type"] ??= "application/json";
-  const response = await fetch(`${server.url}${path}`, { method, headers, body });
-  return { status: response.status, headers: response.headers, text: await response.text() };
-}
+const call = (method: string, path: string, options?: CallOptions) => callServer(server.url, method, path, options);
 
 const json = (reply: Reply) => JSON.parse(reply.text);
 
