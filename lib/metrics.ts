@@ -12,7 +12,7 @@
  * Prometheus expects of counters; the gauge of stuck sagas comes from the database, so it survives restarts.
  */
 import client from "prom-client";
-import { getDb } from "./db/sqlite";
+import { openedDatabase } from "./db/client";
 import { countStuckSagas } from "./saga/store";
 
 export type AttemptPhase = "action" | "compensation";
@@ -34,10 +34,11 @@ function createMetrics() {
     name: "sagas_stuck",
     help: "Sagas in compensation_failed now, waiting for an operator (from the database)",
     registers,
-    collect() {
+    async collect() {
       // A scrape must answer even when the database does not (GET /health says why); the last count stays.
       try {
-        this.set(countStuckSagas(getDb()));
+        const db = await openedDatabase();
+        if (db) this.set(await countStuckSagas(db.read));
       } catch {}
     },
   });

@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type Database from "better-sqlite3";
+import Database from "better-sqlite3";
 
 const LEDGER_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "id"                    TEXT PRIMARY KEY NOT NULL,
@@ -69,4 +69,19 @@ export function applyMigrations(db: Database.Database, dir: string): string[] {
     applied.push(migration.name);
   }
   return applied;
+}
+
+/**
+ * Opens the SQLite file (creating it), switches it to WAL (a property of the file, kept by every later
+ * connection), applies pending migrations and closes it again: the app's own connections are Prisma's.
+ */
+export function migrateFile(file: string, dir: string): string[] {
+  const db = new Database(file);
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("busy_timeout = 5000");
+    return applyMigrations(db, dir);
+  } finally {
+    db.close();
+  }
 }

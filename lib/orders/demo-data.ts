@@ -1,6 +1,6 @@
 /** The seed's demo data: what the first start seeds and POST /reset restores. */
-import type { Db } from "../db/sqlite";
-import { isoNow } from "../db/time";
+import type { Tx } from "../db/client";
+import { deleteSagas } from "../saga/store";
 
 export const demoProducts = [
   { id: "product_1", name: "Mechanical keyboard", stock: 100 },
@@ -15,24 +15,24 @@ export const demoAccounts = [
   { id: "user_3", name: "Linus", balanceCents: 20_000, shippingAddress: null },
 ] as const;
 
-const TABLES = ["saga_events", "saga_steps", "sagas", "orders", "inventory_reservations", "payments", "shipments", "products", "accounts"];
-
-/** Replaces every row of demo data, orders and sagas with the seed's; call inside a transaction. */
-export function restoreDemoData(db: Db): void {
-  for (const table of TABLES) db.prepare(`DELETE FROM ${table}`).run();
-  const at = isoNow();
-  const product = db.prepare(`INSERT INTO products (id, name, stock, updated_at) VALUES (?, ?, ?, ?)`);
-  for (const p of demoProducts) product.run(p.id, p.name, p.stock, at);
-  const account = db.prepare(`INSERT INTO accounts (id, name, balance_cents, shipping_address, updated_at) VALUES (?, ?, ?, ?, ?)`);
-  for (const a of demoAccounts) account.run(a.id, a.name, a.balanceCents, a.shippingAddress, at);
+/** Replaces every row of demo data, orders and order sagas with the seed's; call inside a transaction. */
+export async function restoreDemoData(tx: Tx): Promise<void> {
+  await deleteSagas(tx, "order");
+  await tx.idempotencyKey.deleteMany();
+  await tx.order.deleteMany();
+  await tx.inventoryReservation.deleteMany();
+  await tx.payment.deleteMany();
+  await tx.shipment.deleteMany();
+  await tx.product.deleteMany();
+  await tx.account.deleteMany();
+  const updatedAt = new Date();
+  await tx.product.createMany({ data: demoProducts.map((p) => ({ ...p, updatedAt })) });
+  await tx.account.createMany({ data: demoAccounts.map((a) => ({ ...a, updatedAt })) });
 }
 
-/** Seeds a brand-new database; a database that has ever been seeded is left as it is. */
-export function seedIfEmpty(db: Db): boolean {
-  const { count } = db.prepare(`SELECT (SELECT COUNT(*) FROM products) + (SELECT COUNT(*) FROM accounts) AS count`).get() as {
-    count: number;
-  };
-  if (count > 0) return false;
-  restoreDemoData(db);
+/** Seeds a brand-new database, in the caller's transaction; a database that has ever been seeded is left as it is. */
+export async function seedIfEmpty(tx: Tx): Promise<boolean> {
+  if ((await tx.product.count()) + (await tx.account.count()) > 0) return false;
+  await restoreDemoData(tx);
   return true;
 }

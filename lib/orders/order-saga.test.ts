@@ -1,8 +1,6 @@
 // The seed's four scenarios, each from a freshly reset state, run in-process against a real SQLite file.
 import { beforeEach, describe, expect, it } from "vitest";
-import { all } from "../db/sql";
-import { getDb } from "../db/sqlite";
-import { balances, findOrder, findSaga, inventory } from "./queries";
+import { balances, findOrder, findSaga, inventory, listOrders, listSagas, sagaEvents } from "./queries";
 import { placeOrder, resetDemo } from "./service";
 
 async function state() {
@@ -18,12 +16,8 @@ const seedState = {
   balances: { user_1: 1000, user_2: 500, user_3: 200 },
 };
 
-function events(sagaId: string) {
-  return all<{ step: string | null; phase: string; outcome: string; error: string | null }>(
-    getDb(),
-    `SELECT step, phase, outcome, error FROM saga_events WHERE saga_id = ? ORDER BY id`,
-    sagaId,
-  ).map((e) => `${e.phase}:${e.step ?? "-"}:${e.outcome}${e.error ? `(${e.error})` : ""}`);
+async function events(sagaId: string) {
+  return ((await sagaEvents(sagaId)) ?? []).map((e) => `${e.phase}:${e.step ?? "-"}:${e.outcome}${e.error ? `(${e.error})` : ""}`);
 }
 
 beforeEach(() => resetDemo());
@@ -46,7 +40,7 @@ describe("the seed's scenarios", () => {
     });
     expect((await findOrder(result!.order_id))?.status).toBe("completed");
     expect((await findSaga(result!.saga_id))?.order_id).toBe(result!.order_id);
-    expect(events(result!.saga_id)).toEqual([
+    expect(await events(result!.saga_id)).toEqual([
       "saga:-:pending",
       "saga:-:processing",
       "action:validate_order:running",
@@ -72,7 +66,7 @@ describe("the seed's scenarios", () => {
     ]);
     expect(await state()).toEqual(seedState);
     expect((await findOrder(result!.order_id))?.status).toBe("failed");
-    expect(events(result!.saga_id).slice(6)).toEqual([
+    expect((await events(result!.saga_id)).slice(6)).toEqual([
       "action:process_payment:running",
       "action:process_payment:failed(Insufficient funds)",
       "saga:-:compensating(Insufficient funds)",
@@ -94,7 +88,7 @@ describe("the seed's scenarios", () => {
       ["ship_order", "failed", "Shipping address invalid"],
     ]);
     expect(await state()).toEqual(seedState);
-    const compensations = events(result!.saga_id).filter((e) => e.startsWith("compensation:") && e.endsWith(":compensated"));
+    const compensations = (await events(result!.saga_id)).filter((e) => e.startsWith("compensation:") && e.endsWith(":compensated"));
     expect(compensations).toEqual([
       "compensation:process_payment:compensated",
       "compensation:reserve_inventory:compensated",
@@ -142,9 +136,11 @@ describe("reset", () => {
   it("restores the seed's stock and balances and forgets every order", async () => {
     await placeOrder({ user_id: "user_1", product_id: "product_3", quantity: 5, amount: 250 });
     expect((await state()).inventory.product_3).toBe(20);
-    resetDemo();
+    const sagaId = (await listSagas())[0].id;
+    await resetDemo();
     expect(await state()).toEqual(seedState);
-    expect(all(getDb(), `SELECT id FROM orders`)).toEqual([]);
-    expect(all(getDb(), `SELECT id FROM saga_events`)).toEqual([]);
+    expect(await listOrders()).toEqual([]);
+    expect(await listSagas()).toEqual([]);
+    expect(await sagaEvents(sagaId)).toBeNull();
   });
 });

@@ -3,15 +3,17 @@
  * compensations that undo them. This list is the one place the steps are written: the orchestrator runs
  * it, the API names its steps from it, and the UI draws it.
  *
- * Every action and compensation is idempotent, keyed by order: a reservation, a payment and a shipment
- * are rows keyed by order id, so a second run finds its row and changes nothing. Stock and balances only
- * move through conditional updates (`stock >= quantity`), never read-then-write.
+ * The seed's services are simulated here as local steps: a quick `check` on committed data first (a
+ * business failure shows at once, before the simulated work, as the seed's services fail), then the
+ * writes, in the transaction that records the step's outcome. The writes never trust the check:
+ * stock and balances move only through conditional updates (`stock >= quantity`, checking the count),
+ * so concurrent orders can never oversell or overdraw. Every action and compensation is idempotent,
+ * keyed by order: a reservation, a payment and a shipment are rows keyed by order id, so a second run
+ * finds its row and changes nothing.
  */
-import type { Db } from "../db/sqlite";
-import { get as one, run } from "../db/sql";
-import { isoNow } from "../db/time";
+import type { Tx } from "../db/client";
 import { pythonDollars } from "../money";
-import { defaultRetry, defineSaga, StepFailure } from "../saga/definition";
+import { defaultRetry, StepFailure, type Reader, type SagaDefinition } from "../saga/definition";
 import type { SagaStatus } from "../saga/status";
 
 // Every step of this saga is patient in the same way: a tenth of a second of work times out after ten
@@ -28,37 +30,57 @@ export interface OrderContext {
   amountCents: number;
 }
 
-function accountExists(db: Db, userId: string): boolean {
-  return one(db, `SELECT 1 FROM accounts WHERE id = ?`, userId) !== undefined;
+async function account(db: Reader | Tx, userId: string) {
+  return db.account.findUnique({ where: { id: userId }, select: { balanceCents: true, shippingAddress: true } });
 }
 
-export const orderSaga = defineSaga<OrderContext>({
+async function validate(db: Reader | Tx, order: OrderContext): Promise<void> {
+  if (order.quantity <= 0) throw new StepFailure("Invalid quantity");
+  if (order.amountCents <= 0) throw new StepFailure("Invalid amount");
+  if (!(await account(db, order.userId))) throw new StepFailure("User not found");
+}
+
+/**
+ * Inserts the row that records a step's effect, keyed by order; false when the row is there already
+ * (a repeat of the step, which must then change nothing).
+ */
+async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await insert();
+    return true;
+  } catch (error) {
+    // P2002: unique constraint. (Never seen in practice: a step's writes commit with its outcome, so a
+    // completed step is not run again; this keeps the step idempotent on its own.)
+    if ((error as { code?: string }).code === "P2002") return false;
+    throw error;
+  }
+}
+
+export const orderSaga: SagaDefinition<OrderContext> = {
   name: "order",
   subject: "order",
-  load(db, orderId) {
-    const order = one<OrderContext>(
-      db,
-      `SELECT id, user_id AS userId, product_id AS productId, quantity, amount_cents AS amountCents FROM orders WHERE id = ?`,
-      orderId,
-    );
+  async load(read, orderId) {
+    const order = await read.order.findUnique({
+      where: { id: orderId },
+      select: { id: true, userId: true, productId: true, quantity: true, amountCents: true },
+    });
     if (!order) throw new Error(`Order ${orderId} not found`);
     return order;
   },
-  onStatus(db, orderId, status: SagaStatus) {
-    run(db, `UPDATE orders SET status = ?, updated_at = ? WHERE id = ?`, status, isoNow(), orderId);
+  async onStatus(tx, orderId, status: SagaStatus) {
+    await tx.order.updateMany({ where: { id: orderId }, data: { status, updatedAt: new Date() } });
   },
   steps: [
     {
       name: "validate_order",
       compensation: "no_compensation",
       ...timing(100),
-      action(db, order) {
-        if (order.quantity <= 0) throw new StepFailure("Invalid quantity");
-        if (order.amountCents <= 0) throw new StepFailure("Invalid amount");
-        if (!accountExists(db, order.userId)) throw new StepFailure("User not found");
+      check: (read, { subject: order }) => validate(read, order),
+      async action(tx, { subject: order }) {
+        await validate(tx, order);
         return `Validated order ${order.id}`;
       },
-      compensate() {
+      async compensate() {
         return "No compensation needed for validate_order";
       },
     },
@@ -66,39 +88,35 @@ export const orderSaga = defineSaga<OrderContext>({
       name: "reserve_inventory",
       compensation: "release_inventory",
       ...timing(100),
-      action(db, order) {
-        if (one(db, `SELECT 1 FROM inventory_reservations WHERE order_id = ?`, order.id)) return;
-        if (!one(db, `SELECT 1 FROM products WHERE id = ?`, order.productId)) throw new StepFailure("Product not found");
-        const at = isoNow();
-        const taken = run(
-          db,
-          `UPDATE products SET stock = stock - ?, updated_at = ? WHERE id = ? AND stock >= ?`,
-          order.quantity,
-          at,
-          order.productId,
-          order.quantity,
-        );
-        if (taken === 0) throw new StepFailure("Insufficient inventory");
-        run(
-          db,
-          `INSERT INTO inventory_reservations (order_id, product_id, quantity, status, reserved_at) VALUES (?, ?, ?, 'reserved', ?)`,
-          order.id,
-          order.productId,
-          order.quantity,
-          at,
-        );
+      async check(read, { subject: order }) {
+        const product = await read.product.findUnique({ where: { id: order.productId }, select: { stock: true } });
+        if (!product) throw new StepFailure("Product not found");
+        if (product.stock < order.quantity) throw new StepFailure("Insufficient inventory");
+      },
+      async action(tx, { subject: order }) {
+        const at = new Date();
+        // The reservation row, keyed by order, goes in first: a repeat finds it and changes nothing.
+        const reservation = { orderId: order.id, productId: order.productId, quantity: order.quantity, status: "reserved", reservedAt: at };
+        if (!(await insertOnce(() => tx.inventoryReservation.create({ data: reservation, select: { orderId: true } })))) return;
+        const taken = await tx.product.updateMany({
+          where: { id: order.productId, stock: { gte: order.quantity } },
+          data: { stock: { decrement: order.quantity }, updatedAt: at },
+        });
+        // Throwing rolls the reservation back with the rest of the step's transaction.
+        if (taken.count === 0) {
+          const exists = await tx.product.findUnique({ where: { id: order.productId }, select: { id: true } });
+          throw new StepFailure(exists ? "Insufficient inventory" : "Product not found");
+        }
         return `Reserved ${order.quantity} units of ${order.productId}`;
       },
-      compensate(db, order) {
-        const at = isoNow();
-        const released = run(
-          db,
-          `UPDATE inventory_reservations SET status = 'released', released_at = ? WHERE order_id = ? AND status = 'reserved'`,
-          at,
-          order.id,
-        );
-        if (released === 0) return;
-        run(db, `UPDATE products SET stock = stock + ?, updated_at = ? WHERE id = ?`, order.quantity, at, order.productId);
+      async compensate(tx, { subject: order }) {
+        const at = new Date();
+        const released = await tx.inventoryReservation.updateMany({
+          where: { orderId: order.id, status: "reserved" },
+          data: { status: "released", releasedAt: at },
+        });
+        if (released.count === 0) return;
+        await tx.product.updateMany({ where: { id: order.productId }, data: { stock: { increment: order.quantity }, updatedAt: at } });
         return `Released ${order.quantity} units of ${order.productId}`;
       },
     },
@@ -106,39 +124,30 @@ export const orderSaga = defineSaga<OrderContext>({
       name: "process_payment",
       compensation: "refund_payment",
       ...timing(100),
-      action(db, order) {
-        if (one(db, `SELECT 1 FROM payments WHERE order_id = ?`, order.id)) return;
-        if (!accountExists(db, order.userId)) throw new StepFailure("User not found");
-        const at = isoNow();
-        const charged = run(
-          db,
-          `UPDATE accounts SET balance_cents = balance_cents - ?, updated_at = ? WHERE id = ? AND balance_cents >= ?`,
-          order.amountCents,
-          at,
-          order.userId,
-          order.amountCents,
-        );
-        if (charged === 0) throw new StepFailure("Insufficient funds");
-        run(
-          db,
-          `INSERT INTO payments (order_id, user_id, amount_cents, status, charged_at) VALUES (?, ?, ?, 'charged', ?)`,
-          order.id,
-          order.userId,
-          order.amountCents,
-          at,
-        );
+      async check(read, { subject: order }) {
+        const user = await account(read, order.userId);
+        if (!user) throw new StepFailure("User not found");
+        if (user.balanceCents < order.amountCents) throw new StepFailure("Insufficient funds");
+      },
+      async action(tx, { subject: order }) {
+        const at = new Date();
+        const payment = { orderId: order.id, userId: order.userId, amountCents: order.amountCents, status: "charged", chargedAt: at };
+        if (!(await insertOnce(() => tx.payment.create({ data: payment, select: { orderId: true } })))) return;
+        const charged = await tx.account.updateMany({
+          where: { id: order.userId, balanceCents: { gte: order.amountCents } },
+          data: { balanceCents: { decrement: order.amountCents }, updatedAt: at },
+        });
+        if (charged.count === 0) throw new StepFailure((await account(tx, order.userId)) ? "Insufficient funds" : "User not found");
         return `Processed payment of $${pythonDollars(order.amountCents)} for ${order.userId}`;
       },
-      compensate(db, order) {
-        const at = isoNow();
-        const refunded = run(
-          db,
-          `UPDATE payments SET status = 'refunded', refunded_at = ? WHERE order_id = ? AND status = 'charged'`,
-          at,
-          order.id,
-        );
-        if (refunded === 0) return;
-        run(db, `UPDATE accounts SET balance_cents = balance_cents + ?, updated_at = ? WHERE id = ?`, order.amountCents, at, order.userId);
+      async compensate(tx, { subject: order }) {
+        const at = new Date();
+        const refunded = await tx.payment.updateMany({
+          where: { orderId: order.id, status: "charged" },
+          data: { status: "refunded", refundedAt: at },
+        });
+        if (refunded.count === 0) return;
+        await tx.account.updateMany({ where: { id: order.userId }, data: { balanceCents: { increment: order.amountCents }, updatedAt: at } });
         return `Refunded payment of $${pythonDollars(order.amountCents)} to ${order.userId}`;
       },
     },
@@ -146,30 +155,24 @@ export const orderSaga = defineSaga<OrderContext>({
       name: "ship_order",
       compensation: "cancel_shipment",
       ...timing(200),
-      action(db, order) {
-        if (one(db, `SELECT 1 FROM shipments WHERE order_id = ?`, order.id)) return;
-        const account = one<{ address: string | null }>(db, `SELECT shipping_address AS address FROM accounts WHERE id = ?`, order.userId);
-        if (!account?.address) throw new StepFailure("Shipping address invalid");
-        run(
-          db,
-          `INSERT INTO shipments (order_id, user_id, address, status, shipped_at) VALUES (?, ?, ?, 'shipped', ?)`,
-          order.id,
-          order.userId,
-          account.address,
-          isoNow(),
-        );
-        return `Shipped order ${order.id} to ${account.address}`;
+      async check(read, { subject: order }) {
+        if (!(await account(read, order.userId))?.shippingAddress) throw new StepFailure("Shipping address invalid");
       },
-      compensate(db, order) {
-        const cancelled = run(
-          db,
-          `UPDATE shipments SET status = 'cancelled', cancelled_at = ? WHERE order_id = ? AND status = 'shipped'`,
-          isoNow(),
-          order.id,
-        );
-        if (cancelled === 0) return;
+      async action(tx, { subject: order }) {
+        const address = (await account(tx, order.userId))?.shippingAddress;
+        if (!address) throw new StepFailure("Shipping address invalid");
+        const shipment = { orderId: order.id, userId: order.userId, address, status: "shipped", shippedAt: new Date() };
+        if (!(await insertOnce(() => tx.shipment.create({ data: shipment, select: { orderId: true } })))) return;
+        return `Shipped order ${order.id} to ${address}`;
+      },
+      async compensate(tx, { subject: order }) {
+        const cancelled = await tx.shipment.updateMany({
+          where: { orderId: order.id, status: "shipped" },
+          data: { status: "cancelled", cancelledAt: new Date() },
+        });
+        if (cancelled.count === 0) return;
         return `Cancelled shipment for order ${order.id}`;
       },
     },
   ],
-});
+};

@@ -4,14 +4,14 @@
  */
 import { money, type Money } from "../api/json";
 import type { AcceptedOrder, Body, Order as OrderBody, Saga as SagaBody, SagaEvent, SagaStep as StepBody } from "../api/responses";
-import { getPrisma } from "../db/prisma";
 import type { Order, SagaStep } from "../generated/prisma/client";
-import type { EventOutcome, EventPhase, SagaStatus, StepStatus } from "../saga/status";
+import { eventsAfter, type SagaEventRow } from "../saga/events";
+import type { SagaStatus, StepStatus } from "../saga/status";
 import { ready } from "./ready";
 
-function prisma() {
-  ready();
-  return getPrisma();
+/** The reader: committed data only. */
+async function read() {
+  return (await ready()).read;
 }
 
 function iso(date: Date): string;
@@ -25,7 +25,7 @@ function iso(date: Date | null) {
 export type OrderView = Body<OrderBody>;
 export type SagaView = Body<SagaBody>;
 
-function orderView(order: Order & { saga: { id: string } | null }): OrderView {
+function orderView(order: Order): OrderView {
   return {
     id: order.id,
     user_id: order.userId,
@@ -33,7 +33,7 @@ function orderView(order: Order & { saga: { id: string } | null }): OrderView {
     quantity: order.quantity,
     amount: money(order.amountCents),
     status: order.status as SagaStatus,
-    saga_id: order.saga?.id ?? null,
+    saga_id: order.sagaId,
     created_at: iso(order.createdAt),
     updated_at: iso(order.updatedAt),
   };
@@ -54,23 +54,21 @@ function stepView(step: SagaStep): StepBody {
   };
 }
 
-const withSagaId = { saga: { select: { id: true } } } as const;
-
 /** Every order, most recent first. */
 export async function listOrders(): Promise<OrderView[]> {
-  const orders = await prisma().order.findMany({ orderBy: { seq: "desc" }, include: withSagaId });
+  const orders = await (await read()).order.findMany({ orderBy: { seq: "desc" } });
   return orders.map(orderView);
 }
 
 export async function findOrder(orderId: string): Promise<OrderView | null> {
-  const order = await prisma().order.findUnique({ where: { id: orderId }, include: withSagaId });
+  const order = await (await read()).order.findUnique({ where: { id: orderId } });
   return order && orderView(order);
 }
 
 type SagaWithSteps = NonNullable<Awaited<ReturnType<typeof loadSagaWithSteps>>>;
 
-function loadSagaWithSteps(sagaId: string) {
-  return prisma().saga.findUnique({ where: { id: sagaId }, include: { steps: { orderBy: { position: "asc" } } } });
+async function loadSagaWithSteps(sagaId: string) {
+  return (await read()).saga.findUnique({ where: { id: sagaId }, include: { steps: { orderBy: { position: "asc" } } } });
 }
 
 export async function findSaga(sagaId: string) {
@@ -80,7 +78,7 @@ export async function findSaga(sagaId: string) {
 
 /** Sagas, newest first; with a status, only those (`compensation_failed` lists what needs an operator). */
 export async function listSagas(status?: SagaStatus): Promise<SagaView[]> {
-  const sagas = await prisma().saga.findMany({
+  const sagas = await (await read()).saga.findMany({
     where: status ? { status } : undefined,
     orderBy: [{ createdAt: "desc" }, { id: "asc" }],
     include: { steps: { orderBy: { position: "asc" } } },
@@ -91,7 +89,7 @@ export async function listSagas(status?: SagaStatus): Promise<SagaView[]> {
 function sagaView(saga: SagaWithSteps): SagaView {
   return {
     id: saga.id,
-    order_id: saga.orderId,
+    order_id: saga.subjectId,
     status: saga.status as SagaStatus,
     error: saga.error,
     steps: saga.steps.map(stepView),
@@ -101,12 +99,12 @@ function sagaView(saga: SagaWithSteps): SagaView {
 }
 
 export async function inventory(): Promise<Record<string, number>> {
-  const products = await prisma().product.findMany({ orderBy: { id: "asc" } });
+  const products = await (await read()).product.findMany({ orderBy: { id: "asc" } });
   return Object.fromEntries(products.map((p) => [p.id, p.stock]));
 }
 
 export async function balances(): Promise<Record<string, Money>> {
-  const accounts = await prisma().account.findMany({ orderBy: { id: "asc" } });
+  const accounts = await (await read()).account.findMany({ orderBy: { id: "asc" } });
   return Object.fromEntries(accounts.map((a) => [a.id, money(a.balanceCents)]));
 }
 
@@ -120,22 +118,31 @@ export function acceptedOrder(orderId: string, sagaId: string): AcceptedOrder {
   };
 }
 
+/** An event-log row as the API answers it: the order saga's subject is its order. */
+export function eventView(row: SagaEventRow): SagaEvent {
+  return {
+    id: row.id,
+    saga_id: row.sagaId,
+    order_id: row.subjectId,
+    position: row.position,
+    step: row.step,
+    phase: row.phase,
+    outcome: row.outcome,
+    error: row.error,
+    created_at: iso(row.createdAt),
+  };
+}
+
 /** A saga's full event log, oldest first, or null when there is no such saga. */
 export async function sagaEvents(sagaId: string): Promise<SagaEvent[] | null> {
-  const saga = await prisma().saga.findUnique({
-    where: { id: sagaId },
-    select: { orderId: true, events: { orderBy: { id: "asc" } } },
-  });
+  const db = await read();
+  const saga = await db.saga.findUnique({ where: { id: sagaId }, select: { id: true } });
   if (!saga) return null;
-  return saga.events.map((e) => ({
-    id: e.id,
-    saga_id: e.sagaId,
-    order_id: saga.orderId,
-    position: e.position,
-    step: e.step,
-    phase: e.phase as EventPhase,
-    outcome: e.outcome as EventOutcome,
-    error: e.error,
-    created_at: iso(e.createdAt),
-  }));
+  const events: SagaEvent[] = [];
+  for (let cursor = 0; ; ) {
+    const rows = await eventsAfter(db, cursor, sagaId);
+    events.push(...rows.map(eventView));
+    if (rows.length < 500) return events;
+    cursor = rows[rows.length - 1].id;
+  }
 }

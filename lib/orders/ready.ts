@@ -1,17 +1,31 @@
-import { getDb, type Db } from "../db/sqlite";
+/**
+ * Start-up, in one place: open the database (migrations are applied on open), register the saga
+ * definitions this app runs, and seed the demo data into a brand-new database. Every entry point of
+ * lib/orders awaits `ready()`; instrumentation.ts then resumes what a previous process left in flight.
+ */
+import { database, type Database } from "../db/client";
 import { logger } from "../log";
+import { registerSagas } from "../saga/registry";
 import { seedIfEmpty } from "./demo-data";
-import "./order-saga"; // registers the order saga, so sagas found in the database can be resumed
+import { orderSaga } from "./order-saga";
 
 const log = logger("orders");
-const seeded = new WeakSet<Db>();
+const prepared = new WeakMap<Database, Promise<void>>();
 
-/** The write connection, migrated, with the demo data seeded on the very first start. */
-export function ready(): Db {
-  const db = getDb();
-  if (!seeded.has(db)) {
-    if (db.transaction(() => seedIfEmpty(db)).immediate()) log.info("Seeded the demo data into a new database");
-    seeded.add(db);
+/** The database, migrated, with the saga definitions registered and the demo data seeded on the very first start. */
+export async function ready(): Promise<Database> {
+  const db = await database();
+  let preparing = prepared.get(db);
+  if (!preparing) {
+    preparing = prepare(db);
+    prepared.set(db, preparing);
+    preparing.catch(() => prepared.delete(db));
   }
+  await preparing;
   return db;
+}
+
+async function prepare(db: Database): Promise<void> {
+  registerSagas([orderSaga]);
+  if (await db.write((tx) => seedIfEmpty(tx))) log.info("Seeded the demo data into a new database");
 }

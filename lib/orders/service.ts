@@ -2,16 +2,13 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { OrderResult } from "../api/responses";
 import type { CreateOrderRequest } from "../api/schemas";
-import { get, run } from "../db/sql";
-import { transaction } from "../db/sqlite";
-import { isoNow } from "../db/time";
 import { logger } from "../log";
 import { toCents } from "../money";
 import { publish } from "../saga/events";
 import type { ValidationDetail } from "../api/errors";
-import { createSaga, isDraining, resumeInFlightSagas, retrySaga, runSaga } from "../saga/orchestrator";
+import { isDraining, resumeInFlightSagas, retrySaga, runSaga, startSaga, type NewSaga } from "../saga/orchestrator";
 import { restoreDemoData } from "./demo-data";
-import { orderSaga } from "./order-saga";
+import { orderSaga, type OrderContext } from "./order-saga";
 import { findSaga } from "./queries";
 import { ready } from "./ready";
 
@@ -22,6 +19,8 @@ export interface StartedOrder {
   sagaId: string;
   /** True when an earlier request with the same Idempotency-Key created this order. */
   replayed: boolean;
+  /** The saga this request recorded, for the run to start from without reading it back. */
+  saga?: NewSaga<OrderContext>;
 }
 
 /** The same key with a different body: the client made a mistake worth telling it about. */
@@ -41,42 +40,43 @@ function fingerprint(input: CreateOrderRequest): string {
  * With an idempotency key, a repeat of the same request finds the order the first one created (the
  * check and the insert share the transaction, so even concurrent repeats create one order).
  */
-export function createOrder(input: CreateOrderRequest, idempotencyKey?: string): StartedOrder {
-  ready();
-  const started = transaction((db): StartedOrder => {
-    const at = isoNow();
-    const hash = idempotencyKey === undefined ? undefined : fingerprint(input);
+export async function createOrder(input: CreateOrderRequest, idempotencyKey?: string): Promise<StartedOrder> {
+  const db = await ready();
+  const hash = idempotencyKey === undefined ? undefined : fingerprint(input);
+  const started = await db.write(async (tx): Promise<StartedOrder> => {
     if (idempotencyKey !== undefined) {
-      const earlier = get<{ hash: string; orderId: string; sagaId: string }>(
-        db,
-        `SELECT k.request_hash AS hash, k.order_id AS orderId, s.id AS sagaId
-         FROM idempotency_keys k JOIN sagas s ON s.order_id = k.order_id WHERE k.key = ?`,
-        idempotencyKey,
-      );
+      const earlier = await tx.idempotencyKey.findUnique({
+        where: { key: idempotencyKey },
+        select: { requestHash: true, order: { select: { id: true, sagaId: true } } },
+      });
       if (earlier) {
-        if (earlier.hash !== hash) throw new IdempotencyConflict(idempotencyKey);
-        return { orderId: earlier.orderId, sagaId: earlier.sagaId, replayed: true };
+        if (earlier.requestHash !== hash) throw new IdempotencyConflict(idempotencyKey);
+        return { orderId: earlier.order.id, sagaId: earlier.order.sagaId, replayed: true };
       }
     }
     const orderId = randomUUID();
     const sagaId = randomUUID();
-    run(
-      db,
-      `INSERT INTO orders (id, user_id, product_id, quantity, amount_cents, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
-      orderId,
-      input.user_id,
-      input.product_id,
-      input.quantity,
-      toCents(input.amount),
-      at,
-      at,
-    );
-    createSaga(db, orderSaga, sagaId, orderId, input.simulation);
+    const at = new Date();
+    const amountCents = toCents(input.amount);
+    await tx.order.create({
+      data: {
+        id: orderId,
+        userId: input.user_id,
+        productId: input.product_id,
+        quantity: input.quantity,
+        amountCents,
+        status: "pending",
+        sagaId,
+        createdAt: at,
+        updatedAt: at,
+      },
+    });
+    const subject: OrderContext = { id: orderId, userId: input.user_id, productId: input.product_id, quantity: input.quantity, amountCents };
+    const saga = await startSaga(tx, { id: sagaId, definition: orderSaga, subjectId: orderId, subject, options: input.simulation ?? {} });
     if (idempotencyKey !== undefined) {
-      run(db, `INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?)`, idempotencyKey, hash, orderId, at);
+      await tx.idempotencyKey.create({ data: { key: idempotencyKey, requestHash: hash!, orderId, createdAt: at } });
     }
-    return { orderId, sagaId, replayed: false };
+    return { orderId, sagaId, replayed: false, saga };
   });
   if (!started.replayed) publish({ type: "event", sagaId: started.sagaId });
   return started;
@@ -124,13 +124,13 @@ export async function submitOrder(input: CreateOrderRequest, options: { idempote
   if (isDraining()) return { kind: "draining" };
   let order: StartedOrder;
   try {
-    order = createOrder(input, options.idempotencyKey);
+    order = await createOrder(input, options.idempotencyKey);
   } catch (error) {
     if (error instanceof IdempotencyConflict) return { kind: "conflict" };
     throw error;
   }
   // runSaga joins a run already under way (a concurrent repeat) and returns at once for a finished saga.
-  const running = runSaga(order.sagaId);
+  const running = runSaga(order.saga ?? order.sagaId);
   if (options.respondAsync) {
     // The saga's own failures are recorded in the database; this only reports a fault of the engine.
     running.catch((error: unknown) => log.error(`Saga ${order.sagaId} crashed: ${String(error)}`));
@@ -148,16 +148,16 @@ export async function placeOrder(input: CreateOrderRequest) {
 }
 
 /** Restores the seed's inventory and balances and forgets every order and saga, in one transaction. */
-export function resetDemo(): void {
-  ready();
-  transaction((db) => restoreDemoData(db));
+export async function resetDemo(): Promise<void> {
+  const db = await ready();
+  await db.write((tx) => restoreDemoData(tx));
   publish({ type: "reset" });
   log.info("Mock database reset to initial state");
 }
 
 /** At start-up: seeds a new database and finishes every saga a previous process left in flight. */
 export async function recoverOnStart(): Promise<void> {
-  ready();
+  await ready();
   await resumeInFlightSagas();
 }
 
@@ -166,7 +166,7 @@ export async function recoverOnStart(): Promise<void> {
  * compensations run again, each with a fresh round of attempts, and the answer is the saga afterwards.
  */
 export async function retryStuckSaga(sagaId: string) {
-  ready();
+  await ready();
   const before = await findSaga(sagaId);
   if (!before) return { kind: "not_found" as const };
   if (before.status !== "compensation_failed") return { kind: "not_stuck" as const, status: before.status };

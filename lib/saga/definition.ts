@@ -1,9 +1,27 @@
-import type { Db } from "../db/sqlite";
+/**
+ * What a saga is made of: an ordered list of steps, each an action and the compensation that undoes it.
+ *
+ * A step does its work in up to three parts, each optional, run in this order on every attempt:
+ *
+ *   check(read, ctx)   a quick look at committed data, before any slow work: a business failure it
+ *                      finds fails the step at once (as the seed's services check before they work).
+ *                      It runs only when work or a call follows, so `action` must not rely on it.
+ *   call(ctx)          a remote service, outside any transaction: gets an idempotency key that is the
+ *                      same on every attempt and resume, and an AbortSignal that fires at the timeout;
+ *                      what it answers is recorded with the step's outcome
+ *   action(tx, ctx)    local writes, in the transaction that records the step's outcome and its event:
+ *                      they commit together or not at all
+ *
+ * and `compensateCall` / `compensate` likewise undo it. Every part must be idempotent: a resumed saga may
+ * run an attempt again (a remote service recognises the repeat by its key; a local write finds its row).
+ */
+import type { PrismaClient } from "../generated/prisma/client";
+import type { Tx } from "../db/client";
 import type { SagaStatus } from "./status";
 
 /**
  * A business failure of a step (insufficient funds, say): the step is marked failed with this message
- * and the saga compensates. Any other error thrown by an action is a fault of the code or the database.
+ * and the saga compensates. It is never retried.
  */
 export class StepFailure extends Error {
   constructor(message: string) {
@@ -13,8 +31,8 @@ export class StepFailure extends Error {
 }
 
 /**
- * A failure that may pass (a timeout, a flaky service): the attempt is retried with backoff, as the
- * step's retry policy allows, before the step is given up as failed.
+ * A failure that may pass (a timeout, a flaky service, a database briefly not writable): the attempt is
+ * retried with backoff, as the step's retry policy allows, before the step is given up as failed.
  */
 export class TransientError extends Error {
   constructor(message: string) {
@@ -34,12 +52,34 @@ export interface RetryPolicy {
 
 export const defaultRetry: RetryPolicy = { attempts: 3, backoffMs: 100, maxBackoffMs: 2_000 };
 
-/**
- * One step of a saga. `action` and `compensate` run inside the transaction that records their outcome,
- * so a step's own writes, its status and its event commit together or not at all; both must be
- * idempotent (a resumed saga may run them again). They return the log line that describes what they did.
- */
-export interface SagaStep<Context> {
+/** What a remote service answered, as it is recorded: JSON. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** What the engine hands every part of a step. */
+export interface StepContext<Subject> {
+  /** What the saga is about (the order), as the definition's `load` read it. */
+  subject: Subject;
+  sagaId: string;
+  /**
+   * The same for this step's action on every attempt, retry and resume (and another, also stable, for
+   * its compensation): send it to a remote service so that it recognises a repeat.
+   */
+  idempotencyKey: string;
+  /** 1 for the first attempt of this run of the action (or compensation). */
+  attempt: number;
+  /** Fires at the step's timeout, or when the process shuts down: pass it on, and a timeout really cancels. */
+  signal: AbortSignal;
+  /** For `action`: what `call` answered on this attempt. For the compensation: what the action's `call` answered. */
+  answer?: Json;
+}
+
+/** Reads outside any transaction (committed data only), for `check`. */
+export type Reader = PrismaClient;
+
+/** The log line that says what a part did ("Reserved 2 units of product_1"), if it did anything. */
+export type LogLine = string | void | undefined;
+
+export interface SagaStep<Subject> {
   name: string;
   /** The name of the compensating action, e.g. `release_inventory`. */
   compensation: string;
@@ -51,30 +91,34 @@ export interface SagaStep<Context> {
   retry: RetryPolicy;
   /** Retries of the compensation; when they run out the saga stops in `compensation_failed`. */
   compensationRetry: RetryPolicy;
-  action(db: Db, context: Context): string | void;
-  compensate(db: Db, context: Context): string | void;
+  check?(read: Reader, ctx: StepContext<Subject>): Promise<void>;
+  call?(ctx: StepContext<Subject>): Promise<Json | undefined>;
+  action?(tx: Tx, ctx: StepContext<Subject>): Promise<LogLine>;
+  compensateCall?(ctx: StepContext<Subject>): Promise<Json | undefined>;
+  compensate?(tx: Tx, ctx: StepContext<Subject>): Promise<LogLine>;
 }
 
 /** A saga definition: an ordered list of steps and how to load the subject they act on. */
-export interface SagaDefinition<Context> {
+export interface SagaDefinition<Subject> {
   name: string;
-  /** What the saga is about, for log lines: "order". */
+  /** What the saga is about: the subject type stored with each saga ("order"), and the word for log lines. */
   subject: string;
-  steps: readonly SagaStep<Context>[];
-  /** Reads the subject (the order) the steps act on; runs at the start of every run or resume. */
-  load(db: Db, subjectId: string): Context;
+  steps: readonly SagaStep<Subject>[];
+  /** Reads the subject the steps act on (committed data); runs at the start of every run or resume. */
+  load(read: Reader, subjectId: string): Promise<Subject>;
   /** Keeps the subject's own status in step with the saga's, in the same transaction. */
-  onStatus?(db: Db, subjectId: string, status: SagaStatus): void;
+  onStatus?(tx: Tx, subjectId: string, status: SagaStatus): Promise<void>;
 }
 
-// Definitions are registered by name so that a saga found in the database can be resumed after a restart.
-const registry = new Map<string, SagaDefinition<unknown>>();
-
-export function defineSaga<Context>(definition: SagaDefinition<Context>): SagaDefinition<Context> {
-  registry.set(definition.name, definition as SagaDefinition<unknown>);
-  return definition;
-}
-
-export function findDefinition(name: string): SagaDefinition<unknown> | undefined {
-  return registry.get(name);
+/** Checks a definition once, when it is registered: a mistake here would otherwise show mid-saga. */
+export function validateDefinition(definition: SagaDefinition<unknown>): void {
+  const names = new Set<string>();
+  for (const step of definition.steps) {
+    if (names.has(step.name)) throw new Error(`Saga "${definition.name}" has two steps named "${step.name}"`);
+    names.add(step.name);
+    if (!step.call && !step.action && !step.check) throw new Error(`Step "${step.name}" of saga "${definition.name}" does nothing`);
+    if (step.retry.attempts < 1 || step.compensationRetry.attempts < 1) {
+      throw new Error(`Step "${step.name}" of saga "${definition.name}" needs at least one attempt`);
+    }
+  }
 }

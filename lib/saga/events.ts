@@ -4,15 +4,21 @@
  * browser sees is exactly what is committed, and a reconnecting stream resumes from its last event id.
  */
 import { EventEmitter } from "node:events";
-import { all } from "../db/sql";
-import type { Db } from "../db/sqlite";
-import type { SagaEvent } from "../api/responses";
+import type { Reader } from "./definition";
+import type { EventOutcome, EventPhase } from "./status";
 
-/**
- * A row of the log as the streams send it: the response schema's SagaEvent, which is also what the
- * JSON event log answers and what the browser folds (lib/saga/replay.ts's LogEvent).
- */
-export type SagaEventRow = SagaEvent;
+/** A row of the event log, with the subject of its saga (the order, for the order saga). */
+export interface SagaEventRow {
+  id: number;
+  sagaId: string;
+  subjectId: string;
+  position: number | null;
+  step: string | null;
+  phase: EventPhase;
+  outcome: EventOutcome;
+  error: string | null;
+  createdAt: Date;
+}
 
 export type FeedSignal = { type: "event"; sagaId: string } | { type: "reset" };
 
@@ -28,25 +34,19 @@ export function subscribe(listener: (signal: FeedSignal) => void): () => void {
   return () => feed.off("signal", listener);
 }
 
-const COLUMNS = `e.id, e.saga_id, s.order_id, e.position, e.step, e.phase, e.outcome, e.error, e.created_at`;
-
 /** Events after `afterId`, oldest first: of one saga, or of all sagas when `sagaId` is undefined. */
-export function eventsAfter(db: Db, afterId: number, sagaId?: string, limit = 500): SagaEventRow[] {
-  const rows =
-    sagaId === undefined
-    ? all<SagaEventRow>(db, `SELECT ${COLUMNS} FROM saga_events e JOIN sagas s ON s.id = e.saga_id WHERE e.id > ? ORDER BY e.id LIMIT ?`, afterId, limit)
-    : all<SagaEventRow>(
-        db,
-        `SELECT ${COLUMNS} FROM saga_events e JOIN sagas s ON s.id = e.saga_id WHERE e.saga_id = ? AND e.id > ? ORDER BY e.id LIMIT ?`,
-        sagaId,
-        afterId,
-        limit,
-      );
-  // The same timestamp format as every other response (…Z), not the stored …+00:00.
-  return rows.map((row) => ({ ...row, created_at: new Date(row.created_at).toISOString() }));
+export async function eventsAfter(read: Reader, afterId: number, sagaId?: string, limit = 500): Promise<SagaEventRow[]> {
+  const rows = await read.sagaEvent.findMany({
+    where: { id: { gt: afterId }, ...(sagaId === undefined ? {} : { sagaId }) },
+    orderBy: { id: "asc" },
+    take: limit,
+    include: { saga: { select: { subjectId: true } } },
+  });
+  return rows.map(({ saga, ...row }) => ({ ...row, subjectId: saga.subjectId, phase: row.phase as EventPhase, outcome: row.outcome as EventOutcome }));
 }
 
 /** The newest event id, so a dashboard stream can start from "now". */
-export function latestEventId(db: Db): number {
-  return all<{ id: number | null }>(db, `SELECT MAX(id) AS id FROM saga_events`)[0]?.id ?? 0;
+export async function latestEventId(read: Reader): Promise<number> {
+  const newest = await read.sagaEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
+  return newest?.id ?? 0;
 }

@@ -1,6 +1,6 @@
 /**
- * The saga orchestrator: runs any saga definition, step by step, and compensates in reverse when a step
- * fails. It knows nothing about orders.
+ * The saga orchestrator: runs any registered saga definition, step by step, and compensates in reverse
+ * when a step fails. It knows nothing about orders.
  *
  *   pending ──> processing ──(every step completed)──> completed
  *                   │
@@ -10,33 +10,26 @@
  *                                              ▼
  *                                     compensation_failed
  *
- * Write-ahead: each attempt at a step is recorded `running` (or `compensating`) in the database before
- * its action runs, and its outcome commits in one transaction with the action's own writes and its
- * event. Everything needed to continue is therefore in the database, and `runSaga` resumes a saga from
- * any point. Transient failures (TransientError, a timeout, an unexpected error) are retried with
+ * Write-ahead: each attempt at a step is recorded `running` (or `compensating`) before any of its work
+ * starts; its outcome then commits in one transaction with the step's local writes and its events, and
+ * that transaction also records the next move (the next step `running`, the saga `completed`, ...), so
+ * a saga costs one transaction per step plus one. Everything needed to continue is in the database, and
+ * `runSaga` resumes a saga from any point. A step's remote call happens between two transactions, never
+ * inside one. Transient failures (TransientError, a timeout, an unexpected error) are retried with
  * exponential backoff and jitter as the step's policy says; business failures (StepFailure) are not.
  */
-import { getDb, transaction, type Db } from "../db/sqlite";
+import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
+import { database, type Database } from "../db/client";
 import { logger } from "../log";
 import { countSaga, startAttempt } from "../metrics";
-import { createHash } from "node:crypto";
-import { findDefinition, StepFailure, TransientError, type RetryPolicy, type SagaDefinition, type SagaStep } from "./definition";
+import { StepFailure, TransientError, type Json, type RetryPolicy, type SagaDefinition, type SagaStep, type StepContext } from "./definition";
 import { publish } from "./events";
 import { parseStoredOptions, scaled, type Fault, type RunOptions } from "./options";
-import {
-  inFlightSagaIds,
-  insertSaga,
-  loadSaga,
-  markCompensationFinished,
-  markRetrying,
-  markStepCompensating,
-  markStepFinished,
-  markStepRunning,
-  SagaVanished,
-  setSagaStatus,
-  type StepRow,
-} from "./store";
+import { findDefinition } from "./registry";
+import { inFlightSagaIds, insertSaga, loadSaga, SagaVanished, Transition, type StepRow } from "./store";
 import type { SagaStatus } from "./status";
+import type { Tx } from "../db/client";
 
 const log = logger("orchestrator");
 // What a step's action or compensation did, under the seed's logger name for its services.
@@ -48,6 +41,8 @@ const globalForRuns = globalThis as unknown as {
   sagaStudioRuns?: { runs: Map<string, Promise<SagaStatus | undefined>>; shutdown: AbortController };
 };
 const { runs, shutdown } = (globalForRuns.sagaStudioRuns ??= { runs: new Map(), shutdown: new AbortController() });
+// Every waiting step listens to it: no limit (Node would warn past ten).
+setMaxListeners(0, shutdown.signal);
 
 // Shutdown (SIGTERM): no new saga starts, and running ones stop at their next persisted point; the
 // next start resumes them from the database.
@@ -58,53 +53,75 @@ export function isDraining(): boolean {
 
 /** Stops every run at its next persisted point and resolves when all have stopped. */
 export async function drain(): Promise<void> {
-  shutdown.abort();
+  shutdown.abort(new Error("shutting down"));
   await settleRunningSagas();
 }
 
 /** Waits, unless the process is shutting down: then it returns at once and the run stops. */
 function sleep(ms: number): Promise<void> {
-  if (ms <= 0 || shutdown.signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
+  return work(ms, shutdown.signal).catch(() => undefined);
+}
+
+/** Simulated work that `signal` cuts short: rejects with the signal's reason. */
+function work(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
     function done() {
-      clearTimeout(timer);
-      shutdown.signal.removeEventListener("abort", done);
+      signal.removeEventListener("abort", aborted);
       resolve();
     }
-    shutdown.signal.addEventListener("abort", done);
+    function aborted() {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }
+    signal.addEventListener("abort", aborted, { once: true });
   });
 }
 
+/** A saga just recorded by `startSaga`: what `runSaga` needs to drive it without reading it back. */
+export interface NewSaga<Subject> {
+  id: string;
+  definition: SagaDefinition<Subject>;
+  subjectId: string;
+  subject: Subject;
+  options: RunOptions;
+}
+
 /**
- * Records a new saga and its steps as pending, inside the caller's transaction (with its subject);
- * call `publish` for it once that transaction has committed.
+ * Records a new saga and its steps as pending, inside the caller's transaction (with its subject); once
+ * that transaction has committed, `runSaga` drives it.
  */
-export function createSaga<Context>(
-  db: Db,
-  definition: SagaDefinition<Context>,
-  sagaId: string,
-  subjectId: string,
-  options: RunOptions = {},
-): void {
-  insertSaga(db, { id: sagaId, definition: definition.name, subjectId, options: JSON.stringify(options) }, definition.steps);
+export async function startSaga<Subject>(tx: Tx, saga: NewSaga<Subject>): Promise<NewSaga<Subject>> {
+  const { definition } = saga;
+  await insertSaga(
+    tx,
+    { id: saga.id, definition: definition.name, subjectType: definition.subject, subjectId: saga.subjectId, options: JSON.stringify(saga.options) },
+    definition.steps,
+  );
+  return saga;
 }
 
 // One run per saga in this process (`runs`): a resume and a request never drive the same saga twice at once.
 
-/** Runs (or resumes) a saga until it is completed or failed; resolves with its final status. */
-export function runSaga(sagaId: string): Promise<SagaStatus | undefined> {
+/**
+ * Runs (or resumes) a saga until it is completed or failed; resolves with its final status. Given the
+ * `NewSaga` that startSaga recorded, it starts from there instead of reading the saga back.
+ */
+export function runSaga(saga: string | NewSaga<unknown>): Promise<SagaStatus | undefined> {
+  const sagaId = typeof saga === "string" ? saga : saga.id;
   let run = runs.get(sagaId);
   if (!run) {
-    run = drive(sagaId).finally(() => runs.delete(sagaId));
+    run = drive(sagaId, typeof saga === "string" ? undefined : saga).finally(() => runs.delete(sagaId));
     runs.set(sagaId, run);
   }
   return run;
 }
 
 /** Resumes every saga that a previous process left in flight. */
-export function resumeInFlightSagas(): Promise<(SagaStatus | undefined)[]> {
-  const ids = inFlightSagaIds(getDb());
+export async function resumeInFlightSagas(): Promise<(SagaStatus | undefined)[]> {
+  const ids = await inFlightSagaIds((await database()).read);
   if (ids.length > 0) log.info(`Resuming ${ids.length} saga(s) left in flight`);
   return Promise.all(ids.map(runSaga));
 }
@@ -114,9 +131,21 @@ export async function settleRunningSagas(): Promise<void> {
   while (runs.size > 0) await Promise.allSettled([...runs.values()]);
 }
 
-async function drive(sagaId: string): Promise<SagaStatus | undefined> {
+async function drive(sagaId: string, fresh?: NewSaga<unknown>): Promise<SagaStatus | undefined> {
   try {
-    return await advance(sagaId);
+    const db = await database();
+    if (fresh) {
+      const steps = fresh.definition.steps.map(
+        (step, position): StepRow => ({ position, name: step.name, status: "pending", attempts: 0, compensationAttempts: 0, output: null }),
+      );
+      return await new SagaRun(db, sagaId, fresh.subjectId, "pending", steps, fresh.definition, fresh.subject, fresh.options).run();
+    }
+    const loaded = await loadSaga(db.read, sagaId);
+    if (!loaded) throw new SagaVanished(sagaId);
+    const definition = findDefinition(loaded.saga.definition);
+    if (!definition) throw new Error(`Unknown saga definition "${loaded.saga.definition}"`);
+    const subject = await definition.load(db.read, loaded.saga.subjectId);
+    return await new SagaRun(db, loaded.saga.id, loaded.saga.subjectId, loaded.saga.status, loaded.steps, definition, subject, parseStoredOptions(loaded.saga.options)).run();
   } catch (error) {
     if (error instanceof SagaVanished) {
       log.warn(`Saga ${sagaId} was removed while running (reset); stopping it`, { saga_id: sagaId });
@@ -125,12 +154,6 @@ async function drive(sagaId: string): Promise<SagaStatus | undefined> {
     log.error(`Saga ${sagaId} stopped on an unexpected error: ${describe(error)}`, { saga_id: sagaId });
     throw error;
   }
-}
-
-/** A run stopped by shutdown: its saga stays in flight in the database, for the next start to resume. */
-function interrupted(sagaId: string): undefined {
-  log.info(`Saga ${sagaId} paused for shutdown; the next start resumes it`, { saga_id: sagaId });
-  return undefined;
 }
 
 function describe(error: unknown): string {
@@ -146,255 +169,332 @@ export function backoff(policy: RetryPolicy, attempt: number, seed: string): num
 
 class TimedOut extends TransientError {}
 
+// A timeout shorter than this would fire before any real work could finish (e.g. with delays off).
+const MIN_TIMEOUT_MS = 20;
+
 // Injected faults, keyed by attempt number: the same request fails the same way every time.
-function injectedActionFault(fault: Fault | undefined, attempt: number): void {
+function injectedFault(fault: Fault | undefined, phase: Phase, attempt: number): void {
   if (!fault) return;
+  if (phase === "compensation") {
+    if (attempt <= (fault.compensation_failures ?? 0)) throw new TransientError(`Injected compensation failure (attempt ${attempt})`);
+    return;
+  }
   if (fault.fail) throw new StepFailure("Injected failure");
   if (attempt <= (fault.transient ?? 0)) throw new TransientError(`Injected transient failure (attempt ${attempt})`);
 }
 
-function injectedCompensationFault(fault: Fault | undefined, attempt: number): void {
-  if (fault && attempt <= (fault.compensation_failures ?? 0)) {
-    throw new TransientError(`Injected compensation failure (attempt ${attempt})`);
-  }
+type Phase = "action" | "compensation";
+
+/** What the saga does next, from its status and its steps' (all as committed). */
+type Move = { kind: Phase; position: number } | { kind: "compensating" | "completed" | "failed" } | { kind: "none" };
+
+/** Thrown inside a transaction to roll back a step's local writes; `cause` is what the step threw. */
+class StepThrew extends Error {}
+
+/** The state of a run that a transaction changes, restored if the transaction fails. */
+interface RunState {
+  status: SagaStatus;
+  steps: StepRow[];
+  /** A move whose write-ahead record the last transaction already committed, with its attempt number. */
+  begun?: { kind: Phase; position: number; attempt: number };
 }
 
+type AttemptResult = "next" | "retry" | "stuck" | "interrupted";
+
 /**
- * One run of one saga: loads it, then drives it forward and, after a failure, backward. Every method
- * that changes something commits, then tells the live streams.
+ * One run of one saga: drives it forward and, after a failure, backward. Every transaction goes through
+ * `commit`, which then tells the live streams.
  */
-class SagaRun<Context> {
-  private status: SagaStatus;
+class SagaRun<Subject> {
+  private state: RunState;
   private readonly ids: Record<string, string>;
+  // The compensation attempts a step had when this run first compensated it: each run (a resume, an
+  // operator's retry) gets the policy's full number of attempts.
+  private readonly compensationBase = new Map<number, number>();
 
   constructor(
+    private readonly db: Database,
     private readonly sagaId: string,
     private readonly subjectId: string,
-    initial: SagaStatus,
-    private readonly steps: StepRow[],
-    private readonly definition: SagaDefinition<Context>,
-    private readonly context: Context,
+    status: SagaStatus,
+    steps: StepRow[],
+    private readonly definition: SagaDefinition<Subject>,
+    private readonly subject: Subject,
     private readonly options: RunOptions,
   ) {
-    this.status = initial;
+    this.state = { status, steps };
     this.ids = { saga_id: sagaId, [`${definition.subject}_id`]: subjectId };
   }
 
-  private commit<T>(fn: (tx: Db) => T): T {
-    const result = transaction(fn);
-    publish({ type: "event", sagaId: this.sagaId });
-    return result;
+  private async commit<T>(fn: (t: Transition) => Promise<T>): Promise<T> {
+    const before = structuredClone(this.state);
+    try {
+      const result = await this.db.write(async (tx) => {
+        this.state = structuredClone(before);
+        const transition = new Transition(tx, this.sagaId);
+        const value = await fn(transition);
+        await transition.save();
+        return value;
+      });
+      publish({ type: "event", sagaId: this.sagaId });
+      return result;
+    } catch (error) {
+      this.state = before;
+      throw error;
+    }
   }
 
-  /** The saga's status and its subject's, in one transaction; or inside the caller's. */
-  private setStatus(next: SagaStatus, error?: string, tx?: Db): void {
-    const write = (db: Db) => {
-      setSagaStatus(db, this.sagaId, next, error);
-      this.definition.onStatus?.(db, this.subjectId, next);
-    };
-    if (tx) write(tx);
-    else this.commit(write);
-    this.status = next;
+  private nextMove(): Move {
+    const { status, steps } = this.state;
+    if (status === "pending" || status === "processing") {
+      const position = steps.findIndex((row) => row.status !== "completed");
+      if (position < 0) return { kind: "completed" };
+      // A failed step while processing cannot be left by this engine (a failure and `compensating`
+      // commit together); kept so that such a saga still ends.
+      if (steps[position].status === "failed") return { kind: "compensating" };
+      return { kind: "action", position };
+    }
+    if (status === "compensating") {
+      for (let position = steps.length - 1; position >= 0; position--) {
+        const row = steps[position];
+        if (row.status === "completed" || row.status === "compensating" || row.status === "compensation_failed") {
+          return { kind: "compensation", position };
+        }
+      }
+      return { kind: "failed" };
+    }
+    return { kind: "none" };
+  }
+
+  private async setStatus(t: Transition, status: SagaStatus, error?: string): Promise<void> {
+    t.setSagaStatus(status, error);
+    await this.definition.onStatus?.(t.tx, this.subjectId, status);
+    this.state.status = status;
+  }
+
+  /** Writes the record that starts `move` (for a step: its next attempt, counted in memory as in the database). */
+  private async begin(t: Transition, move: Move): Promise<void> {
+    if (move.kind === "action") {
+      if (this.state.status === "pending") await this.setStatus(t, "processing");
+      const row = this.state.steps[move.position];
+      const attempt = row.attempts + 1;
+      await t.stepRunning(move.position, row.name, attempt);
+      Object.assign(row, { status: "running", attempts: attempt });
+      this.state.begun = { kind: "action", position: move.position, attempt };
+    } else if (move.kind === "compensation") {
+      const row = this.state.steps[move.position];
+      if (!this.compensationBase.has(move.position)) this.compensationBase.set(move.position, row.compensationAttempts);
+      const attempt = row.compensationAttempts + 1;
+      await t.stepCompensating(move.position, row.name, attempt);
+      Object.assign(row, { status: "compensating", compensationAttempts: attempt });
+      this.state.begun = { kind: "compensation", position: move.position, attempt };
+    } else if (move.kind !== "none") {
+      await this.setStatus(t, move.kind);
+    }
+  }
+
+  /** Inside an outcome's transaction: records the next move too, unless the process is shutting down. */
+  private async beginNext(t: Transition): Promise<void> {
+    const move = this.nextMove();
+    if (move.kind === "action" || move.kind === "compensation") {
+      if (!isDraining()) await this.begin(t, move);
+    } else {
+      await this.begin(t, move);
+    }
   }
 
   async run(): Promise<SagaStatus | undefined> {
-    if (this.status === "pending") {
+    if (this.state.status === "pending") {
       log.info(`Starting saga ${this.sagaId} for ${this.definition.subject} ${this.subjectId}`, this.ids);
-      this.setStatus("processing");
       countSaga("started");
     }
-    if (this.status === "processing") {
-      for (const [position, step] of this.definition.steps.entries()) {
-        const row = this.steps[position];
-        if (row.status === "completed") continue;
-        if (row.status === "failed") {
-          // Cannot be left by this engine (a failure and `compensating` commit together); kept for safety.
-          this.setStatus("compensating");
-          break;
-        }
-        const outcome = await this.runStep(position, step, row);
-        if (outcome === "interrupted") return interrupted(this.sagaId);
-        if (outcome === "failed") break;
+    for (;;) {
+      const move = this.nextMove();
+      if (move.kind === "none") return this.state.status;
+      if (move.kind !== "action" && move.kind !== "compensation") {
+        await this.commit((t) => this.begin(t, move));
+        this.announce();
+        continue;
       }
-      if (this.status === "processing") {
-        this.setStatus("completed");
-        countSaga("completed");
-        log.info(`Saga ${this.sagaId} completed successfully`, this.ids);
-        return this.status;
+      if (isDraining()) return this.interrupted();
+      const begun = this.state.begun;
+      let attempt: number;
+      if (begun && begun.kind === move.kind && begun.position === move.position) {
+        attempt = begun.attempt;
+      } else {
+        await this.commit((t) => this.begin(t, move));
+        attempt = this.state.begun!.attempt;
       }
+      this.state.begun = undefined;
+      const result = await this.attempt(move.kind, move.position, attempt);
+      if (result === "interrupted") return this.interrupted();
+      if (result === "stuck") return this.state.status;
     }
-    if (this.status === "compensating") {
-      for (let position = this.definition.steps.length - 1; position >= 0; position--) {
-        const row = this.steps[position];
-        if (row.status !== "completed" && row.status !== "compensating" && row.status !== "compensation_failed") continue;
-        const outcome = await this.compensateStep(position, this.definition.steps[position], row);
-        if (outcome === "interrupted") return interrupted(this.sagaId);
-        if (outcome === "stuck") return this.status;
-      }
-      this.setStatus("failed");
+  }
+
+  /** Logs and counts a saga that has just reached an end. */
+  private announce(): void {
+    const { status } = this.state;
+    if (status === "completed") {
+      countSaga("completed");
+      log.info(`Saga ${this.sagaId} completed successfully`, this.ids);
+    } else if (status === "failed") {
       countSaga("failed");
       log.info(`Saga ${this.sagaId} failed: compensation complete`, this.ids);
     }
-    return this.status;
   }
 
-  /** Tries the action once, in a transaction that is rolled back: a business failure then fails before the wait. */
-  private dryRun(step: SagaStep<Context>, attempt: number): StepFailure | undefined {
-    try {
-      transaction((tx) => {
-        injectedActionFault(this.options.faults?.[step.name], attempt);
-        step.action(tx, this.context);
-        throw rollback;
-      });
-    } catch (error) {
-      if (error instanceof StepFailure) return error;
-    }
+  /** A run stopped by shutdown: its saga stays in flight in the database, for the next start to resume. */
+  private interrupted(): undefined {
+    log.info(`Saga ${this.sagaId} paused for shutdown; the next start resumes it`, this.ids);
     return undefined;
   }
 
-  private async runStep(position: number, step: SagaStep<Context>, row: StepRow): Promise<"completed" | "failed" | "interrupted"> {
+  /**
+   * One attempt at a step's action or compensation, whose write-ahead record has committed: its check,
+   * its (simulated) work and its remote call, then one transaction with its local writes, its outcome
+   * and the next move. One loop serves both phases; they differ only in what a failure means.
+   */
+  private async attempt(phase: Phase, position: number, attempt: number): Promise<AttemptResult> {
+    const step = this.definition.steps[position];
+    const row = this.state.steps[position];
+    const isAction = phase === "action";
+    const name = isAction ? step.name : step.compensation;
+    const finished = startAttempt(phase, step.name);
+    if (isAction) log.info(`Executing step ${step.name}${attempt > 1 ? ` (attempt ${attempt})` : ""}`, this.ids);
+    else log.info(`Compensating step ${step.name} (${step.compensation})${attempt > 1 ? ` (attempt ${attempt})` : ""}`, this.ids);
+
     const fault = this.options.faults?.[step.name];
-    for (;;) {
-      if (isDraining()) return "interrupted";
-      // Metrics count an attempt once its outcome has committed; one cut off by shutdown is not counted.
-      const finished = startAttempt("action", step.name);
-      const attempt = this.commit((tx) => markStepRunning(tx, this.sagaId, position, step.name));
-      row.attempts = attempt;
-      log.info(`Executing step ${step.name}${attempt > 1 ? ` (attempt ${attempt})` : ""}`, this.ids);
+    const limitMs = Math.max(scaled(step.timeoutMs, this.options), MIN_TIMEOUT_MS);
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new TimedOut(`Timed out after ${Math.round(limitMs)} ms`)), limitMs);
+    const ctx: StepContext<Subject> = {
+      subject: this.subject,
+      sagaId: this.sagaId,
+      idempotencyKey: `${this.sagaId}:${position}:${phase}`,
+      attempt,
+      signal: AbortSignal.any([timeout.signal, shutdown.signal]),
+      answer: isAction ? undefined : parseAnswer(row.output),
+    };
 
-      // The simulated work: the seed's services fail before it, succeed after it, and a timeout cuts it.
-      const delay = scaled(step.durationMs, this.options);
-      let failure: unknown = delay > 0 ? this.dryRun(step, attempt) : undefined;
-      if (!failure) {
-        const hangs = attempt <= (fault?.timeouts ?? 0);
-        const limit = Math.max(scaled(step.timeoutMs, this.options), MIN_TIMEOUT_MS);
-        if (hangs || delay > limit) {
-          await sleep(limit);
-          failure = new TimedOut(`Timed out after ${Math.round(limit)} ms`);
-        } else {
-          await sleep(delay);
-        }
-      }
-      if (isDraining()) return "interrupted";
-
-      // One transaction: the action's writes, the attempt's outcome and its event commit together (and
-      // if the saga is gone, recording the outcome throws and the action's writes roll back with it).
-      const outcome = this.commit((tx) => {
-        let message: string | void = undefined;
-        if (!failure) {
-          try {
-            // A savepoint: a failed action leaves nothing behind, and its failure is recorded instead.
-            message = tx.transaction(() => {
-              injectedActionFault(fault, attempt);
-              return step.action(tx, this.context);
-            })();
-          } catch (error) {
-            failure = error;
-          }
-        }
-        if (!failure) {
-          markStepFinished(tx, this.sagaId, position, step.name);
-          return { kind: "completed" as const, message };
-        }
-        const expected = failure instanceof StepFailure || failure instanceof TransientError;
-        const reason = expected ? describe(failure) : `Unexpected error: ${describe(failure)}`;
-        if (!expected) log.error(`Step ${step.name} raised an unexpected error: ${describe(failure)}`, this.ids);
-        if (!(failure instanceof StepFailure) && attempt < step.retry.attempts) {
-          markRetrying(tx, this.sagaId, position, step.name, "action", reason);
-          return { kind: "retry" as const, message: reason };
-        }
-        const final = failure instanceof StepFailure ? reason : `${reason} (gave up after ${attempt} attempts)`;
-        markStepFinished(tx, this.sagaId, position, step.name, final);
-        this.setStatus("compensating", final, tx);
-        return { kind: "failed" as const, message: final };
-      });
-      finished(outcome.kind);
-
-      if (outcome.kind === "completed") {
-        row.status = "completed";
-        if (outcome.message) services.info(outcome.message, { ...this.ids, step: step.name });
-        log.info(`Step ${step.name} completed`, this.ids);
-        return "completed";
-      }
-      if (outcome.kind === "failed") {
-        row.status = "failed";
-        log.info(`Step ${step.name} failed: ${outcome.message}`, this.ids);
-        log.info(`Saga ${this.sagaId} compensating: running compensations in reverse order`, this.ids);
-        return "failed";
-      }
-      const wait = scaled(backoff(step.retry, attempt, `${this.sagaId}:${position}`), this.options);
-      log.warn(`Step ${step.name} attempt ${attempt} failed (${outcome.message}); retrying in ${Math.round(wait)} ms`, this.ids);
-      await sleep(wait);
+    let failure: unknown;
+    let answer: Json | undefined;
+    try {
+      injectedFault(fault, phase, attempt);
+      const hangs = isAction && attempt <= (fault?.timeouts ?? 0);
+      const duration = hangs ? Infinity : scaled(step.durationMs, this.options);
+      const call = isAction ? step.call : step.compensateCall;
+      // The check exists to fail before slow work; with none to come, the action finds the same failure itself.
+      if (isAction && step.check && (duration > 0 || call)) await step.check(this.db.read, ctx);
+      await work(duration, ctx.signal);
+      if (call) answer = (await call(ctx)) ?? undefined;
+    } catch (error) {
+      failure = error;
+    } finally {
+      clearTimeout(timer);
     }
+    // Cut off by shutdown: nothing of this attempt is committed; the next start makes it again.
+    if (isDraining()) return "interrupted";
+    if (failure !== undefined && timeout.signal.aborted) failure = timeout.signal.reason;
+
+    let message: string | void | undefined;
+    if (failure === undefined) {
+      const local = isAction ? step.action : step.compensate;
+      try {
+        message = await this.commit(async (t) => {
+          let line: string | void | undefined;
+          try {
+            line = local ? await local(t.tx, { ...ctx, answer: isAction ? answer : ctx.answer }) : undefined;
+          } catch (error) {
+            throw new StepThrew("step threw", { cause: error });
+          }
+          const output = answer === undefined ? undefined : JSON.stringify(answer);
+          if (isAction) await t.stepFinished(position, step.name, { output });
+          else await t.compensationFinished(position, step.name, { output });
+          const row = this.state.steps[position];
+          row.status = isAction ? "completed" : "compensated";
+          if (isAction) row.output = output ?? null;
+          await this.beginNext(t);
+          return line;
+        });
+      } catch (error) {
+        if (!(error instanceof StepThrew)) throw error;
+        failure = error.cause;
+      }
+    }
+
+    if (failure === undefined) {
+      finished(isAction ? "completed" : "compensated");
+      if (message) services.info(message, { ...this.ids, step: name });
+      if (isAction) log.info(`Step ${step.name} completed`, this.ids);
+      this.announce();
+      return "next";
+    }
+    return this.failed(phase, position, step, attempt, failure, finished);
   }
 
-  private async compensateStep(position: number, step: SagaStep<Context>, row: StepRow): Promise<"compensated" | "stuck" | "interrupted"> {
-    const fault = this.options.faults?.[step.name];
-    // Each run (a resume, an operator's retry) gets the policy's full number of attempts.
-    const limit = row.compensationAttempts + step.compensationRetry.attempts;
-    for (;;) {
-      if (isDraining()) return "interrupted";
-      const finished = startAttempt("compensation", step.name);
-      const attempt = this.commit((tx) => markStepCompensating(tx, this.sagaId, position, step.name));
-      row.status = "compensating";
-      row.compensationAttempts = attempt;
-      log.info(`Compensating step ${step.name} (${step.compensation})${attempt > 1 ? ` (attempt ${attempt})` : ""}`, this.ids);
-      await sleep(scaled(step.durationMs, this.options));
-      if (isDraining()) return "interrupted";
+  /** Records a failed attempt: to be retried after a backoff, or given up (the step failed, or stuck). */
+  private async failed(
+    phase: Phase,
+    position: number,
+    step: SagaStep<Subject>,
+    attempt: number,
+    failure: unknown,
+    finished: (outcome: "failed" | "stuck" | "retry") => void,
+  ): Promise<AttemptResult> {
+    const isAction = phase === "action";
+    const business = isAction && failure instanceof StepFailure;
+    const expected = failure instanceof StepFailure || failure instanceof TransientError;
+    const reason = expected ? describe(failure) : `Unexpected error: ${describe(failure)}`;
+    if (!expected) log.error(`${isAction ? "Step" : "Compensation"} ${isAction ? step.name : step.compensation} raised an unexpected error: ${describe(failure)}`, this.ids);
+    const policy = isAction ? step.retry : step.compensationRetry;
+    const limit = isAction ? policy.attempts : (this.compensationBase.get(position) ?? 0) + policy.attempts;
 
-      const outcome = this.commit((tx) => {
-        try {
-          const message = tx.transaction(() => {
-            injectedCompensationFault(fault, attempt);
-            return step.compensate(tx, this.context);
-          })();
-          markCompensationFinished(tx, this.sagaId, position, step.name);
-          return { kind: "compensated" as const, message };
-        } catch (error) {
-          const reason = describe(error);
-          if (attempt < limit) {
-            markRetrying(tx, this.sagaId, position, step.name, "compensation", reason);
-            return { kind: "retry" as const, message: reason };
-          }
-          const final = `${step.compensation} failed: ${reason} (gave up after ${attempt} attempts)`;
-          markCompensationFinished(tx, this.sagaId, position, step.name, final);
-          this.setStatus("compensation_failed", final, tx);
-          return { kind: "stuck" as const, message: final };
-        }
-      });
-      finished(outcome.kind);
-
-      if (outcome.kind === "compensated") {
-        row.status = "compensated";
-        if (outcome.message) services.info(outcome.message, { ...this.ids, step: step.compensation });
-        return "compensated";
-      }
-      if (outcome.kind === "stuck") {
-        row.status = "compensation_failed";
-        countSaga("stuck");
-        log.error(`Saga ${this.sagaId} needs an operator: ${outcome.message}`, this.ids);
-        return "stuck";
-      }
-      const wait = scaled(backoff(step.compensationRetry, attempt, `${this.sagaId}:${position}:undo`), this.options);
-      log.warn(`Compensation ${step.compensation} attempt ${attempt} failed (${outcome.message}); retrying in ${Math.round(wait)} ms`, this.ids);
+    if (!business && attempt < limit) {
+      await this.commit((t) => t.retrying(position, step.name, phase, reason));
+      finished("retry");
+      const wait = scaled(backoff(policy, attempt, `${this.sagaId}:${position}${isAction ? "" : ":undo"}`), this.options);
+      const what = isAction ? `Step ${step.name}` : `Compensation ${step.compensation}`;
+      log.warn(`${what} attempt ${attempt} failed (${reason}); retrying in ${Math.round(wait)} ms`, this.ids);
       await sleep(wait);
+      return "retry";
     }
+
+    if (isAction) {
+      const final = business ? reason : `${reason} (gave up after ${attempt} attempts)`;
+      await this.commit(async (t) => {
+        await t.stepFinished(position, step.name, { error: final });
+        this.state.steps[position].status = "failed";
+        await this.setStatus(t, "compensating", final);
+        await this.beginNext(t);
+      });
+      finished("failed");
+      log.info(`Step ${step.name} failed: ${final}`, this.ids);
+      log.info(`Saga ${this.sagaId} compensating: running compensations in reverse order`, this.ids);
+      this.announce();
+      return "next";
+    }
+
+    const final = `${step.compensation} failed: ${reason} (gave up after ${attempt} attempts)`;
+    await this.commit(async (t) => {
+      await t.compensationFinished(position, step.name, { error: final });
+      this.state.steps[position].status = "compensation_failed";
+      await this.setStatus(t, "compensation_failed", final);
+    });
+    finished("stuck");
+    countSaga("stuck");
+    log.error(`Saga ${this.sagaId} needs an operator: ${final}`, this.ids);
+    return "stuck";
   }
 }
 
-// A timeout shorter than this would fire before any real work could finish (e.g. with delays off).
-const MIN_TIMEOUT_MS = 20;
-const rollback = new Error("dry run");
-
-async function advance(sagaId: string): Promise<SagaStatus | undefined> {
-  const db = getDb();
-  const loaded = loadSaga(db, sagaId);
-  if (!loaded) throw new SagaVanished(sagaId);
-  const { saga, steps } = loaded;
-  const definition = findDefinition(saga.definition);
-  if (!definition) throw new Error(`Unknown saga definition "${saga.definition}"`);
-  const context = definition.load(db, saga.subjectId);
-  return new SagaRun(saga.id, saga.subjectId, saga.status, steps, definition, context, parseStoredOptions(saga.options)).run();
+function parseAnswer(output: string | null): Json | undefined {
+  if (output === null) return undefined;
+  try {
+    return JSON.parse(output) as Json;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -403,15 +503,22 @@ async function advance(sagaId: string): Promise<SagaStatus | undefined> {
  * undefined when there is no such saga; a saga that is not stuck is left alone.
  */
 export async function retrySaga(sagaId: string): Promise<SagaStatus | undefined> {
-  const db = getDb();
-  const loaded = loadSaga(db, sagaId);
+  const db = await database();
+  const loaded = await loadSaga(db.read, sagaId);
   if (!loaded) return undefined;
   if (loaded.saga.status !== "compensation_failed") return loaded.saga.status;
   const definition = findDefinition(loaded.saga.definition);
-  transaction((tx) => {
-    setSagaStatus(tx, sagaId, "compensating");
-    definition?.onStatus?.(tx, loaded.saga.subjectId, "compensating");
-  });
+  try {
+    await db.write(async (tx) => {
+      const t = new Transition(tx, sagaId);
+      t.setSagaStatus("compensating");
+      await definition?.onStatus?.(tx, loaded.saga.subjectId, "compensating");
+      await t.save();
+    });
+  } catch (error) {
+    if (error instanceof SagaVanished) return undefined;
+    throw error;
+  }
   publish({ type: "event", sagaId });
   log.info(`Saga ${sagaId}: an operator retries its compensation`, { saga_id: sagaId });
   return runSaga(sagaId);

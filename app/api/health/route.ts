@@ -9,11 +9,11 @@ const log = logger("health");
 // Logged when health changes, not at every probe (a load balancer asks every few seconds).
 let lastReason: string | undefined;
 
-export const GET = handle(() => {
-  const health = checkDatabase();
+export const GET = handle(async () => {
+  const health = await checkDatabase();
   const reason = health.ok ? undefined : health.reason;
   if (reason !== lastReason) {
-    if (reason) log.error(`Unhealthy: ${reason}`, { database: databaseFile() });
+    if (reason) log.error(`Unhealthy: ${reason}`, { database: await databaseFile() });
     else log.info("Healthy again");
     lastReason = reason;
   }

@@ -5,8 +5,8 @@ import { resetDemo } from "@/lib/orders/service";
 
 export const dynamic = "force-dynamic";
 
-export const POST = handle(() => {
-  resetDemo();
+export const POST = handle(async () => {
+  await resetDemo();
   return jsonResponse({ message: "Mock database reset to initial state." } satisfies ResetResponse);
 });
 

@@ -1,0 +1,67 @@
+/**
+ * Prepared statements reused across queries, for Prisma's better-sqlite3 adapter.
+ *
+ * The adapter prepares every statement anew (`client.prepare(sql).bind(args)`), and on SQLite preparing
+ * costs more than running a small statement: with the engine's few dozen statements per saga it was a
+ * tenth of the time of a saga. Wrapping the adapter's connection so that `prepare` returns a cached
+ * statement with the arguments kept aside (a better-sqlite3 statement can be bound only once) removes
+ * that cost and changes nothing else: the same SQL runs with the same arguments.
+ */
+import type { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import type { Database as Connection, Statement } from "better-sqlite3";
+
+// Enough for every query shape the app sends; a longer tail (IN lists of every length) is evicted oldest first.
+const MAX_STATEMENTS = 500;
+
+/** The subset of a statement that the adapter uses, with its arguments applied at run time. */
+class Prepared {
+  private args: unknown[] = [];
+  constructor(private readonly statement: Statement) {}
+  get reader(): boolean {
+    return this.statement.reader;
+  }
+  bind(args: unknown[]): this {
+    this.args = args;
+    return this;
+  }
+  columns() {
+    return this.statement.columns();
+  }
+  raw(): this {
+    return this;
+  }
+  all(): unknown[] {
+    return this.statement.raw(true).all(this.args);
+  }
+  run() {
+    return this.statement.run(this.args);
+  }
+}
+
+function cacheStatements(connection: Connection, counter: { statements: number }): void {
+  const prepare = connection.prepare.bind(connection);
+  const cache = new Map<string, Statement>();
+  (connection as unknown as { prepare: (sql: string) => Prepared }).prepare = (sql: string): Prepared => {
+    counter.statements++;
+    let statement = cache.get(sql);
+    if (statement) {
+      cache.delete(sql);
+    } else {
+      statement = prepare(sql) as Statement;
+      if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(sql, statement);
+    return new Prepared(statement);
+  };
+}
+
+/** The same adapter factory, whose connections reuse their prepared statements (and count them in `counter`). */
+export function withStatementCache(factory: PrismaBetterSqlite3, counter: { statements: number }): PrismaBetterSqlite3 {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    cacheStatements((adapter as unknown as { client: Connection }).client, counter);
+    return adapter;
+  };
+  return factory;
+}
