@@ -2,7 +2,7 @@
 import { useRef, useState } from "react";
 import type { CreateOrderRequest } from "@/lib/api/schemas";
 import { useDashboardStream, usePlaceOrder } from "@/lib/client/hooks";
-import type { SagaOutline } from "@/lib/saga/outline";
+import type { SagaOutline } from "@/lib/view/outline";
 import { BalancesCard } from "./balances-card";
 import { HealthIndicator } from "./health-indicator";
 import { InventoryCard } from "./inventory-card";

@@ -1,5 +1,5 @@
 /** Every event of one saga's log, oldest first, exactly as the stream delivered it. */
-import type { LogEvent } from "@/lib/saga/replay";
+import type { LogEvent } from "@/lib/view/replay";
 import { OrderStatusBadge } from "./order-status-badge";
 import type { EventOutcome } from "@/lib/saga/status";
 

@@ -1,6 +1,6 @@
 "use client";
-import type { Faults } from "@/lib/client/scenarios";
-import { humanize, type StepOutline } from "@/lib/saga/outline";
+import type { Faults } from "@/lib/orders/scenarios";
+import { humanize, type StepOutline } from "@/lib/view/outline";
 import type { Fault } from "@/lib/saga/options";
 
 type ActionFault = "none" | "fail" | "transient" | "timeouts";

@@ -1,7 +1,7 @@
 "use client";
 /**
  * Mermaid source to SVG, in the browser. Mermaid is large, so it is imported only once a diagram
- * scrolls near the screen. The source comes from lib/saga/diagrams.ts, which escapes every label, and
+ * scrolls near the screen. The source comes from lib/view/diagrams.ts, which escapes every label, and
  * Mermaid runs with securityLevel "strict"; the SVG it returns is the one piece of markup this app
  * inserts as HTML. A new source (a live run) re-renders in the background while the previous SVG stays
  * on screen, so the page does not jump.

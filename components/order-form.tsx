@@ -4,8 +4,8 @@ import { CreateOrderRequestSchema, type CreateOrderRequest } from "@/lib/api/sch
 import { formatDollars } from "@/lib/client/format";
 import { useBalances, useInventory } from "@/lib/client/hooks";
 import { errorsFromApi, errorsFromIssues, noErrors, type OrderField, type OrderFormErrors } from "@/lib/client/order-form-errors";
-import { sameFaults, scenarios, type Faults, type Scenario } from "@/lib/client/scenarios";
-import type { StepOutline } from "@/lib/saga/outline";
+import { sameFaults, scenarios, type Faults, type Scenario } from "@/lib/orders/scenarios";
+import type { StepOutline } from "@/lib/view/outline";
 import { FaultControls } from "./fault-controls";
 import { ScenarioPresets } from "./scenario-presets";
 import { SpeedControl, type Speed } from "./speed-control";

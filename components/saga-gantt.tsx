@@ -5,9 +5,9 @@
  * visible before the label is read. Open bars grow while the saga runs.
  */
 import { useEffect, useMemo, useState } from "react";
-import { ganttChart, tickStep, type BarStatus, type GanttBar, type GanttRow } from "@/lib/saga/gantt";
-import type { SagaOutline } from "@/lib/saga/outline";
-import type { LogEvent } from "@/lib/saga/replay";
+import { ganttChart, tickStep, type BarStatus, type GanttBar, type GanttRow } from "@/lib/view/gantt";
+import type { SagaOutline } from "@/lib/view/outline";
+import type { LogEvent } from "@/lib/view/replay";
 
 const barTone: Record<BarStatus, string> = {
   running: "bg-sky-500 motion-safe:animate-pulse",

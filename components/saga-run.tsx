@@ -7,10 +7,11 @@
 import { useMemo, type ReactNode } from "react";
 import { formatDollars } from "@/lib/client/format";
 import { useSagaStream } from "@/lib/client/hooks";
-import { sagaRunDiagram } from "@/lib/saga/diagrams";
-import type { SagaOutline } from "@/lib/saga/outline";
-import { formatDuration } from "@/lib/saga/run-diagram";
-import { isTerminal, type SagaStatus } from "@/lib/saga/status";
+import { sagaRunDiagram } from "@/lib/view/diagrams";
+import type { SagaOutline } from "@/lib/view/outline";
+import { isTerminal } from "@/lib/view/replay";
+import { formatDuration } from "@/lib/view/run-diagram";
+import type { SagaStatus } from "@/lib/saga/status";
 import { EventLog } from "./event-log";
 import { MermaidDiagram } from "./mermaid-diagram";
 import { OrderStatusBadge } from "./order-status-badge";

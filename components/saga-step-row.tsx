@@ -1,5 +1,5 @@
-import { humanize } from "@/lib/saga/outline";
-import type { StepState } from "@/lib/saga/replay";
+import { humanize } from "@/lib/view/outline";
+import type { StepState } from "@/lib/view/replay";
 import type { StepStatus } from "@/lib/saga/status";
 import { OrderStatusBadge } from "./order-status-badge";
 

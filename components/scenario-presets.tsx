@@ -1,6 +1,6 @@
 "use client";
 import { formatDollars } from "@/lib/client/format";
-import { scenarios, type Scenario } from "@/lib/client/scenarios";
+import { scenarios, type Scenario } from "@/lib/orders/scenarios";
 
 const outcomeDot: Record<Scenario["outcome"], string> = { completed: "bg-emerald-500", failed: "bg-red-500", stuck: "bg-orange-500" };
 

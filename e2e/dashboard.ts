@@ -4,7 +4,7 @@
  * state React renders, however briefly (a saga takes about half a second at 1x), in the order rendered.
  */
 import type { Page } from "@playwright/test";
-import type { Scenario } from "../lib/client/scenarios";
+import type { Scenario } from "../lib/orders/scenarios";
 import { expect } from "./fixtures";
 
 export type ScenarioId = Scenario["id"];

@@ -2,9 +2,9 @@
 // package the app loads) under securityLevel "strict": each renders, shows the names as text, and
 // nothing in them becomes an element, a link or a script.
 import { createRequire } from "node:module";
-import { workflowDiagrams, sagaRunDiagram } from "../lib/saga/diagrams";
-import type { SagaOutline } from "../lib/saga/outline";
-import { replay, type LogEvent } from "../lib/saga/replay";
+import { workflowDiagrams, sagaRunDiagram } from "../lib/view/diagrams";
+import type { SagaOutline } from "../lib/view/outline";
+import { replay, type LogEvent } from "../lib/view/replay";
 import { expect, test } from "./fixtures";
 
 const hostile = [`"]; click A call alert(1) %%`, `<img src=x onerror=window.__xss=1>`, "%%{init: {'securityLevel':'loose'}}%%", "end note", "`**md**` $$x$$"];

@@ -10,7 +10,7 @@
  */
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scenarios } from "../lib/client/scenarios";
+import { scenarios } from "../lib/orders/scenarios";
 import {
   appRoutes,
   HTTP_METHODS,

@@ -1,5 +1,5 @@
 import { handle, methodsNotAllowed } from "@/lib/api/handler";
-import { swaggerUiPage } from "@/lib/api/docs-pages";
+import { swaggerUiPage } from "@/lib/docs/docs-pages";
 
 export const dynamic = "force-dynamic";
 

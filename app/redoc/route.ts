@@ -1,5 +1,5 @@
 import { handle, methodsNotAllowed } from "@/lib/api/handler";
-import { redocPage } from "@/lib/api/docs-pages";
+import { redocPage } from "@/lib/docs/docs-pages";
 
 export const dynamic = "force-dynamic";
 

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { MermaidDiagram } from "@/components/mermaid-diagram";
 import { SiteHeader } from "@/components/site-header";
 import { orderSaga } from "@/lib/orders/order-saga";
-import { workflowDiagrams, type ScenarioExamples } from "@/lib/saga/diagrams";
-import { outline } from "@/lib/saga/outline";
+import { workflowDiagrams, type ScenarioExamples } from "@/lib/view/diagrams";
+import { outline } from "@/lib/view/outline";
 
 export const metadata: Metadata = { title: "Workflow · Saga Studio" };
 

@@ -1,6 +1,6 @@
 /**
  * The zod schemas of every response body: each gives the TypeScript type the code that builds the body
- * is checked against (`Body<...>`), and the OpenAPI document (lib/api/openapi.ts). Field names and
+ * is checked against (`Body<...>`), and the OpenAPI document (lib/docs/openapi.ts). Field names and
  * shapes are the seed's FastAPI service's, plus the extra fields this app adds; tests/api-contract.test.ts
  * pins them, tests/openapi.test.ts checks real responses against what these schemas document.
  */

@@ -8,8 +8,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useReducer, useRef, useState } from "react";
 import type { CreateOrderRequest } from "../api/schemas";
 import type { OrderView, SagaView } from "../orders/queries";
-import type { SagaOutline } from "../saga/outline";
-import { applyEvent, initialState, type LogEvent, type SagaState } from "../saga/replay";
+import type { SagaOutline } from "../view/outline";
+import { applyEvent, initialState, type LogEvent, type SagaState } from "../view/replay";
 import { fetchJson } from "./fetch-json";
 
 /** Money as the browser receives it: a number of dollars. */

@@ -6,8 +6,8 @@
  *
  * Why two, and why a queue: Prisma's better-sqlite3 adapter opens one connection per client, and its
  * mutex orders interactive transactions only among themselves. A plain query sent on the writer while a
- * transaction is open runs inside that transaction: it reads uncommitted rows, and its own write is
- * rolled back with the other's failure. So the writer is never handed out; its only use is `write`,
+ * transaction is open runs inside that transaction: it reads uncommitted rows (and a write, where
+ * nothing else holds it back, would be rolled back with the other's failure). So the writer is never handed out; its only use is `write`,
  * which runs `$transaction` calls one after another from a queue of its own (so no caller can meet
  * Prisma's maxWait under load either), and every read outside a transaction goes to the reader, which
  * cannot write at all. lib/db/isolation.test.ts shows what the naive design (one client for both) lets

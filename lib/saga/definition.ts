@@ -85,7 +85,10 @@ export interface SagaStep<Subject> {
   compensation: string;
   /** Simulated work before the step answers, scaled by SAGA_DELAY_SCALE (its compensation takes as long). */
   durationMs: number;
-  /** An attempt whose work takes longer than this times out (a transient failure), scaled like durationMs. */
+  /**
+   * An attempt whose work takes longer than this times out (a transient failure): the AbortSignal fires.
+   * Scaled like durationMs for a simulated step; in real time for a step with a remote call.
+   */
   timeoutMs: number;
   /** Retries of the action after transient failures; business failures (StepFailure) are never retried. */
   retry: RetryPolicy;

@@ -365,7 +365,9 @@ class SagaRun<Subject> {
     else log.info(`Compensating step ${step.name} (${step.compensation})${attempt > 1 ? ` (attempt ${attempt})` : ""}`, this.ids);
 
     const fault = this.options.faults?.[step.name];
-    const limitMs = Math.max(scaled(step.timeoutMs, this.options), MIN_TIMEOUT_MS);
+    const call = isAction ? step.call : step.compensateCall;
+    // A real service answers in real time; a simulated step's timeout scales with its simulated work.
+    const limitMs = call ? step.timeoutMs : Math.max(scaled(step.timeoutMs, this.options), MIN_TIMEOUT_MS);
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new TimedOut(`Timed out after ${Math.round(limitMs)} ms`)), limitMs);
     const ctx: StepContext<Subject> = {
@@ -383,7 +385,6 @@ class SagaRun<Subject> {
       injectedFault(fault, phase, attempt);
       const hangs = isAction && attempt <= (fault?.timeouts ?? 0);
       const duration = hangs ? Infinity : scaled(step.durationMs, this.options);
-      const call = isAction ? step.call : step.compensateCall;
       // The check exists to fail before slow work; with none to come, the action finds the same failure itself.
       if (isAction && step.check && (duration > 0 || call)) await step.check(this.db.read, ctx);
       await work(duration, ctx.signal);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * pending -> processing -> completed, or processing -> compensating -> failed (shared/API.md); and,
+ * pending -> processing -> completed, or processing -> compensating -> failed (docs/API.md); and,
  * when a compensation keeps failing, compensating -> compensation_failed: stuck, with its reason, until
  * an operator retries it (back to compensating).
  */
@@ -27,8 +27,21 @@ export const eventOutcomes = [...new Set([...sagaStatuses, ...stepStatuses, "ret
 export const EventOutcomeSchema = z.enum(eventOutcomes);
 export type EventOutcome = z.infer<typeof EventOutcomeSchema>;
 
-export const inFlightSagaStatuses: readonly SagaStatus[] = ["pending", "processing", "compensating"];
+/**
+ * Every move a saga's status can make, and why: the orchestrator makes these and no others, and the
+ * status diagram of /workflow is drawn from this list (so it cannot leave a status out).
+ */
+export const sagaTransitions: readonly { from: SagaStatus | "start"; to: SagaStatus | "end"; why: string }[] = [
+  { from: "start", to: "pending", why: "Order Created" },
+  { from: "pending", to: "processing", why: "Saga Started" },
+  { from: "processing", to: "completed", why: "All Steps Success" },
+  { from: "processing", to: "compensating", why: "Step Failed" },
+  { from: "compensating", to: "compensating", why: "Continue Compensation" },
+  { from: "compensating", to: "failed", why: "Compensation Complete" },
+  { from: "compensating", to: "compensation_failed", why: "Compensation Gave Up" },
+  { from: "compensation_failed", to: "compensating", why: "Operator Retry" },
+  { from: "completed", to: "end", why: "" },
+  { from: "failed", to: "end", why: "" },
+];
 
-export function isTerminal(status: SagaStatus): boolean {
-  return status === "completed" || status === "failed";
-}
+export const inFlightSagaStatuses: readonly SagaStatus[] = ["pending", "processing", "compensating"];

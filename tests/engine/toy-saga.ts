@@ -59,7 +59,7 @@ export const remote: SagaDefinition<{ id: string }> = {
       name: "charge",
       compensation: "refund",
       durationMs: 0,
-      timeoutMs: 200,
+      timeoutMs: 1_000,
       retry: { attempts: 3, backoffMs: 10, maxBackoffMs: 40 },
       compensationRetry: { attempts: 3, backoffMs: 10, maxBackoffMs: 40 },
       // Outside any transaction: the same key on every attempt and resume.

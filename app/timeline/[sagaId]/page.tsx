@@ -7,7 +7,7 @@ import { shortId } from "@/lib/client/format";
 import { toDollars } from "@/lib/money";
 import { orderSaga } from "@/lib/orders/order-saga";
 import { findOrder, findSaga } from "@/lib/orders/queries";
-import { outline } from "@/lib/saga/outline";
+import { outline } from "@/lib/view/outline";
 import SagaNotFound from "./not-found";
 
 // Reads the database on every request: a saga placed a second ago must be found.

@@ -1,4 +1,4 @@
-import { assetResponse } from "@/lib/api/docs-assets";
+import { assetResponse } from "@/lib/docs/docs-assets";
 import { notFound } from "@/lib/api/errors";
 import { handle, methodsNotAllowed } from "@/lib/api/handler";
 

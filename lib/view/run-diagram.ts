@@ -8,7 +8,7 @@
 import { label } from "./mermaid-text";
 import type { SagaOutline } from "./outline";
 import type { SagaState, StepState } from "./replay";
-import type { SagaStatus, StepStatus } from "./status";
+import type { SagaStatus, StepStatus } from "../saga/status";
 
 export const runNodeIds = {
   start: "start",

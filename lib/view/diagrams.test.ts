@@ -8,11 +8,13 @@ import {
   sagaRunDiagram,
   sequenceDiagram,
   serviceInteractionsDiagram,
+  statusStateDiagram,
   testScenariosDiagram,
   workflowDiagrams,
 } from "./diagrams";
 import { outline as outlineOf, type SagaOutline } from "./outline";
 import { replay, type LogEvent } from "./replay";
+import { sagaStatuses } from "../saga/status";
 
 const order = outlineOf(orderSaga);
 
@@ -92,6 +94,13 @@ describe("workflow diagrams", () => {
     // ship_order is no longer last, so a failure of send_invoice now cancels the shipment.
     expect(mainWorkflowDiagram(order)).not.toContain("cancel_shipment");
     expect(mainWorkflowDiagram(five)).toContain("cancel_shipment()");
+  });
+
+  it("draw every saga status in the status diagram, compensation_failed and the operator's retry included", () => {
+    const source = statusStateDiagram(order);
+    for (const status of sagaStatuses) expect(source).toContain(`note right of ${status.toUpperCase()}`);
+    expect(source).toContain("COMPENSATING --> COMPENSATION_FAILED: Compensation Gave Up");
+    expect(source).toContain("COMPENSATION_FAILED --> COMPENSATING: Operator Retry");
   });
 
   it("compensate in reverse order in the sequence diagram", () => {

@@ -3,7 +3,7 @@
  * without the actions (which touch the database and stay on the server). Server components read it
  * from the definition and hand it to client components, so the definition stays the one source.
  */
-import type { SagaDefinition } from "./definition";
+import type { SagaDefinition } from "../saga/definition";
 
 export interface StepOutline {
   name: string;

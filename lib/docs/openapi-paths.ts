@@ -1,12 +1,12 @@
 /**
  * The operations of the OpenAPI document, at the seed's paths: what each one does, its parameters,
  * body and every answer it can give, errors included. Schemas come from the zod schemas (by $ref to
- * components, or converted in place); examples from lib/api/openapi-examples.ts.
+ * components, or converted in place); examples from lib/docs/openapi-examples.ts.
  */
 import * as examples from "./openapi-examples";
 import { inline, ref, type JsonSchema } from "./openapi-components";
-import { MAX_BODY_BYTES } from "./handler";
-import { EventIdSchema, IdempotencyKeySchema } from "./schemas";
+import { MAX_BODY_BYTES } from "../api/handler";
+import { EventIdSchema, IdempotencyKeySchema } from "../api/schemas";
 
 export type Method = "get" | "post";
 

@@ -8,6 +8,7 @@
  */
 import { humanize, type SagaOutline, type StepOutline } from "./outline";
 import { escapeText, label } from "./mermaid-text";
+import { sagaStatuses, sagaTransitions, type SagaStatus } from "../saga/status";
 
 export { sagaRunDiagram } from "./run-diagram";
 export { escapeText } from "./mermaid-text";
@@ -174,31 +175,29 @@ export function apiDataFlowDiagram(outline: SagaOutline): string {
 }
 
 /**
- * The seed's "Error Handling and Status Transitions". The statuses are the seed's; the notes list the
- * steps and the compensations. Note lines start with a number or a word of ours, so no name can
- * open a line with "end note".
+ * The seed's "Error Handling and Status Transitions", drawn from the status list and its transitions
+ * (lib/saga/status.ts), so every status is in it. The notes list the steps and the compensations. Note
+ * lines start with a number or a word of ours, so no name can open a line with "end note".
  */
 export function statusStateDiagram(outline: SagaOutline): string {
-  const note = (state: string, lines: string[]) => [`note right of ${state}`, ...lines.map((line) => `  ${escapeText(line)}`), "end note"];
-  return [
-    "stateDiagram-v2",
-    `[*] --> PENDING: ${escapeText("Order Created")}`,
-    `PENDING --> PROCESSING: ${escapeText("Saga Started")}`,
-    `PROCESSING --> COMPLETED: ${escapeText("All Steps Success")}`,
-    `PROCESSING --> COMPENSATING: ${escapeText("Step Failed")}`,
-    `COMPENSATING --> FAILED: ${escapeText("Compensation Complete")}`,
-    `COMPENSATING --> COMPENSATING: ${escapeText("Continue Compensation")}`,
-    "COMPLETED --> [*]",
-    "FAILED --> [*]",
-    ...note("PENDING", ["Initial state when order", "is first created"]),
-    ...note("PROCESSING", ["Saga orchestrator executing", "steps sequentially:", ...outline.steps.map((step, i) => `${i + 1}. ${step.name}`)]),
-    ...note("COMPENSATING", [
+  const state = (status: string) => (status === "start" || status === "end" ? "[*]" : status.toUpperCase());
+  const note = (status: SagaStatus, lines: string[]) => [`note right of ${state(status)}`, ...lines.map((line) => `  ${escapeText(line)}`), "end note"];
+  const notes: Record<SagaStatus, string[]> = {
+    pending: ["Initial state when order", "is first created"],
+    processing: ["Saga orchestrator executing", "steps sequentially:", ...outline.steps.map((step, i) => `${i + 1}. ${step.name}`)],
+    compensating: [
       "Executing compensation",
       "actions in reverse order:",
       ...compensable(outline).map(({ step, index }) => `undo ${index + 1}. ${step.compensation}`),
-    ]),
-    ...note("COMPLETED", ["All steps successful,", "order fulfilled"]),
-    ...note("FAILED", ["Compensation complete,", "order cancelled"]),
+    ],
+    completed: ["All steps successful,", "order fulfilled"],
+    failed: ["Compensation complete,", "order cancelled"],
+    compensation_failed: ["A compensation kept failing:", "stuck until an operator", "retries it"],
+  };
+  return [
+    "stateDiagram-v2",
+    ...sagaTransitions.map(({ from, to, why }) => `${state(from)} --> ${state(to)}${why ? `: ${escapeText(why)}` : ""}`),
+    ...sagaStatuses.flatMap((status) => note(status, notes[status])),
   ].join("\n");
 }
 

@@ -3,7 +3,7 @@
  * timeline page fold the events a stream delivers into step states, durations and attempts. Pure and
  * client-safe; the engine writes the same transitions to saga_steps, so both always agree.
  */
-import type { SagaStatus, StepStatus } from "./status";
+import type { SagaStatus, StepStatus } from "../saga/status";
 import type { SagaOutline } from "./outline";
 
 export interface LogEvent {
@@ -112,4 +112,9 @@ export function applyEvent(state: SagaState, event: LogEvent): SagaState {
 
 export function replay(outline: SagaOutline, events: readonly LogEvent[]): SagaState {
   return events.reduce(applyEvent, initialState(outline));
+}
+
+/** A saga that has ended: nothing more will happen to it (compensation_failed waits for an operator). */
+export function isTerminal(status: SagaStatus): boolean {
+  return status === "completed" || status === "failed";
 }

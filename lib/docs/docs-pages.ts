@@ -1,7 +1,7 @@
 /**
  * The interactive API docs, as FastAPI serves them: Swagger UI at /docs and ReDoc at /redoc, both
  * reading /openapi.json. Their scripts and styles come from the npm packages through /docs/assets
- * (lib/api/docs-assets.ts), never a CDN: the docs work offline, and a page loads nothing from elsewhere.
+ * (lib/docs/docs-assets.ts), never a CDN: the docs work offline, and a page loads nothing from elsewhere.
  * No inline script either, so the pages keep working under a `script-src 'self'` policy.
  */
 import { assetUrl, OPENAPI_URL } from "./docs-assets";

@@ -4,7 +4,7 @@
  * them too, and tests/openapi.test.ts checks every one against its schema.
  */
 import type { z } from "zod";
-import { scenarios, type Scenario } from "../client/scenarios";
+import { scenarios, type Scenario } from "../orders/scenarios";
 import { demoAccounts, demoProducts } from "../orders/demo-data";
 import { orderSaga } from "../orders/order-saga";
 import type { SagaStatus, StepStatus } from "../saga/status";
@@ -15,8 +15,8 @@ import type {
   SagaEventSchema,
   SagaSchema,
   SagaStepSchema,
-} from "./responses";
-import type { CreateOrderRequest } from "./schemas";
+} from "../api/responses";
+import type { CreateOrderRequest } from "../api/schemas";
 
 type In<S extends z.ZodType> = z.input<S>;
 

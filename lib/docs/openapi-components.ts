@@ -6,8 +6,8 @@
 import { z } from "zod";
 import { EventOutcomeSchema, EventPhaseSchema, SagaStatusSchema, StepStatusSchema } from "../saga/status";
 import { FaultSchema, RunOptionsSchema } from "../saga/options";
-import * as responses from "./responses";
-import { CreateOrderRequestSchema } from "./schemas";
+import * as responses from "../api/responses";
+import { CreateOrderRequestSchema } from "../api/schemas";
 
 export type JsonSchema = Record<string, unknown>;
 
