@@ -1,5 +1,5 @@
 /**
- * The REST contract of shared/API.md, checked through real HTTP against the production server:
+ * The REST contract of docs/API.md, checked through real HTTP against the production server:
  * shapes at the seed's paths and under /api, money printed as Python floats, FastAPI's error shapes
  * (404, 405, 413, 422), lax numeric strings, and no 5xx or non-JSON answer for anything a client sends.
  */

@@ -7,7 +7,7 @@ import { outline } from "@/lib/view/outline";
 
 export const metadata: Metadata = { title: "Workflow · Saga Studio" };
 
-// The seed's scenarios (shared/API.md), and one for a failure of the first step; a step without an
+// The seed's scenarios (docs/API.md), and one for a failure of the first step; a step without an
 // example still gets its scenario, described in general terms.
 const examples: ScenarioExamples = {
   success: { title: "Valid Order", order: "user_1, product_1, qty=2, $100" },

@@ -110,7 +110,7 @@ export function orderResultExample(run: RunOutcome = {}): In<typeof OrderResultS
   };
 }
 
-/** How each scenario of the order form ends (shared/API.md's table, and the failure-injection presets). */
+/** How each scenario of the order form ends (docs/API.md's table, and the failure-injection presets). */
 const outcomes: Record<Scenario["id"], RunOutcome> = {
   "happy-path": {},
   "insufficient-funds": { failedAt: { step: "process_payment", error: "Insufficient funds" } },

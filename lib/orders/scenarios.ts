@@ -1,5 +1,5 @@
 /**
- * The seed's four scenarios (shared/API.md), and three that inject failures to show retries and a
+ * The seed's four scenarios (docs/API.md), and three that inject failures to show retries and a
  * stuck compensation, as one-click presets of the order form. Each says what it will show, from a
  * freshly reset state.
  */
