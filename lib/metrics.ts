@@ -8,6 +8,7 @@
  *   step_retries_total{step,phase}               attempts that will be retried, phase = action | compensation
  *   step_duration_seconds{step}, compensation_duration_seconds{step}
  *                                                one observation per attempt, from its start to its outcome
+ *   db_transactions_total, db_statements_total   what the data layer has done (the bench divides by sagas)
  * and prom-client's default process metrics. Counters count this process's work since it started, as
  * Prometheus expects of counters; the gauge of stuck sagas comes from the database, so it survives restarts.
  */
@@ -42,6 +43,23 @@ function createMetrics() {
       } catch {}
     },
   });
+  // What the data layer has done, read from its own counters at each scrape: how many transactions and
+  // SQL statements a saga costs is a figure of the bench.
+  const fromDatabase = (name: string, help: string, read: (stats: { transactions: number; statements: number }) => number) =>
+    new client.Counter({
+      name,
+      help,
+      registers,
+      async collect() {
+        const db = await openedDatabase();
+        if (db) {
+          this.reset();
+          this.inc(read(db.stats));
+        }
+      },
+    });
+  fromDatabase("db_transactions_total", "Write transactions committed by this process", (stats) => stats.transactions);
+  fromDatabase("db_statements_total", "SQL statements run by this process (both connections, transaction control included)", (stats) => stats.statements);
   const attempts = (name: string, help: string) => new client.Counter({ name, help, labelNames: ["step", "outcome"], registers });
   const durations = (name: string, help: string) => new client.Histogram({ name, help, labelNames: ["step"], registers });
   return {

@@ -1,8 +1,12 @@
 // `npm run bench`: measures the production server as a user meets it and prints the figures.
-//   - throughput: orders placed per second through POST /orders (delays off), and latency percentiles
+//   - requests: GET /api/health per second beside POST /orders (delays off, every saga completes), with
+//     10 connections each, and their ratio (budget: at least 0.30)
+//   - cost of a saga: SQL statements and transactions per order, from the server's /metrics
+//   - throughput of the four scenarios mixed, and latency percentiles
 //   - live stream: how long after its commit a transition reaches a dashboard stream subscriber
 //   - memory: the server's resident set after the run
-// It starts its own server on a free port with a throw-away database, and stops it at the end.
+// It starts its own server on a free port with a throw-away database, and stops it at the end. It
+// prints; it never fails on a figure.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -39,6 +43,32 @@ async function startServer(env) {
     await new Promise((r) => setTimeout(r, 100));
   }
   return { url, child, stop: () => { child.kill("SIGKILL"); for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true }); } };
+}
+
+/** Requests per second of `request` from `connections` clients, for `seconds` (after a short warm-up). */
+async function rate(request, { connections = 10, seconds = 5 } = {}) {
+  const run = async (ms) => {
+    let count = 0;
+    const until = performance.now() + ms;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < until) {
+          await request();
+          count++;
+        }
+      }),
+    );
+    return count;
+  };
+  await run(500);
+  const started = performance.now();
+  const count = await run(seconds * 1000);
+  return count / ((performance.now() - started) / 1000);
+}
+
+async function metric(url, name) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
 }
 
 function percentile(sorted, p) {
@@ -114,7 +144,60 @@ function rssMb(pid) {
 buildIfStale();
 const server = await startServer({ SAGA_DELAY_SCALE: "0" });
 try {
-  await fetch(`${server.url}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(scenarios[0]) });
+  const post = (body) => fetch(`${server.url}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  await post(scenarios[0]);
+
+  const health = async () => {
+    const response = await fetch(`${server.url}/api/health`);
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`GET /api/health answered ${response.status}`);
+  };
+  // One unit and one cent a time: every saga completes. product_1 has 100 units, so the orders go in
+  // rounds of 95 after a reset; only the rounds' own time counts.
+  const happy = { user_id: "user_1", product_id: "product_1", quantity: 1, amount: 0.01 };
+  const orderRound = async (count) => {
+    await fetch(`${server.url}/reset`, { method: "POST" });
+    let left = count;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (left-- > 0) {
+          const response = await post(happy);
+          const body = await response.json();
+          if (response.status !== 201 || body.status !== "completed") throw new Error(`POST /orders answered ${response.status} ${body.status}`);
+        }
+      }),
+    );
+    return performance.now() - started;
+  };
+  const healthRate = await rate(health);
+  await orderRound(95); // warm-up
+  // What a reset costs, to take it out of the per-saga figures below.
+  const statementsBeforeReset = await metric(server.url, "db_statements_total");
+  await fetch(`${server.url}/reset`, { method: "POST" });
+  const resetStatements = (await metric(server.url, "db_statements_total")) - statementsBeforeReset;
+  const before = { statements: await metric(server.url, "db_statements_total"), transactions: await metric(server.url, "db_transactions_total"), sagas: await metric(server.url, "saga_completed_total") };
+  let orderMs = 0;
+  let placed = 0;
+  while (orderMs < 5_000) {
+    orderMs += await orderRound(95);
+    placed += 95;
+  }
+  const orderRate = placed / (orderMs / 1000);
+  const sagas = (await metric(server.url, "saga_completed_total")) - before.sagas;
+  // Each round's reset is one transaction and a few statements more: left out of the cost of a saga.
+  const rounds = placed / 95;
+  const statements = ((await metric(server.url, "db_statements_total")) - before.statements - rounds * resetStatements) / sagas;
+  const transactions = ((await metric(server.url, "db_transactions_total")) - before.transactions - rounds) / sagas;
+  await fetch(`${server.url}/reset`, { method: "POST" });
+  const ratio = orderRate / healthRate;
+  console.log(`requests, 10 connections each:`);
+  console.log(`  GET /api/health             ${healthRate.toFixed(0)} req/s`);
+  console.log(`  POST /orders (delays off)   ${orderRate.toFixed(0)} sagas/s, every one completed`);
+  console.log(`  ratio                       ${ratio.toFixed(2)} (budget: at least 0.30) ${ratio >= 0.3 ? "ok" : "BELOW BUDGET"}`);
+  console.log(`cost of one saga (four steps, from /metrics): ${statements.toFixed(1)} SQL statements in ${transactions.toFixed(1)} write transactions`);
+  console.log(`  (statements count BEGIN and COMMIT, and the reads that answer the request)`);
+
   const t = await throughput(server.url);
   console.log(`orders (POST /orders, delays off, ${CONCURRENCY} clients, ${ORDERS} orders, all four scenarios):`);
   console.log(`  ${t.perSecond.toFixed(0)} orders/s; latency p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms`);

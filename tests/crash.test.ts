@@ -1,6 +1,7 @@
 // The durability promise, done for real: the production server with delays on, many concurrent orders
 // of every kind, SIGKILL at random moments several times, a restart on the same file each time; then
-// every saga is terminal and stock and balances equal the seed plus the ledger, exactly.
+// every saga is terminal and stock and balances equal the seed plus the ledger, exactly. The file is
+// read with better-sqlite3 directly: an observer independent of the data layer under test.
 import Database from "better-sqlite3";
 import { expect, it } from "vitest";
 import { databasePath } from "../lib/db/config";
@@ -89,9 +90,9 @@ it(
     const held = db
       .prepare(
         `SELECT s.status,
-           (SELECT COUNT(*) FROM inventory_reservations r WHERE r.order_id = s.order_id AND r.status = 'reserved') AS reserved,
-           (SELECT COUNT(*) FROM payments p WHERE p.order_id = s.order_id AND p.status = 'charged') AS charged,
-           (SELECT COUNT(*) FROM shipments h WHERE h.order_id = s.order_id AND h.status = 'shipped') AS shipped
+           (SELECT COUNT(*) FROM inventory_reservations r WHERE r.order_id = s.subject_id AND r.status = 'reserved') AS reserved,
+           (SELECT COUNT(*) FROM payments p WHERE p.order_id = s.subject_id AND p.status = 'charged') AS charged,
+           (SELECT COUNT(*) FROM shipments h WHERE h.order_id = s.subject_id AND h.status = 'shipped') AS shipped
          FROM sagas s`,
       )
       .all() as { status: string; reserved: number; charged: number; shipped: number }[];
