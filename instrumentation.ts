@@ -2,10 +2,21 @@
 // process left in flight (the write-ahead log in SQLite says where each one stopped).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { logger } = await import("./lib/log");
+  const log = logger("startup");
+  // A configuration the app cannot run with stops the start, with a message that says what to fix.
+  const { ConfigError, databaseConfig } = await import("./lib/db/config");
+  try {
+    databaseConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    log.error(`Cannot start: ${error.message}`);
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(1)));
+    return;
+  }
   if (process.env.NEXT_MANUAL_SIG_HANDLE) (await import("./lib/shutdown")).installShutdownHandlers();
   const { recoverOnStart } = await import("./lib/orders/service");
-  const { logger } = await import("./lib/log");
   await recoverOnStart().catch((error: unknown) => {
-    logger("startup").error(`Recovering in-flight sagas failed: ${error instanceof Error ? error.message : String(error)}`);
+    log.error(`Recovering in-flight sagas failed: ${error instanceof Error ? error.message : String(error)}`);
   });
 }

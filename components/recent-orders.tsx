@@ -1,10 +1,8 @@
 "use client";
 import Link from "next/link";
 import { formatDollars, shortId } from "@/lib/client/format";
-import { useOrders, type Order } from "@/lib/client/hooks";
+import { RECENT_ORDERS as SHOWN, useOrders, type Order } from "@/lib/client/hooks";
 import { OrderStatusBadge } from "./order-status-badge";
-
-const SHOWN = 20;
 
 /** The newest orders first, as the API lists them; each opens its saga's timeline page. */
 export function RecentOrders({ names }: { names: Record<string, string> }) {
@@ -18,7 +16,7 @@ export function RecentOrders({ names }: { names: Record<string, string> }) {
         </h2>
         {list.length > SHOWN && (
           <p className="text-xs text-slate-500 dark:text-slate-400">
-            Newest {SHOWN} of {list.length}
+            The newest {SHOWN}
           </p>
         )}
       </div>

@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useStuckSagas } from "@/lib/client/hooks";
+import { STUCK_SHOWN, useStuckSagas } from "@/lib/client/hooks";
 import { RetrySagaButton } from "./retry-saga-button";
 
 /**
@@ -9,8 +9,9 @@ import { RetrySagaButton } from "./retry-saga-button";
  */
 export function StuckSagas() {
   const stuck = useStuckSagas();
-  const sagas = stuck.data ?? [];
-  if (sagas.length === 0) return null;
+  const all = stuck.data ?? [];
+  if (all.length === 0) return null;
+  const sagas = all.slice(0, STUCK_SHOWN);
   return (
     <section
       aria-labelledby="stuck-heading"
@@ -18,7 +19,7 @@ export function StuckSagas() {
       className="rounded-2xl border-2 border-orange-400 bg-orange-50 p-4 shadow-sm sm:p-5 dark:border-orange-600 dark:bg-orange-950"
     >
       <h2 id="stuck-heading" className="text-lg font-semibold text-orange-900 dark:text-orange-100">
-        Needs an operator ({sagas.length})
+        Needs an operator ({all.length > STUCK_SHOWN ? `the newest ${STUCK_SHOWN} of more` : sagas.length})
       </h2>
       <p className="mt-1 text-sm text-orange-900/80 dark:text-orange-200/80">
         A compensation failed after its retries. Nothing was undone silently: retry it once the cause is fixed.

@@ -77,6 +77,7 @@ describe("LOG_LEVEL", () => {
     expect(levels("WARNING")).toEqual(["WARNING", "ERROR"]);
     expect(levels("warn")).toEqual(["WARNING", "ERROR"]);
     expect(levels("ERROR")).toEqual(["ERROR"]);
+    expect(levels("SILENT")).toEqual([]);
   });
 
   it("means INFO when unset or unknown", () => {

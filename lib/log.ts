@@ -7,8 +7,8 @@
  *   text (otherwise): the seed's own format, for a person at a terminal
  *     INFO:orchestrator:Starting saga … for order … [saga_id=… order_id=…]
  *
- * LOG_FORMAT=json|text overrides the choice; LOG_LEVEL (DEBUG, INFO, WARNING or WARN, ERROR; default
- * INFO) filters. No pino transport: transports run in a worker thread, which Next's bundler breaks. Lines
+ * LOG_FORMAT=json|text overrides the choice; LOG_LEVEL (DEBUG, INFO, WARNING or WARN, ERROR, or SILENT
+ * for none; default INFO) filters. No pino transport: transports run in a worker thread, which Next's bundler breaks. Lines
  * go to process.stdout (warnings and errors to stderr in text, as the seed did), whose writes to a file
  * or pipe are synchronous on Linux, so nothing is lost on exit and lib/shutdown's flush still holds.
  */
@@ -38,11 +38,11 @@ export interface LoggerOptions {
   stderr?: Sink;
 }
 
-const toPino = { DEBUG: "debug", INFO: "info", WARNING: "warn", WARN: "warn", ERROR: "error" } as const;
+const toPino = { DEBUG: "debug", INFO: "info", WARNING: "warn", WARN: "warn", ERROR: "error", SILENT: "silent" } as const;
 const toSeed: Record<string, LogLevel> = { trace: "DEBUG", debug: "DEBUG", info: "INFO", warn: "WARNING", error: "ERROR", fatal: "ERROR" };
 
 /** pino's level for a LOG_LEVEL value; an unknown value means INFO, as it always has. */
-export function pinoLevel(value: string | undefined): pino.Level {
+export function pinoLevel(value: string | undefined): pino.LevelWithSilent {
   return toPino[(value || "INFO").toUpperCase() as keyof typeof toPino] ?? "info";
 }
 

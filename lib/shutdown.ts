@@ -5,17 +5,35 @@
  * and the log clear about what the next start will resume.
  */
 import { logger } from "./log";
+import { requestsInFlight } from "./api/handler";
 import { drain } from "./saga/orchestrator";
 
 const log = logger("startup");
 
+// A request still unanswered this long after the sagas stopped is given up (its client gets a reset).
+const REQUESTS_GRACE_MS = 10_000;
+// Once the last handler has returned, its response still has to be written to the socket.
+const FLUSH_MS = 100;
+
+/**
+ * Shutdown: no new saga starts (POST /orders answers 503), running ones stop at their next persisted
+ * point, every request being handled gets its answer (a POST /orders whose saga was paused answers
+ * 503, saying the next start finishes it), and only then does the process exit.
+ */
 export function installShutdownHandlers(): void {
-  const stop = (signal: NodeJS.Signals) => {
-    log.info(`${signal} received: no new sagas; finishing the current steps, then exiting`);
-    drain()
-      .catch((error: unknown) => log.error(`Draining failed: ${String(error)}`))
-      // Log lines to a pipe are written asynchronously: let them drain before the process ends.
-      .finally(() => process.stdout.write("", () => process.stderr.write("", () => process.exit(0))));
+  const stop = async (signal: NodeJS.Signals) => {
+    log.info(`${signal} received: no new sagas; finishing the current steps and answering the requests in flight, then exiting`);
+    try {
+      await drain();
+      const deadline = Date.now() + REQUESTS_GRACE_MS;
+      while (requestsInFlight() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      if (requestsInFlight() > 0) log.warn(`Exiting with ${requestsInFlight()} request(s) still unanswered`);
+      await new Promise((resolve) => setTimeout(resolve, FLUSH_MS));
+    } catch (error) {
+      log.error(`Draining failed: ${String(error)}`);
+    }
+    // Log lines to a pipe are written asynchronously: let them drain before the process ends.
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(0)));
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

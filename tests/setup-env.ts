@@ -5,4 +5,6 @@ import { randomUUID } from "node:crypto";
 
 process.env.DATABASE_URL = `file:${path.join(os.tmpdir(), `saga-studio-test-${randomUUID()}.db`)}`;
 process.env.SAGA_DELAY_SCALE ??= "0";
-process.env.LOG_LEVEL ??= "WARNING";
+// Quiet: the tests provoke failures on purpose, and their log lines would read like alarms. A test that
+// looks at the logs sets its own level (the HTTP tests' servers log into the output they capture).
+process.env.LOG_LEVEL ??= "SILENT";

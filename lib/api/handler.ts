@@ -1,5 +1,6 @@
 /** What every route handler shares: JSON bodies with FastAPI's errors, 405s, and no HTML error pages. */
 import type { z } from "zod";
+import { describeFault, isDatabaseFault } from "../db/faults";
 import { logger } from "../log";
 import { errorResponse, validationError, zodDetails } from "./errors";
 
@@ -12,14 +13,33 @@ export const MAX_JSON_DEPTH = 32;
 
 type Handler<A extends unknown[]> = (...args: A) => Promise<Response> | Response;
 
-/** Wraps a route handler so that a fault of ours answers a JSON 500, never an HTML error page. */
+// Requests being handled now, across every route's bundle (globalThis): a shutdown waits for them.
+const globalForRequests = globalThis as unknown as { sagaStudioRequests?: { count: number } };
+const requests = (globalForRequests.sagaStudioRequests ??= { count: 0 });
+
+/** How many requests are being handled right now (a stream counts until its response has started). */
+export function requestsInFlight(): number {
+  return requests.count;
+}
+
+/**
+ * Wraps a route handler: a database that cannot serve right now (a full disk, a file removed under the
+ * server) answers a JSON 503 with Retry-After, a fault of ours a JSON 500, never an HTML error page.
+ */
 export function handle<A extends unknown[]>(handler: Handler<A>): (...args: A) => Promise<Response> {
   return async (...args: A) => {
+    requests.count++;
     try {
       return await handler(...args);
     } catch (error) {
+      if (isDatabaseFault(error)) {
+        log.warn(`The database refused a request: ${describeFault(error)}`);
+        return errorResponse(503, `The database is unavailable: ${describeFault(error)}. Retry shortly.`, { "retry-after": "5" });
+      }
       log.error(`Unhandled error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return errorResponse(500, "Internal Server Error");
+    } finally {
+      requests.count--;
     }
   };
 }

@@ -30,3 +30,37 @@ export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
   headers.set("content-type", "application/json");
   return new Response(toJson(body), { ...init, headers });
 }
+
+/**
+ * A JSON array written as its pages arrive: a whole list is never in memory at once, however long.
+ * A failure after the first byte can only cut the body short (the status is sent): the client sees
+ * invalid JSON rather than a partial list taken for whole.
+ */
+export function jsonArrayResponse(pages: AsyncIterable<unknown[]>, init: ResponseInit = {}): Response {
+  const encoder = new TextEncoder();
+  const iterator = pages[Symbol.asyncIterator]();
+  let first = true;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode("["));
+    },
+    async pull(controller) {
+      const { done, value } = await iterator.next();
+      if (done) {
+        controller.enqueue(encoder.encode("]"));
+        controller.close();
+        return;
+      }
+      if (value.length === 0) return;
+      const text = toJson(value).slice(1, -1);
+      controller.enqueue(encoder.encode(first ? text : `,${text}`));
+      first = false;
+    },
+    async cancel() {
+      await iterator.return?.(undefined);
+    },
+  });
+  const headers = new Headers(init.headers);
+  headers.set("content-type", "application/json");
+  return new Response(body, { ...init, headers });
+}

@@ -55,3 +55,20 @@ export const IdempotencyKeySchema = z
   .max(255)
   .regex(/^[\x21-\x7e]+$/, "Idempotency-Key must be printable ASCII without spaces")
   .describe("Makes a retried POST /orders safe: the same key and body answer the same order");
+
+/** The largest page of a list a client may ask for (and the size of the pages a whole list is read in). */
+export const MAX_PAGE = 500;
+
+/** `?limit=` of the lists (GET /orders, GET /sagas): a page of at most this many, newest first. */
+export const LimitSchema = z
+  .int()
+  .min(1)
+  .max(MAX_PAGE)
+  .describe("How many to answer, newest first (1 to 500); without it, the whole list");
+
+/** `?cursor=`: where the next page starts, as the previous page's Link / X-Next-Cursor header said. */
+export const CursorSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .describe("The X-Next-Cursor of the previous page: the page after it");

@@ -1,25 +1,32 @@
 /**
  * Server-Sent Events from a feed of event-log rows. A stream first sends what the client has not seen
- * (everything after its Last-Event-ID), then wakes whenever the feed says something committed and sends
- * the new rows: a transition reaches the browser as soon as it is committed, and a reconnecting
- * EventSource resumes exactly where it stopped, without losing or repeating an event. What the rows are
- * and where they come from is the feed's business (lib/orders/live.ts).
+ * (everything after its Last-Event-ID), then what the feed pushes as it commits: a transition reaches
+ * the browser as soon as it is committed, and a reconnecting EventSource resumes exactly where it
+ * stopped, without losing or repeating an event. What the rows are and where they come from is the
+ * feed's business (lib/orders/live.ts: one read per commit for every stream of the process).
  */
 import { EventIdSchema } from "./schemas";
 
 const encoder = new TextEncoder();
-// Wakes a stream even without a signal, in case another process wrote to the same database.
-const POLL_MS = 2_000;
 const HEARTBEAT_MS = 15_000;
 
-export interface EventFeed<Row extends { id: number }> {
-  /** Rows after `cursor`, oldest first, at most `pageSize` of them. */
-  after(cursor: number): Promise<Row[]>;
+/** One event, its JSON already serialized (once, however many streams send it). */
+export interface FeedItem {
+  id: number;
+  data: string;
+}
+
+export interface EventFeed {
+  /** Items after `cursor`, oldest first, at most `pageSize` of them: the backlog a stream reads itself. */
+  after(cursor: number): Promise<FeedItem[]>;
   pageSize: number;
   /** Where a stream starts when the client names no resume point. */
   start(): Promise<number>;
-  /** Calls `wake` after each commit that may concern this feed, `reset` after a reset; returns the unsubscribe. */
-  subscribe(listeners: { wake(): void; reset(): void }): () => void;
+  /**
+   * Pushes every item committed from now on (possibly some already read: a stream skips what it has
+   * sent), and resets. Resolves with the unsubscribe once nothing committed later can be missed.
+   */
+  subscribe(listener: { items(items: FeedItem[]): void; reset(): void }): Promise<() => void>;
 }
 
 /** The id to resume after: the Last-Event-ID header (set by EventSource on reconnect) or `?after=`. */
@@ -29,7 +36,7 @@ export function resumePoint(request: Request): number | undefined {
   return id?.success ? Number(id.data) : undefined;
 }
 
-export async function eventStreamResponse<Row extends { id: number }>(request: Request, feed: EventFeed<Row>): Promise<Response> {
+export async function eventStreamResponse(request: Request, feed: EventFeed): Promise<Response> {
   let cursor = resumePoint(request) ?? (await feed.start());
   let stop = () => {};
 
@@ -39,40 +46,22 @@ export async function eventStreamResponse<Row extends { id: number }>(request: R
       const send = (text: string) => {
         if (open) controller.enqueue(encoder.encode(text));
       };
-      // One read at a time per stream; a wake during a read asks for one more pass after it.
-      let reading: Promise<void> | undefined;
-      let again = false;
-      const flush = () => {
-        if (reading) {
-          again = true;
-          return;
+      const sendItems = (items: FeedItem[]) => {
+        for (const item of items) {
+          if (item.id <= cursor) continue;
+          send(`id: ${item.id}\nevent: saga\ndata: ${item.data}\n\n`);
+          cursor = item.id;
         }
-        reading = (async () => {
-          do {
-            again = false;
-            for (let more = true; open && more; ) {
-              const rows = await feed.after(cursor);
-              for (const row of rows) {
-                send(`id: ${row.id}\nevent: saga\ndata: ${JSON.stringify(row)}\n\n`);
-                cursor = row.id;
-              }
-              more = rows.length === feed.pageSize;
-            }
-          } while (open && again);
-        })()
-          .catch(() => {
-            // The database is unavailable for now (GET /health says why); the next wake or poll tries again.
-          })
-          .finally(() => (reading = undefined));
       };
-      const unsubscribe = feed.subscribe({ wake: flush, reset: () => send(`event: reset\ndata: {}\n\n`) });
-      const poll = setInterval(flush, POLL_MS);
+      // Items pushed while the backlog is read wait for it, so that ids go out in order.
+      let backlogRead = false;
+      const waiting: FeedItem[] = [];
+      let unsubscribe = () => {};
       const heartbeat = setInterval(() => send(`: keep-alive\n\n`), HEARTBEAT_MS);
       stop = () => {
         if (!open) return;
         open = false;
         unsubscribe();
-        clearInterval(poll);
         clearInterval(heartbeat);
         try {
           controller.close();
@@ -82,7 +71,21 @@ export async function eventStreamResponse<Row extends { id: number }>(request: R
       };
       request.signal.addEventListener("abort", stop);
       send(`retry: 1000\n\n`);
-      flush();
+      (async () => {
+        const unsubscribeFeed = await feed.subscribe({
+          items: (items) => (backlogRead ? sendItems(items) : waiting.push(...items)),
+          reset: () => send(`event: reset\ndata: {}\n\n`),
+        });
+        if (!open) return unsubscribeFeed();
+        unsubscribe = unsubscribeFeed;
+        for (let more = true; open && more; ) {
+          const items = await feed.after(cursor);
+          sendItems(items);
+          more = items.length === feed.pageSize;
+        }
+        backlogRead = true;
+        sendItems(waiting.splice(0));
+      })().catch(() => stop());
     },
     cancel() {
       stop();

@@ -28,8 +28,11 @@ export const queryKeys = {
   stuck: ["sagas", "stuck"] as const,
 };
 
+/** The newest orders, as many as the list shows (and one more, to know whether there are more). */
+export const RECENT_ORDERS = 20;
+
 export function useOrders() {
-  return useQuery({ queryKey: queryKeys.orders, queryFn: () => fetchJson<Order[]>("/api/orders") });
+  return useQuery({ queryKey: queryKeys.orders, queryFn: () => fetchJson<Order[]>(`/api/orders?limit=${RECENT_ORDERS + 1}`) });
 }
 
 export function useInventory() {
@@ -59,9 +62,15 @@ export function useSaga(sagaId: string) {
   return useQuery({ queryKey: queryKeys.saga(sagaId), queryFn: () => fetchJson<Saga>(`/api/sagas/${encodeURIComponent(sagaId)}`) });
 }
 
-/** Sagas stuck in compensation_failed, waiting for an operator. */
+/** How many stuck sagas the dashboard lists (and one more, to know whether there are more). */
+export const STUCK_SHOWN = 10;
+
+/** Sagas stuck in compensation_failed, waiting for an operator: the newest, as many as are shown. */
 export function useStuckSagas() {
-  return useQuery({ queryKey: queryKeys.stuck, queryFn: () => fetchJson<Saga[]>("/api/sagas?status=compensation_failed") });
+  return useQuery({
+    queryKey: queryKeys.stuck,
+    queryFn: () => fetchJson<Saga[]>(`/api/sagas?status=compensation_failed&limit=${STUCK_SHOWN + 1}`),
+  });
 }
 
 /** An operator's retry of a stuck saga's compensations; resolves with the saga afterwards. */

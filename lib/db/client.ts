@@ -26,6 +26,7 @@ import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient, type Prisma } from "../generated/prisma/client";
 import { databaseConfig, migrationsDir } from "./config";
+import { DatabaseUnavailable, describeFault, isDatabaseFault } from "./faults";
 import { migrateFile } from "./migrate";
 import { withStatementCache } from "./statement-cache";
 
@@ -38,10 +39,21 @@ export interface FileIdentity {
   ino: number;
 }
 
+/** Whether writes are failing (the disk is full, the file went away...): /health reports it. */
+export interface WriteHealth {
+  failing: boolean;
+  /** The last failure's reason, and when it began (the first of a run of failures). */
+  reason?: string;
+  since?: Date;
+}
+
 export interface Database {
   /** The SQLite file, resolved. */
   file: string;
   identity: FileIdentity;
+  /** Whether the file at the path is still the one the connections opened; the reason if not. */
+  fileProblem(): string | undefined;
+  writeHealth(): WriteHealth;
   /** Reads outside any transaction: committed data only. */
   read: PrismaClient;
   /** Runs `fn` as one transaction, after every write queued before it; rolls back if it throws. */
@@ -73,15 +85,40 @@ async function open(file: string): Promise<Database> {
   // opened (a file removed later must not be recreated, empty, by a lazy connect).
   await reader.$connect();
 
+  const fileProblem = (): string | undefined => {
+    let current: fs.Stats;
+    try {
+      current = fs.statSync(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === "ENOENT" ? "Database file was removed while the server was running" : `Database file cannot be read (${code})`;
+    }
+    return current.dev !== dev || current.ino !== ino ? "Database file was replaced while the server was running" : undefined;
+  };
+
+  let health: WriteHealth = { failing: false };
   let tail: Promise<unknown> = Promise.resolve();
   const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    const run = tail.then(() =>
-      writer.$transaction(async (tx) => {
-        const result = await fn(tx);
-        stats.transactions++;
+    const run = tail.then(async () => {
+      try {
+        // A write into a file that is no longer at DATABASE_URL would be lost at the next start: refuse it.
+        const problem = fileProblem();
+        if (problem) throw new DatabaseUnavailable(problem);
+        const result = await writer.$transaction(
+          async (tx) => {
+            const value = await fn(tx);
+            stats.transactions++;
+            return value;
+          },
+          { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS },
+        );
+        if (health.failing) health = { failing: false };
         return result;
-      }, { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS }),
-    );
+      } catch (error) {
+        if (isDatabaseFault(error)) health = { failing: true, reason: describeFault(error), since: health.since ?? new Date() };
+        throw error;
+      }
+    });
     tail = run.catch(() => undefined);
     return run;
   };
@@ -89,6 +126,8 @@ async function open(file: string): Promise<Database> {
   return {
     file,
     identity: { dev, ino },
+    fileProblem,
+    writeHealth: () => health,
     read: reader,
     write,
     stats,

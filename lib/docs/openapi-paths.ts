@@ -6,7 +6,7 @@
 import * as examples from "./openapi-examples";
 import { inline, ref, type JsonSchema } from "./openapi-components";
 import { MAX_BODY_BYTES } from "../api/handler";
-import { EventIdSchema, IdempotencyKeySchema } from "../api/schemas";
+import { CursorSchema, EventIdSchema, IdempotencyKeySchema, LimitSchema } from "../api/schemas";
 
 export type Method = "get" | "post";
 
@@ -18,7 +18,7 @@ interface MediaType {
 
 export interface ResponseObject {
   description: string;
-  headers?: Record<string, { description: string; schema: JsonSchema }>;
+  headers?: Record<string, { description: string; schema: JsonSchema; required?: boolean }>;
   content?: Record<string, MediaType>;
 }
 
@@ -160,6 +160,27 @@ const createOrder: Operation = {
   },
 };
 
+// ?limit= and ?cursor= of the lists, and the headers of a page that has a next one.
+const listParameters = [
+  {
+    name: "limit",
+    in: "query",
+    required: false,
+    description: "Answer one page of at most this many, newest first; without it (and without a cursor), the whole list",
+    schema: inline(LimitSchema),
+    example: 20,
+  },
+  { name: "cursor", in: "query", required: false, description: "Where the page starts: the previous page's X-Next-Cursor", schema: inline(CursorSchema) },
+];
+const pageHeaders = {
+  Link: { ...header('`<path?limit=...&cursor=...>; rel="next"` when there is a next page'), required: false },
+  "X-Next-Cursor": { ...header("The cursor of the next page, when there is one"), required: false },
+};
+const listErrors = (extra: string) => ({
+  description: `The limit is not a whole number from 1 to 500, or the cursor is not one this list gave${extra}`,
+  content: json(ref("HTTPValidationError"), validationExample(["query", "limit"], "less_than_equal", "Input should be less than or equal to 500", "1000")),
+});
+
 export const paths: Record<string, Partial<Record<Method, Operation>>> = {
   "/orders": {
     post: createOrder,
@@ -167,8 +188,14 @@ export const paths: Record<string, Partial<Record<Method, Operation>>> = {
       tags: ["orders"],
       summary: "List all orders",
       operationId: "list_orders",
-      description: "Every order, most recent first, with its saga's status and id.",
-      responses: { "200": { description: "The orders, most recent first", content: json(ref("OrderList"), [examples.orderExample()]) } },
+      description:
+        "Every order, most recent first, with its saga's status and id. With `?limit=`, one page of them, and the next page's " +
+        "cursor in the `Link` and `X-Next-Cursor` headers; the body is the same array either way.",
+      parameters: listParameters,
+      responses: {
+        "200": { description: "The orders, most recent first", headers: pageHeaders, content: json(ref("OrderList"), [examples.orderExample()]) },
+        "422": listErrors(""),
+      },
     },
   },
   "/orders/{order_id}": {
@@ -189,12 +216,17 @@ export const paths: Record<string, Partial<Record<Method, Operation>>> = {
       tags: ["sagas"],
       summary: "List sagas",
       operationId: "list_sagas",
-      description: "Sagas, newest first, with their steps. `?status=compensation_failed` lists the ones waiting for an operator.",
-      parameters: [{ name: "status", in: "query", required: false, description: "Only the sagas in this status", schema: ref("SagaStatus"), example: "compensation_failed" }],
+      description:
+        "Sagas, newest first, with their steps. `?status=compensation_failed` lists the ones waiting for an operator. " +
+        "With `?limit=`, one page, and the next page's cursor in the `Link` and `X-Next-Cursor` headers.",
+      parameters: [
+        { name: "status", in: "query", required: false, description: "Only the sagas in this status", schema: ref("SagaStatus"), example: "compensation_failed" },
+        ...listParameters,
+      ],
       responses: {
-        "200": { description: "The sagas, newest first", content: json(ref("SagaList"), [examples.sagaExamples.stuck.value]) },
+        "200": { description: "The sagas, newest first", headers: pageHeaders, content: json(ref("SagaList"), [examples.sagaExamples.stuck.value]) },
         "422": {
-          description: "The status is not one of a saga's",
+          description: "The status is not one of a saga's, the limit is not a whole number from 1 to 500, or the cursor is not one this list gave",
           content: json(
             ref("HTTPValidationError"),
             validationExample(["query", "status"], "enum", "Input should be 'pending', 'processing', 'compensating', 'completed', 'failed' or 'compensation_failed'", "stuck"),

@@ -1,40 +1,56 @@
 /**
  * The live feeds of the order sagas' event log, for the API's Server-Sent Events (lib/api/sse.ts): one
- * saga's events from its first, or every saga's from now on (the dashboard).
+ * saga's events from its first, or every saga's from now on (the dashboard). Both follow the process's
+ * one tail of the log (lib/saga/events.ts): a commit costs one read, however many streams are open,
+ * and each row is turned into JSON once.
  */
-import type { EventFeed } from "../api/sse";
-import type { SagaEvent } from "../api/responses";
-import { eventsAfter, latestEventId, subscribe } from "../saga/events";
+import type { EventFeed, FeedItem } from "../api/sse";
+import type { Reader } from "../saga/definition";
+import { eventsAfter, eventTail, latestEventId, type SagaEventRow } from "../saga/events";
 import { eventView } from "./queries";
 import { ready } from "./ready";
 
 const PAGE_SIZE = 500;
 
-function feed(read: Awaited<ReturnType<typeof ready>>["read"], sagaId?: string): EventFeed<SagaEvent> {
+// The tail hands the same row objects to every stream: serialize each once.
+const items = new WeakMap<SagaEventRow, FeedItem>();
+function item(row: SagaEventRow): FeedItem {
+  let cached = items.get(row);
+  if (!cached) {
+    cached = { id: row.id, data: JSON.stringify(eventView(row)) };
+    items.set(row, cached);
+  }
+  return cached;
+}
+
+function feed(read: Reader, sagaId?: string): EventFeed {
   return {
     pageSize: PAGE_SIZE,
     async after(cursor) {
-      return (await eventsAfter(read, cursor, sagaId, PAGE_SIZE)).map(eventView);
+      return (await eventsAfter(read, cursor, sagaId, PAGE_SIZE)).map(item);
     },
     async start() {
       return sagaId === undefined ? latestEventId(read) : 0;
     },
-    subscribe({ wake, reset }) {
-      return subscribe((signal) => {
-        if (signal.type === "reset") reset();
-        else if (sagaId === undefined || signal.sagaId === sagaId) wake();
+    subscribe({ items: push, reset }) {
+      return eventTail(read).subscribe({
+        rows(rows) {
+          const mine = sagaId === undefined ? rows : rows.filter((row) => row.sagaId === sagaId);
+          if (mine.length > 0) push(mine.map(item));
+        },
+        reset,
       });
     },
   };
 }
 
 /** Every order saga's transitions, from now on, and resets. */
-export async function allSagasFeed(): Promise<EventFeed<SagaEvent>> {
+export async function allSagasFeed(): Promise<EventFeed> {
   return feed((await ready()).read);
 }
 
 /** One saga's events from its first; null when there is no such saga. */
-export async function sagaFeed(sagaId: string): Promise<EventFeed<SagaEvent> | null> {
+export async function sagaFeed(sagaId: string): Promise<EventFeed | null> {
   const { read } = await ready();
   if (!(await read.saga.findUnique({ where: { id: sagaId }, select: { id: true } }))) return null;
   return feed(read, sagaId);

@@ -3,6 +3,8 @@
  * dollars) with the extra fields this app adds (timestamps, attempts, compensation names).
  */
 import { money, type Money } from "../api/json";
+import { BadCursor, type Page } from "../api/list";
+import { MAX_PAGE } from "../api/schemas";
 import type { AcceptedOrder, Body, Order as OrderBody, Saga as SagaBody, SagaEvent, SagaStep as StepBody } from "../api/responses";
 import type { Order, SagaStep } from "../generated/prisma/client";
 import { eventsAfter, type SagaEventRow } from "../saga/events";
@@ -54,10 +56,82 @@ function stepView(step: SagaStep): StepBody {
   };
 }
 
-/** Every order, most recent first. */
+// Cursors are opaque to clients: the sort key of the last item given, base64url-encoded.
+function encodeCursor(key: unknown): string {
+  return Buffer.from(JSON.stringify(key)).toString("base64url");
+}
+
+function decodeCursor<T>(cursor: string, valid: (key: unknown) => key is T): T {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw new BadCursor(cursor);
+  }
+  if (!valid(key)) throw new BadCursor(cursor);
+  return key;
+}
+
+const isSeq = (key: unknown): key is number => Number.isSafeInteger(key) && (key as number) > 0;
+const isSagaKey = (key: unknown): key is [string, string] =>
+  Array.isArray(key) && key.length === 2 && typeof key[1] === "string" && typeof key[0] === "string" && !Number.isNaN(Date.parse(key[0]));
+
+/** Orders, most recent first: `limit` of them after `cursor`. */
+export async function ordersPage(limit: number, cursor?: string): Promise<Page<OrderView>> {
+  const after = cursor === undefined ? undefined : decodeCursor(cursor, isSeq);
+  const orders = await (await read()).order.findMany({
+    where: after === undefined ? undefined : { seq: { lt: after } },
+    orderBy: { seq: "desc" },
+    take: limit + 1,
+  });
+  const items = orders.slice(0, limit);
+  return { items: items.map(orderView), next: orders.length > limit ? encodeCursor(items[items.length - 1].seq) : null };
+}
+
+/** Sagas, newest first (with a status, only those: `compensation_failed` lists what needs an operator). */
+export async function sagasPage(status: SagaStatus | undefined, limit: number, cursor?: string): Promise<Page<SagaView>> {
+  const after = cursor === undefined ? undefined : decodeCursor(cursor, isSagaKey);
+  const sagas = await (await read()).saga.findMany({
+    where: {
+      ...(status ? { status } : {}),
+      ...(after
+        ? { OR: [{ createdAt: { lt: new Date(after[0]) } }, { createdAt: new Date(after[0]), id: { lt: after[1] } }] }
+        : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    include: { steps: { orderBy: { position: "asc" } } },
+  });
+  const items = sagas.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items: items.map(sagaView), next: sagas.length > limit ? encodeCursor([last.createdAt.toISOString(), last.id]) : null };
+}
+
+/** A whole list, page by page: never the whole table in memory at once. */
+export async function* allPages<T>(page: (cursor?: string) => Promise<Page<T>>): AsyncGenerator<T[]> {
+  for (let cursor: string | undefined; ; ) {
+    const { items, next } = await page(cursor);
+    yield items;
+    if (next === null) return;
+    cursor = next;
+  }
+}
+
+/** Every order, most recent first (the seed's GET /orders), a page at a time. */
+export function allOrders(): AsyncGenerator<OrderView[]> {
+  return allPages((cursor) => ordersPage(MAX_PAGE, cursor));
+}
+
+/** Every saga (of a status), newest first, a page at a time. */
+export function allSagas(status?: SagaStatus): AsyncGenerator<SagaView[]> {
+  return allPages((cursor) => sagasPage(status, MAX_PAGE, cursor));
+}
+
+/** Every order, most recent first, in one array (for tests and small databases). */
 export async function listOrders(): Promise<OrderView[]> {
-  const orders = await (await read()).order.findMany({ orderBy: { seq: "desc" } });
-  return orders.map(orderView);
+  const all: OrderView[] = [];
+  for await (const page of allOrders()) all.push(...page);
+  return all;
 }
 
 export async function findOrder(orderId: string): Promise<OrderView | null> {
@@ -76,14 +150,11 @@ export async function findSaga(sagaId: string) {
   return saga && sagaView(saga);
 }
 
-/** Sagas, newest first; with a status, only those (`compensation_failed` lists what needs an operator). */
+/** Every saga (of a status), newest first, in one array (for tests and small databases). */
 export async function listSagas(status?: SagaStatus): Promise<SagaView[]> {
-  const sagas = await (await read()).saga.findMany({
-    where: status ? { status } : undefined,
-    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
-    include: { steps: { orderBy: { position: "asc" } } },
-  });
-  return sagas.map(sagaView);
+  const all: SagaView[] = [];
+  for await (const page of allSagas(status)) all.push(...page);
+  return all;
 }
 
 function sagaView(saga: SagaWithSteps): SagaView {

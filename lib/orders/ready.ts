@@ -4,6 +4,7 @@
  * lib/orders awaits `ready()`; instrumentation.ts then resumes what a previous process left in flight.
  */
 import { database, type Database } from "../db/client";
+import { DatabaseUnavailable } from "../db/faults";
 import { logger } from "../log";
 import { registerSagas } from "../saga/registry";
 import { seedIfEmpty } from "./demo-data";
@@ -22,6 +23,9 @@ export async function ready(): Promise<Database> {
     preparing.catch(() => prepared.delete(db));
   }
   await preparing;
+  // Answering from (or writing to) a file that is no longer at DATABASE_URL would mislead: refuse (503).
+  const problem = db.fileProblem();
+  if (problem) throw new DatabaseUnavailable(problem);
   return db;
 }
 

@@ -101,6 +101,8 @@ export type Submission =
   | { kind: "finished"; order: StartedOrder; result: OrderResult }
   | { kind: "conflict" }
   | { kind: "draining" }
+  /** Recorded, but the server began to shut down before its saga ended: the next start finishes it. */
+  | { kind: "paused"; order: StartedOrder }
   | { kind: "vanished" };
 
 async function sagaResult(orderId: string, sagaId: string): Promise<OrderResult | null> {
@@ -136,7 +138,8 @@ export async function submitOrder(input: CreateOrderRequest, options: { idempote
     running.catch((error: unknown) => log.error(`Saga ${order.sagaId} crashed: ${String(error)}`));
     return { kind: "accepted", order };
   }
-  await running;
+  const status = await running;
+  if (status === undefined && isDraining()) return { kind: "paused", order };
   const result = await sagaResult(order.orderId, order.sagaId);
   return result ? { kind: "finished", order, result } : { kind: "vanished" };
 }

@@ -1,7 +1,8 @@
 /**
- * The saga event log as a feed. Writers call `publish` after a transaction commits; live streams
- * `subscribe` and then read the new rows from the database (never a copy kept in memory), so what a
- * browser sees is exactly what is committed, and a reconnecting stream resumes from its last event id.
+ * The saga event log as a feed. Writers call `publish` after a transaction commits. One `EventTail` per
+ * process then reads the new rows from the database, once per commit however many streams are open,
+ * and hands them to every listener: what a browser sees is exactly what is committed (rows read back,
+ * never a copy of what a writer meant to write), and a reconnecting stream resumes from its last id.
  */
 import { EventEmitter } from "node:events";
 import type { Reader } from "./definition";
@@ -49,4 +50,118 @@ export async function eventsAfter(read: Reader, afterId: number, sagaId?: string
 export async function latestEventId(read: Reader): Promise<number> {
   const newest = await read.sagaEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
   return newest?.id ?? 0;
+}
+
+export interface TailListener {
+  /** New rows, oldest first, each delivered once. */
+  rows(rows: SagaEventRow[]): void;
+  reset(): void;
+}
+
+// Another process may write to the same database (a restarted server's last sagas, a test): the tail
+// also looks every so often, without a signal.
+const POLL_MS = 2_000;
+const PAGE = 500;
+
+/**
+ * Follows the end of the event log for every listener of this process: one read per commit (several
+ * commits in quick succession share one), however many streams listen. It runs only while someone
+ * listens.
+ */
+class EventTail {
+  private readonly listeners = new Set<TailListener>();
+  private cursor: number | undefined;
+  private reading: Promise<void> | undefined;
+  private again = false;
+  private stop: (() => void) | undefined;
+
+  constructor(private readonly read: Reader) {}
+
+  /**
+   * Resolves once the tail knows where the log ends, so that a listener that reads its own backlog
+   * afterwards misses nothing: what it reads reaches at least there, and everything later is pushed.
+   */
+  async subscribe(listener: TailListener): Promise<() => void> {
+    this.listeners.add(listener);
+    if (!this.stop) this.begin();
+    const unsubscribe = () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.end();
+    };
+    try {
+      await this.started;
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    return unsubscribe;
+  }
+
+  private started: Promise<void> = Promise.resolve();
+
+  private begin(): void {
+    const unsubscribe = subscribe((signal) => {
+      if (signal.type === "reset") for (const listener of [...this.listeners]) listener.reset();
+      this.wake();
+    });
+    const poll = setInterval(() => this.wake(), POLL_MS);
+    poll.unref?.();
+    this.stop = () => {
+      unsubscribe();
+      clearInterval(poll);
+    };
+    this.started = latestEventId(this.read).then((id) => {
+      this.cursor ??= id;
+    });
+    this.started.then(() => this.wake()).catch(() => this.end());
+  }
+
+  private end(): void {
+    this.stop?.();
+    this.stop = undefined;
+    this.cursor = undefined;
+  }
+
+  private wake(): void {
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = this.readNew()
+      .catch(() => {
+        // The database is unavailable for now (GET /health says why); the next commit or poll tries again.
+      })
+      .finally(() => {
+        this.reading = undefined;
+        if (this.again && this.stop) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async readNew(): Promise<void> {
+    this.again = false;
+    if (this.cursor === undefined) return; // not started yet: `begin` wakes it once it knows where to start
+    for (;;) {
+      const rows: SagaEventRow[] = await eventsAfter(this.read, this.cursor, undefined, PAGE);
+      if (rows.length === 0 || !this.stop) return;
+      this.cursor = rows[rows.length - 1].id;
+      for (const listener of [...this.listeners]) listener.rows(rows);
+      if (rows.length < PAGE) return;
+    }
+  }
+}
+
+const globalForTails = globalThis as unknown as { sagaStudioTails?: WeakMap<Reader, EventTail> };
+const tails = (globalForTails.sagaStudioTails ??= new WeakMap());
+
+/** The process's tail of the event log read through `read`. */
+export function eventTail(read: Reader): EventTail {
+  let tail = tails.get(read);
+  if (!tail) {
+    tail = new EventTail(read);
+    tails.set(read, tail);
+  }
+  return tail;
 }

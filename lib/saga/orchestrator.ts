@@ -21,6 +21,7 @@
 import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { database, type Database } from "../db/client";
+import { describeFault, isDatabaseFault } from "../db/faults";
 import { logger } from "../log";
 import { countSaga, startAttempt } from "../metrics";
 import { StepFailure, TransientError, type Json, type RetryPolicy, type SagaDefinition, type SagaStep, type StepContext } from "./definition";
@@ -151,6 +152,10 @@ async function drive(sagaId: string, fresh?: NewSaga<unknown>): Promise<SagaStat
       log.warn(`Saga ${sagaId} was removed while running (reset); stopping it`, { saga_id: sagaId });
       return undefined;
     }
+    if (error instanceof Interrupted) {
+      log.info(`Saga ${sagaId} paused for shutdown; the next start resumes it`, { saga_id: sagaId });
+      return undefined;
+    }
     log.error(`Saga ${sagaId} stopped on an unexpected error: ${describe(error)}`, { saga_id: sagaId });
     throw error;
   }
@@ -191,6 +196,13 @@ type Move = { kind: Phase; position: number } | { kind: "compensating" | "comple
 /** Thrown inside a transaction to roll back a step's local writes; `cause` is what the step threw. */
 class StepThrew extends Error {}
 
+/** Shutdown came while the run waited for the database: it stops, and the next start resumes it. */
+class Interrupted extends Error {}
+
+// A write the database refused is tried again after this, doubling each time, up to the maximum.
+const DATABASE_RETRY_MS = 100;
+const DATABASE_RETRY_MAX_MS = 5_000;
+
 /** The state of a run that a transaction changes, restored if the transaction fails. */
 interface RunState {
   status: SagaStatus;
@@ -226,21 +238,33 @@ class SagaRun<Subject> {
     this.ids = { saga_id: sagaId, [`${definition.subject}_id`]: subjectId };
   }
 
+  /**
+   * One transaction of this run, then a word to the live streams. A fault of the database itself (a full
+   * disk, a read-only or vanished file) is transient: the same transaction is tried again, with backoff,
+   * until it commits or the process shuts down (Interrupted); /health meanwhile says writes are failing.
+   */
   private async commit<T>(fn: (t: Transition) => Promise<T>): Promise<T> {
-    const before = structuredClone(this.state);
-    try {
-      const result = await this.db.write(async (tx) => {
-        this.state = structuredClone(before);
-        const transition = new Transition(tx, this.sagaId);
-        const value = await fn(transition);
-        await transition.save();
-        return value;
-      });
-      publish({ type: "event", sagaId: this.sagaId });
-      return result;
-    } catch (error) {
-      this.state = before;
-      throw error;
+    for (let failures = 0; ; failures++) {
+      const before = structuredClone(this.state);
+      try {
+        const result = await this.db.write(async (tx) => {
+          this.state = structuredClone(before);
+          const transition = new Transition(tx, this.sagaId);
+          const value = await fn(transition);
+          await transition.save();
+          return value;
+        });
+        if (failures > 0) log.info(`Saga ${this.sagaId}: the database takes writes again`, this.ids);
+        publish({ type: "event", sagaId: this.sagaId });
+        return result;
+      } catch (error) {
+        this.state = before;
+        if (!isDatabaseFault(error)) throw error;
+        if (isDraining()) throw new Interrupted();
+        const wait = Math.min(DATABASE_RETRY_MAX_MS, DATABASE_RETRY_MS * 2 ** failures);
+        log.warn(`Saga ${this.sagaId}: the database refused a write (${describeFault(error)}); trying again in ${wait} ms`, this.ids);
+        await sleep(wait);
+      }
     }
   }
 
@@ -407,6 +431,8 @@ class SagaRun<Subject> {
           try {
             line = local ? await local(t.tx, { ...ctx, answer: isAction ? answer : ctx.answer }) : undefined;
           } catch (error) {
+            // The database failing under the step's writes is the database's fault, not the step's.
+            if (isDatabaseFault(error)) throw error;
             throw new StepThrew("step threw", { cause: error });
           }
           const output = answer === undefined ? undefined : JSON.stringify(answer);

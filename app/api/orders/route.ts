@@ -2,7 +2,8 @@ import { errorResponse, validationError, zodDetails } from "@/lib/api/errors";
 import { handle, methodsNotAllowed, parseJsonBody } from "@/lib/api/handler";
 import { jsonResponse } from "@/lib/api/json";
 import { CreateOrderRequestSchema, IdempotencyKeySchema } from "@/lib/api/schemas";
-import { acceptedOrder, listOrders } from "@/lib/orders/queries";
+import { listResponse } from "@/lib/api/list";
+import { acceptedOrder, allOrders, ordersPage } from "@/lib/orders/queries";
 import { submitOrder } from "@/lib/orders/service";
 
 export const dynamic = "force-dynamic";
@@ -33,11 +34,18 @@ export const POST = handle(async (request: Request) => {
       return errorResponse(422, "This Idempotency-Key was already used with a different request body");
     case "draining":
       return errorResponse(503, "The server is shutting down; retry shortly", { "retry-after": "5" });
+    case "paused":
+      return errorResponse(
+        503,
+        `The server is shutting down: order ${submission.order.orderId} is recorded, and its saga finishes when the server starts again`,
+        { "retry-after": "5", location: `/api/sagas/${submission.order.sagaId}`, ...replayed },
+      );
     case "vanished":
       return errorResponse(409, "The order was removed by a reset while its saga ran");
   }
 });
 
-export const GET = handle(async () => jsonResponse(await listOrders()));
+// Every order, most recent first, as the seed answers; ?limit= and ?cursor= page through them.
+export const GET = handle((request: Request) => listResponse(request, { whole: allOrders, page: ordersPage }));
 
 export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

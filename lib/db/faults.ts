@@ -1,0 +1,42 @@
+/**
+ * Faults of the database itself, as opposed to a bug or a step's own failure: the disk is full, the
+ * file went read-only, it is locked too long, or it is no longer the file at DATABASE_URL. They pass
+ * (or an operator fixes them), so whoever meets one waits and tries again: a saga retries its write
+ * with backoff, and a request answers 503.
+ */
+
+/** The file at DATABASE_URL is not the one the connections have open (removed or replaced under the server). */
+export class DatabaseUnavailable extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "DatabaseUnavailable";
+  }
+}
+
+// SQLite's primary result codes for a database that cannot take a write right now.
+const TRANSIENT_SQLITE = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|PROTOCOL|NOMEM)/;
+// Prisma's own: a transaction that waited or ran too long, a connection lost.
+const TRANSIENT_PRISMA = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
+
+interface PrismaError {
+  code?: string;
+  meta?: { driverAdapterError?: { cause?: { originalCode?: string; originalMessage?: string; message?: string } } };
+}
+
+function sqliteCause(error: unknown) {
+  return (error as PrismaError | undefined)?.meta?.driverAdapterError?.cause;
+}
+
+export function isDatabaseFault(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailable) return true;
+  const code = sqliteCause(error)?.originalCode;
+  if (code && TRANSIENT_SQLITE.test(code)) return true;
+  return TRANSIENT_PRISMA.has((error as PrismaError | undefined)?.code ?? "");
+}
+
+/** One line for a log or /health: SQLite's own words when there are some. */
+export function describeFault(error: unknown): string {
+  const cause = sqliteCause(error);
+  if (cause) return cause.originalMessage ?? cause.message ?? String(cause.originalCode);
+  return error instanceof Error ? error.message.trim().split("\n").at(-1)! : String(error);
+}

@@ -1,0 +1,54 @@
+// A database that briefly refuses writes (a full disk, a read-only file) is a transient fault: a saga
+// in flight waits and tries its write again until the database takes it, then finishes, and /health
+// says meanwhile that writes are failing. (Before, the run died and the saga stayed `processing`,
+// holding stock and money, until the next restart.)
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { database, type Database } from "../db/client";
+import { checkDatabase } from "../db/health";
+import { refuseWrites } from "../../tests/engine/faults";
+import { ledger, resetLedger } from "../../tests/engine/ledger";
+import { failAt, toy } from "../../tests/engine/toy-saga";
+import { runSaga, startSaga } from "./orchestrator";
+import { registerSagas } from "./registry";
+
+let db: Database;
+
+beforeAll(async () => {
+  db = await database();
+  registerSagas([toy]);
+});
+beforeEach(async () => {
+  await resetLedger(db);
+  failAt.step = "";
+  process.env.SAGA_DELAY_SCALE = "2"; // each step works 100 ms
+});
+afterEach(async () => {
+  process.env.SAGA_DELAY_SCALE = "0";
+  await refuseWrites(db, false);
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+it("a saga waits out a spell of refused writes, then finishes, each step done once; /health says so meanwhile", async () => {
+  const id = randomUUID();
+  await db.write((tx) => startSaga(tx, { id, definition: toy, subjectId: id, subject: { id }, options: {} }));
+  const running = runSaga(id);
+  await sleep(50); // step a is running: its outcome is the next write
+  await refuseWrites(db, true);
+  await sleep(600);
+
+  const health = await checkDatabase();
+  expect(health.ok).toBe(false);
+  expect(health.ok === false && health.reason).toMatch(/^Writes are failing since .*: attempt to write a readonly database$/);
+  const saga = await db.read.saga.findUnique({ where: { id }, include: { steps: { orderBy: { position: "asc" } } } });
+  expect(saga?.status).toBe("processing");
+  expect(saga?.steps.map((step) => step.status)).toEqual(["running", "pending", "pending"]);
+
+  await refuseWrites(db, false);
+  expect(await running).toBe("completed");
+  expect(await ledger(db)).toEqual(["do a", "do b", "do c"]);
+  expect(await checkDatabase()).toEqual({ ok: true });
+  const attempts = await db.read.sagaStep.findMany({ where: { sagaId: id }, orderBy: { position: "asc" }, select: { attempts: true } });
+  expect(attempts.map((step) => step.attempts)).toEqual([1, 1, 1]);
+});

@@ -1,0 +1,80 @@
+// What the server does when things around it go wrong: its database file removed, a SIGTERM with
+// requests in flight, a configuration it cannot run with.
+import fs from "node:fs";
+import path from "node:path";
+import { spawn } from "node:child_process";
+import { afterEach, expect, it } from "vitest";
+import { databasePath } from "../lib/db/config";
+import { call } from "./http";
+import { freePort, serverJs, startServer, tempDatabaseUrl, type TestServer } from "./server";
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.stop("SIGKILL");
+  server = undefined;
+});
+
+const order = { user_id: "user_1", product_id: "product_1", quantity: 1, amount: 10 };
+
+it("refuses every write and read with a 503 once its database file is removed, rather than lose them", async () => {
+  server = await startServer();
+  const file = databasePath(server.databaseUrl);
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${file}${suffix}`, { force: true });
+
+  const accepted = await call(server.url, "POST", "/orders", { json: order, headers: { prefer: "respond-async" } });
+  expect(accepted.status).toBe(503);
+  expect(accepted.body.detail).toBe("The database is unavailable: Database file was removed while the server was running. Retry shortly.");
+  expect(accepted.headers.get("retry-after")).toBe("5");
+  for (const [method, url] of [["POST", "/reset"], ["GET", "/orders"], ["GET", "/inventory"]] as const) {
+    const reply = await call(server.url, method, url);
+    expect(reply.status, `${method} ${url}`).toBe(503);
+    expect(reply.headers.get("content-type")).toMatch(/^application\/json/);
+  }
+  expect((await call(server.url, "GET", "/health")).body).toEqual({ status: "unhealthy", detail: "Database file was removed while the server was running" });
+  expect(fs.existsSync(file)).toBe(false);
+});
+
+it("on SIGTERM answers the requests in flight (503: the order is recorded) before it exits; the next start finishes them", async () => {
+  const databaseUrl = tempDatabaseUrl();
+  server = await startServer({ databaseUrl, env: { SAGA_DELAY_SCALE: "4" } }); // ~2 s a saga
+  // More waiting sagas than Node's default of ten listeners on one signal.
+  const waiting = Array.from({ length: 12 }, () => call(server!.url, "POST", "/orders", { json: order }));
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  const stopped = server.stop("SIGTERM");
+  const replies = await Promise.all(waiting);
+  await stopped;
+  for (const reply of replies) {
+    expect(reply.status).toBe(503);
+    expect(reply.body.detail).toMatch(/^The server is shutting down: order [0-9a-f-]{36} is recorded, and its saga finishes when the server starts again$/);
+    expect(reply.headers.get("location")).toMatch(/^\/api\/sagas\/[0-9a-f-]{36}$/);
+  }
+  expect(server.output()).not.toContain("MaxListenersExceededWarning");
+
+  server = await startServer({ databaseUrl });
+  for (const reply of replies) {
+    let saga = { status: "" };
+    for (let i = 0; i < 100 && saga.status !== "completed"; i++) {
+      saga = (await call(server.url, "GET", reply.headers.get("location")!.replace(/^\/api/, ""))).body;
+      if (saga.status !== "completed") await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(saga.status).toBe("completed");
+  }
+  expect((await call(server.url, "GET", "/inventory")).body.inventory.product_1).toBe(100 - replies.length);
+});
+
+it("will not start with a DATABASE_URL it cannot use, and says why", async () => {
+  const port = await freePort();
+  const cwd = path.dirname(serverJs);
+  const child = spawn(process.execPath, [serverJs], {
+    cwd,
+    env: { ...process.env, DATABASE_URL: "postgresql://saga:secret@localhost:5432/saga", PORT: String(port), HOSTNAME: "127.0.0.1", LOG_FORMAT: "text" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const code = await new Promise((resolve) => child.once("exit", resolve));
+  expect(code).toBe(1);
+  expect(output).toContain('ERROR:startup:Cannot start: DATABASE_URL must be a SQLite file URL such as "file:./data/saga-studio.db"; got the scheme "postgresql:"');
+  expect(fs.existsSync(path.join(cwd, "postgresql:"))).toBe(false);
+});
