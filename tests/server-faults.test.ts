@@ -22,7 +22,7 @@ it("refuses every write and read with a 503 once its database file is removed, r
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${file}${suffix}`, { force: true });
 
   const accepted = await call(server.url, "POST", "/orders", { json: order, headers: { prefer: "respond-async" } });
-  expect(accepted.status).toBe(503);
+  expect(accepted.status, server.output()).toBe(503);
   expect(accepted.body.detail).toBe("The database is unavailable: Database file was removed while the server was running. Retry shortly.");
   expect(accepted.headers.get("retry-after")).toBe("5");
   for (const [method, url] of [["POST", "/reset"], ["GET", "/orders"], ["GET", "/inventory"]] as const) {
@@ -67,7 +67,7 @@ it("will not start with a DATABASE_URL it cannot use, and says why", async () =>
   const cwd = path.dirname(serverJs);
   const child = spawn(process.execPath, [serverJs], {
     cwd,
-    env: { ...process.env, DATABASE_URL: "postgresql://saga:secret@localhost:5432/saga", PORT: String(port), HOSTNAME: "127.0.0.1", LOG_FORMAT: "text" },
+    env: { ...process.env, DATABASE_URL: "postgresql://saga:secret@localhost:5432/saga", PORT: String(port), HOSTNAME: "127.0.0.1", LOG_FORMAT: "text", LOG_LEVEL: "INFO" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

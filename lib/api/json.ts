@@ -33,19 +33,22 @@ export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
 
 /**
  * A JSON array written as its pages arrive: a whole list is never in memory at once, however long.
- * A failure after the first byte can only cut the body short (the status is sent): the client sees
- * invalid JSON rather than a partial list taken for whole.
+ * The first page is read before the answer starts, so that a database that cannot serve gives its
+ * proper error status; a failure after that can only cut the body short (the status is sent), and the
+ * client sees invalid JSON rather than a partial list taken for whole.
  */
-export function jsonArrayResponse(pages: AsyncIterable<unknown[]>, init: ResponseInit = {}): Response {
+export async function jsonArrayResponse(pages: AsyncIterable<unknown[]>, init: ResponseInit = {}): Promise<Response> {
   const encoder = new TextEncoder();
   const iterator = pages[Symbol.asyncIterator]();
+  let next: IteratorResult<unknown[]> | undefined = await iterator.next();
   let first = true;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode("["));
     },
     async pull(controller) {
-      const { done, value } = await iterator.next();
+      const { done, value } = next ?? (await iterator.next());
+      next = undefined;
       if (done) {
         controller.enqueue(encoder.encode("]"));
         controller.close();

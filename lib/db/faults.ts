@@ -28,7 +28,9 @@ function sqliteCause(error: unknown) {
 }
 
 export function isDatabaseFault(error: unknown): boolean {
-  if (error instanceof DatabaseUnavailable) return true;
+  // By name, not instanceof: Next.js bundles start-up and each route apart, each with its own copy of
+  // this class, and the database (opened by one of them) is shared through globalThis.
+  if (error instanceof Error && error.name === "DatabaseUnavailable") return true;
   const code = sqliteCause(error)?.originalCode;
   if (code && TRANSIENT_SQLITE.test(code)) return true;
   return TRANSIENT_PRISMA.has((error as PrismaError | undefined)?.code ?? "");
