@@ -26,7 +26,7 @@ describe("JSON lines", () => {
   });
 
   it("write warnings and errors to the same stream, leave out undefined fields and never %-format a message", () => {
-    const { named, stdout, stderr } = capture({ format: "json" });
+    const { named, stdout, stderr } = capture({ format: "json", level: "INFO" });
     named("orchestrator").warn("Step process_payment attempt 1 failed (100% flaky %s); retrying in 80 ms", { ...ids, step: undefined });
     named("api").error("Unhandled error: boom");
     expect(stderr).toEqual([]);

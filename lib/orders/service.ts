@@ -6,7 +6,7 @@ import { logger } from "../log";
 import { toCents } from "../money";
 import { publish } from "../saga/events";
 import type { ValidationDetail } from "../api/errors";
-import { isDraining, resumeInFlightSagas, retrySaga, runSaga, startSaga, type NewSaga } from "../saga/orchestrator";
+import { isDraining, resumeInFlightSagas, retrySaga, runSagaToEnd, startSaga, type RunOutcome, type StartedSaga } from "../saga/orchestrator";
 import { restoreDemoData } from "./demo-data";
 import { orderSaga, type OrderContext } from "./order-saga";
 import { findSaga } from "./queries";
@@ -20,7 +20,7 @@ export interface StartedOrder {
   /** True when an earlier request with the same Idempotency-Key created this order. */
   replayed: boolean;
   /** The saga this request recorded, for the run to start from without reading it back. */
-  saga?: NewSaga<OrderContext>;
+  saga?: StartedSaga<OrderContext>;
 }
 
 /** The same key with a different body: the client made a mistake worth telling it about. */
@@ -58,6 +58,8 @@ export async function createOrder(input: CreateOrderRequest, idempotencyKey?: st
     const sagaId = randomUUID();
     const at = new Date();
     const amountCents = toCents(input.amount);
+    const subject: OrderContext = { id: orderId, userId: input.user_id, productId: input.product_id, quantity: input.quantity, amountCents };
+    const saga = await startSaga(tx, { id: sagaId, definition: orderSaga, subjectId: orderId, subject, options: input.simulation ?? {} });
     await tx.order.create({
       data: {
         id: orderId,
@@ -65,14 +67,14 @@ export async function createOrder(input: CreateOrderRequest, idempotencyKey?: st
         productId: input.product_id,
         quantity: input.quantity,
         amountCents,
-        status: "pending",
+        // The saga records its first move as it starts: the order's status is the saga's from the outset.
+        status: saga.status,
         sagaId,
         createdAt: at,
         updatedAt: at,
       },
+      select: { seq: true },
     });
-    const subject: OrderContext = { id: orderId, userId: input.user_id, productId: input.product_id, quantity: input.quantity, amountCents };
-    const saga = await startSaga(tx, { id: sagaId, definition: orderSaga, subjectId: orderId, subject, options: input.simulation ?? {} });
     if (idempotencyKey !== undefined) {
       await tx.idempotencyKey.create({ data: { key: idempotencyKey, requestHash: hash!, orderId, createdAt: at } });
     }
@@ -105,14 +107,13 @@ export type Submission =
   | { kind: "paused"; order: StartedOrder }
   | { kind: "vanished" };
 
-async function sagaResult(orderId: string, sagaId: string): Promise<OrderResult | null> {
-  const saga = await findSaga(sagaId);
-  if (!saga) return null;
+/** The seed's answer to POST /orders, from how the saga ended (as its last transaction committed it). */
+function orderResult(order: StartedOrder, outcome: RunOutcome): OrderResult {
   return {
-    order_id: orderId,
-    saga_id: sagaId,
-    status: saga.status,
-    steps: saga.steps.map(({ name, status, error_message }) => ({ name, status, error_message })),
+    order_id: order.orderId,
+    saga_id: order.sagaId,
+    status: outcome.status,
+    steps: outcome.steps.map(({ name, status, error }) => ({ name, status, error_message: error })),
   };
 }
 
@@ -131,17 +132,16 @@ export async function submitOrder(input: CreateOrderRequest, options: { idempote
     if (error instanceof IdempotencyConflict) return { kind: "conflict" };
     throw error;
   }
-  // runSaga joins a run already under way (a concurrent repeat) and returns at once for a finished saga.
-  const running = runSaga(order.saga ?? order.sagaId);
+  // A run joins one already under way (a concurrent repeat), and returns at once for a finished saga.
+  const running = runSagaToEnd(order.saga ?? order.sagaId);
   if (options.respondAsync) {
     // The saga's own failures are recorded in the database; this only reports a fault of the engine.
     running.catch((error: unknown) => log.error(`Saga ${order.sagaId} crashed: ${String(error)}`));
     return { kind: "accepted", order };
   }
-  const status = await running;
-  if (status === undefined && isDraining()) return { kind: "paused", order };
-  const result = await sagaResult(order.orderId, order.sagaId);
-  return result ? { kind: "finished", order, result } : { kind: "vanished" };
+  const outcome = await running;
+  if (outcome) return { kind: "finished", order, result: orderResult(order, outcome) };
+  return isDraining() ? { kind: "paused", order } : { kind: "vanished" };
 }
 
 /** Places an order and runs its saga to the end; null when a reset wiped it meanwhile. */

@@ -6,7 +6,7 @@ import { database, type Database } from "../db/client";
 import { ledger as readLedger, record, resetLedger } from "../../tests/engine/ledger";
 import { failAt, toy } from "../../tests/engine/toy-saga";
 import type { RunOptions } from "./options";
-import { backoff, retrySaga, runSaga, startSaga } from "./orchestrator";
+import { backoff, retrySaga, runSaga, startSaga, type StartedSaga } from "./orchestrator";
 import { registerSagas } from "./registry";
 
 let db: Database;
@@ -27,11 +27,17 @@ afterEach(() => {
 
 const ledger = () => readLedger(db);
 
+// Sagas started by this process, to be run from where startSaga left them (as the app does); a saga
+// run by its id alone is read from the database, as after a crash.
+const started = new Map<string, StartedSaga<{ id: string }>>();
+
 async function newSaga(options: RunOptions = {}): Promise<string> {
   const id = randomUUID();
-  await db.write((tx) => startSaga(tx, { id, definition: toy, subjectId: `toy-${id}`, subject: { id }, options }));
+  started.set(id, await db.write((tx) => startSaga(tx, { id, definition: toy, subjectId: `toy-${id}`, subject: { id }, options })));
   return id;
 }
+
+const run = (sagaId: string) => runSaga(started.get(sagaId) ?? sagaId);
 
 function steps(sagaId: string) {
   return db.read.sagaStep.findMany({
@@ -63,7 +69,7 @@ async function crashedAt(sagaId: string, status: string, stepStates: Record<numb
 describe("running a saga", () => {
   it("runs every step in order and completes", async () => {
     const sagaId = await newSaga();
-    expect(await runSaga(sagaId)).toBe("completed");
+    expect(await run(sagaId)).toBe("completed");
     expect(await ledger()).toEqual(["do a", "do b", "do c"]);
     expect((await steps(sagaId)).map((s) => s.status)).toEqual(["completed", "completed", "completed"]);
   });
@@ -71,7 +77,7 @@ describe("running a saga", () => {
   it("compensates the completed steps in reverse order when one fails, and leaves the rest pending", async () => {
     failAt.step = "c";
     const sagaId = await newSaga();
-    expect(await runSaga(sagaId)).toBe("failed");
+    expect(await run(sagaId)).toBe("failed");
     // The failed action's own write was rolled back with its savepoint.
     expect(await ledger()).toEqual(["do a", "do b", "undo b", "undo a"]);
     expect(await steps(sagaId)).toMatchObject([
@@ -85,7 +91,7 @@ describe("running a saga", () => {
   it("treats an unexpected error as a failed step and still compensates", async () => {
     failAt.step = "b!";
     const sagaId = await newSaga();
-    expect(await runSaga(sagaId)).toBe("failed");
+    expect(await run(sagaId)).toBe("failed");
     // An unexpected error may be passing: it is retried as the policy allows, then the step fails.
     expect((await steps(sagaId))[1]).toMatchObject({ status: "failed", attempts: 3, error: "Unexpected error: disk on fire (gave up after 3 attempts)" });
     expect(await ledger()).toEqual(["do a", "undo a"]);
@@ -94,7 +100,7 @@ describe("running a saga", () => {
   it("records a step as running before its action runs (write-ahead)", async () => {
     process.env.SAGA_DELAY_SCALE = "4"; // each step waits 200 ms before its action
     const sagaId = await newSaga();
-    const done = runSaga(sagaId);
+    const done = run(sagaId);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await sagaStatus(sagaId)).toBe("processing");
     expect((await steps(sagaId)).map((s) => s.status)).toEqual(["running", "pending", "pending"]);
@@ -104,7 +110,7 @@ describe("running a saga", () => {
 
   it("drives a saga once even when asked twice at the same time", async () => {
     const sagaId = await newSaga();
-    const [first, second] = await Promise.all([runSaga(sagaId), runSaga(sagaId)]);
+    const [first, second] = await Promise.all([run(sagaId), run(sagaId)]);
     expect([first, second]).toEqual(["completed", "completed"]);
     expect(await ledger()).toEqual(["do a", "do b", "do c"]);
   });
@@ -112,7 +118,7 @@ describe("running a saga", () => {
   it("stops quietly when its rows are deleted mid-run (a reset), writing nothing more", async () => {
     process.env.SAGA_DELAY_SCALE = "2";
     const sagaId = await newSaga();
-    const done = runSaga(sagaId);
+    const done = run(sagaId);
     await new Promise((resolve) => setTimeout(resolve, 30));
     await db.write((tx) => tx.saga.deleteMany({ where: { id: sagaId } }));
     expect(await done).toBeUndefined();
@@ -148,7 +154,7 @@ describe("resuming after a crash, from the database alone", () => {
 describe("retries, timeouts and injected faults", () => {
   it("retries a transient failure with backoff and records every attempt", async () => {
     const sagaId = await newSaga({ faults: { b: { transient: 2 } } });
-    expect(await runSaga(sagaId)).toBe("completed");
+    expect(await run(sagaId)).toBe("completed");
     expect((await steps(sagaId))[1]).toMatchObject({ status: "completed", attempts: 3, error: null });
     expect((await eventsOf(sagaId)).filter((e) => e.step === "b").map((e) => `${e.outcome}${e.error ? `: ${e.error}` : ""}`)).toEqual([
       "running",
@@ -163,7 +169,7 @@ describe("retries, timeouts and injected faults", () => {
 
   it("gives up when the attempts run out, then compensates", async () => {
     const sagaId = await newSaga({ faults: { b: { transient: 5 } } });
-    expect(await runSaga(sagaId)).toBe("failed");
+    expect(await run(sagaId)).toBe("failed");
     expect((await steps(sagaId))[1]).toMatchObject({
       status: "failed",
       attempts: 3,
@@ -174,18 +180,18 @@ describe("retries, timeouts and injected faults", () => {
 
   it("never retries a business failure, injected or real", async () => {
     const injected = await newSaga({ faults: { b: { fail: true } } });
-    expect(await runSaga(injected)).toBe("failed");
+    expect(await run(injected)).toBe("failed");
     expect((await steps(injected))[1]).toMatchObject({ status: "failed", attempts: 1, error: "Injected failure" });
     failAt.step = "c";
     const real = await newSaga();
-    expect(await runSaga(real)).toBe("failed");
+    expect(await run(real)).toBe("failed");
     expect((await steps(real))[2]).toMatchObject({ status: "failed", attempts: 1, error: "c refused" });
   });
 
   it("times an attempt out and retries it", async () => {
     process.env.SAGA_DELAY_SCALE = "0.1"; // work 5 ms, timeout 50 ms
     const sagaId = await newSaga({ faults: { a: { timeouts: 1 } } });
-    expect(await runSaga(sagaId)).toBe("completed");
+    expect(await run(sagaId)).toBe("completed");
     expect((await steps(sagaId))[0]).toMatchObject({ status: "completed", attempts: 2 });
     expect((await eventsOf(sagaId)).find((e) => e.outcome === "retrying")).toMatchObject({ step: "a", error: "Timed out after 50 ms" });
   });
@@ -194,7 +200,7 @@ describe("retries, timeouts and injected faults", () => {
     process.env.SAGA_DELAY_SCALE = "4"; // each step works 200 ms
     failAt.step = "b";
     const sagaId = await newSaga();
-    expect(await runSaga(sagaId)).toBe("failed");
+    expect(await run(sagaId)).toBe("failed");
     const events = (await eventsOf(sagaId)).filter((e) => e.phase === "action");
     const at = (step: string, outcome: string) => events.find((e) => e.step === step && e.outcome === outcome)!.createdAt.getTime();
     expect(at("a", "completed") - at("a", "running")).toBeGreaterThanOrEqual(190);
@@ -204,7 +210,7 @@ describe("retries, timeouts and injected faults", () => {
   it("retries a failing compensation and finishes when it recovers", async () => {
     failAt.step = "c";
     const sagaId = await newSaga({ faults: { a: { compensation_failures: 1 } } });
-    expect(await runSaga(sagaId)).toBe("failed");
+    expect(await run(sagaId)).toBe("failed");
     expect(await db.read.sagaStep.findUnique({ where: { sagaId_position: { sagaId, position: 0 } } })).toMatchObject({
       status: "compensated",
       compensationAttempts: 2,
@@ -216,7 +222,7 @@ describe("retries, timeouts and injected faults", () => {
     failAt.step = "c";
     // Two attempts a round (the toy's policy): three failures outlast the first round, not the second.
     const sagaId = await newSaga({ faults: { a: { compensation_failures: 3 } } });
-    expect(await runSaga(sagaId)).toBe("compensation_failed");
+    expect(await run(sagaId)).toBe("compensation_failed");
     expect(await sagaStatus(sagaId)).toBe("compensation_failed");
     expect((await steps(sagaId))[0]).toMatchObject({
       status: "compensation_failed",
@@ -239,7 +245,7 @@ describe("retries, timeouts and injected faults", () => {
 
   it("leaves a saga that is not stuck alone when asked to retry it", async () => {
     const sagaId = await newSaga();
-    await runSaga(sagaId);
+    await run(sagaId);
     expect(await retrySaga(sagaId)).toBe("completed");
     expect(await ledger()).toEqual(["do a", "do b", "do c"]);
     expect(await retrySaga("no-such-saga")).toBeUndefined();

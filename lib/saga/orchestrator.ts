@@ -39,7 +39,7 @@ const services = logger("services");
 // Process-wide state lives on globalThis: Next.js bundles instrumentation.ts and the route handlers
 // separately, each with its own copy of this module, and both must see the same runs and shutdown.
 const globalForRuns = globalThis as unknown as {
-  sagaStudioRuns?: { runs: Map<string, Promise<SagaStatus | undefined>>; shutdown: AbortController };
+  sagaStudioRuns?: { runs: Map<string, Promise<RunOutcome | undefined>>; shutdown: AbortController };
 };
 const { runs, shutdown } = (globalForRuns.sagaStudioRuns ??= { runs: new Map(), shutdown: new AbortController() });
 // Every waiting step listens to it: no limit (Node would warn past ten).
@@ -81,7 +81,7 @@ function work(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** A saga just recorded by `startSaga`: what `runSaga` needs to drive it without reading it back. */
+/** A saga to start: its id, its definition, and what it is about. */
 export interface NewSaga<Subject> {
   id: string;
   definition: SagaDefinition<Subject>;
@@ -90,27 +90,43 @@ export interface NewSaga<Subject> {
   options: RunOptions;
 }
 
+/** A saga `startSaga` recorded: what `runSaga` needs to drive it without reading it back. */
+export interface StartedSaga<Subject> extends NewSaga<Subject> {
+  /** Its status as recorded: `processing` (its first step is recorded `running`), the subject's status too. */
+  status: SagaStatus;
+  steps: StepRow[];
+}
+
 /**
- * Records a new saga and its steps as pending, inside the caller's transaction (with its subject); once
- * that transaction has committed, `runSaga` drives it.
+ * Records a new saga inside the caller's transaction, with its first move already begun (so starting
+ * costs no transaction of its own): the caller records its subject in the same transaction, with the
+ * status this resolves with (`onStatus` follows every change after that). Once the transaction has
+ * committed, `runSaga` drives it.
  */
-export async function startSaga<Subject>(tx: Tx, saga: NewSaga<Subject>): Promise<NewSaga<Subject>> {
+export async function startSaga<Subject>(tx: Tx, saga: NewSaga<Subject>): Promise<StartedSaga<Subject>> {
   const { definition } = saga;
-  await insertSaga(
+  const recorded = await insertSaga(
     tx,
     { id: saga.id, definition: definition.name, subjectType: definition.subject, subjectId: saga.subjectId, options: JSON.stringify(saga.options) },
     definition.steps,
   );
-  return saga;
+  return { ...saga, ...recorded };
+}
+
+/** How a run ended: the saga's status and its steps, as its last transaction committed them. */
+export interface RunOutcome {
+  status: SagaStatus;
+  steps: readonly StepRow[];
 }
 
 // One run per saga in this process (`runs`): a resume and a request never drive the same saga twice at once.
 
 /**
- * Runs (or resumes) a saga until it is completed or failed; resolves with its final status. Given the
- * `NewSaga` that startSaga recorded, it starts from there instead of reading the saga back.
+ * Runs (or resumes) a saga until it is completed or failed; resolves with how it ended, or undefined
+ * when it stopped before (shutdown, or a reset removed it). Given the `StartedSaga` that startSaga
+ * recorded, it starts from there instead of reading the saga back.
  */
-export function runSaga(saga: string | NewSaga<unknown>): Promise<SagaStatus | undefined> {
+export function runSagaToEnd(saga: string | StartedSaga<unknown>): Promise<RunOutcome | undefined> {
   const sagaId = typeof saga === "string" ? saga : saga.id;
   let run = runs.get(sagaId);
   if (!run) {
@@ -120,11 +136,16 @@ export function runSaga(saga: string | NewSaga<unknown>): Promise<SagaStatus | u
   return run;
 }
 
+/** Runs (or resumes) a saga until it is completed or failed; resolves with its final status. */
+export async function runSaga(saga: string | StartedSaga<unknown>): Promise<SagaStatus | undefined> {
+  return (await runSagaToEnd(saga))?.status;
+}
+
 /** Resumes every saga that a previous process left in flight. */
 export async function resumeInFlightSagas(): Promise<(SagaStatus | undefined)[]> {
   const ids = await inFlightSagaIds((await database()).read);
   if (ids.length > 0) log.info(`Resuming ${ids.length} saga(s) left in flight`);
-  return Promise.all(ids.map(runSaga));
+  return Promise.all(ids.map((id) => runSaga(id)));
 }
 
 /** Resolves when every saga this process is running has reached a persisted end (for shutdown and tests). */
@@ -132,21 +153,21 @@ export async function settleRunningSagas(): Promise<void> {
   while (runs.size > 0) await Promise.allSettled([...runs.values()]);
 }
 
-async function drive(sagaId: string, fresh?: NewSaga<unknown>): Promise<SagaStatus | undefined> {
+async function drive(sagaId: string, started?: StartedSaga<unknown>): Promise<RunOutcome | undefined> {
   try {
     const db = await database();
-    if (fresh) {
-      const steps = fresh.definition.steps.map(
-        (step, position): StepRow => ({ position, name: step.name, status: "pending", attempts: 0, compensationAttempts: 0, output: null }),
-      );
-      return await new SagaRun(db, sagaId, fresh.subjectId, "pending", steps, fresh.definition, fresh.subject, fresh.options).run();
+    if (started) {
+      const { definition, subjectId, subject, options, status, steps } = started;
+      const begun = status === "processing" ? { kind: "action" as const, position: 0, attempt: 1 } : undefined;
+      return await new SagaRun(db, sagaId, subjectId, { status, steps: steps.map((row) => ({ ...row })), begun }, definition, subject, options).run(true);
     }
     const loaded = await loadSaga(db.read, sagaId);
     if (!loaded) throw new SagaVanished(sagaId);
     const definition = findDefinition(loaded.saga.definition);
     if (!definition) throw new Error(`Unknown saga definition "${loaded.saga.definition}"`);
     const subject = await definition.load(db.read, loaded.saga.subjectId);
-    return await new SagaRun(db, loaded.saga.id, loaded.saga.subjectId, loaded.saga.status, loaded.steps, definition, subject, parseStoredOptions(loaded.saga.options)).run();
+    const state = { status: loaded.saga.status, steps: loaded.steps };
+    return await new SagaRun(db, loaded.saga.id, loaded.saga.subjectId, state, definition, subject, parseStoredOptions(loaded.saga.options)).run();
   } catch (error) {
     if (error instanceof SagaVanished) {
       log.warn(`Saga ${sagaId} was removed while running (reset); stopping it`, { saga_id: sagaId });
@@ -228,14 +249,17 @@ class SagaRun<Subject> {
     private readonly db: Database,
     private readonly sagaId: string,
     private readonly subjectId: string,
-    status: SagaStatus,
-    steps: StepRow[],
+    state: RunState,
     private readonly definition: SagaDefinition<Subject>,
     private readonly subject: Subject,
     private readonly options: RunOptions,
   ) {
-    this.state = { status, steps };
+    this.state = state;
     this.ids = { saga_id: sagaId, [`${definition.subject}_id`]: subjectId };
+  }
+
+  private static copy(state: RunState): RunState {
+    return { status: state.status, steps: state.steps.map((row) => ({ ...row })), begun: state.begun && { ...state.begun } };
   }
 
   /**
@@ -245,11 +269,11 @@ class SagaRun<Subject> {
    */
   private async commit<T>(fn: (t: Transition) => Promise<T>): Promise<T> {
     for (let failures = 0; ; failures++) {
-      const before = structuredClone(this.state);
+      const before = SagaRun.copy(this.state);
       try {
         const result = await this.db.write(async (tx) => {
-          this.state = structuredClone(before);
-          const transition = new Transition(tx, this.sagaId);
+          this.state = SagaRun.copy(before);
+          const transition = new Transition(tx, this.sagaId, this.state.steps);
           const value = await fn(transition);
           await transition.save();
           return value;
@@ -300,17 +324,14 @@ class SagaRun<Subject> {
   private async begin(t: Transition, move: Move): Promise<void> {
     if (move.kind === "action") {
       if (this.state.status === "pending") await this.setStatus(t, "processing");
-      const row = this.state.steps[move.position];
-      const attempt = row.attempts + 1;
-      await t.stepRunning(move.position, row.name, attempt);
-      Object.assign(row, { status: "running", attempts: attempt });
+      const attempt = this.state.steps[move.position].attempts + 1;
+      t.stepRunning(move.position, attempt);
       this.state.begun = { kind: "action", position: move.position, attempt };
     } else if (move.kind === "compensation") {
       const row = this.state.steps[move.position];
       if (!this.compensationBase.has(move.position)) this.compensationBase.set(move.position, row.compensationAttempts);
       const attempt = row.compensationAttempts + 1;
-      await t.stepCompensating(move.position, row.name, attempt);
-      Object.assign(row, { status: "compensating", compensationAttempts: attempt });
+      t.stepCompensating(move.position, attempt);
       this.state.begun = { kind: "compensation", position: move.position, attempt };
     } else if (move.kind !== "none") {
       await this.setStatus(t, move.kind);
@@ -327,14 +348,15 @@ class SagaRun<Subject> {
     }
   }
 
-  async run(): Promise<SagaStatus | undefined> {
-    if (this.state.status === "pending") {
+  /** Drives the saga to an end; resolves with how it ended, or undefined when shutdown stopped it first. */
+  async run(isNew = false): Promise<RunOutcome | undefined> {
+    if (isNew || this.state.status === "pending") {
       log.info(`Starting saga ${this.sagaId} for ${this.definition.subject} ${this.subjectId}`, this.ids);
       countSaga("started");
     }
     for (;;) {
       const move = this.nextMove();
-      if (move.kind === "none") return this.state.status;
+      if (move.kind === "none") return { status: this.state.status, steps: this.state.steps };
       if (move.kind !== "action" && move.kind !== "compensation") {
         await this.commit((t) => this.begin(t, move));
         this.announce();
@@ -352,7 +374,7 @@ class SagaRun<Subject> {
       this.state.begun = undefined;
       const result = await this.attempt(move.kind, move.position, attempt);
       if (result === "interrupted") return this.interrupted();
-      if (result === "stuck") return this.state.status;
+      if (result === "stuck") return { status: this.state.status, steps: this.state.steps };
     }
   }
 
@@ -436,11 +458,8 @@ class SagaRun<Subject> {
             throw new StepThrew("step threw", { cause: error });
           }
           const output = answer === undefined ? undefined : JSON.stringify(answer);
-          if (isAction) await t.stepFinished(position, step.name, { output });
-          else await t.compensationFinished(position, step.name, { output });
-          const row = this.state.steps[position];
-          row.status = isAction ? "completed" : "compensated";
-          if (isAction) row.output = output ?? null;
+          if (isAction) t.stepFinished(position, { output });
+          else t.compensationFinished(position, { output });
           await this.beginNext(t);
           return line;
         });
@@ -478,7 +497,7 @@ class SagaRun<Subject> {
     const limit = isAction ? policy.attempts : (this.compensationBase.get(position) ?? 0) + policy.attempts;
 
     if (!business && attempt < limit) {
-      await this.commit((t) => t.retrying(position, step.name, phase, reason));
+      await this.commit(async (t) => t.retrying(position, phase, reason));
       finished("retry");
       const wait = scaled(backoff(policy, attempt, `${this.sagaId}:${position}${isAction ? "" : ":undo"}`), this.options);
       const what = isAction ? `Step ${step.name}` : `Compensation ${step.compensation}`;
@@ -490,8 +509,7 @@ class SagaRun<Subject> {
     if (isAction) {
       const final = business ? reason : `${reason} (gave up after ${attempt} attempts)`;
       await this.commit(async (t) => {
-        await t.stepFinished(position, step.name, { error: final });
-        this.state.steps[position].status = "failed";
+        t.stepFinished(position, { error: final });
         await this.setStatus(t, "compensating", final);
         await this.beginNext(t);
       });
@@ -504,8 +522,7 @@ class SagaRun<Subject> {
 
     const final = `${step.compensation} failed: ${reason} (gave up after ${attempt} attempts)`;
     await this.commit(async (t) => {
-      await t.compensationFinished(position, step.name, { error: final });
-      this.state.steps[position].status = "compensation_failed";
+      t.compensationFinished(position, { error: final });
       await this.setStatus(t, "compensation_failed", final);
     });
     finished("stuck");
@@ -537,7 +554,7 @@ export async function retrySaga(sagaId: string): Promise<SagaStatus | undefined>
   const definition = findDefinition(loaded.saga.definition);
   try {
     await db.write(async (tx) => {
-      const t = new Transition(tx, sagaId);
+      const t = new Transition(tx, sagaId, loaded.steps);
       t.setSagaStatus("compensating");
       await definition?.onStatus?.(tx, loaded.saga.subjectId, "compensating");
       await t.save();

@@ -9,7 +9,7 @@ import { database, type Database } from "../db/client";
 import { ledger, resetLedger } from "../../tests/engine/ledger";
 import { startPaymentService, type PaymentService } from "../../tests/engine/payment-service";
 import { failAt, paymentService, remote } from "../../tests/engine/toy-saga";
-import { runSaga, startSaga } from "./orchestrator";
+import { runSaga, startSaga, type StartedSaga } from "./orchestrator";
 import { registerSagas } from "./registry";
 
 let db: Database;
@@ -29,17 +29,21 @@ beforeEach(async () => {
   payments.reset();
 });
 
+const started = new Map<string, StartedSaga<{ id: string }>>();
+
 async function newSaga(): Promise<string> {
   const id = randomUUID();
-  await db.write((tx) => startSaga(tx, { id, definition: remote, subjectId: id, subject: { id }, options: {} }));
+  started.set(id, await db.write((tx) => startSaga(tx, { id, definition: remote, subjectId: id, subject: { id }, options: {} })));
   return id;
 }
+
+const run = (sagaId: string) => runSaga(started.get(sagaId) ?? sagaId);
 
 const chargeStep = (sagaId: string) => db.read.sagaStep.findUnique({ where: { sagaId_position: { sagaId, position: 0 } } });
 
 it("calls the service, records its answer with the outcome, and hands it to the compensation", async () => {
   const sagaId = await newSaga();
-  expect(await runSaga(sagaId)).toBe("completed");
+  expect(await run(sagaId)).toBe("completed");
   expect([...payments.charges.values()]).toEqual([{ id: "ch_1" }]);
   expect(payments.requests.map((r) => r.key)).toEqual([`${sagaId}:0:action`]);
   expect(await chargeStep(sagaId)).toMatchObject({ status: "completed", attempts: 1, output: JSON.stringify({ id: "ch_1" }) });
@@ -47,7 +51,7 @@ it("calls the service, records its answer with the outcome, and hands it to the 
 
   failAt.step = "confirm";
   const refunded = await newSaga();
-  expect(await runSaga(refunded)).toBe("failed");
+  expect(await run(refunded)).toBe("failed");
   expect(payments.requests.filter((r) => r.path === "/refunds").map((r) => r.key)).toEqual([`${refunded}:0:compensation`]);
   expect(await ledger(db)).toEqual(["charged ch_1", "confirmed", "charged ch_2", "refunded ch_2"]);
 });
@@ -58,7 +62,7 @@ it("cancels a call at the step's timeout and retries it with the same key: the s
     if (payments.requests.indexOf(request) === 0) return new Promise((resolve) => setTimeout(resolve, 3_000));
   };
   const sagaId = await newSaga();
-  expect(await runSaga(sagaId)).toBe("completed");
+  expect(await run(sagaId)).toBe("completed");
   expect(payments.requests.map((r) => [r.key, r.aborted])).toEqual([
     [`${sagaId}:0:action`, true],
     [`${sagaId}:0:action`, false],
@@ -74,7 +78,7 @@ it("holds no transaction while the service thinks: other writes go on meanwhile"
   let answer = () => {};
   payments.onRequest = () => new Promise<void>((resolve) => (answer = resolve));
   const sagaId = await newSaga();
-  const running = runSaga(sagaId);
+  const running = run(sagaId);
   while (payments.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   // The call is in flight; a write of another saga commits at once.
   const other = await newSaga();
@@ -84,7 +88,8 @@ it("holds no transaction while the service thinks: other writes go on meanwhile"
 });
 
 it("after a crash between the call and the commit, the resumed saga asks again with the same key and is charged once", async () => {
-  const sagaId = await newSaga();
+  // The child process starts the saga and runs it, as the app's server would.
+  const sagaId = randomUUID();
   const jiti = path.resolve("node_modules/jiti/lib/jiti-cli.mjs");
   const child = spawn(process.execPath, [jiti, path.resolve("tests/engine/run-saga.ts"), sagaId], {
     env: { ...process.env, PAYMENT_SERVICE_URL: payments.url, LOG_LEVEL: "ERROR" },

@@ -2,9 +2,8 @@
  * The engine's own tables (sagas, saga_steps, saga_events), through Prisma Client's model API.
  *
  * Every change the engine makes happens inside a transaction given by `write` (lib/db/client.ts), through
- * a `Transition`: it updates the steps and the saga, and on `save` writes the collected event-log rows.
- * Each update checks that it changed a row: when the saga is gone (POST /reset deleted it mid-run) the
- * whole transaction, the step's own writes included, rolls back with SagaVanished.
+ * a `Transition`: it collects the changes to the saga, its steps and its event log, and `save` writes
+ * them in one call.
  */
 import type { Tx } from "../db/client";
 import type { Reader } from "./definition";
@@ -21,12 +20,14 @@ export interface SagaRow {
   options: string;
 }
 
+/** A step as a run knows it: what the database says, kept in step by every Transition. */
 export interface StepRow {
   position: number;
   name: string;
   status: StepStatus;
   attempts: number;
   compensationAttempts: number;
+  error: string | null;
   /** What the action's remote call answered (JSON text), if it made one. */
   output: string | null;
 }
@@ -47,39 +48,83 @@ export interface EventInput {
   error?: string;
 }
 
-/** A new saga and its steps, all pending, with its first event: inside the caller's transaction. */
+/**
+ * A new saga, in one statement of the caller's transaction. With steps, its first move is recorded with
+ * it (the saga `processing`, its first step `running`, attempt 1: the write-ahead record of that step),
+ * so that starting costs no transaction of its own; resolves with the saga's status and its steps.
+ */
 export async function insertSaga(
   tx: Tx,
   saga: { id: string; definition: string; subjectType: string; subjectId: string; options: string },
   steps: readonly { name: string; compensation: string }[],
-): Promise<void> {
+): Promise<{ status: SagaStatus; steps: StepRow[] }> {
   const at = new Date();
-  await tx.saga.create({ data: { ...saga, status: "pending", createdAt: at, updatedAt: at }, select: { id: true } });
-  await tx.sagaStep.createMany({
-    data: steps.map((step, position) => ({ sagaId: saga.id, position, name: step.name, compensationName: step.compensation, status: "pending" })),
+  const begins = steps.length > 0;
+  const status: SagaStatus = begins ? "processing" : "pending";
+  const rows = steps.map(
+    (step, position): StepRow => ({
+      position,
+      name: step.name,
+      status: begins && position === 0 ? "running" : "pending",
+      attempts: begins && position === 0 ? 1 : 0,
+      compensationAttempts: 0,
+      error: null,
+      output: null,
+    }),
+  );
+  const events: EventInput[] = [{ phase: "saga", outcome: "pending" }];
+  if (begins) events.push({ phase: "saga", outcome: "processing" }, { position: 0, step: steps[0].name, phase: "action", outcome: "running" });
+  await tx.saga.create({
+    data: {
+      ...saga,
+      status,
+      createdAt: at,
+      updatedAt: at,
+      steps: {
+        create: steps.map((step, position) => ({
+          position,
+          name: step.name,
+          compensationName: step.compensation,
+          status: rows[position].status,
+          attempts: rows[position].attempts,
+          ...(rows[position].status === "running" ? { startedAt: at } : {}),
+        })),
+      },
+      events: { create: events.map((event) => ({ ...event, createdAt: at })) },
+    },
+    select: { id: true },
   });
-  await tx.sagaEvent.create({ data: { sagaId: saga.id, phase: "saga", outcome: "pending", createdAt: at }, select: { id: true } });
+  return { status, steps: rows };
 }
 
-/** The changes of one transaction to one saga. Call `save` last, inside the same transaction. */
+type StepData = NonNullable<Parameters<Tx["sagaStep"]["updateMany"]>[0]>["data"];
+
+/**
+ * The changes of one transaction to one saga: its steps, its status, its new events. They are written
+ * by `save`, in one call (Prisma's per-call cost is most of a small statement's), inside the same
+ * transaction as whatever else the caller wrote. Each change is made to `steps` too, the run's picture
+ * of the saga, which the caller restores if the transaction fails.
+ */
 export class Transition {
-  private readonly events: (EventInput & { sagaId: string; createdAt: Date })[] = [];
+  private readonly events: (EventInput & { createdAt: Date })[] = [];
+  private readonly changes = new Map<number, StepData>();
   private status: { status: SagaStatus; error?: string } | undefined;
   readonly at = new Date();
 
   constructor(
     readonly tx: Tx,
     readonly sagaId: string,
+    private readonly steps: StepRow[],
   ) {}
 
   private event(event: EventInput): void {
-    this.events.push({ ...event, sagaId: this.sagaId, createdAt: this.at });
+    this.events.push({ ...event, createdAt: this.at });
   }
 
-  /** `updateMany` rather than `update`: no row is read back, and a count of 0 means the saga is gone. */
-  private async updateStep(position: number, data: Parameters<Tx["sagaStep"]["updateMany"]>[0]["data"]): Promise<void> {
-    const { count } = await this.tx.sagaStep.updateMany({ where: { sagaId: this.sagaId, position }, data });
-    if (count === 0) throw new SagaVanished(this.sagaId);
+  private change(position: number, row: Partial<StepRow>, data: StepData): string {
+    Object.assign(this.steps[position], row);
+    this.changes.set(position, { ...this.changes.get(position), ...data });
+    return this.steps[position].name;
   }
 
   setSagaStatus(status: SagaStatus, error?: string): void {
@@ -88,57 +133,70 @@ export class Transition {
   }
 
   /** Write-ahead record of attempt number `attempt` at a step's action. */
-  async stepRunning(position: number, step: string, attempt: number): Promise<void> {
-    await this.updateStep(position, { status: "running", attempts: attempt, error: null, startedAt: this.at, finishedAt: null });
+  stepRunning(position: number, attempt: number): void {
+    const step = this.change(position, { status: "running", attempts: attempt, error: null }, { status: "running", attempts: attempt, error: null, startedAt: this.at, finishedAt: null });
     this.event({ position, step, phase: "action", outcome: "running" });
   }
 
   /** An attempt failed and another will follow: the step keeps its status, with the attempt's error. */
-  async retrying(position: number, step: string, phase: "action" | "compensation", error: string): Promise<void> {
-    await this.updateStep(position, { error });
+  retrying(position: number, phase: "action" | "compensation", error: string): void {
+    const step = this.change(position, { error }, { error });
     this.event({ position, step, phase, outcome: "retrying", error });
   }
 
   /** Completed (with what its remote call answered) when there is no error; failed with it otherwise. */
-  async stepFinished(position: number, step: string, result: { error?: string; output?: string }): Promise<void> {
+  stepFinished(position: number, result: { error?: string; output?: string }): void {
     const status: StepStatus = result.error === undefined ? "completed" : "failed";
-    await this.updateStep(position, { status, error: result.error ?? null, finishedAt: this.at, output: result.output ?? null });
+    const error = result.error ?? null;
+    const output = result.output ?? null;
+    const step = this.change(position, { status, error, output }, { status, error, finishedAt: this.at, output });
     this.event({ position, step, phase: "action", outcome: status, error: result.error });
   }
 
   /** Write-ahead record of attempt number `attempt` (counted over every run) at a step's compensation. */
-  async stepCompensating(position: number, step: string, attempt: number): Promise<void> {
-    await this.updateStep(position, { status: "compensating", compensationAttempts: attempt, ...(attempt === 1 ? { compensationStartedAt: this.at } : {}) });
+  stepCompensating(position: number, attempt: number): void {
+    const step = this.change(
+      position,
+      { status: "compensating", compensationAttempts: attempt },
+      { status: "compensating", compensationAttempts: attempt, ...(attempt === 1 ? { compensationStartedAt: this.at } : {}) },
+    );
     this.event({ position, step, phase: "compensation", outcome: "compensating" });
   }
 
   /** The compensation's writes are in (same transaction): compensated, or given up with its error. */
-  async compensationFinished(position: number, step: string, result: { error?: string; output?: string }): Promise<void> {
+  compensationFinished(position: number, result: { error?: string; output?: string }): void {
     const status: StepStatus = result.error === undefined ? "compensated" : "compensation_failed";
-    await this.updateStep(position, {
-      status,
-      ...(result.error === undefined ? { compensatedAt: this.at, compensationOutput: result.output ?? null } : { error: result.error }),
-    });
+    const step =
+      result.error === undefined
+        ? this.change(position, { status }, { status, compensatedAt: this.at, compensationOutput: result.output ?? null })
+        : this.change(position, { status, error: result.error }, { status, error: result.error });
     this.event({ position, step, phase: "compensation", outcome: status, error: result.error });
   }
 
   /**
-   * Writes the saga's new status, if it changed, and the events. A transition that changes no status
-   * relies on its step updates to notice a saga that is gone.
+   * Writes it all: the saga row (its status if it changed, and updated_at), the steps and the events,
+   * as one nested update. It is also the guard of the transition: a saga that is gone (a reset deleted
+   * it mid-run) has no row to update, and the whole transaction, the step's own writes included, rolls
+   * back with SagaVanished.
    */
   async save(): Promise<void> {
-    if (this.status) {
-      const { status, error } = this.status;
-      const { count } = await this.tx.saga.updateMany({
+    const status = this.status;
+    try {
+      await this.tx.saga.update({
         where: { id: this.sagaId },
-        data: { status, updatedAt: this.at, ...(error !== undefined ? { error } : {}) },
+        data: {
+          updatedAt: this.at,
+          ...(status ? { status: status.status, ...(status.error !== undefined ? { error: status.error } : {}) } : {}),
+          steps: { updateMany: [...this.changes].map(([position, data]) => ({ where: { position }, data })) },
+          events: { create: this.events },
+        },
+        select: { id: true },
       });
-      if (count === 0) throw new SagaVanished(this.sagaId);
+    } catch (error) {
+      // P2025: the record to update was not found.
+      if ((error as { code?: string }).code === "P2025") throw new SagaVanished(this.sagaId);
+      throw error;
     }
-    // Row by row, sent together: Prisma caches the plan of a `create` but never of a `createMany`, and
-    // compiling one costs more than the one or two cached inserts a transition needs. Sent in one turn,
-    // they still run in order on the one connection, so the ids follow the transitions.
-    await Promise.all(this.events.map((event) => this.tx.sagaEvent.create({ data: event, select: { id: true } })));
   }
 }
 
@@ -154,7 +212,7 @@ export async function loadSaga(read: Reader, sagaId: string): Promise<{ saga: Sa
       options: true,
       steps: {
         orderBy: { position: "asc" },
-        select: { position: true, name: true, status: true, attempts: true, compensationAttempts: true, output: true },
+        select: { position: true, name: true, status: true, attempts: true, compensationAttempts: true, error: true, output: true },
       },
     },
   });
