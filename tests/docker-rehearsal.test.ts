@@ -245,7 +245,9 @@ describe("Dockerfile", () => {
     const builders = dockerfile.slice(0, -1);
     const runs = builders.flatMap((stage) => instructions(stage, "RUN")).join("\n");
     for (const tool of ["python3", "make", "g++"]) expect(runs).toContain(tool);
-    expect(runs).toMatch(/npm install\b/);
+    // npm ci: the committed lockfile exactly, never a resolution of its own
+    expect(runs).toMatch(/\bnpm ci\b/);
+    expect(runs).not.toMatch(/\bnpm (install|i)\b(?! -g)/);
     expect(runs).toMatch(/\bnext build\b/);
   });
 
