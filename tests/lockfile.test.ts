@@ -11,7 +11,13 @@ import { describe, expect, it } from "vitest";
 const root = path.resolve(import.meta.dirname, "..");
 const lock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8"));
 const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
-const packages: Record<string, { version?: string; optionalDependencies?: Record<string, string> }> = lock.packages;
+interface LockEntry {
+  version?: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+const packages: Record<string, LockEntry> = lock.packages;
 
 /** Where Node would find `name` from the package at `from` (node_modules/a/node_modules/b...). */
 function resolves(from: string, name: string): boolean {
@@ -24,7 +30,7 @@ function resolves(from: string, name: string): boolean {
 describe("package-lock.json", () => {
   it("matches package.json's dependencies", () => {
     expect(packages[""].dependencies ?? {}).toEqual(pkg.dependencies);
-    expect((packages[""] as any).devDependencies ?? {}).toEqual(pkg.devDependencies);
+    expect(packages[""].devDependencies ?? {}).toEqual(pkg.devDependencies);
   });
 
   it("lists every optional dependency of every package, for every platform", () => {
