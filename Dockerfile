@@ -21,10 +21,11 @@ RUN npm ci --no-audit --no-fund
 
 # The production build: <.next>/standalone holds server.js and the traced files (next.config.mjs's
 # outputFileTracingIncludes adds what the app reads by path: migrations, the docs' assets).
+# scripts/build.mjs runs next build and, as for `npm start`, makes server.js load method-guard.mjs.
 FROM deps AS build
 ENV NEXT_TELEMETRY_DISABLED=1
 COPY . .
-RUN node scripts/prisma-generate.mjs && npx next build
+RUN node scripts/prisma-generate.mjs && node scripts/build.mjs
 
 # The runtime: node server.js from /app (server.js makes its own folder the cwd, so ./prisma/migrations
 # is /app/prisma/migrations). Migrations are applied and the demo data seeded by the app at start-up.
