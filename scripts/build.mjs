@@ -113,7 +113,12 @@ export function buildIfStale() {
   }
   try {
     if (!buildIsCurrent()) {
-      console.log("INFO:build:Building the app (no build yet, or sources changed since the last one)...");
+      // Next.js's own output follows; it is quiet for most of the minute, so say what is going on first.
+      console.log(
+        fs.existsSync(buildId)
+          ? "Rebuilding the app: the sources changed since the last build (about a minute)..."
+          : "Building the app for the first start (about a minute)...",
+      );
       const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit" });
       if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
       if (!fs.existsSync(serverJs)) throw new Error(`next build wrote no ${path.relative(root, serverJs)}: is output "standalone" set?`);
