@@ -6,8 +6,8 @@
 # Dependencies, with the toolchain better-sqlite3 needs to compile its native addon when no prebuilt
 # binary can be fetched (node-gyp takes Node's headers from the image, /usr/local, not from the network).
 # The npm that wrote the lockfile, which honours package.json's allowScripts (only better-sqlite3 runs an
-# install script). `npm install` (not `npm ci`): this npm's `npm ci` rejects a lockfile that omits other
-# platforms' optional binaries. The project's postinstall generates the Prisma client (lib/generated).
+# install script). `npm ci`: exactly the committed lockfile (it lists every platform's optional binaries).
+# The project's postinstall generates the Prisma client (lib/generated).
 FROM node:20-bookworm-slim AS deps
 ARG NPM_VERSION=11.19.1
 ENV npm_config_nodedir=/usr/local
@@ -17,14 +17,15 @@ RUN npm install -g "npm@${NPM_VERSION}" --no-audit --no-fund
 COPY package.json package-lock.json prisma.config.ts ./
 COPY scripts ./scripts
 COPY prisma ./prisma
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 
 # The production build: <.next>/standalone holds server.js and the traced files (next.config.mjs's
 # outputFileTracingIncludes adds what the app reads by path: migrations, the docs' assets).
+# scripts/build.mjs runs next build and, as for `npm start`, makes server.js load method-guard.mjs.
 FROM deps AS build
 ENV NEXT_TELEMETRY_DISABLED=1
 COPY . .
-RUN node scripts/prisma-generate.mjs && npx next build
+RUN node scripts/prisma-generate.mjs && node scripts/build.mjs
 
 # The runtime: node server.js from /app (server.js makes its own folder the cwd, so ./prisma/migrations
 # is /app/prisma/migrations). Migrations are applied and the demo data seeded by the app at start-up.

@@ -2,9 +2,17 @@
 // make Next's router fail with a plain-text 500; on API paths it gets FastAPI's JSON 404 instead, and
 // on a timeline page a redirect to the timeline's own "Saga not found" (no saga id is malformed text;
 // a rewrite would not do, the router still decodes the original path).
+// A timeline page is only read: any other method gets 405 rather than the page (Next.js renders a
+// dynamic page for PUT or DELETE alike, and answers OPTIONS with an empty 400). Methods Next.js cannot
+// route at all (TRACE...) never get here: scripts/method-guard.mjs answers them.
 import { NextResponse, type NextRequest } from "next/server";
 
+const PAGE_METHODS = ["GET", "HEAD"];
+
 export function proxy(request: NextRequest) {
+  if (request.nextUrl.pathname.startsWith("/timeline/") && !PAGE_METHODS.includes(request.method)) {
+    return NextResponse.json({ detail: "Method Not Allowed" }, { status: 405, headers: { allow: PAGE_METHODS.join(", ") } });
+  }
   try {
     decodeURIComponent(request.nextUrl.pathname);
     return NextResponse.next();

@@ -47,7 +47,7 @@ export function Dashboard({ outline, names }: { outline: SagaOutline; names: Rec
           onDone={forgetOnReset}
         />
       </SiteHeader>
-      <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6 lg:py-8">
+      <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
         <div className="mb-6">
           <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">Order saga dashboard</h1>
           <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-300">

@@ -20,7 +20,7 @@ export function EventLog({ events }: { events: LogEvent[] }) {
   return (
     // Scrolls sideways on a phone; focusable so the keyboard can scroll it.
     <div tabIndex={0} role="region" aria-label="Event log" className="overflow-x-auto rounded-lg focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500">
-      <table className="w-full min-w-[40rem] text-left text-sm [&_td]:whitespace-nowrap">
+      <table className="w-full min-w-[40rem] text-left text-sm">
         <caption className="sr-only">Every event of this saga, oldest first</caption>
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800 dark:text-slate-400">
           <tr>
@@ -48,17 +48,20 @@ export function EventLog({ events }: { events: LogEvent[] }) {
               data-event-id={event.id}
               className={`border-b border-slate-100 last:border-0 dark:border-slate-800/70 ${event.phase === "compensation" ? "bg-amber-50/60 dark:bg-amber-950/30" : ""}`}
             >
-              <td className="py-1.5 pr-3 tabular-nums text-slate-500 dark:text-slate-400">{event.id}</td>
-              <td className="py-1.5 pr-3 font-mono text-xs tabular-nums">
+              <td className="whitespace-nowrap py-1.5 pr-3 tabular-nums text-slate-500 dark:text-slate-400">{event.id}</td>
+              <td className="whitespace-nowrap py-1.5 pr-3 font-mono text-xs tabular-nums">
                 <time dateTime={event.created_at}>{clock.format(new Date(event.created_at))}</time>
               </td>
-              <td className="py-1.5 pr-3 text-right font-mono text-xs tabular-nums">+{Date.parse(event.created_at) - origin} ms</td>
-              <td className="py-1.5 pr-3 font-mono text-xs">{event.step ?? "—"}</td>
+              <td className="whitespace-nowrap py-1.5 pr-3 text-right font-mono text-xs tabular-nums">+{Date.parse(event.created_at) - origin} ms</td>
+              <td className="whitespace-nowrap py-1.5 pr-3 font-mono text-xs">{event.step ?? "—"}</td>
               <td className="py-1.5 pr-3">{phaseLabel[event.phase] ?? event.phase}</td>
               <td className="py-1.5 pr-3">
                 <OrderStatusBadge status={event.outcome as EventOutcome} />
               </td>
-              <td className="py-1.5 text-red-700 dark:text-red-300">{event.error ?? ""}</td>
+              {/* The one column that wraps: an error is read in full, never clipped at the card's edge. */}
+              <td data-testid="event-error" className="py-1.5 text-red-700 wrap-anywhere dark:text-red-300">
+                {event.error ?? ""}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -57,6 +57,19 @@ function useSeen(ref: React.RefObject<HTMLElement | null>, margin = "200px"): bo
   return seen;
 }
 
+/**
+ * The least a diagram is scaled down to fit its frame. Mermaid draws its labels at 16 px and scales the
+ * SVG to the frame's width; a wide diagram (the service interactions) would shrink to 5 px text. Below
+ * this scale it keeps a readable size (at least 12 px) and the frame scrolls sideways instead.
+ */
+const MIN_SCALE = 0.8;
+
+function keepReadable(svg: SVGSVGElement | null) {
+  const width = svg?.viewBox.baseVal?.width;
+  if (!svg || !width) return;
+  svg.style.minWidth = `${Math.round(width * MIN_SCALE)}px`;
+}
+
 export function MermaidDiagram({ source, label, className = "" }: { source: string; label: string; className?: string }) {
   const frame = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLDivElement>(null);
@@ -80,6 +93,7 @@ export function MermaidDiagram({ source, label, className = "" }: { source: stri
         const { svg } = await mermaid.render(`${baseId}-${++renders}`, source);
         if (!current || !canvas.current) return;
         canvas.current.innerHTML = svg;
+        keepReadable(canvas.current.querySelector("svg"));
         hasSvg.current = true;
         setRendered(true);
         setError(null);

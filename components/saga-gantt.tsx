@@ -97,15 +97,15 @@ function GanttRowView({ row, origin, end, at }: { row: GanttRow; origin: number;
       className="grid grid-cols-[minmax(0,9rem)_1fr] items-center gap-3 sm:grid-cols-[minmax(0,14rem)_1fr]"
     >
       <div className="min-w-0 text-right">
-        <p className={`truncate font-mono text-xs sm:text-sm ${compensation ? "text-amber-800 dark:text-amber-300" : ""}`} title={row.name}>
+        <p className={`wrap-anywhere font-mono text-xs sm:truncate sm:text-sm ${compensation ? "text-amber-800 dark:text-amber-300" : ""}`} title={row.name}>
           {compensation && <span aria-hidden>↩ </span>}
           {row.name}
         </p>
-        <p className="truncate text-xs text-slate-500 dark:text-slate-400">
+        <p className="text-xs text-slate-500 wrap-anywhere sm:truncate dark:text-slate-400">
           {compensation ? `compensation of ${row.step}` : attempts === 0 ? "not reached" : `${attempts} attempt${attempts > 1 ? "s" : ""}`}
         </p>
         {error && (
-          <p className="truncate text-xs font-medium text-red-700 dark:text-red-300" title={error} data-testid="step-error">
+          <p className="text-xs font-medium text-red-700 wrap-anywhere sm:truncate dark:text-red-300" title={error} data-testid="step-error">
             {error}
           </p>
         )}

@@ -80,7 +80,8 @@ export function SagaRun({ sagaId, outline, order, initialStatus }: { sagaId: str
           <SagaGantt outline={outline} events={events} />
         </Card>
       </div>
-      <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,30rem)_minmax(0,1fr)]">
+      {/* One above the other: beside the diagram, the event log's columns were cut off even at 1400 px. */}
+      <div className="grid grid-cols-1 gap-6">
         <Card title="Run diagram" headingId="diagram-heading" note="The path this run took: green completed, red failed, amber compensated (dashed while compensating), blue running, grey not reached.">
           <MermaidDiagram source={diagram} label={`The path of saga ${sagaId}: ${status}`} />
         </Card>

@@ -29,14 +29,15 @@ export function SagaStatusBadge({ status, error, hint }: { status: LiveSagaStatu
     <div
       data-testid="saga-status"
       data-status={status}
-      className={`flex h-16 items-center gap-3 rounded-xl border-2 px-4 ${look.box}`}
+      // Taller on a phone, where the hint takes two lines rather than being cut off.
+      className={`flex h-20 items-center gap-3 rounded-xl border-2 px-4 sm:h-16 ${look.box}`}
     >
       <span aria-hidden className={`text-2xl leading-none ${inFlight ? "motion-safe:animate-pulse" : ""}`}>
         {look.icon}
       </span>
       <div className="min-w-0">
         <p className="text-xl font-bold leading-tight">{look.label}</p>
-        <p className="truncate text-sm opacity-90" title={showsError && error ? error : hint}>
+        <p className="line-clamp-2 text-sm leading-tight opacity-90 sm:line-clamp-none sm:truncate sm:leading-normal" title={showsError && error ? error : hint}>
           {showsError && error ? error : hint}
         </p>
       </div>

@@ -1,3 +1,4 @@
+import { hasUndo } from "@/lib/client/format";
 import { humanize } from "@/lib/view/outline";
 import type { StepState } from "@/lib/view/replay";
 import type { StepStatus } from "@/lib/saga/status";
@@ -78,23 +79,34 @@ function CompensationLine({ step }: { step: StepState }) {
         {name} failed · waiting for an operator
       </p>
     );
+  const undoes = hasUndo(step.compensation);
   if (step.status === "compensating")
     return (
-      <p className="truncate text-sm font-semibold text-amber-700 dark:text-amber-300">
+      <p data-testid={`step-${step.name}-undo`} className="truncate text-sm font-semibold text-amber-700 dark:text-amber-300">
         <span aria-hidden className="mr-1 inline-block motion-safe:animate-rise">↑</span>
-        {name}…
+        {undoes ? `${name}…` : "Nothing to undo"}
       </p>
     );
   if (step.status === "compensated")
     return (
-      <p className="truncate text-sm font-semibold text-amber-700 dark:text-amber-300">
+      <p data-testid={`step-${step.name}-undo`} className="truncate text-sm font-semibold text-amber-700 dark:text-amber-300">
         <span aria-hidden className="mr-1">↩</span>
-        {name} <span className="font-normal">· undone</span>
+        {undoes ? (
+          <>
+            {name} <span className="font-normal">· undone</span>
+          </>
+        ) : (
+          "Nothing to undo"
+        )}
       </p>
     );
   return (
-    <p className="truncate text-sm text-slate-500 dark:text-slate-400">
-      <span className="font-mono text-xs">{step.name}</span> · undo: {name}
+    <p data-testid={`step-${step.name}-undo`} className="truncate text-sm text-slate-500 dark:text-slate-400">
+      {/* The step's code name only where there is room: on a phone the title above already names it. */}
+      <span className="hidden sm:inline">
+        <span className="font-mono text-xs">{step.name}</span> ·{" "}
+      </span>
+      {undoes ? `undo: ${name}` : "nothing to undo"}
     </p>
   );
 }

@@ -1,9 +1,9 @@
 "use client";
 import Link from "next/link";
-import type { ReactNode, Ref } from "react";
+import { useState, type ReactNode, type Ref } from "react";
 import type { CreateOrderRequest } from "@/lib/api/schemas";
-import { formatDollars, shortId } from "@/lib/client/format";
-import { useSagaStream } from "@/lib/client/hooks";
+import { formatDollars, hasUndo, shortId } from "@/lib/client/format";
+import { DEFAULT_DWELL_MS, useSagaStream } from "@/lib/client/hooks";
 import { humanize, type SagaOutline } from "@/lib/view/outline";
 import type { LogEvent, SagaState } from "@/lib/view/replay";
 import { RetrySagaButton } from "./retry-saga-button";
@@ -31,7 +31,8 @@ export function SagaTimeline({
   starting: boolean;
   ref?: Ref<HTMLElement>;
 }) {
-  const { state, events } = useSagaStream(placed?.sagaId ?? null, outline);
+  const [stepping, setStepping] = useState(false);
+  const { state, events, waiting, advance } = useSagaStream(placed?.sagaId ?? null, outline, DEFAULT_DWELL_MS, stepping);
   const status: LiveSagaStatus = placed ? state.status : starting ? "starting" : "idle";
   const last = events.at(-1);
 
@@ -41,11 +42,12 @@ export function SagaTimeline({
         <h2 id="timeline-heading" className="shrink-0 text-lg font-semibold">
           Live saga
         </h2>
-        {/* Its own line on a phone, even while empty, so the summary arriving moves nothing. */}
-        <div className="flex h-6 min-w-0 basis-full items-center gap-3 text-sm sm:basis-auto">
+        {/* Its own two lines on a phone (the order, then the link), even while empty, so the summary
+            arriving moves nothing; one line beside the heading on wider screens. */}
+        <div className="flex h-12 min-w-0 basis-full flex-col items-start justify-center gap-x-3 text-sm sm:h-6 sm:basis-auto sm:flex-row sm:items-center">
           {placed && (
             <>
-              <span className="truncate text-slate-600 dark:text-slate-300" data-testid="placed-order">
+              <span className="max-w-full truncate text-slate-600 dark:text-slate-300" data-testid="placed-order">
                 {placed.order.user_id} · {placed.order.quantity} × {placed.order.product_id} · {formatDollars(placed.order.amount)}
               </span>
               <Link
@@ -71,6 +73,8 @@ export function SagaTimeline({
         </div>
       )}
 
+      <StepControls stepping={stepping} onStepping={setStepping} waiting={placed ? waiting : 0} onNext={advance} />
+
       <Direction status={status} state={state} />
 
       <ol aria-label="Saga steps" className="mt-1">
@@ -84,6 +88,38 @@ export function SagaTimeline({
         {placed && last ? announce(last, outline) : ""}
       </p>
     </section>
+  );
+}
+
+/**
+ * Step by step: the timeline holds each transition until "Next step" is clicked (the saga itself runs
+ * on in the background; only what is shown waits). Both controls are always there, so nothing moves.
+ */
+function StepControls({ stepping, onStepping, waiting, onNext }: { stepping: boolean; onStepping: (on: boolean) => void; waiting: number; onNext: () => void }) {
+  return (
+    <div className="mt-3 flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
+      <label className="inline-flex cursor-pointer items-center gap-2 font-medium">
+        <input
+          type="checkbox"
+          checked={stepping}
+          onChange={(event) => onStepping(event.target.checked)}
+          className="size-4 rounded border-slate-300 accent-sky-600 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+        />
+        Step by step
+      </label>
+      <button
+        type="button"
+        onClick={onNext}
+        disabled={!stepping || waiting === 0}
+        data-testid="next-step"
+        className="rounded-lg border border-slate-300 px-3 py-1 font-medium hover:bg-slate-50 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 disabled:cursor-not-allowed disabled:opacity-50 dark:border-slate-600 dark:hover:bg-slate-800"
+      >
+        Next step
+      </button>
+      <span className="text-slate-500 tabular-nums dark:text-slate-400" data-testid="steps-waiting">
+        {stepping ? (waiting === 1 ? "1 transition waiting" : `${waiting} transitions waiting`) : "Waits for a click before each transition"}
+      </span>
+    </div>
   );
 }
 
@@ -137,7 +173,10 @@ function hint(status: LiveSagaStatus, state: SagaState): string {
     }
     case "compensating": {
       const undoing = state.steps.find((step) => step.status === "compensating");
-      return undoing ? `${humanize(undoing.compensation)} (undoing ${humanize(undoing.name).toLowerCase()})…` : "Undoing the completed steps…";
+      if (!undoing) return "Undoing the completed steps…";
+      return hasUndo(undoing.compensation)
+        ? `${humanize(undoing.compensation)} (undoing ${humanize(undoing.name).toLowerCase()})…`
+        : `${humanize(undoing.name)}: nothing to undo…`;
     }
     case "completed":
       return "Every step completed.";
@@ -152,6 +191,9 @@ function announce(event: LogEvent, outline: SagaOutline): string {
   if (event.phase === "saga") return `Saga ${event.outcome}${event.error ? `: ${event.error}` : ""}.`;
   const step = event.position === null ? undefined : outline.steps[event.position];
   if (!step) return "";
-  if (event.phase === "compensation") return `${humanize(step.compensation)} (undoing ${humanize(step.name)}): ${event.outcome}.`;
+  if (event.phase === "compensation")
+    return hasUndo(step.compensation)
+      ? `${humanize(step.compensation)} (undoing ${humanize(step.name)}): ${event.outcome}.`
+      : `${humanize(step.name)}: nothing to undo.`;
   return `${humanize(step.name)}: ${event.outcome}${event.error ? `, ${event.error}` : ""}.`;
 }

@@ -1,6 +1,7 @@
 "use client";
 
-export const speeds = [1, 0.5, 0.25] as const;
+// 0.1x is the API's slowest: a whole compensation then lasts about five seconds.
+export const speeds = [1, 0.5, 0.25, 0.1] as const;
 export type Speed = (typeof speeds)[number];
 
 /**
@@ -30,7 +31,6 @@ export function SpeedControl({ value, onChange }: { value: Speed; onChange: (spe
           </label>
         ))}
       </div>
-      <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Slower speeds make each step and compensation easier to follow.</p>
     </fieldset>
   );
 }

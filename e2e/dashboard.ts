@@ -8,7 +8,7 @@ import type { Scenario } from "../lib/orders/scenarios";
 import { expect } from "./fixtures";
 
 export type ScenarioId = Scenario["id"];
-export type Speed = "1x" | "0.5x" | "0.25x";
+export type Speed = "1x" | "0.5x" | "0.25x" | "0.1x";
 
 /** One rendered transition: the step, its new status, and which DOM commit showed it. */
 export interface Transition {

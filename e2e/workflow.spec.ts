@@ -42,3 +42,26 @@ test("the header links the dashboard and the workflow, by keyboard", async ({ pa
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL("/");
 });
+
+test("the detailed service interactions diagram is drawn at a readable size, scrolling sideways", async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto("/workflow");
+  const section = page.locator("#service-interactions");
+  await section.scrollIntoViewIfNeeded();
+  const diagram = section.getByTestId("mermaid-diagram");
+  await expect(diagram).toHaveAttribute("data-rendered", "true");
+  const label = diagram.locator("svg .nodeLabel").filter({ hasText: "Record Step: RUNNING" }).first();
+  await expect(label).toBeVisible();
+  // The size a reader sees: the label's font size times the scale the SVG is drawn at.
+  const seen = await diagram.locator("svg").evaluate((svg: SVGSVGElement) => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const text = svg.querySelector(".nodeLabel")!;
+    return { fontPx: parseFloat(getComputedStyle(text).fontSize) * scale, lineHeightPx: text.getBoundingClientRect().height };
+  });
+  expect(seen.fontPx).toBeGreaterThanOrEqual(11);
+  expect(seen.lineHeightPx).toBeGreaterThanOrEqual(11);
+  // What does not fit scrolls sideways inside the card, not the page.
+  const canvas = diagram.getByRole("img");
+  expect(await canvas.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+});

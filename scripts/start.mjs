@@ -22,3 +22,16 @@ const env = {
 const server = spawn(process.execPath, [serverJs], { cwd: standaloneDir, stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+// Next.js says "Ready" once it listens; the app is ready once /health answers (the database migrated
+// and seeded, in-flight sagas resumed). Say so, with the address to open.
+const health = `http://127.0.0.1:${env.PORT}/health`;
+const deadline = Date.now() + 120_000;
+while (server.exitCode === null && Date.now() < deadline) {
+  const ready = await fetch(health).then((response) => response.ok, () => false);
+  if (ready) {
+    console.log(`Saga Studio is ready on http://localhost:${env.PORT}`);
+    break;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}

@@ -18,6 +18,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -241,12 +242,15 @@ describe("Dockerfile", () => {
     expect(runtime.base).toMatch(/^node:20\b/);
   });
 
-  it("compiles better-sqlite3 from source when it has to, and builds the app with next build", () => {
+  it("compiles better-sqlite3 from source when it has to, and builds the app as npm start does", () => {
     const builders = dockerfile.slice(0, -1);
     const runs = builders.flatMap((stage) => instructions(stage, "RUN")).join("\n");
     for (const tool of ["python3", "make", "g++"]) expect(runs).toContain(tool);
-    expect(runs).toMatch(/npm install\b/);
-    expect(runs).toMatch(/\bnext build\b/);
+    // npm ci: the committed lockfile exactly, never a resolution of its own
+    expect(runs).toMatch(/\bnpm ci\b/);
+    expect(runs).not.toMatch(/\bnpm (install|i)\b(?! -g)/);
+    // scripts/build.mjs: next build, then the method guard in server.js, as `npm start` lays it out
+    expect(runs).toMatch(/\bnode scripts\/build\.mjs\b/);
   });
 
   it("runs as a non-root user", () => {
@@ -547,6 +551,21 @@ describe("the runtime stage, rehearsed", () => {
     const assets = [...page.text.matchAll(/\/_next\/static\/[^"'\s)]+/g)].map((match) => match[0]);
     expect(assets.length).toBeGreaterThan(0);
     for (const asset of new Set(assets)) expect((await fetch(`${url}${asset}`)).status, asset).toBe(200);
+  });
+
+  it("answers TRACE with FastAPI's 405, not Next.js's plain-text 500 (server.js loads the method guard)", async () => {
+    const { hostname, port } = new URL(url);
+    const reply = await new Promise<{ status?: number; text: string }>((resolve, reject) => {
+      const request = http.request({ hostname, port, method: "TRACE", path: "/health" }, (response) => {
+        let text = "";
+        response.on("data", (chunk) => (text += chunk));
+        response.on("end", () => resolve({ status: response.statusCode, text }));
+      });
+      request.on("error", reject);
+      request.end();
+    });
+    expect(reply.status).toBe(405);
+    expect(JSON.parse(reply.text)).toEqual({ detail: "Method Not Allowed" });
   });
 
   it("plays the seed's four scenarios with the documented results", async () => {

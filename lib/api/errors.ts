@@ -24,6 +24,11 @@ function pydanticType(schema: z.ZodType, path: PropertyKey[]): string | undefine
   return field?.meta()?.pydanticType as string | undefined;
 }
 
+/** "1 character", "255 characters": pydantic's plural. */
+function characters(count: number | bigint): string {
+  return `${count} character${Number(count) === 1 ? "" : "s"}`;
+}
+
 /** Pydantic's wording for each kind of zod issue, so a client sees what FastAPI would have said. */
 function toDetail(issue: z.core.$ZodIssue, schema: z.ZodType): ValidationDetail {
   const loc = ["body", ...issue.path.map((part) => (typeof part === "symbol" ? String(part) : part))];
@@ -47,12 +52,14 @@ function toDetail(issue: z.core.$ZodIssue, schema: z.ZodType): ValidationDetail 
         return { type: "float_parsing", msg: "Input should be a valid number, unable to parse string as a number", ...base };
       return { type: "float_type", msg: "Input should be a valid number", ...base };
     case "too_small":
+      if (issue.origin === "string")
+        return { type: "string_too_short", msg: `String should have at least ${characters(issue.minimum)}`, ...base, ctx: { min_length: issue.minimum } };
       return issue.inclusive
         ? { type: "greater_than_equal", msg: `Input should be greater than or equal to ${issue.minimum}`, ...base, ctx: { ge: issue.minimum } }
         : { type: "greater_than", msg: `Input should be greater than ${issue.minimum}`, ...base, ctx: { gt: issue.minimum } };
     case "too_big":
       if (issue.origin === "string")
-        return { type: "string_too_long", msg: `String should have at most ${issue.maximum} characters`, ...base, ctx: { max_length: issue.maximum } };
+        return { type: "string_too_long", msg: `String should have at most ${characters(issue.maximum)}`, ...base, ctx: { max_length: issue.maximum } };
       return { type: "less_than_equal", msg: `Input should be less than or equal to ${issue.maximum}`, ...base, ctx: { le: issue.maximum } };
     case "invalid_value": {
       const options = issue.values.map((value) => `'${String(value)}'`);

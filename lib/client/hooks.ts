@@ -5,7 +5,7 @@
  * them from the API, so the screen always shows what the database says.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useReducer, useRef, useState } from "react";
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import type { CreateOrderRequest } from "../api/schemas";
 import type { OrderView, SagaView } from "../orders/queries";
 import type { SagaOutline } from "../view/outline";
@@ -123,8 +123,12 @@ export const DEFAULT_DWELL_MS = 100;
  * as they arrive, React would render only the last of them, and a viewer would never see the failing
  * step run or the undone step complete. So `state` shows each state of a step for at least
  * `minDwellMs`, in the log's order; `events` (the raw log) is never held back.
+ *
+ * With `stepping`, `state` takes no transition by itself: each call of `advance` applies the next one
+ * (`waiting` says how many have arrived and wait), so a viewer can take a saga one transition at a time.
+ * Turning `stepping` off plays whatever waits at the usual pace.
  */
-export function useSagaStream(sagaId: string | null, outline: SagaOutline, minDwellMs = DEFAULT_DWELL_MS) {
+export function useSagaStream(sagaId: string | null, outline: SagaOutline, minDwellMs = DEFAULT_DWELL_MS, stepping = false) {
   const [state, dispatch] = useReducer(
     (current: SagaState, action: { type: "event"; event: LogEvent } | { type: "restart" }) =>
       action.type === "restart" ? initialState(outline) : applyEvent(current, action.event),
@@ -133,34 +137,50 @@ export function useSagaStream(sagaId: string | null, outline: SagaOutline, minDw
   );
   const [events, setEvents] = useState<LogEvent[]>([]);
   const [status, setStatus] = useState<StreamStatus>("connecting");
+  const [waiting, setWaiting] = useState(0);
   const seen = useRef(0);
   const dwell = useRef(minDwellMs);
   dwell.current = minDwellMs;
+  const step = useRef({ on: stepping, allowed: 0 });
+  step.current.on = stepping;
+  // The pacing queue's pump, for `advance` and for turning `stepping` off.
+  const pumpRef = useRef<() => void>(() => {});
 
   useEffect(() => {
     dispatch({ type: "restart" });
     setEvents([]);
+    setWaiting(0);
     seen.current = 0;
+    step.current.allowed = 0;
     if (!sagaId) return;
-    // The pacing queue: events wait, in order, until their step has shown its current state long enough.
+    // The pacing queue: events wait, in order, until their step has shown its current state long enough
+    // (or, stepping, until the viewer asks for the next one).
     const queue: LogEvent[] = [];
     const shownAt = new Map<number, number>();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const pump = () => {
+      if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       while (queue.length > 0) {
         const next = queue[0];
-        const last = next.position === null ? undefined : shownAt.get(next.position);
-        const wait = last === undefined ? 0 : last + dwell.current - performance.now();
-        if (wait > 0) {
-          timer = setTimeout(pump, wait);
-          return;
+        if (step.current.on) {
+          if (step.current.allowed === 0) break;
+          step.current.allowed -= 1;
+        } else {
+          const last = next.position === null ? undefined : shownAt.get(next.position);
+          const wait = last === undefined ? 0 : last + dwell.current - performance.now();
+          if (wait > 0) {
+            timer = setTimeout(pump, wait);
+            break;
+          }
         }
         queue.shift();
         if (next.position !== null) shownAt.set(next.position, performance.now());
         dispatch({ type: "event", event: next });
       }
+      setWaiting(queue.length);
     };
+    pumpRef.current = pump;
     setStatus("connecting");
     const source = new EventSource(`/api/sagas/${encodeURIComponent(sagaId)}/events`);
     source.onopen = () => setStatus("open");
@@ -186,10 +206,22 @@ export function useSagaStream(sagaId: string | null, outline: SagaOutline, minDw
     return () => {
       source.close();
       if (timer !== undefined) clearTimeout(timer);
+      pumpRef.current = () => {};
     };
   }, [sagaId]);
 
-  return { state, events, status };
+  // Stepping turned off: play what waits. Turned on: hold from the next transition.
+  useEffect(() => {
+    step.current.allowed = 0;
+    if (!stepping) pumpRef.current();
+  }, [stepping]);
+
+  const advance = useCallback(() => {
+    step.current.allowed += 1;
+    pumpRef.current();
+  }, []);
+
+  return { state, events, status, waiting, advance };
 }
 
 /**

@@ -12,7 +12,7 @@ export const POST = handle(async (request: Request) => {
   const parsed = await parseJsonBody(request, CreateOrderRequestSchema);
   if (!parsed.ok) return parsed.response;
   const keyHeader = request.headers.get("idempotency-key");
-  const key = keyHeader === null ? undefined : IdempotencyKeySchema.safeParse(keyHeader);
+  const key = keyHeader === null ? undefined : IdempotencyKeySchema.safeParse(keyHeader, { reportInput: true });
   if (key && !key.success) {
     return validationError(zodDetails(key.error, IdempotencyKeySchema).map((d) => ({ ...d, loc: ["header", "idempotency-key"] })));
   }
