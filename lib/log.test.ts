@@ -97,3 +97,15 @@ describe("the format", () => {
     expect(logFormat("xml", "production")).toBe("json");
   });
 });
+
+describe("in the tests", () => {
+  // The suite provokes failures on purpose (a step that throws "disk on fire", a stuck compensation):
+  // their log lines would read like alarms in `npm test`'s output, so the tests run silent by default.
+  it("log nothing unless a test asks for a level", () => {
+    expect(process.env.LOG_LEVEL).toBe("SILENT");
+    const { named, stdout, stderr } = capture({ format: "text" });
+    named("orchestrator").error("Step b raised an unexpected error: disk on fire");
+    named("orchestrator").warn("Step b attempt 1 failed; retrying in 0 ms");
+    expect([...stdout, ...stderr]).toEqual([]);
+  });
+});

@@ -152,6 +152,40 @@ async function streamLatency(url) {
   return { events: delays.length, p50: percentile(delays, 50), p99: percentile(delays, 99), max: delays.at(-1) };
 }
 
+/** Order p50 latency with no stream open, then with `count` dashboard streams open (each reading every event). */
+async function ordersWithStreams(url, count) {
+  const happy = JSON.stringify({ user_id: "user_1", product_id: "product_1", quantity: 1, amount: 0.01 });
+  const p50 = async () => {
+    await send(`${url}/reset`, "POST");
+    const latencies = [];
+    for (let i = 0; i < 60; i++) {
+      const t = performance.now();
+      await send(`${url}/orders`, "POST", happy);
+      latencies.push(performance.now() - t);
+    }
+    return percentile(latencies.sort((a, b) => a - b), 50);
+  };
+  const none = await p50();
+  const streamAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  const open = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise((resolve, reject) => {
+          const request = http.get(`${url}/api/events`, { agent: streamAgent, headers: { accept: "text/event-stream" } }, (response) => {
+            response.resume();
+            resolve(request);
+          });
+          request.on("error", reject);
+        }),
+    ),
+  );
+  const many = await p50();
+  for (const request of open) request.destroy();
+  streamAgent.destroy();
+  return { none, many, count };
+}
+
 function rssMb(pid) {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
@@ -220,6 +254,9 @@ try {
   const t = await throughput(server.url);
   console.log(`orders (POST /orders, delays off, ${CONCURRENCY} clients, ${ORDERS} orders, all four scenarios):`);
   console.log(`  ${t.perSecond.toFixed(0)} orders/s; latency p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms`);
+  const streams = await ordersWithStreams(server.url, 500);
+  console.log(`orders with open dashboard streams (/api/events), one at a time, delays off:`);
+  console.log(`  p50 ${streams.none.toFixed(1)} ms with none, ${streams.many.toFixed(1)} ms with ${streams.count} open (budget: within 2x)`);
   const s = await streamLatency(server.url);
   console.log(`live stream (commit -> dashboard subscriber), ${s.events} events:`);
   console.log(`  p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms (target: within 100 ms)`);

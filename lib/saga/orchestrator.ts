@@ -12,15 +12,16 @@
  *
  * Write-ahead: each attempt at a step is recorded `running` (or `compensating`) before any of its work
  * starts; its outcome then commits in one transaction with the step's local writes and its events, and
- * that transaction also records the next move (the next step `running`, the saga `completed`, ...), so
- * a saga costs one transaction per step plus one. Everything needed to continue is in the database, and
+ * that transaction also records the next move (the next step `running`, the saga `completed`, ...); the
+ * first move is recorded with the saga itself. So a saga costs one transaction per step, plus the one
+ * that creates it (with its subject). Everything needed to continue is in the database, and
  * `runSaga` resumes a saga from any point. A step's remote call happens between two transactions, never
  * inside one. Transient failures (TransientError, a timeout, an unexpected error) are retried with
  * exponential backoff and jitter as the step's policy says; business failures (StepFailure) are not.
  */
 import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { database, type Database } from "../db/client";
+import { database, type Database, type Tx } from "../db/client";
 import { describeFault, isDatabaseFault } from "../db/faults";
 import { logger } from "../log";
 import { countSaga, startAttempt } from "../metrics";
@@ -30,7 +31,6 @@ import { parseStoredOptions, scaled, type Fault, type RunOptions } from "./optio
 import { findDefinition } from "./registry";
 import { inFlightSagaIds, insertSaga, loadSaga, SagaVanished, Transition, type StepRow } from "./store";
 import type { SagaStatus } from "./status";
-import type { Tx } from "../db/client";
 
 const log = logger("orchestrator");
 // What a step's action or compensation did, under the seed's logger name for its services.
