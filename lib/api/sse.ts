@@ -10,6 +10,17 @@ import { EventIdSchema } from "./schemas";
 const encoder = new TextEncoder();
 const HEARTBEAT_MS = 15_000;
 
+// Every stream sends the same frame for an item: encode it once (items are shared between streams).
+const frames = new WeakMap<FeedItem, Uint8Array>();
+function frame(item: FeedItem): Uint8Array {
+  let bytes = frames.get(item);
+  if (!bytes) {
+    bytes = encoder.encode(`id: ${item.id}\nevent: saga\ndata: ${item.data}\n\n`);
+    frames.set(item, bytes);
+  }
+  return bytes;
+}
+
 /** One event, its JSON already serialized (once, however many streams send it). */
 export interface FeedItem {
   id: number;
@@ -46,12 +57,15 @@ export async function eventStreamResponse(request: Request, feed: EventFeed): Pr
       const send = (text: string) => {
         if (open) controller.enqueue(encoder.encode(text));
       };
+      // The items of one push go out as one chunk: one write to the socket, not one an event.
       const sendItems = (items: FeedItem[]) => {
+        const chunk: Uint8Array[] = [];
         for (const item of items) {
           if (item.id <= cursor) continue;
-          send(`id: ${item.id}\nevent: saga\ndata: ${item.data}\n\n`);
+          chunk.push(frame(item));
           cursor = item.id;
         }
+        if (open && chunk.length > 0) controller.enqueue(chunk.length === 1 ? chunk[0] : Buffer.concat(chunk));
       };
       // Items pushed while the backlog is read wait for it, so that ids go out in order.
       let backlogRead = false;

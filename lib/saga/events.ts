@@ -61,11 +61,15 @@ export interface TailListener {
 // Another process may write to the same database (a restarted server's last sagas, a test): the tail
 // also looks every so often, without a signal.
 const POLL_MS = 2_000;
+// Commits in quick succession are read together: a read (and a push to every stream) at most this
+// often. With hundreds of streams open, the pushes, not the reads, are what costs; this bounds them
+// while keeping a transition well within 100 ms of the browser.
+const COALESCE_MS = 40;
 const PAGE = 500;
 
 /**
- * Follows the end of the event log for every listener of this process: one read per commit (several
- * commits in quick succession share one), however many streams listen. It runs only while someone
+ * Follows the end of the event log for every listener of this process: one read per commit at most
+ * (commits within COALESCE_MS share one), however many streams listen. It runs only while someone
  * listens.
  */
 class EventTail {
@@ -99,10 +103,24 @@ class EventTail {
 
   private started: Promise<void> = Promise.resolve();
 
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** A commit happened: read within COALESCE_MS, together with whatever else commits meanwhile. */
+  private soon(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.wake();
+    }, COALESCE_MS);
+  }
+
   private begin(): void {
     const unsubscribe = subscribe((signal) => {
-      if (signal.type === "reset") for (const listener of [...this.listeners]) listener.reset();
-      this.wake();
+      if (signal.type === "reset") {
+        for (const listener of [...this.listeners]) listener.reset();
+        this.wake();
+      } else {
+        this.soon();
+      }
     });
     const poll = setInterval(() => this.wake(), POLL_MS);
     poll.unref?.();
@@ -120,6 +138,8 @@ class EventTail {
     this.stop?.();
     this.stop = undefined;
     this.cursor = undefined;
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private wake(): void {
