@@ -39,7 +39,11 @@ it("on SIGTERM answers the requests in flight (503: the order is recorded) befor
   server = await startServer({ databaseUrl, env: { SAGA_DELAY_SCALE: "4" } }); // ~2 s a saga
   // More waiting sagas than Node's default of ten listeners on one signal.
   const waiting = Array.from({ length: 12 }, () => call(server!.url, "POST", "/orders", { json: order }));
-  await new Promise((resolve) => setTimeout(resolve, 700));
+  // Every order recorded, none finished (each takes about two seconds): then the signal.
+  for (let orders = 0; orders < 12; ) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    orders = (await call(server.url, "GET", "/orders?limit=20")).body.length;
+  }
   const stopped = server.stop("SIGTERM");
   const replies = await Promise.all(waiting);
   await stopped;
