@@ -102,6 +102,9 @@ describe("a compensation that keeps failing", () => {
     expect(after.status).toBe("failed");
     expect(after.steps.map((s: { status: string }) => s.status)).toEqual(["compensated", "compensated", "compensated", "failed"]);
     expect(after.steps[2].compensation_attempts).toBe(6);
+    // Cleanly failed: the saga says why it compensated, and the refunded step carries no error any more.
+    expect(after.error).toBe("Injected failure");
+    expect(after.steps.map((s: { error_message: string | null }) => s.error_message)).toEqual([null, null, null, "Injected failure"]);
     expect((await get("/balances")).balances.user_1).toBe(1000);
     expect((await get("/inventory")).inventory.product_1).toBe(100);
     expect(await get("/api/sagas?status=compensation_failed")).toEqual([]);

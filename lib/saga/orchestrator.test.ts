@@ -231,7 +231,9 @@ describe("retries, timeouts and injected faults", () => {
     expect(await ledger()).toEqual(["do a", "do b", "undo b"]);
 
     expect(await retrySaga(sagaId)).toBe("failed");
-    expect((await steps(sagaId))[0]).toMatchObject({ status: "compensated" });
+    // Cleanly failed now: the saga's error is again why it compensated, and the undone step has none.
+    expect((await steps(sagaId))[0]).toMatchObject({ status: "compensated", error: null });
+    expect((await db.read.saga.findUnique({ where: { id: sagaId } }))?.error).toBe("c refused");
     expect(await ledger()).toEqual(["do a", "do b", "undo b", "undo a"]);
     expect((await eventsOf(sagaId)).filter((e) => e.phase === "saga").map((e) => e.outcome)).toEqual([
       "pending",

@@ -555,7 +555,8 @@ export async function retrySaga(sagaId: string): Promise<SagaStatus | undefined>
   try {
     await db.write(async (tx) => {
       const t = new Transition(tx, sagaId, loaded.steps);
-      t.setSagaStatus("compensating");
+      // The saga's error goes back to why it compensated (the failed step's), from the compensation's.
+      t.setSagaStatus("compensating", loaded.steps.find((step) => step.status === "failed")?.error ?? undefined);
       await definition?.onStatus?.(tx, loaded.saga.subjectId, "compensating");
       await t.save();
     });

@@ -166,9 +166,10 @@ export class Transition {
   /** The compensation's writes are in (same transaction): compensated, or given up with its error. */
   compensationFinished(position: number, result: { error?: string; output?: string }): void {
     const status: StepStatus = result.error === undefined ? "compensated" : "compensation_failed";
+    // Undone, the step carries no error any more (the attempts that failed are in the event log).
     const step =
       result.error === undefined
-        ? this.change(position, { status }, { status, compensatedAt: this.at, compensationOutput: result.output ?? null })
+        ? this.change(position, { status, error: null }, { status, error: null, compensatedAt: this.at, compensationOutput: result.output ?? null })
         : this.change(position, { status, error: result.error }, { status, error: result.error });
     this.event({ position, step, phase: "compensation", outcome: status, error: result.error });
   }
