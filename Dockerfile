@@ -21,7 +21,7 @@ RUN npm ci --no-audit --no-fund
 
 # The production build: <.next>/standalone holds server.js and the traced files (next.config.mjs's
 # outputFileTracingIncludes adds what the app reads by path: migrations, the docs' assets).
-# scripts/build.mjs runs next build and, as for `npm start`, makes server.js load method-guard.mjs.
+# scripts/build.mjs runs next build and lays the standalone server out as `npm start` runs it.
 FROM deps AS build
 ENV NEXT_TELEMETRY_DISABLED=1
 COPY . .

@@ -2,6 +2,8 @@
 // process left in flight (the write-ahead log in SQLite says where each one stopped).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Before any request: TRACE and the other methods Next.js cannot route get FastAPI's 405.
+  (await import("./lib/method-guard")).installMethodGuard();
   const { logger } = await import("./lib/log");
   const log = logger("startup");
   // A configuration the app cannot run with stops the start, with a message that says what to fix.

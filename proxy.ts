@@ -4,7 +4,7 @@
 // a rewrite would not do, the router still decodes the original path).
 // A timeline page is only read: any other method gets 405 rather than the page (Next.js renders a
 // dynamic page for PUT or DELETE alike, and answers OPTIONS with an empty 400). Methods Next.js cannot
-// route at all (TRACE...) never get here: scripts/method-guard.mjs answers them.
+// route at all (TRACE...) never get here: lib/method-guard.ts answers them.
 import { NextResponse, type NextRequest } from "next/server";
 
 const PAGE_METHODS = ["GET", "HEAD"];

@@ -51,10 +51,7 @@ export function buildIsCurrent() {
 function standaloneIsPrepared() {
   return (
     fs.existsSync(preparedMarker) &&
-    fs.readFileSync(preparedMarker, "utf8") === fs.readFileSync(buildId, "utf8") &&
-    fs.readFileSync(serverJs, "utf8").startsWith(guardImport) &&
-    fs.existsSync(path.join(standaloneDir, "method-guard.mjs")) &&
-    fs.readFileSync(path.join(standaloneDir, "method-guard.mjs"), "utf8") === fs.readFileSync(methodGuard, "utf8")
+    fs.readFileSync(preparedMarker, "utf8") === fs.readFileSync(buildId, "utf8")
   );
 }
 
@@ -71,24 +68,7 @@ export function prepareStandalone() {
     fs.rmSync(path.join(standaloneDir, "public"), { recursive: true, force: true });
     fs.cpSync(publicDir, path.join(standaloneDir, "public"), { recursive: true });
   }
-  guardServer();
   fs.writeFileSync(preparedMarker, fs.readFileSync(buildId, "utf8"));
-}
-
-const methodGuard = path.join(root, "scripts", "method-guard.mjs");
-const guardImport = 'import "./method-guard.mjs"; // scripts/build.mjs: answers the methods Next.js cannot route\n';
-
-/**
- * Makes server.js load scripts/method-guard.mjs before Next.js starts, wherever server.js is run from
- * (`npm start`, the Docker image, the tests): TRACE and other methods Next.js cannot route get a 405
- * instead of a 500 (see that file for why no proxy or route handler can answer them).
- */
-export function guardServer() {
-  fs.copyFileSync(methodGuard, path.join(standaloneDir, "method-guard.mjs"));
-  const server = fs.readFileSync(serverJs, "utf8");
-  if (server.includes(guardImport)) return;
-  if (!/^import /m.test(server)) throw new Error(`${path.relative(root, serverJs)} is not an ES module: cannot import the method guard`);
-  fs.writeFileSync(serverJs, guardImport + server);
 }
 
 const lock = path.join(root, `${distDir}-build.lock`);

@@ -249,7 +249,7 @@ describe("Dockerfile", () => {
     // npm ci: the committed lockfile exactly, never a resolution of its own
     expect(runs).toMatch(/\bnpm ci\b/);
     expect(runs).not.toMatch(/\bnpm (install|i)\b(?! -g)/);
-    // scripts/build.mjs: next build, then the method guard in server.js, as `npm start` lays it out
+    // scripts/build.mjs: next build, then the standalone server laid out as `npm start` runs it
     expect(runs).toMatch(/\bnode scripts\/build\.mjs\b/);
   });
 
@@ -553,7 +553,7 @@ describe("the runtime stage, rehearsed", () => {
     for (const asset of new Set(assets)) expect((await fetch(`${url}${asset}`)).status, asset).toBe(200);
   });
 
-  it("answers TRACE with FastAPI's 405, not Next.js's plain-text 500 (server.js loads the method guard)", async () => {
+  it("answers TRACE with FastAPI's 405, not Next.js's plain-text 500 (the method guard installed at start-up)", async () => {
     const { hostname, port } = new URL(url);
     const reply = await new Promise<{ status?: number; text: string }>((resolve, reject) => {
       const request = http.request({ hostname, port, method: "TRACE", path: "/health" }, (response) => {

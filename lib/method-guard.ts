@@ -1,14 +1,16 @@
 // Answers the HTTP methods Next.js cannot route, before Next.js sees them: 405 {"detail": "Method Not
-// Allowed"}, FastAPI's answer, on every path.
+// Allowed"}, FastAPI's answer, on every path. instrumentation.ts installs it when the server starts,
+// before any request is handled (`npm start`, the Docker image, `npm run dev` and the tests alike).
 //
 // Why here and not in proxy.ts or a route handler: Next.js turns every request into a fetch `Request`
 // before any code of ours runs (the proxy's and the route handlers' `NextRequest`), and Node's `Request`
 // throws for TRACE, TRACK and CONNECT ("'TRACE' HTTP method is unsupported"), which Next.js answers
 // with a plain-text 500. Methods Node's parser knows but Next.js does not route (PROPFIND, PURGE...)
 // get an empty 400 from a route handler, CONNECT a closed socket, and methods the parser does not know
-// (TRACK, FOO) an empty 400. scripts/build.mjs makes the standalone server.js import this module
-// first, so `npm start`, the Docker image and the tests all run it.
+// (TRACK, FOO) an empty 400. It patches http.Server.prototype.emit, so it takes effect for a server
+// created before it was installed too.
 import http from "node:http";
+import type { Socket } from "node:net";
 
 /** The methods Next.js routes (route handlers and pages); every other one is answered here. */
 export const ROUTED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -23,42 +25,45 @@ const rawAnswer =
   "connection: close\r\n\r\n" +
   body;
 
-function answerRequest(request, response) {
+function answerRequest(request: http.IncomingMessage, response: http.ServerResponse) {
   // Whatever body came with it is not read: drain it, so the connection can serve the next request.
   request.resume();
   response.writeHead(405, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
   response.end(body);
 }
 
-function answerSocket(socket) {
+function answerSocket(socket: Socket) {
   if (socket.writable) socket.end(rawAnswer);
   else socket.destroy();
 }
 
 /** CONNECT requests only reach a server that listens for them; otherwise Node closes the socket unanswered. */
-const withConnectListener = new WeakSet();
+const withConnectListener = new WeakSet<http.Server>();
 
-export function installMethodGuard(Server = http.Server) {
-  if (Server.prototype.emit.methodGuard) return;
-  const emit = Server.prototype.emit;
-  function guardedEmit(event, ...args) {
+type Emit = ((this: http.Server, event: string, ...args: unknown[]) => boolean) & { methodGuard?: boolean };
+
+export function installMethodGuard(Server: typeof http.Server = http.Server): void {
+  if ((Server.prototype.emit as Emit).methodGuard) return;
+  const emit = Server.prototype.emit as Emit;
+  const guardedEmit: Emit = function (this: http.Server, event: string, ...args: unknown[]) {
     if (!withConnectListener.has(this) && (event === "listening" || event === "request")) {
       withConnectListener.add(this);
-      if (this.listenerCount("connect") === 0) this.on("connect", (_request, socket) => answerSocket(socket));
+      if (this.listenerCount("connect") === 0) this.on("connect", (_request: http.IncomingMessage, socket: Socket) => answerSocket(socket));
     }
-    if (event === "request" && !ROUTED_METHODS.has(args[0].method)) {
-      answerRequest(args[0], args[1]);
-      return true;
+    if (event === "request") {
+      const [request, response] = args as [http.IncomingMessage, http.ServerResponse];
+      if (!ROUTED_METHODS.has(request.method ?? "")) {
+        answerRequest(request, response);
+        return true;
+      }
     }
     // A method Node's parser does not know at all (TRACK, FOO): nothing was parsed, so answer on the socket.
-    if (event === "clientError" && args[0]?.code === "HPE_INVALID_METHOD") {
-      answerSocket(args[1]);
+    if (event === "clientError" && (args[0] as { code?: string } | undefined)?.code === "HPE_INVALID_METHOD") {
+      answerSocket(args[1] as Socket);
       return true;
     }
     return emit.call(this, event, ...args);
-  }
+  };
   guardedEmit.methodGuard = true;
-  Server.prototype.emit = guardedEmit;
+  Server.prototype.emit = guardedEmit as typeof Server.prototype.emit;
 }
-
-installMethodGuard();
