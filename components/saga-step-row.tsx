@@ -1,5 +1,4 @@
-import { hasUndo } from "@/lib/client/format";
-import { humanize } from "@/lib/view/outline";
+import { hasUndo, humanize } from "@/lib/view/outline";
 import type { StepState } from "@/lib/view/replay";
 import type { StepStatus } from "@/lib/saga/status";
 import { OrderStatusBadge } from "./order-status-badge";

@@ -2,9 +2,9 @@
 import Link from "next/link";
 import { useState, type ReactNode, type Ref } from "react";
 import type { CreateOrderRequest } from "@/lib/api/schemas";
-import { formatDollars, hasUndo, shortId } from "@/lib/client/format";
-import { DEFAULT_DWELL_MS, useSagaStream } from "@/lib/client/hooks";
-import { humanize, type SagaOutline } from "@/lib/view/outline";
+import { formatDollars, shortId } from "@/lib/client/format";
+import { useSagaStream } from "@/lib/client/hooks";
+import { hasUndo, humanize, type SagaOutline } from "@/lib/view/outline";
 import type { LogEvent, SagaState } from "@/lib/view/replay";
 import { RetrySagaButton } from "./retry-saga-button";
 import { SagaStatusBadge, type LiveSagaStatus } from "./saga-status-badge";
@@ -32,7 +32,7 @@ export function SagaTimeline({
   ref?: Ref<HTMLElement>;
 }) {
   const [stepping, setStepping] = useState(false);
-  const { state, events, waiting, advance } = useSagaStream(placed?.sagaId ?? null, outline, DEFAULT_DWELL_MS, stepping);
+  const { state, events, waiting, advance } = useSagaStream(placed?.sagaId ?? null, outline, { stepping });
   const status: LiveSagaStatus = placed ? state.status : starting ? "starting" : "idle";
   const last = events.at(-1);
 

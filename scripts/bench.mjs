@@ -111,8 +111,7 @@ async function throughput(url) {
       while (next < ORDERS) {
         const body = JSON.stringify(scenarios[next++ % scenarios.length]);
         const t = performance.now();
-        const response = await fetch(`${url}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body });
-        await response.arrayBuffer();
+        const response = await send(`${url}/orders`, "POST", body);
         if (response.status !== 201) throw new Error(`POST /orders answered ${response.status}`);
         latencies.push(performance.now() - t);
       }
@@ -143,7 +142,7 @@ async function streamLatency(url) {
     } catch {}
   })();
   for (let i = 0; i < 20; i++) {
-    await fetch(`${url}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(scenarios[i % 4]) });
+    await send(`${url}/orders`, "POST", JSON.stringify(scenarios[i % 4]));
   }
   await new Promise((r) => setTimeout(r, 300));
   controller.abort();
@@ -229,7 +228,7 @@ try {
   const healthRate = await rate(health);
   // What a reset costs, to take it out of the per-saga figures below.
   const statementsBeforeReset = await metric(server.url, "db_statements_total");
-  await fetch(`${server.url}/reset`, { method: "POST" });
+  await send(`${server.url}/reset`, "POST");
   const resetStatements = (await metric(server.url, "db_statements_total")) - statementsBeforeReset;
   const before = { statements: await metric(server.url, "db_statements_total"), transactions: await metric(server.url, "db_transactions_total"), sagas: await metric(server.url, "saga_completed_total") };
   let orderMs = 0;
@@ -244,7 +243,7 @@ try {
   const rounds = placed / 95;
   const statements = ((await metric(server.url, "db_statements_total")) - before.statements - rounds * resetStatements) / sagas;
   const transactions = ((await metric(server.url, "db_transactions_total")) - before.transactions - rounds) / sagas;
-  await fetch(`${server.url}/reset`, { method: "POST" });
+  await send(`${server.url}/reset`, "POST");
   const ratio = orderRate / healthRate;
   console.log(`requests, 10 connections each:`);
   console.log(`  GET /api/health             ${healthRate.toFixed(0)} req/s`);

@@ -17,6 +17,11 @@ export function validationError(details: ValidationDetail[]): Response {
   return jsonResponse({ detail: details } satisfies HTTPValidationError, { status: 422 });
 }
 
+/** A 422 for one query parameter or header that `schema` refused, at `loc` (`["query", "status"]`). */
+export function parameterError(loc: ["query" | "header", string], schema: z.ZodType, error: z.ZodError): Response {
+  return validationError(zodDetails(error, schema).map((detail) => ({ ...detail, loc })));
+}
+
 /** The pydantic type a field of the schema stands for (`.meta({ pydanticType })`), for error wording. */
 function pydanticType(schema: z.ZodType, path: PropertyKey[]): string | undefined {
   const shape = (schema as { shape?: Record<string, z.ZodType> }).shape;

@@ -20,12 +20,3 @@ export function formatSignedCount(delta: number): string {
 export function shortId(id: string): string {
   return id.slice(0, 8);
 }
-
-/**
- * Whether a step's compensation undoes anything. A step that changes nothing (validating the order) is
- * declared with the compensation `no_compensation`; it is still marked compensated when the saga rolls
- * back, but saying it was "undone" would contradict its name.
- */
-export function hasUndo(compensation: string): boolean {
-  return compensation !== "no_compensation";
-}

@@ -128,7 +128,11 @@ export const DEFAULT_DWELL_MS = 100;
  * (`waiting` says how many have arrived and wait), so a viewer can take a saga one transition at a time.
  * Turning `stepping` off plays whatever waits at the usual pace.
  */
-export function useSagaStream(sagaId: string | null, outline: SagaOutline, minDwellMs = DEFAULT_DWELL_MS, stepping = false) {
+export function useSagaStream(
+  sagaId: string | null,
+  outline: SagaOutline,
+  { minDwellMs = DEFAULT_DWELL_MS, stepping = false }: { minDwellMs?: number; stepping?: boolean } = {},
+) {
   const [state, dispatch] = useReducer(
     (current: SagaState, action: { type: "event"; event: LogEvent } | { type: "restart" }) =>
       action.type === "restart" ? initialState(outline) : applyEvent(current, action.event),

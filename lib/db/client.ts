@@ -33,12 +33,6 @@ import { withStatementCache } from "./statement-cache";
 /** What `write` hands its function: Prisma Client's model API, inside the transaction. */
 export type Tx = Prisma.TransactionClient;
 
-/** Which file on disk a path named when it was opened: a file removed or replaced later has another (or none). */
-export interface FileIdentity {
-  dev: number;
-  ino: number;
-}
-
 /** Whether writes are failing (the disk is full, the file went away...): /health reports it. */
 export interface WriteHealth {
   failing: boolean;
@@ -50,8 +44,8 @@ export interface WriteHealth {
 export interface Database {
   /** The SQLite file, resolved. */
   file: string;
-  identity: FileIdentity;
-  /** Whether the file at the path is still the one the connections opened; the reason if not. */
+  /** Whether the file at the path is still the one the connections opened (a file removed or replaced
+   * later has another identity, or none); the reason if not. */
   fileProblem(): string | undefined;
   writeHealth(): WriteHealth;
   /** Reads outside any transaction: committed data only. */
@@ -125,7 +119,6 @@ async function open(file: string): Promise<Database> {
 
   return {
     file,
-    identity: { dev, ino },
     fileProblem,
     writeHealth: () => health,
     read: reader,
@@ -156,7 +149,7 @@ export function database(): Promise<Database> {
   return opening;
 }
 
-/** The database if it is open (for the health check, which must not open one). */
+/** The database if it is open (for the metrics, which must not open one). */
 export async function openedDatabase(): Promise<Database | undefined> {
   try {
     return await globalForDb.sagaStudioDatabase?.database;

@@ -7,12 +7,9 @@
  * writes), that the last write did not fail (a full disk, a read-only file), and a real query.
  */
 import { database, openedDatabase, type Database } from "./client";
+import { describeFault } from "./faults";
 
 export type DatabaseHealth = { ok: true } | { ok: false; reason: string };
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message.trim().split("\n").at(-1)! : String(error);
-}
 
 /** Never throws: whatever goes wrong is the reason. Reasons name no path (the answer is public); the log has it. */
 export async function checkDatabase(): Promise<DatabaseHealth> {
@@ -20,7 +17,7 @@ export async function checkDatabase(): Promise<DatabaseHealth> {
   try {
     db = await database();
   } catch (error) {
-    return { ok: false, reason: `Database cannot be opened: ${describe(error)}` };
+    return { ok: false, reason: `Database cannot be opened: ${describeFault(error)}` };
   }
   // The file first: with it removed, a query may still succeed (or fail for a reason that hides this one).
   const problem = db.fileProblem();
@@ -30,7 +27,7 @@ export async function checkDatabase(): Promise<DatabaseHealth> {
   try {
     await db.read.saga.findFirst({ select: { id: true } });
   } catch (error) {
-    return { ok: false, reason: `Database query failed: ${describe(error)}` };
+    return { ok: false, reason: `Database query failed: ${describeFault(error)}` };
   }
   return { ok: true };
 }

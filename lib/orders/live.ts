@@ -6,11 +6,9 @@
  */
 import type { EventFeed, FeedItem } from "../api/sse";
 import type { Reader } from "../saga/definition";
-import { eventsAfter, eventTail, latestEventId, type SagaEventRow } from "../saga/events";
+import { EVENT_PAGE, eventsAfter, eventTail, latestEventId, type SagaEventRow } from "../saga/events";
 import { eventView } from "./queries";
 import { ready } from "./ready";
-
-const PAGE_SIZE = 500;
 
 // The tail hands the same row objects to every stream: serialize each once.
 const items = new WeakMap<SagaEventRow, FeedItem>();
@@ -25,9 +23,9 @@ function item(row: SagaEventRow): FeedItem {
 
 function feed(read: Reader, sagaId?: string): EventFeed {
   return {
-    pageSize: PAGE_SIZE,
+    pageSize: EVENT_PAGE,
     async after(cursor) {
-      return (await eventsAfter(read, cursor, sagaId, PAGE_SIZE)).map(item);
+      return (await eventsAfter(read, cursor, sagaId)).map(item);
     },
     async start() {
       return sagaId === undefined ? latestEventId(read) : 0;

@@ -3,11 +3,10 @@
  * dollars) with the extra fields this app adds (timestamps, attempts, compensation names).
  */
 import { money, type Money } from "../api/json";
-import { BadCursor, type Page } from "../api/list";
-import { MAX_PAGE } from "../api/schemas";
+import { allPages, decodeCursor, encodeCursor, type Page } from "../api/list";
 import type { AcceptedOrder, Body, Order as OrderBody, Saga as SagaBody, SagaEvent, SagaStep as StepBody } from "../api/responses";
 import type { Order, SagaStep } from "../generated/prisma/client";
-import { eventsAfter, type SagaEventRow } from "../saga/events";
+import { EVENT_PAGE, eventsAfter, type SagaEventRow } from "../saga/events";
 import type { SagaStatus, StepStatus } from "../saga/status";
 import { ready } from "./ready";
 
@@ -56,22 +55,6 @@ function stepView(step: SagaStep): StepBody {
   };
 }
 
-// Cursors are opaque to clients: the sort key of the last item given, base64url-encoded.
-function encodeCursor(key: unknown): string {
-  return Buffer.from(JSON.stringify(key)).toString("base64url");
-}
-
-function decodeCursor<T>(cursor: string, valid: (key: unknown) => key is T): T {
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw new BadCursor(cursor);
-  }
-  if (!valid(key)) throw new BadCursor(cursor);
-  return key;
-}
-
 const isSeq = (key: unknown): key is number => Number.isSafeInteger(key) && (key as number) > 0;
 const isSagaKey = (key: unknown): key is [string, string] =>
   Array.isArray(key) && key.length === 2 && typeof key[1] === "string" && typeof key[0] === "string" && !Number.isNaN(Date.parse(key[0]));
@@ -107,30 +90,10 @@ export async function sagasPage(status: SagaStatus | undefined, limit: number, c
   return { items: items.map(sagaView), next: sagas.length > limit ? encodeCursor([last.createdAt.toISOString(), last.id]) : null };
 }
 
-/** A whole list, page by page: never the whole table in memory at once. */
-export async function* allPages<T>(page: (cursor?: string) => Promise<Page<T>>): AsyncGenerator<T[]> {
-  for (let cursor: string | undefined; ; ) {
-    const { items, next } = await page(cursor);
-    yield items;
-    if (next === null) return;
-    cursor = next;
-  }
-}
-
-/** Every order, most recent first (the seed's GET /orders), a page at a time. */
-export function allOrders(): AsyncGenerator<OrderView[]> {
-  return allPages((cursor) => ordersPage(MAX_PAGE, cursor));
-}
-
-/** Every saga (of a status), newest first, a page at a time. */
-export function allSagas(status?: SagaStatus): AsyncGenerator<SagaView[]> {
-  return allPages((cursor) => sagasPage(status, MAX_PAGE, cursor));
-}
-
 /** Every order, most recent first, in one array (for tests and small databases). */
 export async function listOrders(): Promise<OrderView[]> {
   const all: OrderView[] = [];
-  for await (const page of allOrders()) all.push(...page);
+  for await (const page of allPages(ordersPage)) all.push(...page);
   return all;
 }
 
@@ -153,7 +116,7 @@ export async function findSaga(sagaId: string) {
 /** Every saga (of a status), newest first, in one array (for tests and small databases). */
 export async function listSagas(status?: SagaStatus): Promise<SagaView[]> {
   const all: SagaView[] = [];
-  for await (const page of allSagas(status)) all.push(...page);
+  for await (const page of allPages((limit, cursor) => sagasPage(status, limit, cursor))) all.push(...page);
   return all;
 }
 
@@ -213,7 +176,7 @@ export async function sagaEvents(sagaId: string): Promise<SagaEvent[] | null> {
   for (let cursor = 0; ; ) {
     const rows = await eventsAfter(db, cursor, sagaId);
     events.push(...rows.map(eventView));
-    if (rows.length < 500) return events;
+    if (rows.length < EVENT_PAGE) return events;
     cursor = rows[rows.length - 1].id;
   }
 }

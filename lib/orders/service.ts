@@ -36,9 +36,10 @@ function fingerprint(input: CreateOrderRequest): string {
 }
 
 /**
- * Records the order and its saga as pending, in one transaction: from here on a crash cannot lose it.
- * With an idempotency key, a repeat of the same request finds the order the first one created (the
- * check and the insert share the transaction, so even concurrent repeats create one order).
+ * Records the order and its saga, its first step already recorded running, in one transaction: from
+ * here on a crash cannot lose it. With an idempotency key, a repeat of the same request finds the order
+ * the first one created (the check and the insert share the transaction, so even concurrent repeats
+ * create one order).
  */
 export async function createOrder(input: CreateOrderRequest, idempotencyKey?: string): Promise<StartedOrder> {
   const db = await ready();
@@ -57,24 +58,16 @@ export async function createOrder(input: CreateOrderRequest, idempotencyKey?: st
     const orderId = randomUUID();
     const sagaId = randomUUID();
     const at = new Date();
-    const amountCents = toCents(input.amount);
-    const subject: OrderContext = { id: orderId, userId: input.user_id, productId: input.product_id, quantity: input.quantity, amountCents };
+    const subject: OrderContext = {
+      id: orderId,
+      userId: input.user_id,
+      productId: input.product_id,
+      quantity: input.quantity,
+      amountCents: toCents(input.amount),
+    };
     const saga = await startSaga(tx, { id: sagaId, definition: orderSaga, subjectId: orderId, subject, options: input.simulation ?? {} });
-    await tx.order.create({
-      data: {
-        id: orderId,
-        userId: input.user_id,
-        productId: input.product_id,
-        quantity: input.quantity,
-        amountCents,
-        // The saga records its first move as it starts: the order's status is the saga's from the outset.
-        status: saga.status,
-        sagaId,
-        createdAt: at,
-        updatedAt: at,
-      },
-      select: { seq: true },
-    });
+    // The order's columns are its saga's subject, and its status the saga's from the outset.
+    await tx.order.create({ data: { ...subject, status: saga.status, sagaId, createdAt: at, updatedAt: at }, select: { seq: true } });
     if (idempotencyKey !== undefined) {
       await tx.idempotencyKey.create({ data: { key: idempotencyKey, requestHash: hash!, orderId, createdAt: at } });
     }

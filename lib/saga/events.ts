@@ -35,8 +35,11 @@ export function subscribe(listener: (signal: FeedSignal) => void): () => void {
   return () => feed.off("signal", listener);
 }
 
+/** How many events one read of the log takes at most (a longer backlog is read in pages of this size). */
+export const EVENT_PAGE = 500;
+
 /** Events after `afterId`, oldest first: of one saga, or of all sagas when `sagaId` is undefined. */
-export async function eventsAfter(read: Reader, afterId: number, sagaId?: string, limit = 500): Promise<SagaEventRow[]> {
+export async function eventsAfter(read: Reader, afterId: number, sagaId?: string, limit = EVENT_PAGE): Promise<SagaEventRow[]> {
   const rows = await read.sagaEvent.findMany({
     where: { id: { gt: afterId }, ...(sagaId === undefined ? {} : { sagaId }) },
     orderBy: { id: "asc" },
@@ -65,7 +68,6 @@ const POLL_MS = 2_000;
 // often. With hundreds of streams open, the pushes, not the reads, are what costs; this bounds them
 // while keeping a transition well within 100 ms of the browser.
 const COALESCE_MS = 40;
-const PAGE = 500;
 
 /**
  * Follows the end of the event log for every listener of this process: one read per commit at most
@@ -164,11 +166,11 @@ class EventTail {
     this.again = false;
     if (this.cursor === undefined) return; // not started yet: `begin` wakes it once it knows where to start
     for (;;) {
-      const rows: SagaEventRow[] = await eventsAfter(this.read, this.cursor, undefined, PAGE);
+      const rows: SagaEventRow[] = await eventsAfter(this.read, this.cursor);
       if (rows.length === 0 || !this.stop) return;
       this.cursor = rows[rows.length - 1].id;
       for (const listener of [...this.listeners]) listener.rows(rows);
-      if (rows.length < PAGE) return;
+      if (rows.length < EVENT_PAGE) return;
     }
   }
 }

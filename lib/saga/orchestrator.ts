@@ -217,7 +217,7 @@ type Move = { kind: Phase; position: number } | { kind: "compensating" | "comple
 /** Thrown inside a transaction to roll back a step's local writes; `cause` is what the step threw. */
 class StepThrew extends Error {}
 
-/** Shutdown came while the run waited for the database: it stops, and the next start resumes it. */
+/** Shutdown stopped the run at a persisted point: its saga stays in flight, for the next start to resume. */
 class Interrupted extends Error {}
 
 // A write the database refused is tried again after this, doubling each time, up to the maximum.
@@ -232,7 +232,7 @@ interface RunState {
   begun?: { kind: Phase; position: number; attempt: number };
 }
 
-type AttemptResult = "next" | "retry" | "stuck" | "interrupted";
+type AttemptResult = "next" | "retry" | "stuck";
 
 /**
  * One run of one saga: drives it forward and, after a failure, backward. Every transaction goes through
@@ -348,8 +348,8 @@ class SagaRun<Subject> {
     }
   }
 
-  /** Drives the saga to an end; resolves with how it ended, or undefined when shutdown stopped it first. */
-  async run(isNew = false): Promise<RunOutcome | undefined> {
+  /** Drives the saga to an end and resolves with how it ended; Interrupted when shutdown stops it first. */
+  async run(isNew = false): Promise<RunOutcome> {
     if (isNew || this.state.status === "pending") {
       log.info(`Starting saga ${this.sagaId} for ${this.definition.subject} ${this.subjectId}`, this.ids);
       countSaga("started");
@@ -362,7 +362,7 @@ class SagaRun<Subject> {
         this.announce();
         continue;
       }
-      if (isDraining()) return this.interrupted();
+      if (isDraining()) throw new Interrupted();
       const begun = this.state.begun;
       let attempt: number;
       if (begun && begun.kind === move.kind && begun.position === move.position) {
@@ -373,7 +373,6 @@ class SagaRun<Subject> {
       }
       this.state.begun = undefined;
       const result = await this.attempt(move.kind, move.position, attempt);
-      if (result === "interrupted") return this.interrupted();
       if (result === "stuck") return { status: this.state.status, steps: this.state.steps };
     }
   }
@@ -388,12 +387,6 @@ class SagaRun<Subject> {
       countSaga("failed");
       log.info(`Saga ${this.sagaId} failed: compensation complete`, this.ids);
     }
-  }
-
-  /** A run stopped by shutdown: its saga stays in flight in the database, for the next start to resume. */
-  private interrupted(): undefined {
-    log.info(`Saga ${this.sagaId} paused for shutdown; the next start resumes it`, this.ids);
-    return undefined;
   }
 
   /**
@@ -441,7 +434,7 @@ class SagaRun<Subject> {
       clearTimeout(timer);
     }
     // Cut off by shutdown: nothing of this attempt is committed; the next start makes it again.
-    if (isDraining()) return "interrupted";
+    if (isDraining()) throw new Interrupted();
     if (failure !== undefined && timeout.signal.aborted) failure = timeout.signal.reason;
 
     let message: string | void | undefined;

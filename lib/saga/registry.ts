@@ -1,6 +1,6 @@
 /**
  * The saga definitions this process can run, by name: a saga found in the database is resumed with
- * the definition its name names. Filled in one explicit place at start-up (lib/startup.ts), never as
+ * the definition its name names. Filled in one explicit place at start-up (lib/orders/ready.ts), never as
  * a side effect of an import.
  */
 import { validateDefinition, type SagaDefinition } from "./definition";

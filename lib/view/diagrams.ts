@@ -6,7 +6,7 @@
  * the statuses) are written as in the seed. Pure and client-safe; every label goes through
  * `escapeText`/`label`, so no name can break out of its label.
  */
-import { humanize, type SagaOutline, type StepOutline } from "./outline";
+import { hasUndo, humanize, type SagaOutline, type StepOutline } from "./outline";
 import { escapeText, label } from "./mermaid-text";
 import { sagaStatuses, sagaTransitions, type SagaStatus } from "../saga/status";
 
@@ -19,8 +19,6 @@ export interface ScenarioExample {
   order: string;
 }
 export type ScenarioExamples = Partial<Record<string, ScenarioExample>>;
-
-const NO_COMPENSATION = "no_compensation";
 
 /**
  * The steps that can ever be compensated: a step is compensated only when a later one fails, so the
@@ -77,7 +75,7 @@ export function mainWorkflowDiagram(outline: SagaOutline): string {
     out.push(`FF -->|${label(`${steps[i].name} failed`)}| ${i > 0 ? `K${i - 1}` : "NN"}`);
   }
   for (const { step, index } of compensable(outline)) {
-    const action = step.compensation === NO_COMPENSATION ? "No Compensation Needed" : humanize(step.compensation);
+    const action = hasUndo(step.compensation) ? humanize(step.compensation) : "No Compensation Needed";
     out.push(
       `K${index}[${label(`Step ${index + 1}: ${action}`, `${step.compensation}()`)}] --> K${index}done[${label("Mark Step: COMPENSATED")}]`,
       `K${index}done --> ${index > 0 ? `K${index - 1}` : "NN"}`,
@@ -115,7 +113,7 @@ export function serviceInteractionsDiagram(outline: SagaOutline): string {
   });
   out.push("%% Compensation services");
   outline.steps.forEach((step, i) => {
-    const undo = step.compensation === NO_COMPENSATION ? "No Action Required" : `Undo ${humanize(step.name)}, Keyed by Order`;
+    const undo = hasUndo(step.compensation) ? `Undo ${humanize(step.name)}, Keyed by Order` : "No Action Required";
     out.push(
       `C${i}[${label(`${step.name}.compensate`, step.compensation)}] --> C${i}a[${label(undo)}]`,
       `C${i}a --> C${i}b[${label("Mark Step: COMPENSATED")}]`,
@@ -226,7 +224,7 @@ export function testScenariosDiagram(outline: SagaOutline, examples: ScenarioExa
     // The steps before the failed one are compensated, last first.
     for (let i = failed - 1; i >= 0; i--) {
       const before = outline.steps[i];
-      const text = before.compensation === NO_COMPENSATION ? "No Compensation Needed" : humanize(before.compensation);
+      const text = hasUndo(before.compensation) ? humanize(before.compensation) : "No Compensation Needed";
       out.push(`${previous} --> K${n}_${i}[${label(`Compensation: ${text}`, before.compensation)}]`);
       previous = `K${n}_${i}`;
     }

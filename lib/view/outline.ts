@@ -30,3 +30,14 @@ export function humanize(name: string): string {
   const words = name.replace(/_/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** The compensation of a step that changes nothing (validating the order): there is nothing to undo. */
+export const NO_COMPENSATION = "no_compensation";
+
+/**
+ * Whether a step's compensation undoes anything. A step declared with `no_compensation` is still marked
+ * compensated when the saga rolls back, but saying it was "undone" would contradict its name.
+ */
+export function hasUndo(compensation: string): boolean {
+  return compensation !== NO_COMPENSATION;
+}

@@ -1,9 +1,9 @@
-import { errorResponse, validationError, zodDetails } from "@/lib/api/errors";
+import { errorResponse, parameterError, validationError } from "@/lib/api/errors";
 import { handle, methodsNotAllowed, parseJsonBody } from "@/lib/api/handler";
 import { jsonResponse } from "@/lib/api/json";
 import { CreateOrderRequestSchema, IdempotencyKeySchema } from "@/lib/api/schemas";
 import { listResponse } from "@/lib/api/list";
-import { acceptedOrder, allOrders, ordersPage } from "@/lib/orders/queries";
+import { acceptedOrder, ordersPage } from "@/lib/orders/queries";
 import { submitOrder } from "@/lib/orders/service";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +14,7 @@ export const POST = handle(async (request: Request) => {
   const keyHeader = request.headers.get("idempotency-key");
   const key = keyHeader === null ? undefined : IdempotencyKeySchema.safeParse(keyHeader, { reportInput: true });
   if (key && !key.success) {
-    return validationError(zodDetails(key.error, IdempotencyKeySchema).map((d) => ({ ...d, loc: ["header", "idempotency-key"] })));
+    return parameterError(["header", "idempotency-key"], IdempotencyKeySchema, key.error);
   }
   // The UI starts a saga without waiting and follows its event stream; API clients get the seed's answer.
   const respondAsync = /\brespond-async\b/i.test(request.headers.get("prefer") ?? "");
@@ -46,6 +46,6 @@ export const POST = handle(async (request: Request) => {
 });
 
 // Every order, most recent first, as the seed answers; ?limit= and ?cursor= page through them.
-export const GET = handle((request: Request) => listResponse(request, { whole: allOrders, page: ordersPage }));
+export const GET = handle((request: Request) => listResponse(request, ordersPage));
 
 export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

@@ -1,7 +1,7 @@
-import { validationError, zodDetails } from "@/lib/api/errors";
+import { parameterError } from "@/lib/api/errors";
 import { handle, methodsNotAllowed } from "@/lib/api/handler";
 import { listResponse } from "@/lib/api/list";
-import { allSagas, sagasPage } from "@/lib/orders/queries";
+import { sagasPage } from "@/lib/orders/queries";
 import { SagaStatusSchema } from "@/lib/saga/status";
 
 export const dynamic = "force-dynamic";
@@ -12,10 +12,10 @@ export const GET = handle(async (request: Request) => {
   const raw = new URL(request.url).searchParams.get("status");
   const parsed = raw === null ? undefined : SagaStatusSchema.safeParse(raw);
   if (parsed && !parsed.success) {
-    return validationError(zodDetails(parsed.error, SagaStatusSchema).map((d) => ({ ...d, loc: ["query", "status"] })));
+    return parameterError(["query", "status"], SagaStatusSchema, parsed.error);
   }
   const status = parsed?.data;
-  return listResponse(request, { whole: () => allSagas(status), page: (limit, cursor) => sagasPage(status, limit, cursor) });
+  return listResponse(request, (limit, cursor) => sagasPage(status, limit, cursor));
 });
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"]);
