@@ -67,11 +67,12 @@ async function open(file: string): Promise<Database> {
   const { dev, ino } = fs.statSync(file);
 
   const stats = { transactions: 0, statements: 0 };
-  const writer = new PrismaClient({ adapter: withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS }), stats) });
+  const writer = new PrismaClient({ errorFormat: "minimal", adapter: withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS }), stats) });
   // Per-connection settings, sent before the writer takes any transaction. (journal_mode=WAL is a
   // property of the file, set by the migration runner; better-sqlite3 enforces foreign keys by default.)
   await writer.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   const reader = new PrismaClient({
+    errorFormat: "minimal",
     adapter: withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}`, readonly: true, timeout: BUSY_TIMEOUT_MS }), stats),
   });
 

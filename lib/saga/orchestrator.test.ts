@@ -78,7 +78,7 @@ describe("running a saga", () => {
     failAt.step = "c";
     const sagaId = await newSaga();
     expect(await run(sagaId)).toBe("failed");
-    // The failed action's own write was rolled back with its savepoint.
+    // The failed action's own write was rolled back with its transaction.
     expect(await ledger()).toEqual(["do a", "do b", "undo b", "undo a"]);
     expect(await steps(sagaId)).toMatchObject([
       { name: "a", status: "compensated" },
@@ -106,6 +106,50 @@ describe("running a saga", () => {
     expect((await steps(sagaId)).map((s) => s.status)).toEqual(["running", "pending", "pending"]);
     expect(await ledger()).toEqual([]);
     expect(await done).toBe("completed");
+  });
+
+  it("with nothing to wait for, commits the steps together in one transaction, each step's events in order", async () => {
+    const sagaId = await newSaga();
+    const before = db.stats.transactions;
+    expect(await run(sagaId)).toBe("completed");
+    expect(db.stats.transactions - before).toBe(1);
+    const events = (await eventsOf(sagaId)).map((e) => `${e.step ?? "saga"} ${e.outcome}`);
+    expect(events).toEqual(["saga pending", "saga processing", "a running", "a completed", "b running", "b completed", "c running", "c completed", "saga completed"]);
+    expect(await steps(sagaId)).toMatchObject([{ attempts: 1 }, { attempts: 1 }, { attempts: 1 }]);
+  });
+
+  it("with simulated work to wait for, commits each step on its own (the timeline shows each as it happens)", async () => {
+    process.env.SAGA_DELAY_SCALE = "0.2"; // 10 ms a step
+    const sagaId = await newSaga();
+    const before = db.stats.transactions;
+    expect(await run(sagaId)).toBe("completed");
+    expect(db.stats.transactions - before).toBe(3);
+  });
+
+  it("when a chained step fails, rolls the chain back: the steps before it commit once, then it fails alone", async () => {
+    failAt.step = "c";
+    const sagaId = await newSaga();
+    expect(await run(sagaId)).toBe("failed");
+    expect(await ledger()).toEqual(["do a", "do b", "undo b", "undo a"]);
+    // Nothing of the rolled-back chain shows: each step ran once, as the event log tells it.
+    const events = (await eventsOf(sagaId)).map((e) => `${e.step ?? "saga"} ${e.outcome}`);
+    expect(events).toEqual([
+      "saga pending",
+      "saga processing",
+      "a running",
+      "a completed",
+      "b running",
+      "b completed",
+      "c running",
+      "c failed",
+      "saga compensating",
+      "b compensating",
+      "b compensated",
+      "a compensating",
+      "a compensated",
+      "saga failed",
+    ]);
+    expect(await steps(sagaId)).toMatchObject([{ attempts: 1 }, { attempts: 1 }, { attempts: 1 }]);
   });
 
   it("drives a saga once even when asked twice at the same time", async () => {

@@ -14,8 +14,9 @@
  * starts; its outcome then commits in one transaction with the step's local writes and its events, and
  * that transaction also records the next move (the next step `running`, the saga `completed`, ...); the
  * first move is recorded with the saga itself. So a saga costs one transaction per step, plus the one
- * that creates it (with its subject). Everything needed to continue is in the database, and
- * `runSaga` resumes a saga from any point. A step's remote call happens between two transactions, never
+ * that creates it (with its subject); steps with nothing to wait for (no simulated work, no remote call)
+ * share one transaction (see `finish`), so with the delays off a saga of local steps costs two in all.
+ * Everything needed to continue is in the database, and `runSaga` resumes a saga from any point. A step's remote call happens between two transactions, never
  * inside one. Transient failures (TransientError, a timeout, an unexpected error) are retried with
  * exponential backoff and jitter as the step's policy says; business failures (StepFailure) are not.
  */
@@ -217,6 +218,23 @@ type Move = { kind: Phase; position: number } | { kind: "compensating" | "comple
 /** Thrown inside a transaction to roll back a step's local writes; `cause` is what the step threw. */
 class StepThrew extends Error {}
 
+/** A chained step threw: the chain rolls back, and the `completed` steps before it commit again alone. */
+class ChainBroken extends Error {
+  constructor(readonly completed: number) {
+    super("a chained step threw");
+  }
+}
+
+/** An attempt whose work is done, to commit: its context, and what its remote call answered. */
+interface LocalAttempt<Subject> {
+  phase: Phase;
+  position: number;
+  attempt: number;
+  ctx: StepContext<Subject>;
+  answer: Json | undefined;
+  finished: (outcome: "completed" | "compensated") => void;
+}
+
 /** Shutdown stopped the run at a persisted point: its saga stays in flight, for the next start to resume. */
 class Interrupted extends Error {}
 
@@ -389,6 +407,18 @@ class SagaRun<Subject> {
     }
   }
 
+  /** What a step's action or compensation is given, for attempt number `attempt`. */
+  private context(phase: Phase, position: number, attempt: number, signal: AbortSignal): StepContext<Subject> {
+    return {
+      subject: this.subject,
+      sagaId: this.sagaId,
+      idempotencyKey: `${this.sagaId}:${position}:${phase}`,
+      attempt,
+      signal,
+      answer: phase === "action" ? undefined : parseAnswer(this.state.steps[position].output),
+    };
+  }
+
   /**
    * One attempt at a step's action or compensation, whose write-ahead record has committed: its check,
    * its (simulated) work and its remote call, then one transaction with its local writes, its outcome
@@ -396,12 +426,9 @@ class SagaRun<Subject> {
    */
   private async attempt(phase: Phase, position: number, attempt: number): Promise<AttemptResult> {
     const step = this.definition.steps[position];
-    const row = this.state.steps[position];
     const isAction = phase === "action";
-    const name = isAction ? step.name : step.compensation;
     const finished = startAttempt(phase, step.name);
-    if (isAction) log.info(`Executing step ${step.name}${attempt > 1 ? ` (attempt ${attempt})` : ""}`, this.ids);
-    else log.info(`Compensating step ${step.name} (${step.compensation})${attempt > 1 ? ` (attempt ${attempt})` : ""}`, this.ids);
+    this.logAttempt(phase, position, attempt);
 
     const fault = this.options.faults?.[step.name];
     const call = isAction ? step.call : step.compensateCall;
@@ -409,14 +436,7 @@ class SagaRun<Subject> {
     const limitMs = call ? step.timeoutMs : Math.max(scaled(step.timeoutMs, this.options), MIN_TIMEOUT_MS);
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new TimedOut(`Timed out after ${Math.round(limitMs)} ms`)), limitMs);
-    const ctx: StepContext<Subject> = {
-      subject: this.subject,
-      sagaId: this.sagaId,
-      idempotencyKey: `${this.sagaId}:${position}:${phase}`,
-      attempt,
-      signal: AbortSignal.any([timeout.signal, shutdown.signal]),
-      answer: isAction ? undefined : parseAnswer(row.output),
-    };
+    const ctx = this.context(phase, position, attempt, AbortSignal.any([timeout.signal, shutdown.signal]));
 
     let failure: unknown;
     let answer: Json | undefined;
@@ -437,39 +457,95 @@ class SagaRun<Subject> {
     if (isDraining()) throw new Interrupted();
     if (failure !== undefined && timeout.signal.aborted) failure = timeout.signal.reason;
 
-    let message: string | void | undefined;
     if (failure === undefined) {
-      const local = isAction ? step.action : step.compensate;
       try {
-        message = await this.commit(async (t) => {
-          let line: string | void | undefined;
-          try {
-            line = local ? await local(t.tx, { ...ctx, answer: isAction ? answer : ctx.answer }) : undefined;
-          } catch (error) {
-            // The database failing under the step's writes is the database's fault, not the step's.
-            if (isDatabaseFault(error)) throw error;
-            throw new StepThrew("step threw", { cause: error });
-          }
-          const output = answer === undefined ? undefined : JSON.stringify(answer);
-          if (isAction) t.stepFinished(position, { output });
-          else t.compensationFinished(position, { output });
-          await this.beginNext(t);
-          return line;
-        });
+        const done = await this.finish({ phase, position, attempt, ctx, answer, finished });
+        for (const [index, attemptDone] of done.entries()) this.reportDone(attemptDone, index > 0);
+        this.announce();
+        return "next";
       } catch (error) {
         if (!(error instanceof StepThrew)) throw error;
         failure = error.cause;
       }
     }
-
-    if (failure === undefined) {
-      finished(isAction ? "completed" : "compensated");
-      if (message) services.info(message, { ...this.ids, step: name });
-      if (isAction) log.info(`Step ${step.name} completed`, this.ids);
-      this.announce();
-      return "next";
-    }
     return this.failed(phase, position, step, attempt, failure, finished);
+  }
+
+  private logAttempt(phase: Phase, position: number, attempt: number): void {
+    const step = this.definition.steps[position];
+    const again = attempt > 1 ? ` (attempt ${attempt})` : "";
+    if (phase === "action") log.info(`Executing step ${step.name}${again}`, this.ids);
+    else log.info(`Compensating step ${step.name} (${step.compensation})${again}`, this.ids);
+  }
+
+  /** After the commit: the metrics, and the log lines of a finished attempt (a chained one's first line too). */
+  private reportDone({ phase, position, attempt, message, finished }: LocalAttempt<Subject> & { message: string | void | undefined }, chained: boolean): void {
+    const step = this.definition.steps[position];
+    if (chained) this.logAttempt(phase, position, attempt);
+    finished(phase === "action" ? "completed" : "compensated");
+    if (message) services.info(message, { ...this.ids, step: phase === "action" ? step.name : step.compensation });
+    if (phase === "action") log.info(`Step ${step.name} completed`, this.ids);
+  }
+
+  /**
+   * Commits a successful attempt's local writes, its outcome and the next move, in one transaction. When
+   * the next move is a step with nothing to wait for (no simulated work, no remote call, no injected
+   * fault), it runs in the same transaction, and so on: with the delays off, a saga of local steps costs
+   * one transaction instead of one per step. Nothing acts outside the database between such steps, so a
+   * crash still loses nothing (the chain commits whole or not at all, and a resume starts where the last
+   * commit left the saga). A chained step that fails rolls the whole chain back: the steps before it
+   * commit again without it, and it is then attempted on its own (as every attempt is, when not chained).
+   */
+  private async finish(first: LocalAttempt<Subject>, limit = Infinity): Promise<(LocalAttempt<Subject> & { message: string | void | undefined })[]> {
+    try {
+      return await this.commit(async (t) => {
+        const done = [{ ...first, message: await this.local(t, first) }];
+        for (let next = done.length <= limit ? this.chained() : undefined; next; next = done.length <= limit ? this.chained() : undefined) {
+          try {
+            done.push({ ...next, message: await this.local(t, next) });
+          } catch (error) {
+            if (error instanceof StepThrew) throw new ChainBroken(done.length - 1);
+            throw error;
+          }
+        }
+        return done;
+      });
+    } catch (error) {
+      if (!(error instanceof ChainBroken)) throw error;
+      return this.finish(first, error.completed);
+    }
+  }
+
+  /** The move the transaction has just begun, as an attempt to run in it too; undefined if it must wait. */
+  private chained(): LocalAttempt<Subject> | undefined {
+    const begun = this.state.begun;
+    if (!begun || isDraining()) return undefined;
+    const step = this.definition.steps[begun.position];
+    const call = begun.kind === "action" ? step.call : step.compensateCall;
+    if (call || scaled(step.durationMs, this.options) > 0 || this.options.faults?.[step.name]) return undefined;
+    this.state.begun = undefined;
+    const { kind: phase, position, attempt } = begun;
+    return { phase, position, attempt, ctx: this.context(phase, position, attempt, shutdown.signal), answer: undefined, finished: startAttempt(phase, step.name) };
+  }
+
+  /** Inside a transaction: an attempt's local writes, its outcome, and the next move begun. */
+  private async local(t: Transition, { phase, position, ctx, answer }: LocalAttempt<Subject>): Promise<string | void | undefined> {
+    const step = this.definition.steps[position];
+    const isAction = phase === "action";
+    const fn = isAction ? step.action : step.compensate;
+    let line: string | void | undefined;
+    try {
+      line = fn ? await fn(t.tx, isAction ? { ...ctx, answer } : ctx) : undefined;
+    } catch (error) {
+      // The database failing under the step's writes is the database's fault, not the step's.
+      if (isDatabaseFault(error)) throw error;
+      throw new StepThrew("step threw", { cause: error });
+    }
+    const output = answer === undefined ? undefined : JSON.stringify(answer);
+    if (isAction) t.stepFinished(position, { output });
+    else t.compensationFinished(position, { output });
+    await this.beginNext(t);
+    return line;
   }
 
   /** Records a failed attempt: to be retried after a backoff, or given up (the step failed, or stuck). */

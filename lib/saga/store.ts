@@ -175,10 +175,11 @@ export class Transition {
   }
 
   /**
-   * Writes it all: the saga row (its status if it changed, and updated_at), the steps and the events,
-   * as one nested update. It is also the guard of the transition: a saga that is gone (a reset deleted
-   * it mid-run) has no row to update, and the whole transaction, the step's own writes included, rolls
-   * back with SagaVanished.
+   * Writes it all: the saga row (its status if it changed, and updated_at) with its new events as one
+   * nested update, then each changed step with an update of its own (a nested `updateMany` of the steps
+   * would first select each step's row, for twice the statements). The saga's update is also the guard of the
+   * transition: a saga that is gone (a reset deleted it mid-run) has no row to update, and the whole
+   * transaction, the step's own writes included, rolls back with SagaVanished.
    */
   async save(): Promise<void> {
     const status = this.status;
@@ -188,7 +189,6 @@ export class Transition {
         data: {
           updatedAt: this.at,
           ...(status ? { status: status.status, ...(status.error !== undefined ? { error: status.error } : {}) } : {}),
-          steps: { updateMany: [...this.changes].map(([position, data]) => ({ where: { position }, data })) },
           events: { create: this.events },
         },
         select: { id: true },
@@ -197,6 +197,9 @@ export class Transition {
       // P2025: the record to update was not found.
       if ((error as { code?: string }).code === "P2025") throw new SagaVanished(this.sagaId);
       throw error;
+    }
+    for (const [position, data] of this.changes) {
+      await this.tx.sagaStep.updateMany({ where: { sagaId: this.sagaId, position }, data });
     }
   }
 }
