@@ -8,8 +8,10 @@ export async function register() {
   const log = logger("startup");
   // A configuration the app cannot run with stops the start, with a message that says what to fix.
   const { ConfigError, databaseConfig } = await import("./lib/db/config");
+  const { startWorldSweeper, worldSettings } = await import("./lib/orders/worlds");
   try {
     databaseConfig();
+    worldSettings();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     log.error(`Cannot start: ${error.message}`);
@@ -21,4 +23,6 @@ export async function register() {
   await recoverOnStart().catch((error: unknown) => {
     log.error(`Recovering in-flight sagas failed: ${error instanceof Error ? error.message : String(error)}`);
   });
+  // Private demo worlds unused for a day (SAGA_WORLD_IDLE_HOURS) are removed now and then.
+  startWorldSweeper();
 }

@@ -1,6 +1,6 @@
 // The seed's API paths (/orders, /sagas/..., /health, ...) are served by the route handlers under
 // /api, rewritten before any page is matched, so both paths answer the same JSON.
-const seedPaths = ["orders", "sagas", "inventory", "balances", "health", "reset", "metrics"];
+const seedPaths = ["orders", "sagas", "inventory", "balances", "health", "reset", "metrics", "world"];
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {

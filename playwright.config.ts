@@ -48,6 +48,8 @@ export default defineConfig({
       DATABASE_URL: `file:${path.join(os.tmpdir(), `saga-studio-e2e-${process.pid}-${Date.now()}.db`)}`,
       SAGA_DELAY_SCALE: "1",
       LOG_LEVEL: "ERROR",
+      // Every journey makes a world of its own, all from 127.0.0.1: more than a visitor's budget.
+      SAGA_WORLDS_PER_MINUTE: "10000",
     },
   },
 });

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
+import { WorldBadge } from "./world-badge";
 
 const links = [
   { href: "/", label: "Dashboard" },
@@ -58,7 +59,10 @@ export function SiteHeader({ children }: { children?: ReactNode }) {
             ))}
           </ul>
         </nav>
-        {children && <div className="ml-auto flex flex-wrap items-center gap-3">{children}</div>}
+        <div className="ml-auto flex flex-wrap items-center gap-3">
+          <WorldBadge />
+          {children}
+        </div>
       </div>
     </header>
   );

@@ -1,10 +1,17 @@
 /**
  * The shared test fixture: every page a test opens is watched for console errors and failed
  * requests, and the test fails if any appeared ("no console errors" is part of the contract).
+ * Each test acts in a demo world of its own, as a visitor does: `request` is the page's (the same
+ * cookies), and the world is made (POST /world) before the test starts, so the page and the test's
+ * API calls see the same orders, stock and balances.
  */
 import { test as base, expect } from "@playwright/test";
 
 export const test = base.extend<{ consoleErrors: string[] }>({
+  request: async ({ page }, use) => {
+    expect((await page.request.post("/world")).status()).toBe(201);
+    await use(page.request);
+  },
   consoleErrors: [
     async ({ page }, use) => {
       const errors: string[] = [];

@@ -12,6 +12,13 @@
 import http from "node:http";
 import type { Socket } from "node:net";
 
+/**
+ * The header in which every request carries the address of the peer that sent it, set here from the
+ * socket (whatever a client sent under that name is replaced): route handlers see no socket, and
+ * X-Forwarded-For is whatever the client says unless a proxy of ours wrote it.
+ */
+export const PEER_ADDRESS_HEADER = "x-saga-peer-address";
+
 /** The methods Next.js routes (route handlers and pages); every other one is answered here. */
 export const ROUTED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
@@ -56,6 +63,7 @@ export function installMethodGuard(Server: typeof http.Server = http.Server): vo
         answerRequest(request, response);
         return true;
       }
+      request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress ?? "unknown";
     }
     // A method Node's parser does not know at all (TRACK, FOO): nothing was parsed, so answer on the socket.
     if (event === "clientError" && (args[0] as { code?: string } | undefined)?.code === "HPE_INVALID_METHOD") {

@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import { describeFault, isDatabaseFault } from "../db/faults";
 import { logger } from "../log";
+import { TooManyRequests } from "../limits";
 import { errorResponse, validationError, zodDetails } from "./errors";
 
 const log = logger("api");
@@ -32,6 +33,7 @@ export function handle<A extends unknown[]>(handler: Handler<A>): (...args: A) =
     try {
       return await handler(...args);
     } catch (error) {
+      if (error instanceof TooManyRequests) return errorResponse(429, error.message, { "retry-after": String(error.retryAfterSeconds) });
       if (isDatabaseFault(error)) {
         log.warn(`The database refused a request: ${describeFault(error)}`);
         return errorResponse(503, `The database is unavailable: ${describeFault(error)}. Retry shortly.`, { "retry-after": "5" });

@@ -152,3 +152,12 @@ export type UnhealthyResponse = z.infer<typeof UnhealthyResponseSchema>;
 
 export const ResetResponseSchema = z.object({ message: z.literal("Mock database reset to initial state.") });
 export type ResetResponse = z.infer<typeof ResetResponseSchema>;
+
+/** GET /world and POST /world: the demo world a client acts in. */
+export const WorldResponseSchema = z.object({
+  world: z.enum(["shared", "private"]).describe("shared: the default world, every client's without a cookie; private: the one the saga_world cookie names"),
+  orders: z.int().min(0).describe("Orders in this world now"),
+  max_orders: z.int().min(1).nullable().describe("How many orders a private world may hold (a reset empties it); null for the shared world"),
+  removed_after_idle_hours: z.number().positive().nullable().describe("A private world unused this long is removed; null for the shared world"),
+});
+export type WorldResponse = z.infer<typeof WorldResponseSchema>;

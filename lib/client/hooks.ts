@@ -26,6 +26,7 @@ export const queryKeys = {
   health: ["health"] as const,
   saga: (sagaId: string) => ["sagas", sagaId] as const,
   stuck: ["sagas", "stuck"] as const,
+  world: ["world"] as const,
 };
 
 /** The newest orders, as many as the list shows (and one more, to know whether there are more). */
@@ -47,6 +48,18 @@ export function useBalances() {
     queryKey: queryKeys.balances,
     queryFn: async () => (await fetchJson<{ balances: Record<string, Dollars> }>("/api/balances")).balances,
   });
+}
+
+/** The demo world this browser acts in: private (its own, named by an HttpOnly cookie) or shared. */
+export interface World {
+  world: "shared" | "private";
+  orders: number;
+  max_orders: number | null;
+  removed_after_idle_hours: number | null;
+}
+
+export function useWorld() {
+  return useQuery({ queryKey: queryKeys.world, queryFn: () => fetchJson<World>("/api/world"), staleTime: 60_000 });
 }
 
 export function useHealth() {

@@ -30,21 +30,21 @@ async function rollbackWhileOthersWork(design: Design) {
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const failing = design
     .transaction(async (tx) => {
-      await tx.product.create({ data: { id: `uncommitted-${suffix}`, name: "never committed", stock: 1, updatedAt: new Date() } });
+      await tx.product.create({ data: { worldId: "default", id: `uncommitted-${suffix}`, name: "never committed", stock: 1, updatedAt: new Date() } });
       opened();
       await finished;
       throw new Error("this transaction fails");
     })
     .catch(() => "rolled back");
   await isOpen;
-  const seen = await design.read.product.findUnique({ where: { id: `uncommitted-${suffix}` } });
+  const seen = await design.read.product.findUnique({ where: { worldId_id: { worldId: "default", id: `uncommitted-${suffix}` } } });
   const other = design.takeOne();
   // Give the other write every chance to run before the failing transaction ends.
   await new Promise((resolve) => setTimeout(resolve, 50));
   finish();
   expect(await failing).toBe("rolled back");
   await other;
-  const after = await design.read.product.findUnique({ where: { id: "product_1" } });
+  const after = await design.read.product.findUnique({ where: { worldId_id: { worldId: "default", id: "product_1" } } });
   return { leaked: seen !== null, lost: after?.stock !== 99 };
 }
 

@@ -32,6 +32,7 @@ const responseSchemas = {
   HealthResponse: responses.HealthResponseSchema,
   UnhealthyResponse: responses.UnhealthyResponseSchema,
   ResetResponse: responses.ResetResponseSchema,
+  WorldResponse: responses.WorldResponseSchema,
   HTTPError: responses.HTTPErrorSchema,
   HTTPValidationError: responses.HTTPValidationErrorSchema,
   ValidationError: responses.ValidationErrorSchema,

@@ -1,6 +1,7 @@
-/** The seed's demo data: what the first start seeds and POST /reset restores. */
+/** The seed's demo data: what every demo world starts with, and what POST /reset restores. */
 import type { Tx } from "../db/client";
 import { deleteSagas } from "../saga/store";
+import { DEFAULT_WORLD } from "../world-id";
 
 export const demoProducts = [
   { id: "product_1", name: "Mechanical keyboard", stock: 100 },
@@ -15,24 +16,25 @@ export const demoAccounts = [
   { id: "user_3", name: "Linus", balanceCents: 20_000, shippingAddress: null },
 ] as const;
 
-/** Replaces every row of demo data, orders and order sagas with the seed's; call inside a transaction. */
-export async function restoreDemoData(tx: Tx): Promise<void> {
-  await deleteSagas(tx, "order");
-  await tx.idempotencyKey.deleteMany();
-  await tx.order.deleteMany();
-  await tx.inventoryReservation.deleteMany();
-  await tx.payment.deleteMany();
-  await tx.shipment.deleteMany();
-  await tx.product.deleteMany();
-  await tx.account.deleteMany();
+/**
+ * Puts one world back as the seed made it: its orders and order sagas forgotten (with the orders go
+ * their reservations, payments, shipments and idempotency keys), its stock and balances restored.
+ * Other worlds are untouched. Call inside a transaction.
+ */
+export async function restoreDemoData(tx: Tx, world: string): Promise<void> {
+  await deleteSagas(tx, "order", world);
+  await tx.order.deleteMany({ where: { worldId: world } });
+  await tx.product.deleteMany({ where: { worldId: world } });
+  await tx.account.deleteMany({ where: { worldId: world } });
   const updatedAt = new Date();
-  await tx.product.createMany({ data: demoProducts.map((p) => ({ ...p, updatedAt })) });
-  await tx.account.createMany({ data: demoAccounts.map((a) => ({ ...a, updatedAt })) });
+  await tx.product.createMany({ data: demoProducts.map((p) => ({ ...p, worldId: world, updatedAt })) });
+  await tx.account.createMany({ data: demoAccounts.map((a) => ({ ...a, worldId: world, updatedAt })) });
 }
 
-/** Seeds a brand-new database, in the caller's transaction; a database that has ever been seeded is left as it is. */
+/** Seeds the shared world of a brand-new database, in the caller's transaction; a database that has ever been seeded is left as it is. */
 export async function seedIfEmpty(tx: Tx): Promise<boolean> {
-  if ((await tx.product.count()) + (await tx.account.count()) > 0) return false;
-  await restoreDemoData(tx);
+  const where = { worldId: DEFAULT_WORLD };
+  if ((await tx.product.count({ where })) + (await tx.account.count({ where })) > 0) return false;
+  await restoreDemoData(tx, DEFAULT_WORLD);
   return true;
 }

@@ -1,6 +1,6 @@
 /**
  * The live feeds of the order sagas' event log, for the API's Server-Sent Events (lib/api/sse.ts): one
- * saga's events from its first, or every saga's from now on (the dashboard). Both follow the process's
+ * saga's events from its first, or every saga's of one demo world from now on (the dashboard). Both follow the process's
  * one tail of the log (lib/saga/events.ts): a commit costs one read, however many streams are open,
  * and each row is turned into JSON once.
  */
@@ -9,6 +9,7 @@ import type { Reader } from "../saga/definition";
 import { EVENT_PAGE, eventsAfter, eventTail, latestEventId, type SagaEventRow } from "../saga/events";
 import { eventView } from "./queries";
 import { ready } from "./ready";
+import { DEFAULT_WORLD } from "../world-id";
 
 // The tail hands the same row objects to every stream: serialize each once.
 const items = new WeakMap<SagaEventRow, FeedItem>();
@@ -21,11 +22,12 @@ function item(row: SagaEventRow): FeedItem {
   return cached;
 }
 
-function feed(read: Reader, sagaId?: string): EventFeed {
+/** Every saga's feed in `world`, or (with `sagaId`) one saga's, which is in `world`. */
+function feed(read: Reader, world: string, sagaId?: string): EventFeed {
   return {
     pageSize: EVENT_PAGE,
     async after(cursor) {
-      return (await eventsAfter(read, cursor, sagaId)).map(item);
+      return (await eventsAfter(read, cursor, sagaId === undefined ? { scope: world } : { sagaId })).map(item);
     },
     async start() {
       return sagaId === undefined ? latestEventId(read) : 0;
@@ -33,23 +35,26 @@ function feed(read: Reader, sagaId?: string): EventFeed {
     subscribe({ items: push, reset }) {
       return eventTail(read).subscribe({
         rows(rows) {
-          const mine = sagaId === undefined ? rows : rows.filter((row) => row.sagaId === sagaId);
+          const mine = rows.filter((row) => (sagaId === undefined ? row.scope === world : row.sagaId === sagaId));
           if (mine.length > 0) push(mine.map(item));
         },
-        reset,
+        // Another world's reset is none of this stream's business.
+        reset(scope) {
+          if (scope === world) reset();
+        },
       });
     },
   };
 }
 
-/** Every order saga's transitions, from now on, and resets. */
-export async function allSagasFeed(): Promise<EventFeed> {
-  return feed((await ready()).read);
+/** Every order saga's transitions in a world, from now on, and the world's resets. */
+export async function allSagasFeed(world = DEFAULT_WORLD): Promise<EventFeed> {
+  return feed((await ready()).read, world);
 }
 
 /** One saga's events from its first; null when there is no such saga. */
 export async function sagaFeed(sagaId: string): Promise<EventFeed | null> {
   const { read } = await ready();
-  if (!(await read.saga.findUnique({ where: { id: sagaId }, select: { id: true } }))) return null;
-  return feed(read, sagaId);
+  const saga = await read.saga.findUnique({ where: { id: sagaId }, select: { scope: true } });
+  return saga && feed(read, saga.scope, sagaId);
 }

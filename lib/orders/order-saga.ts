@@ -24,20 +24,22 @@ function timing(durationMs: number) {
 
 export interface OrderContext {
   id: string;
+  /** The demo world the order was placed in: its products and accounts are the world's. */
+  worldId: string;
   userId: string;
   productId: string;
   quantity: number;
   amountCents: number;
 }
 
-async function account(db: Reader | Tx, userId: string) {
-  return db.account.findUnique({ where: { id: userId }, select: { balanceCents: true, shippingAddress: true } });
+async function account(db: Reader | Tx, order: OrderContext) {
+  return db.account.findUnique({ where: { worldId_id: { worldId: order.worldId, id: order.userId } }, select: { balanceCents: true, shippingAddress: true } });
 }
 
 async function validate(db: Reader | Tx, order: OrderContext): Promise<void> {
   if (order.quantity <= 0) throw new StepFailure("Invalid quantity");
   if (order.amountCents <= 0) throw new StepFailure("Invalid amount");
-  if (!(await account(db, order.userId))) throw new StepFailure("User not found");
+  if (!(await account(db, order))) throw new StepFailure("User not found");
 }
 
 /**
@@ -62,7 +64,7 @@ export const orderSaga: SagaDefinition<OrderContext> = {
   async load(read, orderId) {
     const order = await read.order.findUnique({
       where: { id: orderId },
-      select: { id: true, userId: true, productId: true, quantity: true, amountCents: true },
+      select: { id: true, worldId: true, userId: true, productId: true, quantity: true, amountCents: true },
     });
     if (!order) throw new Error(`Order ${orderId} not found`);
     return order;
@@ -89,7 +91,7 @@ export const orderSaga: SagaDefinition<OrderContext> = {
       compensation: "release_inventory",
       ...timing(100),
       async check(read, { subject: order }) {
-        const product = await read.product.findUnique({ where: { id: order.productId }, select: { stock: true } });
+        const product = await read.product.findUnique({ where: { worldId_id: { worldId: order.worldId, id: order.productId } }, select: { stock: true } });
         if (!product) throw new StepFailure("Product not found");
         if (product.stock < order.quantity) throw new StepFailure("Insufficient inventory");
       },
@@ -99,12 +101,12 @@ export const orderSaga: SagaDefinition<OrderContext> = {
         const reservation = { orderId: order.id, productId: order.productId, quantity: order.quantity, status: "reserved", reservedAt: at };
         if (!(await insertOnce(() => tx.inventoryReservation.create({ data: reservation, select: { orderId: true } })))) return;
         const taken = await tx.product.updateMany({
-          where: { id: order.productId, stock: { gte: order.quantity } },
+          where: { worldId: order.worldId, id: order.productId, stock: { gte: order.quantity } },
           data: { stock: { decrement: order.quantity }, updatedAt: at },
         });
         // Throwing rolls the reservation back with the rest of the step's transaction.
         if (taken.count === 0) {
-          const exists = await tx.product.findUnique({ where: { id: order.productId }, select: { id: true } });
+          const exists = await tx.product.findUnique({ where: { worldId_id: { worldId: order.worldId, id: order.productId } }, select: { id: true } });
           throw new StepFailure(exists ? "Insufficient inventory" : "Product not found");
         }
         return `Reserved ${order.quantity} units of ${order.productId}`;
@@ -116,7 +118,7 @@ export const orderSaga: SagaDefinition<OrderContext> = {
           data: { status: "released", releasedAt: at },
         });
         if (released.count === 0) return;
-        await tx.product.updateMany({ where: { id: order.productId }, data: { stock: { increment: order.quantity }, updatedAt: at } });
+        await tx.product.updateMany({ where: { worldId: order.worldId, id: order.productId }, data: { stock: { increment: order.quantity }, updatedAt: at } });
         return `Released ${order.quantity} units of ${order.productId}`;
       },
     },
@@ -125,7 +127,7 @@ export const orderSaga: SagaDefinition<OrderContext> = {
       compensation: "refund_payment",
       ...timing(100),
       async check(read, { subject: order }) {
-        const user = await account(read, order.userId);
+        const user = await account(read, order);
         if (!user) throw new StepFailure("User not found");
         if (user.balanceCents < order.amountCents) throw new StepFailure("Insufficient funds");
       },
@@ -134,10 +136,10 @@ export const orderSaga: SagaDefinition<OrderContext> = {
         const payment = { orderId: order.id, userId: order.userId, amountCents: order.amountCents, status: "charged", chargedAt: at };
         if (!(await insertOnce(() => tx.payment.create({ data: payment, select: { orderId: true } })))) return;
         const charged = await tx.account.updateMany({
-          where: { id: order.userId, balanceCents: { gte: order.amountCents } },
+          where: { worldId: order.worldId, id: order.userId, balanceCents: { gte: order.amountCents } },
           data: { balanceCents: { decrement: order.amountCents }, updatedAt: at },
         });
-        if (charged.count === 0) throw new StepFailure((await account(tx, order.userId)) ? "Insufficient funds" : "User not found");
+        if (charged.count === 0) throw new StepFailure((await account(tx, order)) ? "Insufficient funds" : "User not found");
         return `Processed payment of $${pythonDollars(order.amountCents)} for ${order.userId}`;
       },
       async compensate(tx, { subject: order }) {
@@ -147,7 +149,7 @@ export const orderSaga: SagaDefinition<OrderContext> = {
           data: { status: "refunded", refundedAt: at },
         });
         if (refunded.count === 0) return;
-        await tx.account.updateMany({ where: { id: order.userId }, data: { balanceCents: { increment: order.amountCents }, updatedAt: at } });
+        await tx.account.updateMany({ where: { worldId: order.worldId, id: order.userId }, data: { balanceCents: { increment: order.amountCents }, updatedAt: at } });
         return `Refunded payment of $${pythonDollars(order.amountCents)} to ${order.userId}`;
       },
     },
@@ -156,10 +158,10 @@ export const orderSaga: SagaDefinition<OrderContext> = {
       compensation: "cancel_shipment",
       ...timing(200),
       async check(read, { subject: order }) {
-        if (!(await account(read, order.userId))?.shippingAddress) throw new StepFailure("Shipping address invalid");
+        if (!(await account(read, order))?.shippingAddress) throw new StepFailure("Shipping address invalid");
       },
       async action(tx, { subject: order }) {
-        const address = (await account(tx, order.userId))?.shippingAddress;
+        const address = (await account(tx, order))?.shippingAddress;
         if (!address) throw new StepFailure("Shipping address invalid");
         const shipment = { orderId: order.id, userId: order.userId, address, status: "shipped", shippedAt: new Date() };
         if (!(await insertOnce(() => tx.shipment.create({ data: shipment, select: { orderId: true } })))) return;

@@ -9,6 +9,7 @@ import type { Order, SagaStep } from "../generated/prisma/client";
 import { EVENT_PAGE, eventsAfter, type SagaEventRow } from "../saga/events";
 import type { SagaStatus, StepStatus } from "../saga/status";
 import { ready } from "./ready";
+import { DEFAULT_WORLD } from "../world-id";
 
 /** The reader: committed data only. */
 async function read() {
@@ -59,11 +60,11 @@ const isSeq = (key: unknown): key is number => Number.isSafeInteger(key) && (key
 const isSagaKey = (key: unknown): key is [string, string] =>
   Array.isArray(key) && key.length === 2 && typeof key[1] === "string" && typeof key[0] === "string" && !Number.isNaN(Date.parse(key[0]));
 
-/** Orders, most recent first: `limit` of them after `cursor`. */
-export async function ordersPage(limit: number, cursor?: string): Promise<Page<OrderView>> {
+/** A world's orders, most recent first: `limit` of them after `cursor`. */
+export async function ordersPage(limit: number, cursor?: string, world = DEFAULT_WORLD): Promise<Page<OrderView>> {
   const after = cursor === undefined ? undefined : decodeCursor(cursor, isSeq);
   const orders = await (await read()).order.findMany({
-    where: after === undefined ? undefined : { seq: { lt: after } },
+    where: { worldId: world, ...(after === undefined ? {} : { seq: { lt: after } }) },
     orderBy: { seq: "desc" },
     take: limit + 1,
   });
@@ -71,11 +72,12 @@ export async function ordersPage(limit: number, cursor?: string): Promise<Page<O
   return { items: items.map(orderView), next: orders.length > limit ? encodeCursor(items[items.length - 1].seq) : null };
 }
 
-/** Sagas, newest first (with a status, only those: `compensation_failed` lists what needs an operator). */
-export async function sagasPage(status: SagaStatus | undefined, limit: number, cursor?: string): Promise<Page<SagaView>> {
+/** A world's sagas, newest first (with a status, only those: `compensation_failed` lists what needs an operator). */
+export async function sagasPage(status: SagaStatus | undefined, limit: number, cursor?: string, world = DEFAULT_WORLD): Promise<Page<SagaView>> {
   const after = cursor === undefined ? undefined : decodeCursor(cursor, isSagaKey);
   const sagas = await (await read()).saga.findMany({
     where: {
+      scope: world,
       ...(status ? { status } : {}),
       ...(after
         ? { OR: [{ createdAt: { lt: new Date(after[0]) } }, { createdAt: new Date(after[0]), id: { lt: after[1] } }] }
@@ -90,10 +92,10 @@ export async function sagasPage(status: SagaStatus | undefined, limit: number, c
   return { items: items.map(sagaView), next: sagas.length > limit ? encodeCursor([last.createdAt.toISOString(), last.id]) : null };
 }
 
-/** Every order, most recent first, in one array (for tests and small databases). */
-export async function listOrders(): Promise<OrderView[]> {
+/** Every order of a world, most recent first, in one array (for tests and small databases). */
+export async function listOrders(world = DEFAULT_WORLD): Promise<OrderView[]> {
   const all: OrderView[] = [];
-  for await (const page of allPages(ordersPage)) all.push(...page);
+  for await (const page of allPages((limit, cursor) => ordersPage(limit, cursor, world))) all.push(...page);
   return all;
 }
 
@@ -113,10 +115,10 @@ export async function findSaga(sagaId: string) {
   return saga && sagaView(saga);
 }
 
-/** Every saga (of a status), newest first, in one array (for tests and small databases). */
-export async function listSagas(status?: SagaStatus): Promise<SagaView[]> {
+/** Every saga of a world (of a status), newest first, in one array (for tests and small databases). */
+export async function listSagas(status?: SagaStatus, world = DEFAULT_WORLD): Promise<SagaView[]> {
   const all: SagaView[] = [];
-  for await (const page of allPages((limit, cursor) => sagasPage(status, limit, cursor))) all.push(...page);
+  for await (const page of allPages((limit, cursor) => sagasPage(status, limit, cursor, world))) all.push(...page);
   return all;
 }
 
@@ -132,13 +134,13 @@ function sagaView(saga: SagaWithSteps): SagaView {
   };
 }
 
-export async function inventory(): Promise<Record<string, number>> {
-  const products = await (await read()).product.findMany({ orderBy: { id: "asc" } });
+export async function inventory(world = DEFAULT_WORLD): Promise<Record<string, number>> {
+  const products = await (await read()).product.findMany({ where: { worldId: world }, orderBy: { id: "asc" } });
   return Object.fromEntries(products.map((p) => [p.id, p.stock]));
 }
 
-export async function balances(): Promise<Record<string, Money>> {
-  const accounts = await (await read()).account.findMany({ orderBy: { id: "asc" } });
+export async function balances(world = DEFAULT_WORLD): Promise<Record<string, Money>> {
+  const accounts = await (await read()).account.findMany({ where: { worldId: world }, orderBy: { id: "asc" } });
   return Object.fromEntries(accounts.map((a) => [a.id, money(a.balanceCents)]));
 }
 
@@ -174,7 +176,7 @@ export async function sagaEvents(sagaId: string): Promise<SagaEvent[] | null> {
   if (!saga) return null;
   const events: SagaEvent[] = [];
   for (let cursor = 0; ; ) {
-    const rows = await eventsAfter(db, cursor, sagaId);
+    const rows = await eventsAfter(db, cursor, { sagaId });
     events.push(...rows.map(eventView));
     if (rows.length < EVENT_PAGE) return events;
     cursor = rows[rows.length - 1].id;

@@ -11,6 +11,9 @@ import { restoreDemoData } from "./demo-data";
 import { orderSaga, type OrderContext } from "./order-saga";
 import { findSaga } from "./queries";
 import { ready } from "./ready";
+import { checkOrderLimit } from "./worlds";
+import { TooManyRequests } from "../limits";
+import { DEFAULT_WORLD } from "../world-id";
 
 const log = logger("orders");
 
@@ -39,15 +42,15 @@ function fingerprint(input: CreateOrderRequest): string {
  * Records the order and its saga, its first step already recorded running, in one transaction: from
  * here on a crash cannot lose it. With an idempotency key, a repeat of the same request finds the order
  * the first one created (the check and the insert share the transaction, so even concurrent repeats
- * create one order).
+ * create one order). The order, its saga and its key belong to `world`.
  */
-export async function createOrder(input: CreateOrderRequest, idempotencyKey?: string): Promise<StartedOrder> {
+export async function createOrder(input: CreateOrderRequest, idempotencyKey?: string, world = DEFAULT_WORLD): Promise<StartedOrder> {
   const db = await ready();
   const hash = idempotencyKey === undefined ? undefined : fingerprint(input);
   const started = await db.write(async (tx): Promise<StartedOrder> => {
     if (idempotencyKey !== undefined) {
       const earlier = await tx.idempotencyKey.findUnique({
-        where: { key: idempotencyKey },
+        where: { worldId_key: { worldId: world, key: idempotencyKey } },
         select: { requestHash: true, order: { select: { id: true, sagaId: true } } },
       });
       if (earlier) {
@@ -55,21 +58,23 @@ export async function createOrder(input: CreateOrderRequest, idempotencyKey?: st
         return { orderId: earlier.order.id, sagaId: earlier.order.sagaId, replayed: true };
       }
     }
+    await checkOrderLimit(tx, world);
     const orderId = randomUUID();
     const sagaId = randomUUID();
     const at = new Date();
     const subject: OrderContext = {
       id: orderId,
+      worldId: world,
       userId: input.user_id,
       productId: input.product_id,
       quantity: input.quantity,
       amountCents: toCents(input.amount),
     };
-    const saga = await startSaga(tx, { id: sagaId, definition: orderSaga, subjectId: orderId, subject, options: input.simulation ?? {} });
+    const saga = await startSaga(tx, { id: sagaId, definition: orderSaga, subjectId: orderId, subject, scope: world, options: input.simulation ?? {} });
     // The order's columns are its saga's subject, and its status the saga's from the outset.
     await tx.order.create({ data: { ...subject, status: saga.status, sagaId, createdAt: at, updatedAt: at }, select: { seq: true } });
     if (idempotencyKey !== undefined) {
-      await tx.idempotencyKey.create({ data: { key: idempotencyKey, requestHash: hash!, orderId, createdAt: at } });
+      await tx.idempotencyKey.create({ data: { worldId: world, key: idempotencyKey, requestHash: hash!, orderId, createdAt: at } });
     }
     return { orderId, sagaId, replayed: false, saga };
   });
@@ -95,6 +100,8 @@ export type Submission =
   | { kind: "accepted"; order: StartedOrder }
   | { kind: "finished"; order: StartedOrder; result: OrderResult }
   | { kind: "conflict" }
+  /** Its world holds as many orders as it may. */
+  | { kind: "limit"; error: TooManyRequests }
   | { kind: "draining" }
   /** Recorded, but the server began to shut down before its saga ended: the next start finishes it. */
   | { kind: "paused"; order: StartedOrder }
@@ -114,15 +121,19 @@ function orderResult(order: StartedOrder, outcome: RunOutcome): OrderResult {
  * POST /orders. By default the saga runs to the end before the answer, in the seed's shape; with
  * `respondAsync` (Prefer: respond-async) it starts and the caller follows its event stream.
  */
-export async function submitOrder(input: CreateOrderRequest, options: { idempotencyKey?: string; respondAsync?: boolean } = {}): Promise<Submission> {
+export async function submitOrder(
+  input: CreateOrderRequest,
+  options: { idempotencyKey?: string; respondAsync?: boolean; world?: string } = {},
+): Promise<Submission> {
   const details = unknownFaultSteps(input);
   if (details.length > 0) return { kind: "invalid", details };
   if (isDraining()) return { kind: "draining" };
   let order: StartedOrder;
   try {
-    order = await createOrder(input, options.idempotencyKey);
+    order = await createOrder(input, options.idempotencyKey, options.world);
   } catch (error) {
     if (error instanceof IdempotencyConflict) return { kind: "conflict" };
+    if (error instanceof TooManyRequests) return { kind: "limit", error };
     throw error;
   }
   // A run joins one already under way (a concurrent repeat), and returns at once for a finished saga.
@@ -143,12 +154,12 @@ export async function placeOrder(input: CreateOrderRequest) {
   return submission.kind === "finished" ? submission.result : null;
 }
 
-/** Restores the seed's inventory and balances and forgets every order and saga, in one transaction. */
-export async function resetDemo(): Promise<void> {
+/** Restores one world's inventory and balances and forgets its orders and sagas, in one transaction. */
+export async function resetDemo(world = DEFAULT_WORLD): Promise<void> {
   const db = await ready();
-  await db.write((tx) => restoreDemoData(tx));
-  publish({ type: "reset" });
-  log.info("Mock database reset to initial state");
+  await db.write((tx) => restoreDemoData(tx, world));
+  publish({ type: "reset", scope: world });
+  log.info(world === DEFAULT_WORLD ? "Mock database reset to initial state" : "A private demo world was reset to its initial state");
 }
 
 /** At start-up: seeds a new database and finishes every saga a previous process left in flight. */

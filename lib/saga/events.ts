@@ -13,6 +13,8 @@ export interface SagaEventRow {
   id: number;
   sagaId: string;
   subjectId: string;
+  /** Its saga's scope (the order saga's: its demo world). */
+  scope: string;
   position: number | null;
   step: string | null;
   phase: EventPhase;
@@ -21,7 +23,8 @@ export interface SagaEventRow {
   createdAt: Date;
 }
 
-export type FeedSignal = { type: "event"; sagaId: string } | { type: "reset" };
+/** A commit that wrote events, or a reset of one scope's sagas. */
+export type FeedSignal = { type: "event"; sagaId: string } | { type: "reset"; scope: string };
 
 const globalForFeed = globalThis as unknown as { sagaStudioFeed?: EventEmitter };
 const feed = (globalForFeed.sagaStudioFeed ??= new EventEmitter().setMaxListeners(0));
@@ -38,15 +41,19 @@ export function subscribe(listener: (signal: FeedSignal) => void): () => void {
 /** How many events one read of the log takes at most (a longer backlog is read in pages of this size). */
 export const EVENT_PAGE = 500;
 
-/** Events after `afterId`, oldest first: of one saga, or of all sagas when `sagaId` is undefined. */
-export async function eventsAfter(read: Reader, afterId: number, sagaId?: string, limit = EVENT_PAGE): Promise<SagaEventRow[]> {
+/** Events after `afterId`, oldest first: of one saga, of one scope's sagas, or of all sagas. */
+export async function eventsAfter(read: Reader, afterId: number, of: { sagaId?: string; scope?: string } = {}, limit = EVENT_PAGE): Promise<SagaEventRow[]> {
   const rows = await read.sagaEvent.findMany({
-    where: { id: { gt: afterId }, ...(sagaId === undefined ? {} : { sagaId }) },
+    where: {
+      id: { gt: afterId },
+      ...(of.sagaId === undefined ? {} : { sagaId: of.sagaId }),
+      ...(of.scope === undefined ? {} : { saga: { scope: of.scope } }),
+    },
     orderBy: { id: "asc" },
     take: limit,
-    include: { saga: { select: { subjectId: true } } },
+    include: { saga: { select: { subjectId: true, scope: true } } },
   });
-  return rows.map(({ saga, ...row }) => ({ ...row, subjectId: saga.subjectId, phase: row.phase as EventPhase, outcome: row.outcome as EventOutcome }));
+  return rows.map(({ saga, ...row }) => ({ ...row, subjectId: saga.subjectId, scope: saga.scope, phase: row.phase as EventPhase, outcome: row.outcome as EventOutcome }));
 }
 
 /** The newest event id, so a dashboard stream can start from "now". */
@@ -58,7 +65,8 @@ export async function latestEventId(read: Reader): Promise<number> {
 export interface TailListener {
   /** New rows, oldest first, each delivered once. */
   rows(rows: SagaEventRow[]): void;
-  reset(): void;
+  /** The sagas of `scope` were removed (a reset). */
+  reset(scope: string): void;
 }
 
 // Another process may write to the same database (a restarted server's last sagas, a test): the tail
@@ -118,7 +126,7 @@ class EventTail {
   private begin(): void {
     const unsubscribe = subscribe((signal) => {
       if (signal.type === "reset") {
-        for (const listener of [...this.listeners]) listener.reset();
+        for (const listener of [...this.listeners]) listener.reset(signal.scope);
         this.wake();
       } else {
         this.soon();

@@ -88,6 +88,8 @@ export interface NewSaga<Subject> {
   definition: SagaDefinition<Subject>;
   subjectId: string;
   subject: Subject;
+  /** Whose saga it is: lists and live feeds filter by it (default: none). */
+  scope?: string;
   options: RunOptions;
 }
 
@@ -108,7 +110,7 @@ export async function startSaga<Subject>(tx: Tx, saga: NewSaga<Subject>): Promis
   const { definition } = saga;
   const recorded = await insertSaga(
     tx,
-    { id: saga.id, definition: definition.name, subjectType: definition.subject, subjectId: saga.subjectId, options: JSON.stringify(saga.options) },
+    { id: saga.id, definition: definition.name, subjectType: definition.subject, subjectId: saga.subjectId, scope: saga.scope ?? "", options: JSON.stringify(saga.options) },
     definition.steps,
   );
   return { ...saga, ...recorded };

@@ -15,6 +15,8 @@ export interface SagaRow {
   definition: string;
   subjectType: string;
   subjectId: string;
+  /** Whose saga it is (for the order saga: its demo world); lists and live feeds filter by it. */
+  scope: string;
   status: SagaStatus;
   /** JSON of RunOptions */
   options: string;
@@ -55,7 +57,7 @@ export interface EventInput {
  */
 export async function insertSaga(
   tx: Tx,
-  saga: { id: string; definition: string; subjectType: string; subjectId: string; options: string },
+  saga: { id: string; definition: string; subjectType: string; subjectId: string; scope: string; options: string },
   steps: readonly { name: string; compensation: string }[],
 ): Promise<{ status: SagaStatus; steps: StepRow[] }> {
   const at = new Date();
@@ -212,6 +214,7 @@ export async function loadSaga(read: Reader, sagaId: string): Promise<{ saga: Sa
       definition: true,
       subjectType: true,
       subjectId: true,
+      scope: true,
       status: true,
       options: true,
       steps: {
@@ -240,7 +243,12 @@ export function countStuckSagas(read: Reader): Promise<number> {
   return read.saga.count({ where: { status: "compensation_failed" } });
 }
 
-/** Deletes sagas (their steps and events go with them): for a reset of the subjects they were about. */
-export async function deleteSagas(tx: Tx, subjectType: string): Promise<void> {
-  await tx.saga.deleteMany({ where: { subjectType } });
+/** Deletes the sagas of a scope (their steps and events go with them): for a reset of the subjects they were about. */
+export async function deleteSagas(tx: Tx, subjectType: string, scope: string): Promise<void> {
+  await tx.saga.deleteMany({ where: { subjectType, scope } });
+}
+
+/** How many sagas of a scope are in flight (a scope with any must not be removed). */
+export function countInFlight(read: Reader | Tx, scope: string): Promise<number> {
+  return read.saga.count({ where: { scope, status: { in: [...inFlightSagaStatuses] } } });
 }

@@ -5,6 +5,7 @@ import { CreateOrderRequestSchema, IdempotencyKeySchema } from "@/lib/api/schema
 import { listResponse } from "@/lib/api/list";
 import { acceptedOrder, ordersPage } from "@/lib/orders/queries";
 import { submitOrder } from "@/lib/orders/service";
+import { worldOf } from "@/lib/orders/worlds";
 
 export const dynamic = "force-dynamic";
 
@@ -18,7 +19,7 @@ export const POST = handle(async (request: Request) => {
   }
   // The UI starts a saga without waiting and follows its event stream; API clients get the seed's answer.
   const respondAsync = /\brespond-async\b/i.test(request.headers.get("prefer") ?? "");
-  const submission = await submitOrder(parsed.data, { idempotencyKey: key?.data, respondAsync });
+  const submission = await submitOrder(parsed.data, { idempotencyKey: key?.data, respondAsync, world: await worldOf(request) });
   const replayed = "order" in submission ? { "idempotent-replayed": String(submission.order.replayed) } : undefined;
   switch (submission.kind) {
     case "invalid":
@@ -30,6 +31,8 @@ export const POST = handle(async (request: Request) => {
       });
     case "finished":
       return jsonResponse(submission.result, { status: 201, headers: replayed });
+    case "limit":
+      return errorResponse(429, submission.error.message, { "retry-after": String(submission.error.retryAfterSeconds) });
     case "conflict":
       return errorResponse(422, "This Idempotency-Key was already used with a different request body");
     case "draining":
@@ -46,6 +49,9 @@ export const POST = handle(async (request: Request) => {
 });
 
 // Every order, most recent first, as the seed answers; ?limit= and ?cursor= page through them.
-export const GET = handle((request: Request) => listResponse(request, ordersPage));
+export const GET = handle(async (request: Request) => {
+  const world = await worldOf(request);
+  return listResponse(request, (limit, cursor) => ordersPage(limit, cursor, world));
+});
 
 export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"]);

@@ -2,6 +2,7 @@ import { parameterError } from "@/lib/api/errors";
 import { handle, methodsNotAllowed } from "@/lib/api/handler";
 import { listResponse } from "@/lib/api/list";
 import { sagasPage } from "@/lib/orders/queries";
+import { worldOf } from "@/lib/orders/worlds";
 import { SagaStatusSchema } from "@/lib/saga/status";
 
 export const dynamic = "force-dynamic";
@@ -15,7 +16,8 @@ export const GET = handle(async (request: Request) => {
     return parameterError(["query", "status"], SagaStatusSchema, parsed.error);
   }
   const status = parsed?.data;
-  return listResponse(request, (limit, cursor) => sagasPage(status, limit, cursor));
+  const world = await worldOf(request);
+  return listResponse(request, (limit, cursor) => sagasPage(status, limit, cursor, world));
 });
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"]);
