@@ -33,7 +33,8 @@ let schemas: ReturnType<typeof schemaCompiler>;
 
 beforeAll(async () => {
   // Real delays (SAGA_DELAY_SCALE=1): a saga must still be running when a reset removes it (the 409).
-  server = await startServer({ env: { SAGA_DELAY_SCALE: "1", LOG_LEVEL: "ERROR" } });
+  // Two new worlds a minute: enough to provoke the documented 429 of /world.
+  server = await startServer({ env: { SAGA_DELAY_SCALE: "1", LOG_LEVEL: "ERROR", SAGA_WORLDS_PER_MINUTE: "2" } });
   const response = await fetch(`${server.url}/openapi.json`);
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toMatch(/^application\/json\b/);
@@ -114,7 +115,7 @@ describe("(a) every route the app serves is in the document", () => {
   const documentedAt = (url: string) => (url.startsWith("/api/") && served.has(shape(url.slice(4))) ? url.slice(4) : url);
 
   it("finds the routes and the seed's paths (a sanity check of the discovery itself)", () => {
-    expect(roots).toEqual(new Set(["orders", "sagas", "inventory", "balances", "health", "reset", "metrics"]));
+    expect(roots).toEqual(new Set(["orders", "sagas", "inventory", "balances", "health", "reset", "metrics", "world"]));
     const orders = routes.find((route) => route.url === "/api/orders");
     expect(orders?.methods.sort()).toEqual(["GET", "POST"]);
     for (const url of DOCUMENTATION_ROUTES) expect(routes.map((route) => route.url), `${url} is a route`).toContain(url);
@@ -387,6 +388,19 @@ describe("(b) real answers of every endpoint match the documented schemas", () =
     expectDocumented("GET", "/inventory", await call("GET", "/inventory"));
     expect(expectDocumented("GET", "/balances", await call("GET", "/balances")).balances.user_1).toBe(1000);
     expectDocumented("GET", "/health", await call("GET", "/health"));
+  });
+
+  it("GET /world and POST /world answer as documented: shared without a cookie, a new private world, then the budget's 429", async () => {
+    expect(expectDocumented("GET", "/world", await call("GET", "/world")).world).toBe("shared");
+    const made = await call("POST", "/world");
+    expect(expectDocumented("POST", "/world", made).world).toBe("private");
+    const cookie = made.headers.getSetCookie()[0].split(";")[0];
+    expect(expectDocumented("GET", "/world", await call("GET", "/world", { headers: { cookie } })).world).toBe("private");
+    expectDocumented("POST", "/world", await call("POST", "/world"));
+    expect(expectDocumented("POST", "/world", await call("POST", "/world")).detail).toMatch(/^Too many new demo worlds/);
+    const unknownWorld = await call("GET", "/world", { headers: { cookie: "saga_world=BBBBBBBBBBBBBBBBBBBBBB" } });
+    expect(unknownWorld.status).toBe(429);
+    expectDocumented("GET", "/world", unknownWorld);
   });
 
   it("GET /metrics answers Prometheus text, as documented", async () => {

@@ -28,7 +28,7 @@ export interface WorldSettings {
   maxOrders: number;
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, integer: boolean): number {
+function positive(env: Record<string, string | undefined>, name: string, fallback: number, integer: boolean): number {
   const text = env[name];
   if (text === undefined || text === "") return fallback;
   const value = Number(text);
@@ -39,7 +39,7 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, intege
 }
 
 /** The limits of private worlds, from the environment; a value that makes no sense stops the start. */
-export function worldSettings(env = process.env): WorldSettings {
+export function worldSettings(env: Record<string, string | undefined> = process.env): WorldSettings {
   return {
     idleMs: positive(env, "SAGA_WORLD_IDLE_HOURS", 24, false) * 3_600_000,
     sweepEveryMs: positive(env, "SAGA_WORLD_SWEEP_MINUTES", 10, false) * 60_000,

@@ -179,7 +179,7 @@ export class Transition {
   /**
    * Writes it all: the saga row (its status if it changed, and updated_at) with its new events as one
    * nested update, then each changed step with an update of its own (a nested `updateMany` of the steps
-   * would first select each step's row, for twice the statements). The saga's update is also the guard of the
+   * would first read each step's row back, for twice the statements). The saga's update is also the guard of the
    * transition: a saga that is gone (a reset deleted it mid-run) has no row to update, and the whole
    * transaction, the step's own writes included, rolls back with SagaVanished.
    */
