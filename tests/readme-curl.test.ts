@@ -65,6 +65,15 @@ describe("README curl examples", () => {
     });
   });
 
+  it("the demo world block orders in a world of its own: its stock moves, the shared world's does not", async () => {
+    await fetch(`${server.url}/reset`, { method: "POST" });
+    const block = curlBlocks.find((b) => b.startsWith("# A world of your own"));
+    const { stdout } = run(block!);
+    expect(stdout).toContain('{"inventory":{"product_1":98,"product_2":50,"product_3":25}}');
+    expect(stdout).toContain('"world":"private","orders":1');
+    expect(await (await fetch(`${server.url}/inventory`)).json()).toEqual({ inventory: { product_1: 100, product_2: 50, product_3: 25 } });
+  });
+
   it("the curl section looks up the shipping failure by its real ids: its order, failed and compensated", async () => {
     await fetch(`${server.url}/reset`, { method: "POST" });
     const { stdout } = run(curlBlocks[0]);

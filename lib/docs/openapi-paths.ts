@@ -392,8 +392,8 @@ export const paths: Record<string, Partial<Record<Method, Operation>>> = {
       summary: "Follow every saga live",
       operationId: "stream_events",
       description: [
-        "A Server-Sent Events stream of every saga's transitions as they are committed, from now on (or after Last-Event-ID),",
-        "and `event: reset` when the demo is reset: what the dashboard follows. Served under /api only.",
+        "A Server-Sent Events stream of the transitions of every saga in the caller's world as they are committed, from now on (or after Last-Event-ID),",
+        "and `event: reset` when that world is reset: what the dashboard follows. Served under /api only.",
       ].join("\n"),
       parameters: resumeParameters,
       responses: {

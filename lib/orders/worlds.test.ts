@@ -192,3 +192,16 @@ describe("the sweep", () => {
     expect(rememberedSizes().worlds).toBe(0);
   });
 });
+
+describe("a page's first calls", () => {
+  it("open the world once: four calls at once make one world and spend one of the address's budget", async () => {
+    const settings = { ...worldSettings(), perAddressPerMinute: 2 };
+    const address = `10.1.0.${Math.floor(Math.random() * 250)}`;
+    const world = newWorldId();
+    await Promise.all([1, 2, 3, 4].map(() => openWorld(world, address, settings)));
+    expect(await inventory(world)).toEqual({ product_1: 100, product_2: 50, product_3: 25 });
+    // One of two spent: one more world may be made, then the budget is out.
+    await openWorld(newWorldId(), address, settings);
+    await expect(openWorld(newWorldId(), address, settings)).rejects.toBeInstanceOf(TooManyRequests);
+  });
+});

@@ -61,9 +61,11 @@ interface Remembered {
   touched: Map<string, number>;
   /** Addresses, with when they made their worlds of the last minute. */
   creations: Map<string, number[]>;
+  /** Worlds being opened now: a page's first calls (four at once) make and count one world, not four. */
+  opening: Map<string, Promise<void>>;
 }
 const globalForWorlds = globalThis as unknown as { sagaStudioWorlds?: Remembered };
-const remembered: Remembered = (globalForWorlds.sagaStudioWorlds ??= { touched: new Map(), creations: new Map() });
+const remembered: Remembered = (globalForWorlds.sagaStudioWorlds ??= { touched: new Map(), creations: new Map(), opening: new Map() });
 
 /** What this process remembers of worlds and addresses (for the tests: it must stay bounded). */
 export function rememberedSizes(): { worlds: number; addresses: number } {
@@ -119,9 +121,18 @@ async function createWorld(tx: Tx, world: string, at: Date): Promise<void> {
  */
 export async function openWorld(world: string, address: string, settings = worldSettings()): Promise<void> {
   if (world === DEFAULT_WORLD) return;
-  const now = Date.now();
   const touched = remembered.touched.get(world);
-  if (touched !== undefined && now - touched < TOUCH_EVERY_MS) return;
+  if (touched !== undefined && Date.now() - touched < TOUCH_EVERY_MS) return;
+  let opening = remembered.opening.get(world);
+  if (!opening) {
+    opening = touchOrCreate(world, address, touched, settings).finally(() => remembered.opening.delete(world));
+    remembered.opening.set(world, opening);
+  }
+  return opening;
+}
+
+async function touchOrCreate(world: string, address: string, touched: number | undefined, settings: WorldSettings): Promise<void> {
+  const now = Date.now();
   const db = await ready();
   if (touched === undefined && !(await db.read.world.findUnique({ where: { id: world }, select: { id: true } }))) {
     admit(address, now, settings);
