@@ -16,6 +16,11 @@ export interface LogEvent {
   outcome: string;
   error: string | null;
   created_at: string;
+  /**
+   * The service's own log line for a completed action or compensation ("Reserved 2 units of product_1").
+   * Optional: older servers do not send it, and the other events have none.
+   */
+  detail?: string | null;
 }
 
 export interface StepState {

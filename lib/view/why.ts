@@ -1,0 +1,164 @@
+/**
+ * One plain sentence per event of a saga's log, saying why it happened and what it leads to: the
+ * timeline shows it beside each transition, so that a reader who does not know sagas can follow a run
+ * (why a step runs again, which compensation comes next, why a stuck saga waits). Pure and client-safe;
+ * the earlier events give the context (attempt numbers, the steps that had completed), folded with
+ * `replay` as the timeline folds them. Plain text: the UI escapes it.
+ */
+import { hasUndo, humanize, type SagaOutline, type StepOutline } from "./outline";
+import { replay, type LogEvent, type SagaState } from "./replay";
+
+/** The events in log order, without the repeats a stream may deliver around a reconnect. */
+function distinct(events: readonly LogEvent[]): LogEvent[] {
+  let lastId = 0;
+  return events.filter((event) => {
+    if (event.id <= lastId) return false;
+    lastId = event.id;
+    return true;
+  });
+}
+
+/**
+ * The step the engine compensates next, as it picks it: the last one still completed or part-way
+ * through its compensation (a failed step did nothing to undo, and is skipped).
+ */
+function nextToCompensate(outline: SagaOutline, state: SagaState): StepOutline | undefined {
+  for (let position = state.steps.length - 1; position >= 0; position--) {
+    const status = state.steps[position].status;
+    if (status === "completed" || status === "compensating" || status === "compensation_failed") return outline.steps[position];
+  }
+  return undefined;
+}
+
+/**
+ * An error as a reader wants it. The engine writes a step that gave up as "<reason> (gave up after 3
+ * attempts)" and a compensation as "<compensation> failed: <reason> (gave up ...)": the sentence says
+ * who failed and how often, so only the reason goes in brackets.
+ */
+function failure(error: string | null, prefix?: string): string {
+  if (!error) return "";
+  let reason = error;
+  if (prefix && reason.startsWith(prefix)) reason = reason.slice(prefix.length);
+  const gaveUp = /^(.*) \(gave up after (\d+) attempts\)$/s.exec(reason);
+  return gaveUp ? ` after ${gaveUp[2]} attempts (${gaveUp[1]})` : ` (${reason})`;
+}
+
+/** Explains `events[index]`, using the events before it for context; "" when there is no such event. */
+export function why(outline: SagaOutline, events: readonly LogEvent[], index: number): string {
+  const event = events[index];
+  if (!event) return "";
+  const earlier = distinct(events.slice(0, index)).filter((e) => e.id < event.id);
+  const before = replay(outline, earlier);
+  const after = replay(outline, [...earlier, event]);
+  const subject = outline.subject;
+
+  if (event.phase === "saga") {
+    const previous = [...earlier].reverse().find((e) => e.phase === "saga")?.outcome;
+    switch (event.outcome) {
+      case "pending":
+        return `The ${subject} and its saga were recorded before anything ran, so a crash from here on loses nothing.`;
+      case "processing": {
+        const first = outline.steps[0];
+        return first ? `The saga starts with its first step, ${humanize(first.name)}.` : "The saga starts, with no steps to run.";
+      }
+      case "compensating": {
+        if (previous === "compensation_failed") {
+          const next = nextToCompensate(outline, before);
+          if (!next) return "An operator retried the saga: it goes back to compensating, with nothing left to undo.";
+          const first = humanize(hasUndo(next.compensation) ? next.compensation : next.name);
+          return `An operator retried the saga: it goes back to compensating, starting again with ${first}.`;
+        }
+        return before.steps.some((step) => step.status === "completed")
+          ? "The saga turns back: each completed step is compensated, the most recent first."
+          : "The saga turns back, but no step had completed, so there is nothing to undo.";
+      }
+      case "completed":
+        return `Every step completed: the ${subject} is done.`;
+      case "failed":
+        return before.steps.some((step) => step.status === "compensated")
+          ? `Every completed step was undone: the ${subject} failed and left nothing behind.`
+          : `No step had completed, so the ${subject} failed and left nothing behind.`;
+      case "compensation_failed": {
+        const stuck = outline.steps.find((_, position) => after.steps[position].status === "compensation_failed");
+        const what = stuck ? `${humanize(stuck.compensation)} could not undo ${humanize(stuck.name)}` : "a compensation gave up";
+        return `The saga is stuck: ${what}, and nothing more happens until an operator retries it.`;
+      }
+      default:
+        return `The saga is now ${event.outcome.replace(/_/g, " ")}.`;
+    }
+  }
+
+  const position = event.position;
+  const step = position === null ? undefined : outline.steps[position];
+  if (position === null || !step) return `${humanize(event.step ?? "A step")}: ${event.outcome.replace(/_/g, " ")}.`;
+  const name = humanize(step.name);
+  const undo = humanize(step.compensation);
+  // This step's earlier events of the same phase: how many attempts came before, and how the last one ended.
+  const mine = earlier.filter((e) => e.position === position && e.phase === event.phase);
+  const last = mine[mine.length - 1]?.outcome;
+
+  if (event.phase === "action") {
+    switch (event.outcome) {
+      case "running": {
+        const attempt = mine.filter((e) => e.outcome === "running").length + 1;
+        if (attempt > 1) {
+          return last === "retrying"
+            ? `${name} runs again (attempt ${attempt}): the last attempt failed for a passing reason.`
+            : `${name} runs again (attempt ${attempt}): the last attempt was cut off before it recorded an outcome, and the step is safe to repeat.`;
+        }
+        const previous = outline.steps[position - 1];
+        return previous ? `${name} runs now that ${humanize(previous.name)} has completed.` : `${name} runs first.`;
+      }
+      case "completed": {
+        const next = outline.steps[position + 1];
+        return next ? `${name} completed; next comes ${humanize(next.name)}.` : `${name} completed: that was the last step.`;
+      }
+      case "retrying":
+        return `${name} failed for a passing reason${failure(event.error)}, so it is tried again after a short wait.`;
+      case "failed": {
+        const completed = outline.steps.filter((_, i) => before.steps[i].status === "completed").reverse();
+        const because = `${name} failed${failure(event.error)}`;
+        if (completed.length === 0) return `${because}; no step had completed, so nothing needs undoing.`;
+        // The most recent completed step is compensated first; one that changed nothing has nothing to undo.
+        const first = completed.find((done) => hasUndo(done.compensation));
+        if (first) return `${because}, so the completed steps are undone in reverse order: ${humanize(first.compensation)} first.`;
+        return completed.length === 1
+          ? `${because}; ${humanize(completed[0].name)}, the only step that had completed, changed nothing, so nothing needs undoing.`
+          : `${because}; the steps that had completed changed nothing, so nothing needs undoing.`;
+      }
+      default:
+        return `${name}: ${event.outcome.replace(/_/g, " ")}.`;
+    }
+  }
+
+  if (event.phase === "compensation") {
+    switch (event.outcome) {
+      case "compensating": {
+        const attempt = mine.filter((e) => e.outcome === "compensating").length + 1;
+        if (attempt > 1) {
+          if (last === "retrying") return `${undo} runs again (attempt ${attempt}): the last attempt failed for a passing reason.`;
+          if (last === "compensation_failed") return `${undo} runs again (attempt ${attempt}): an operator retried the saga.`;
+          return `${undo} runs again (attempt ${attempt}): the last attempt was cut off before it recorded an outcome, and it is safe to repeat.`;
+        }
+        return hasUndo(step.compensation) ? `${undo} undoes ${name}.` : `${name} is compensated too, though it changed nothing.`;
+      }
+      case "compensated": {
+        const done = hasUndo(step.compensation) ? `${undo} undid ${name}` : `${name} changed nothing, so there is nothing to undo`;
+        const next = nextToCompensate(outline, after);
+        if (!next) return hasUndo(step.compensation) ? `${done}; nothing else is left to undo.` : `${done}.`;
+        return hasUndo(next.compensation)
+          ? `${done}; next: ${humanize(next.compensation)}.`
+          : `${done}; next: ${humanize(next.name)}, which changed nothing.`;
+      }
+      case "retrying":
+        return `${undo} failed for a passing reason${failure(event.error)}, so it is tried again after a short wait.`;
+      case "compensation_failed": {
+        const reason = failure(event.error, `${step.compensation} failed: `);
+        return `${undo} gave up${reason}: the saga stops here and needs an operator, who can retry it.`;
+      }
+      default:
+        return `${undo}: ${event.outcome.replace(/_/g, " ")}.`;
+    }
+  }
+  return `${name}: ${event.outcome.replace(/_/g, " ")}.`;
+}
