@@ -11,7 +11,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { isWorldId, newWorldId, WORLD_COOKIE, worldCookieOptions } from "./lib/world-id";
 
 const PAGE_METHODS = ["GET", "HEAD"];
-const PAGES = /^\/(workflow\/?|timeline\/.*)?$/;
+const PAGES = /^\/(workflow\/?|compare\/?|timeline\/.*)?$/;
 
 /** Hands a browser that has no world one of its own, on a page view. */
 function withWorld(request: NextRequest, response: NextResponse): NextResponse {
@@ -39,6 +39,7 @@ export const config = {
   matcher: [
     "/",
     "/workflow",
+    "/compare",
     "/api/:path*",
     "/orders/:path*",
     "/sagas/:path*",

@@ -1,24 +1,38 @@
 "use client";
 import Link from "next/link";
+import { useState } from "react";
 import { formatDollars, shortId } from "@/lib/client/format";
 import { RECENT_ORDERS as SHOWN, useOrders, type Order } from "@/lib/client/hooks";
 import { OrderStatusBadge } from "./order-status-badge";
 
-/** The newest orders first, as the API lists them; each opens its saga's timeline page. */
+/** The newest orders first, as the API lists them; each opens its saga's timeline page, and any two can be compared. */
 export function RecentOrders({ names }: { names: Record<string, string> }) {
   const orders = useOrders();
   const list = orders.data ?? [];
+  // The sagas picked to compare, oldest pick first; a third pick replaces the oldest.
+  const [picked, setPicked] = useState<string[]>([]);
+  const toggle = (sagaId: string) => setPicked((current) => (current.includes(sagaId) ? current.filter((id) => id !== sagaId) : [...current, sagaId].slice(-2)));
+  const comparable = picked.filter((id) => list.some((order) => order.saga_id === id));
   return (
     <section aria-labelledby="orders-heading" className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900">
       <div className="flex items-baseline justify-between gap-3">
         <h2 id="orders-heading" className="text-lg font-semibold">
           Recent orders
         </h2>
-        {list.length > SHOWN && (
-          <p className="text-xs text-slate-500 dark:text-slate-400">
-            The newest {SHOWN}
-          </p>
-        )}
+        <div className="flex items-baseline gap-3">
+          {list.length > SHOWN && <p className="text-xs text-slate-500 dark:text-slate-400">The newest {SHOWN}</p>}
+          {comparable.length === 2 ? (
+            <Link
+              href={`/compare?a=${encodeURIComponent(comparable[0])}&b=${encodeURIComponent(comparable[1])}`}
+              data-testid="compare-picked"
+              className="rounded-md bg-sky-700 px-2.5 py-1 text-xs font-semibold text-white hover:bg-sky-800 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+            >
+              Compare the two
+            </Link>
+          ) : (
+            list.length > 1 && <p className="text-xs text-slate-500 dark:text-slate-400">Tick two to compare them</p>
+          )}
+        </div>
       </div>
       {orders.isError && !orders.data ? (
         <p className="mt-3 text-sm text-red-700 dark:text-red-300">Could not load the orders.</p>
@@ -31,8 +45,20 @@ export function RecentOrders({ names }: { names: Record<string, string> }) {
       ) : (
         <ul data-testid="recent-orders" className="mt-3 divide-y divide-slate-200 dark:divide-slate-800">
           {list.slice(0, SHOWN).map((order) => (
-            <li key={order.id}>
-              <OrderRow order={order} names={names} />
+            <li key={order.id} className="flex items-center gap-1">
+              {order.saga_id && (
+                <input
+                  type="checkbox"
+                  checked={picked.includes(order.saga_id)}
+                  onChange={() => toggle(order.saga_id!)}
+                  aria-label={`Pick order ${shortId(order.id)} to compare`}
+                  data-testid="compare-pick"
+                  className="h-4 w-4 shrink-0 accent-sky-700"
+                />
+              )}
+              <div className="min-w-0 flex-1">
+                <OrderRow order={order} names={names} />
+              </div>
             </li>
           ))}
         </ul>

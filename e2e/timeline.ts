@@ -44,9 +44,9 @@ export async function shownEventIds(page: Page): Promise<number[]> {
   return page.getByTestId("event-row").evaluateAll((rows) => rows.map((row) => Number(row.getAttribute("data-event-id"))));
 }
 
-/** Scrolls the run diagram into view (it renders lazily) and waits for its SVG. */
-export async function renderedDiagram(page: Page) {
-  const diagram = page.getByTestId("mermaid-diagram");
+/** Scrolls a diagram of the timeline page into view (it renders lazily) and waits for its SVG: the run diagram unless told. */
+export async function renderedDiagram(page: Page, card: "Run diagram" | "Sequence diagram" = "Run diagram") {
+  const diagram = page.getByRole("region", { name: card }).getByTestId("mermaid-diagram");
   await diagram.scrollIntoViewIfNeeded();
   await expect(diagram).toHaveAttribute("data-rendered", "true");
   await expect(diagram.locator("svg")).toBeVisible();

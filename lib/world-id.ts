@@ -16,6 +16,11 @@ export function isWorldId(value: string | undefined | null): value is string {
   return typeof value === "string" && WORLD_ID.test(value);
 }
 
+/** The world a cookie's value names: its own, or the shared one when it names none. */
+export function worldOfCookie(value: string | undefined | null): string {
+  return isWorldId(value) ? value : DEFAULT_WORLD;
+}
+
 export function newWorldId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   let binary = "";

@@ -82,6 +82,7 @@ export const SagaSchema = z.object({
   order_id: uuid,
   status: SagaStatusSchema,
   error: z.string().nullable().describe("Why the saga failed or is stuck"),
+  definition_version: z.string().describe("The version of the saga's definition it ran: a digest of its steps and compensations"),
   steps: z.array(SagaStepSchema).describe("Its steps, in the order they run"),
   created_at: timestamp,
   updated_at: timestamp,
@@ -123,6 +124,7 @@ export const SagaEventSchema = z.object({
   phase: EventPhaseSchema,
   outcome: EventOutcomeSchema,
   error: z.string().nullable(),
+  detail: z.string().nullable().describe("The service's own log line for a completed action or compensation (\"Reserved 2 units of product_1\"); null otherwise"),
   created_at: timestamp,
 });
 export type SagaEvent = z.infer<typeof SagaEventSchema>;

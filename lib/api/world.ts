@@ -3,7 +3,7 @@
  * when it has none, as every curl line of the README does (lib/orders/worlds.ts makes it ready).
  */
 import { PEER_ADDRESS_HEADER } from "../method-guard";
-import { DEFAULT_WORLD, isWorldId, WORLD_COOKIE } from "../world-id";
+import { WORLD_COOKIE, worldOfCookie } from "../world-id";
 
 function cookie(request: Request, name: string): string | undefined {
   for (const part of (request.headers.get("cookie") ?? "").split(";")) {
@@ -27,6 +27,5 @@ export function clientAddress(request: Request): string {
 
 /** The world the request's cookie names; a cookie that names none (absent, or not an id) means the shared world. */
 export function requestedWorld(request: Request): string {
-  const id = cookie(request, WORLD_COOKIE);
-  return isWorldId(id) ? id : DEFAULT_WORLD;
+  return worldOfCookie(cookie(request, WORLD_COOKIE));
 }

@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { scenarios, type Scenario } from "../orders/scenarios";
 import { demoAccounts, demoProducts } from "../orders/demo-data";
 import { orderSaga } from "../orders/order-saga";
+import { definitionVersion } from "../saga/registry";
 import type { SagaStatus, StepStatus } from "../saga/status";
 import type {
   AcceptedOrderSchema,
@@ -93,6 +94,7 @@ export function sagaExample(run: RunOutcome = {}): In<typeof SagaSchema> {
     order_id: exampleIds.order,
     status: sagaStatus(run),
     error: run.stuckAt ? compensationFailure(run.stuckAt) : (run.failedAt?.error ?? null),
+    definition_version: definitionVersion(orderSaga),
     steps: views,
     created_at: at(0),
     updated_at: at(clock),
@@ -195,17 +197,25 @@ export function acceptedOrderExample(): In<typeof AcceptedOrderSchema> {
   return { order_id: order, saga_id: saga, status: "pending", links: { order: `/api/orders/${order}`, saga: `/api/sagas/${saga}`, events: `/api/sagas/${saga}/events` } };
 }
 
+/** What each service of the happy path says it did, as the completed events carry it. */
+const serviceLines: Record<string, string> = {
+  validate_order: `Validated order ${exampleIds.order}`,
+  reserve_inventory: "Reserved 2 units of product_1",
+  process_payment: "Processed payment of $100.0 for user_1",
+  ship_order: `Shipped order ${exampleIds.order} to 1 Analytical Way, London`,
+};
+
 /** The event log of a completed run, as GET /sagas/{saga_id}/events answers it. */
 export function sagaEventsExample(): In<typeof SagaEventSchema>[] {
   const saga = sagaExample();
   const rows: Omit<In<typeof SagaEventSchema>, "id" | "saga_id" | "order_id">[] = [
-    { position: null, step: null, phase: "saga", outcome: "pending", error: null, created_at: at(0) },
-    { position: null, step: null, phase: "saga", outcome: "processing", error: null, created_at: at(1) },
+    { position: null, step: null, phase: "saga", outcome: "pending", error: null, detail: null, created_at: at(0) },
+    { position: null, step: null, phase: "saga", outcome: "processing", error: null, detail: null, created_at: at(1) },
     ...saga.steps.flatMap((step, i) => [
-      { position: i, step: step.name, phase: "action" as const, outcome: "running" as const, error: null, created_at: step.started_at! },
-      { position: i, step: step.name, phase: "action" as const, outcome: "completed" as const, error: null, created_at: step.finished_at! },
+      { position: i, step: step.name, phase: "action" as const, outcome: "running" as const, error: null, detail: null, created_at: step.started_at! },
+      { position: i, step: step.name, phase: "action" as const, outcome: "completed" as const, error: null, detail: serviceLines[step.name] ?? null, created_at: step.finished_at! },
     ]),
-    { position: null, step: null, phase: "saga", outcome: "completed", error: null, created_at: saga.updated_at },
+    { position: null, step: null, phase: "saga", outcome: "completed", error: null, detail: null, created_at: saga.updated_at },
   ];
   return rows.map((row, i) => ({ id: i + 1, saga_id: saga.id, order_id: saga.order_id, ...row }));
 }

@@ -75,6 +75,7 @@ export const orderSaga: SagaDefinition<OrderContext> = {
   steps: [
     {
       name: "validate_order",
+      service: "Orders",
       compensation: "no_compensation",
       ...timing(100),
       check: (read, { subject: order }) => validate(read, order),
@@ -88,6 +89,7 @@ export const orderSaga: SagaDefinition<OrderContext> = {
     },
     {
       name: "reserve_inventory",
+      service: "Inventory",
       compensation: "release_inventory",
       ...timing(100),
       async check(read, { subject: order }) {
@@ -124,6 +126,7 @@ export const orderSaga: SagaDefinition<OrderContext> = {
     },
     {
       name: "process_payment",
+      service: "Payments",
       compensation: "refund_payment",
       ...timing(100),
       async check(read, { subject: order }) {
@@ -155,6 +158,7 @@ export const orderSaga: SagaDefinition<OrderContext> = {
     },
     {
       name: "ship_order",
+      service: "Shipping",
       compensation: "cancel_shipment",
       ...timing(200),
       async check(read, { subject: order }) {

@@ -128,6 +128,7 @@ function sagaView(saga: SagaWithSteps): SagaView {
     order_id: saga.subjectId,
     status: saga.status as SagaStatus,
     error: saga.error,
+    definition_version: saga.definitionVersion,
     steps: saga.steps.map(stepView),
     created_at: iso(saga.createdAt),
     updated_at: iso(saga.updatedAt),
@@ -165,6 +166,7 @@ export function eventView(row: SagaEventRow): SagaEvent {
     phase: row.phase,
     outcome: row.outcome,
     error: row.error,
+    detail: row.detail,
     created_at: iso(row.createdAt),
   };
 }

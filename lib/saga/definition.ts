@@ -83,6 +83,8 @@ export interface SagaStep<Subject> {
   name: string;
   /** The name of the compensating action, e.g. `release_inventory`. */
   compensation: string;
+  /** The service that does the step, as diagrams name it ("Inventory"); steps of one service share it. */
+  service?: string;
   /** Simulated work before the step answers, scaled by SAGA_DELAY_SCALE (its compensation takes as long). */
   durationMs: number;
   /**

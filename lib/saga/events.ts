@@ -20,6 +20,8 @@ export interface SagaEventRow {
   phase: EventPhase;
   outcome: EventOutcome;
   error: string | null;
+  /** The service's log line, for a completed action or compensation. */
+  detail: string | null;
   createdAt: Date;
 }
 

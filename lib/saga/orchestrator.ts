@@ -29,7 +29,7 @@ import { countSaga, startAttempt } from "../metrics";
 import { StepFailure, TransientError, type Json, type RetryPolicy, type SagaDefinition, type SagaStep, type StepContext } from "./definition";
 import { publish } from "./events";
 import { parseStoredOptions, scaled, type Fault, type RunOptions } from "./options";
-import { findDefinition } from "./registry";
+import { definitionVersion, findDefinition } from "./registry";
 import { inFlightSagaIds, insertSaga, loadSaga, SagaVanished, Transition, type StepRow } from "./store";
 import type { SagaStatus } from "./status";
 
@@ -110,7 +110,7 @@ export async function startSaga<Subject>(tx: Tx, saga: NewSaga<Subject>): Promis
   const { definition } = saga;
   const recorded = await insertSaga(
     tx,
-    { id: saga.id, definition: definition.name, subjectType: definition.subject, subjectId: saga.subjectId, scope: saga.scope ?? "", options: JSON.stringify(saga.options) },
+    { id: saga.id, definition: definition.name, definitionVersion: definitionVersion(definition), subjectType: definition.subject, subjectId: saga.subjectId, scope: saga.scope ?? "", options: JSON.stringify(saga.options) },
     definition.steps,
   );
   return { ...saga, ...recorded };
@@ -544,8 +544,9 @@ class SagaRun<Subject> {
       throw new StepThrew("step threw", { cause: error });
     }
     const output = answer === undefined ? undefined : JSON.stringify(answer);
-    if (isAction) t.stepFinished(position, { output });
-    else t.compensationFinished(position, { output });
+    const detail = line || undefined;
+    if (isAction) t.stepFinished(position, { output, detail });
+    else t.compensationFinished(position, { output, detail });
     await this.beginNext(t);
     return line;
   }

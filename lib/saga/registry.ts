@@ -3,6 +3,7 @@
  * the definition its name names. Filled in one explicit place at start-up (lib/orders/ready.ts), never as
  * a side effect of an import.
  */
+import { createHash } from "node:crypto";
 import { validateDefinition, type SagaDefinition } from "./definition";
 
 const globalForRegistry = globalThis as unknown as { sagaStudioDefinitions?: Map<string, SagaDefinition<unknown>> };
@@ -25,4 +26,20 @@ export function registerSagas(definitions: readonly SagaDefinition<any>[]): void
 
 export function findDefinition(name: string): SagaDefinition<unknown> | undefined {
   return registry.get(name);
+}
+
+const versions = new WeakMap<object, string>();
+
+/**
+ * The version of a definition, as each saga records it: a digest of its steps and their compensations,
+ * in order. Adding, removing or renaming a step makes a new version; a run keeps the steps it had.
+ */
+export function definitionVersion(definition: Pick<SagaDefinition<unknown>, "steps">): string {
+  let version = versions.get(definition);
+  if (!version) {
+    const shape = JSON.stringify(definition.steps.map((step) => [step.name, step.compensation]));
+    version = createHash("sha256").update(shape).digest("hex").slice(0, 12);
+    versions.set(definition, version);
+  }
+  return version;
 }

@@ -48,6 +48,8 @@ export interface EventInput {
   phase: EventPhase;
   outcome: EventOutcome;
   error?: string;
+  /** The service's log line, for a completed action or compensation. */
+  detail?: string;
 }
 
 /**
@@ -57,7 +59,7 @@ export interface EventInput {
  */
 export async function insertSaga(
   tx: Tx,
-  saga: { id: string; definition: string; subjectType: string; subjectId: string; scope: string; options: string },
+  saga: { id: string; definition: string; definitionVersion: string; subjectType: string; subjectId: string; scope: string; options: string },
   steps: readonly { name: string; compensation: string }[],
 ): Promise<{ status: SagaStatus; steps: StepRow[] }> {
   const at = new Date();
@@ -146,13 +148,13 @@ export class Transition {
     this.event({ position, step, phase, outcome: "retrying", error });
   }
 
-  /** Completed (with what its remote call answered) when there is no error; failed with it otherwise. */
-  stepFinished(position: number, result: { error?: string; output?: string }): void {
+  /** Completed (with what its remote call answered, and its log line) when there is no error; failed with it otherwise. */
+  stepFinished(position: number, result: { error?: string; output?: string; detail?: string }): void {
     const status: StepStatus = result.error === undefined ? "completed" : "failed";
     const error = result.error ?? null;
     const output = result.output ?? null;
     const step = this.change(position, { status, error, output }, { status, error, finishedAt: this.at, output });
-    this.event({ position, step, phase: "action", outcome: status, error: result.error });
+    this.event({ position, step, phase: "action", outcome: status, error: result.error, detail: result.detail });
   }
 
   /** Write-ahead record of attempt number `attempt` (counted over every run) at a step's compensation. */
@@ -166,14 +168,14 @@ export class Transition {
   }
 
   /** The compensation's writes are in (same transaction): compensated, or given up with its error. */
-  compensationFinished(position: number, result: { error?: string; output?: string }): void {
+  compensationFinished(position: number, result: { error?: string; output?: string; detail?: string }): void {
     const status: StepStatus = result.error === undefined ? "compensated" : "compensation_failed";
     // Undone, the step carries no error any more (the attempts that failed are in the event log).
     const step =
       result.error === undefined
         ? this.change(position, { status, error: null }, { status, error: null, compensatedAt: this.at, compensationOutput: result.output ?? null })
         : this.change(position, { status, error: result.error }, { status, error: result.error });
-    this.event({ position, step, phase: "compensation", outcome: status, error: result.error });
+    this.event({ position, step, phase: "compensation", outcome: status, error: result.error, detail: result.detail });
   }
 
   /**

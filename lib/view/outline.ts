@@ -9,6 +9,8 @@ export interface StepOutline {
   name: string;
   compensation: string;
   durationMs: number;
+  /** The service that does it, as diagrams name it ("Inventory"). */
+  service?: string;
 }
 
 export interface SagaOutline {
@@ -21,7 +23,23 @@ export function outline<Context>(definition: SagaDefinition<Context>): SagaOutli
   return {
     name: definition.name,
     subject: definition.subject,
-    steps: definition.steps.map(({ name, compensation, durationMs }) => ({ name, compensation, durationMs })),
+    steps: definition.steps.map(({ name, compensation, durationMs, service }) => ({ name, compensation, durationMs, ...(service ? { service } : {}) })),
+  };
+}
+
+/**
+ * The outline of one run: the steps it actually had (as its saga recorded them), with what the current
+ * definition knows of each (durations, services). A run of an older version of the definition, with a
+ * step since added or removed, still draws and replays with its own steps.
+ */
+export function runOutline(current: SagaOutline, steps: readonly { name: string; compensation: string }[]): SagaOutline {
+  const known = new Map(current.steps.map((step) => [step.name, step]));
+  return {
+    ...current,
+    steps: steps.map(({ name, compensation }) => {
+      const step = known.get(name);
+      return { name, compensation, durationMs: step?.durationMs ?? 0, ...(step?.service ? { service: step.service } : {}) };
+    }),
   };
 }
 

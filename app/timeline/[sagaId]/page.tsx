@@ -5,9 +5,7 @@ import { SagaRun } from "@/components/saga-run";
 import { SiteHeader } from "@/components/site-header";
 import { shortId } from "@/lib/client/format";
 import { toDollars } from "@/lib/money";
-import { orderSaga } from "@/lib/orders/order-saga";
-import { findOrder, findSaga } from "@/lib/orders/queries";
-import { outline } from "@/lib/view/outline";
+import { runStory } from "@/lib/orders/run-story";
 import SagaNotFound from "./not-found";
 
 // Reads the database on every request: a saga placed a second ago must be found.
@@ -15,12 +13,8 @@ export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ sagaId: string }> };
 
-/** The saga and its order, read once per request (the metadata and the page both ask). */
-const findRun = cache(async (sagaId: string) => {
-  const saga = await findSaga(sagaId);
-  const order = saga && (await findOrder(saga.order_id));
-  return saga && order ? { saga, order } : null;
-});
+/** The run's story (its saga, order, steps, what it moved), read once per request (the metadata and the page both ask). */
+const findRun = cache((sagaId: string) => runStory(sagaId));
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const { sagaId } = await params;
@@ -36,7 +30,7 @@ export default async function TimelinePage({ params }: Params) {
   // document as well, so the page answers 200 with the not-found message instead.
   const run = await findRun(sagaId);
   if (!run) return <SagaNotFound />;
-  const { saga, order } = run;
+  const { saga, order, outline, effects, before } = run;
 
   return (
     <>
@@ -54,8 +48,11 @@ export default async function TimelinePage({ params }: Params) {
         </div>
         <SagaRun
           sagaId={saga.id}
-          outline={outline(orderSaga)}
+          outline={outline}
           initialStatus={saga.status}
+          effects={effects}
+          before={before}
+          definitionVersion={saga.definition_version}
           order={{
             id: order.id,
             user_id: order.user_id,
