@@ -80,7 +80,8 @@ describe("sagaSequenceDiagram", () => {
       "participant P4 as Inventory",
       "participant P5 as Payments",
       "participant P6 as Shipping",
-      "P0->>P1: +0 ms: POST /orders (user_id=user_1, product_id=product_1, quantity=2, amount=100)",
+      "Note left of P0: user_1: 2 x product_1, #36;100",
+      "P0->>P1: +0 ms: POST /orders",
       "P1->>P2: +0 ms: record order and saga",
       "Note over P2: +0 ms: processing: the steps run in order",
       "P2->>P3: +0 ms: validate_order",
@@ -234,7 +235,7 @@ describe("sagaSequenceDiagram", () => {
     // One line per statement: the newline in the text did not make one of its own.
     expect(lines).toHaveLength(sagaSequenceDiagram(outline, shippingFailure(), options).split("\n").length);
     for (const line of lines.slice(2)) {
-      const match = /^(participant P\d+ as |Note over P2: |P\d+(?:->>|-->>|--x)P\d+: )(.*)$/.exec(line);
+      const match = /^(participant P\d+ as |Note over P2: |Note left of P0: |P\d+(?:->>|-->>|--x)P\d+: )(.*)$/.exec(line);
       expect(match, line).not.toBeNull();
       // Entity codes (#quot; #60;) are Mermaid's own escapes; nothing else may carry a ; < > " % { or }.
       const text = match![2].replace(/#(?:[a-z]+|\d+);/g, "");
@@ -267,5 +268,16 @@ describe("sagaSequenceDiagram", () => {
       "P2->>P3: +105 ms: validate_order",
       "P3-->>P2: +1.2 s: done",
     ]);
+  });
+});
+
+describe("a service's log line on an arrow", () => {
+  it("shows ids by their start and stays short: the full line is in the story", async () => {
+    const { brief } = await import("./sequence");
+    expect(brief("Validated order ffdcf82d-6fc9-407b-a7bc-cdc849398021")).toBe("Validated order ffdcf82d…");
+    expect(brief("Reserved 2 units of product_1")).toBe("Reserved 2 units of product_1");
+    const long = "Shipped order to 1 Analytical Way, London, a very long address indeed";
+    expect(brief(long)).toHaveLength(48);
+    expect(brief(long).endsWith("…")).toBe(true);
   });
 });

@@ -83,9 +83,11 @@ export function sagaSequenceDiagram(outline: SagaOutline, events: readonly LogEv
     if (event.phase === "saga") {
       switch (event.outcome) {
         case "pending": {
+          // The order beside the client, not on the arrow: a long first message would push every
+          // other participant off to the right, and the services are what the diagram is about.
           const order = options.order;
-          const fields = order && ` (user_id=${order.user_id}, product_id=${order.product_id}, quantity=${order.quantity}, amount=${order.amount})`;
-          message(CLIENT, "->>", API, `POST /orders${fields ?? ""}`);
+          if (order) out.push(`Note left of ${CLIENT}: ${escapeText(`${order.user_id}: ${order.quantity} x ${order.product_id}, $${order.amount}`)}`);
+          message(CLIENT, "->>", API, "POST /orders");
           message(API, "->>", ORCHESTRATOR, "record order and saga");
           clientWaiting = first;
           break;
@@ -114,7 +116,7 @@ export function sagaSequenceDiagram(outline: SagaOutline, events: readonly LogEv
     const step = outline.steps[event.position];
     if (!step) continue;
     const service = serviceOf[event.position];
-    const detail = event.detail ? `: ${event.detail}` : "";
+    const detail = event.detail ? `: ${brief(event.detail)}` : "";
     if (event.phase === "action") {
       switch (event.outcome) {
         case "running": {
@@ -157,3 +159,15 @@ export function sagaSequenceDiagram(outline: SagaOutline, events: readonly LogEv
   }
   return out.join("\n");
 }
+
+// A message's width sets the distance between its two participants: long lines would push the services
+// off the side. The full line is in the page's story; the diagram shows ids by their start, and at most
+// this many characters.
+const BRIEF = 48;
+
+/** A service's log line, short enough for an arrow: "Validated order 3f2a1c9e…". */
+export function brief(line: string): string {
+  const short = line.replace(/\b([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "$1…");
+  return short.length > BRIEF ? `${short.slice(0, BRIEF - 1)}…` : short;
+}
+
