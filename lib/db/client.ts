@@ -25,7 +25,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient, type Prisma } from "../generated/prisma/client";
-import { databaseConfig, migrationsDir } from "./config";
+import { databaseConfig, migrationsDir, type DatabaseConfig } from "./config";
 import { DatabaseUnavailable, describeFault, isDatabaseFault } from "./faults";
 import { migrateFile } from "./migrate";
 import { withStatementCache } from "./statement-cache";
@@ -42,7 +42,8 @@ export interface WriteHealth {
 }
 
 export interface Database {
-  /** The SQLite file, resolved. */
+  provider: "sqlite" | "postgresql";
+  /** The SQLite file, resolved; on PostgreSQL, where the database is (without its password). */
   file: string;
   /** Whether the file at the path is still the one the connections opened (a file removed or replaced
    * later has another identity, or none); the reason if not. */
@@ -54,6 +55,11 @@ export interface Database {
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** How many transactions this process has committed, and how many SQL statements both connections ran (for the bench). */
   stats: { transactions: number; statements: number };
+  /**
+   * Tells every other process on the same database (PostgreSQL's NOTIFY), and hears them: how replicas
+   * wake each other's live streams. Absent on SQLite, where one process has the file.
+   */
+  relay?: { send(message: string): void; listen(listener: (message: string) => void): () => void };
   close(): Promise<void>;
 }
 
@@ -61,7 +67,28 @@ export interface Database {
 const TRANSACTION_TIMEOUT_MS = 10_000;
 const BUSY_TIMEOUT_MS = 5_000;
 
-async function open(file: string): Promise<Database> {
+async function open(config: DatabaseConfig): Promise<Database> {
+  if (config.provider === "postgresql") return (await import("./postgres")).openPostgres(config.url, config.label);
+  return openSqlite(config.file);
+}
+
+/** Counts a failing write (or clears the count after one that worked), for /health. */
+export function healthTracker() {
+  let health: WriteHealth = { failing: false };
+  return {
+    get: () => health,
+    succeeded() {
+      if (health.failing) health = { failing: false };
+    },
+    failed(error: unknown) {
+      if (isDatabaseFault(error)) health = { failing: true, reason: describeFault(error), since: health.since ?? new Date() };
+    },
+  };
+}
+
+export { TRANSACTION_TIMEOUT_MS };
+
+async function openSqlite(file: string): Promise<Database> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   migrateFile(file, migrationsDir());
   const { dev, ino } = fs.statSync(file);
@@ -91,7 +118,7 @@ async function open(file: string): Promise<Database> {
     return current.dev !== dev || current.ino !== ino ? "Database file was replaced while the server was running" : undefined;
   };
 
-  let health: WriteHealth = { failing: false };
+  const health = healthTracker();
   let tail: Promise<unknown> = Promise.resolve();
   const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
     const run = tail.then(async () => {
@@ -107,10 +134,10 @@ async function open(file: string): Promise<Database> {
           },
           { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS },
         );
-        if (health.failing) health = { failing: false };
+        health.succeeded();
         return result;
       } catch (error) {
-        if (isDatabaseFault(error)) health = { failing: true, reason: describeFault(error), since: health.since ?? new Date() };
+        health.failed(error);
         throw error;
       }
     });
@@ -119,9 +146,10 @@ async function open(file: string): Promise<Database> {
   };
 
   return {
+    provider: "sqlite",
     file,
     fileProblem,
-    writeHealth: () => health,
+    writeHealth: health.get,
     read: reader,
     write,
     stats,
@@ -138,16 +166,35 @@ const globalForDb = globalThis as unknown as { sagaStudioDatabase?: { file: stri
 
 /** The database DATABASE_URL names, opened (and migrated) on first use. */
 export function database(): Promise<Database> {
-  const { file } = databaseConfig();
+  const config = databaseConfig();
+  const file = config.provider === "sqlite" ? config.file : config.url;
   const current = globalForDb.sagaStudioDatabase;
   if (current && current.file === file) return current.database;
-  const opening = open(file);
+  const opening = open(config);
   globalForDb.sagaStudioDatabase = { file, database: opening };
   // A failed open is not cached: the next call tries again.
   opening.catch(() => {
     if (globalForDb.sagaStudioDatabase?.database === opening) globalForDb.sagaStudioDatabase = undefined;
   });
   return opening;
+}
+
+// Any fixed number: the key of the lock that orders event writes on PostgreSQL.
+const EVENT_ORDER_LOCK = 72_390_512;
+
+/**
+ * Call in a transaction just before it writes to the event log. On PostgreSQL an id from a sequence is
+ * taken when a row is inserted, not when it commits: two transactions could commit their events out of
+ * id order, and a live stream that reads `id > last` would skip the one that committed late. A
+ * transaction-scoped advisory lock, taken here and held to the commit, lets one event-writing
+ * transaction at a time take ids, so ids commit in order (a rolled-back one leaves a gap nobody waits
+ * for). The event write is the last thing a transition does, so the lock is held only briefly. SQLite
+ * runs one write transaction at a time anyway: nothing to do.
+ */
+export async function orderEventWrites(tx: Tx): Promise<void> {
+  const current = await globalForDb.sagaStudioDatabase?.database;
+  // The model API cannot take a lock: a raw statement, kept here in lib/db with the rest of the SQL.
+  if (current?.provider === "postgresql") await tx.$queryRaw`SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK})::text`;
 }
 
 /** The database if it is open (for the metrics, which must not open one). */

@@ -10,22 +10,42 @@ export class ConfigError extends Error {
   }
 }
 
-export interface DatabaseConfig {
-  provider: "sqlite";
-  /** The SQLite file, resolved from the working directory. */
-  file: string;
-}
+export type DatabaseConfig =
+  | {
+      provider: "sqlite";
+      /** The SQLite file, resolved from the working directory. */
+      file: string;
+    }
+  | {
+      provider: "postgresql";
+      /** The connection string, as given. */
+      url: string;
+      /** Where it points, without the password: for logs and /health. */
+      label: string;
+    };
 
 /**
- * What DATABASE_URL names: `file:./data/x.db` (or `file:/abs/x.db`) is a SQLite file. Anything else is
- * refused with a clear message rather than taken for a file path (`postgresql://...` would otherwise
- * create a folder named `postgresql:`).
+ * What DATABASE_URL names: `file:./data/x.db` (or `file:/abs/x.db`) is a SQLite file;
+ * `postgresql://user:password@host:5432/db` (or `postgres://`) a PostgreSQL database. Anything else is
+ * refused with a clear message rather than taken for a file path.
  */
 export function databaseConfig(url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL): DatabaseConfig {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === "postgresql" || scheme === "postgres") {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ConfigError(`DATABASE_URL is not a valid PostgreSQL URL; expected e.g. "postgresql://saga:secret@localhost:5432/saga"`);
+    }
+    if (!parsed.hostname || parsed.pathname.length <= 1) {
+      throw new ConfigError(`DATABASE_URL must name a PostgreSQL host and database, e.g. "postgresql://saga:secret@localhost:5432/saga"`);
+    }
+    return { provider: "postgresql", url, label: `postgresql://${parsed.host}${parsed.pathname}` };
+  }
   if (scheme !== "file") {
     throw new ConfigError(
-      `DATABASE_URL must be a SQLite file URL such as "file:./data/saga-studio.db"; got ${scheme ? `the scheme "${scheme}:"` : `"${url}"`}`,
+      `DATABASE_URL must be a SQLite file URL such as "file:./data/saga-studio.db" or a PostgreSQL URL such as "postgresql://saga:secret@localhost:5432/saga"; got ${scheme ? `the scheme "${scheme}:"` : `"${url}"`}`,
     );
   }
   const file = url.replace(/^file:(\/\/)?/i, "").replace(/\?.*$/, "");
@@ -35,12 +55,15 @@ export function databaseConfig(url = process.env.DATABASE_URL || DEFAULT_DATABAS
   return { provider: "sqlite", file: path.resolve(/* turbopackIgnore: true */ file) };
 }
 
-/** The SQLite file that DATABASE_URL names. */
+/** The SQLite file that DATABASE_URL names (an error on PostgreSQL). */
 export function databasePath(url?: string): string {
-  return databaseConfig(url).file;
+  const config = databaseConfig(url);
+  if (config.provider !== "sqlite") throw new ConfigError("DATABASE_URL names a PostgreSQL database, not a SQLite file");
+  return config.file;
 }
 
-/** Where prisma/migrations lives: beside the app, wherever the process was started from. */
-export function migrationsDir(): string {
+/** Where a provider's migrations live: beside the app, wherever the process was started from (prisma/migrations, prisma/postgresql/migrations). */
+export function migrationsDir(provider: DatabaseConfig["provider"] = "sqlite"): string {
+  if (provider === "postgresql") return path.resolve(/* turbopackIgnore: true */ process.env.POSTGRES_MIGRATIONS_DIR || "prisma/postgresql/migrations");
   return path.resolve(/* turbopackIgnore: true */ process.env.MIGRATIONS_DIR || "prisma/migrations");
 }

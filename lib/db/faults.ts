@@ -15,12 +15,18 @@ export class DatabaseUnavailable extends Error {
 
 // SQLite's primary result codes for a database that cannot take a write right now.
 const TRANSIENT_SQLITE = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|PROTOCOL|NOMEM)/;
+// PostgreSQL's SQLSTATE classes for a server that cannot serve now: connection exceptions (08), not
+// enough resources (53), an operator's shutdown (57P01-57P03), and a deadlock or serialization failure
+// (40P01, 40001), which the same transaction survives when tried again.
+const TRANSIENT_POSTGRES = /^(08|53|57P0[1-3]|40P01|40001)/;
+// What Prisma's pg adapter calls a lost or refused connection.
+const TRANSIENT_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "DatabaseDoesNotExist"]);
 // Prisma's own: a transaction that waited or ran too long, a connection lost.
 const TRANSIENT_PRISMA = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
 
 interface PrismaError {
   code?: string;
-  meta?: { driverAdapterError?: { cause?: { originalCode?: string; originalMessage?: string; message?: string } } };
+  meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string; originalMessage?: string; message?: string } } };
 }
 
 function sqliteCause(error: unknown) {
@@ -31,8 +37,12 @@ export function isDatabaseFault(error: unknown): boolean {
   // By name, not instanceof: Next.js bundles start-up and each route apart, each with its own copy of
   // this class, and the database (opened by one of them) is shared through globalThis.
   if (error instanceof Error && error.name === "DatabaseUnavailable") return true;
-  const code = sqliteCause(error)?.originalCode;
-  if (code && TRANSIENT_SQLITE.test(code)) return true;
+  const cause = sqliteCause(error);
+  const code = cause?.originalCode;
+  if (code && (TRANSIENT_SQLITE.test(code) || TRANSIENT_POSTGRES.test(code))) return true;
+  if (cause?.kind && TRANSIENT_KINDS.has(cause.kind)) return true;
+  // A connection refused before Prisma could wrap it (the pool's first connect).
+  if ((error as { code?: string } | undefined)?.code === "ECONNREFUSED") return true;
   return TRANSIENT_PRISMA.has((error as PrismaError | undefined)?.code ?? "");
 }
 

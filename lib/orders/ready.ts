@@ -6,6 +6,7 @@
 import { database, type Database } from "../db/client";
 import { DatabaseUnavailable } from "../db/faults";
 import { logger } from "../log";
+import { connectRelay } from "../saga/events";
 import { registerSagas } from "../saga/registry";
 import { seedIfEmpty } from "./demo-data";
 import { orderSaga } from "./order-saga";
@@ -31,5 +32,6 @@ export async function ready(): Promise<Database> {
 
 async function prepare(db: Database): Promise<void> {
   registerSagas([orderSaga]);
+  connectRelay(db);
   if (await db.write((tx) => seedIfEmpty(tx))) log.info("Seeded the demo data into a new database");
 }

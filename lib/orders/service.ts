@@ -6,7 +6,7 @@ import { logger } from "../log";
 import { toCents } from "../money";
 import { publish } from "../saga/events";
 import type { ValidationDetail } from "../api/errors";
-import { isDraining, resumeInFlightSagas, retrySaga, runSagaToEnd, startSaga, type RunOutcome, type StartedSaga } from "../saga/orchestrator";
+import { isDraining, resumeInFlightSagas, retrySaga, startRecovery, runSagaToEnd, startSaga, type RunOutcome, type StartedSaga } from "../saga/orchestrator";
 import { restoreDemoData } from "./demo-data";
 import { orderSaga, type OrderContext } from "./order-saga";
 import { findSaga } from "./queries";
@@ -47,7 +47,7 @@ function fingerprint(input: CreateOrderRequest): string {
 export async function createOrder(input: CreateOrderRequest, idempotencyKey?: string, world = DEFAULT_WORLD): Promise<StartedOrder> {
   const db = await ready();
   const hash = idempotencyKey === undefined ? undefined : fingerprint(input);
-  const started = await db.write(async (tx): Promise<StartedOrder> => {
+  const record = () => db.write(async (tx): Promise<StartedOrder> => {
     if (idempotencyKey !== undefined) {
       const earlier = await tx.idempotencyKey.findUnique({
         where: { worldId_key: { worldId: world, key: idempotencyKey } },
@@ -78,6 +78,15 @@ export async function createOrder(input: CreateOrderRequest, idempotencyKey?: st
     }
     return { orderId, sagaId, replayed: false, saga };
   });
+  let started: StartedOrder;
+  try {
+    started = await record();
+  } catch (error) {
+    // P2002: a concurrent repeat with the same key committed first (PostgreSQL runs them side by side;
+    // SQLite's one writer never does). Its order is the answer: found by the same check, tried again.
+    if (idempotencyKey === undefined || (error as { code?: string }).code !== "P2002") throw error;
+    started = await record();
+  }
   if (!started.replayed) publish({ type: "event", sagaId: started.sagaId });
   return started;
 }
@@ -164,8 +173,10 @@ export async function resetDemo(world = DEFAULT_WORLD): Promise<void> {
 
 /** At start-up: seeds a new database and finishes every saga a previous process left in flight. */
 export async function recoverOnStart(): Promise<void> {
-  await ready();
+  const db = await ready();
   await resumeInFlightSagas();
+  // With replicas (PostgreSQL), each keeps claiming the sagas whose holder died.
+  if (db.provider === "postgresql") startRecovery();
 }
 
 /**

@@ -5,6 +5,7 @@
  * never a copy of what a writer meant to write), and a reconnecting stream resumes from its last id.
  */
 import { EventEmitter } from "node:events";
+import type { Database } from "../db/client";
 import type { Reader } from "./definition";
 import type { EventOutcome, EventPhase } from "./status";
 
@@ -28,11 +29,34 @@ export interface SagaEventRow {
 /** A commit that wrote events, or a reset of one scope's sagas. */
 export type FeedSignal = { type: "event"; sagaId: string } | { type: "reset"; scope: string };
 
-const globalForFeed = globalThis as unknown as { sagaStudioFeed?: EventEmitter };
+const globalForFeed = globalThis as unknown as { sagaStudioFeed?: EventEmitter; sagaStudioRelay?: { send?: (signal: FeedSignal) => void; connected: WeakSet<object> } };
 const feed = (globalForFeed.sagaStudioFeed ??= new EventEmitter().setMaxListeners(0));
+const relay = (globalForFeed.sagaStudioRelay ??= { connected: new WeakSet() });
 
+/** Tells this process's live streams that something committed (and, through the relay, every other replica's). */
 export function publish(signal: FeedSignal): void {
   feed.emit("signal", signal);
+  relay.send?.(signal);
+}
+
+/**
+ * Joins the live streams of every replica on the same database (PostgreSQL's NOTIFY, lib/db/postgres.ts):
+ * what one publishes wakes the others' tails, which then read the events from the table. Only ids and
+ * scopes travel. Nothing to do on SQLite.
+ */
+export function connectRelay(db: Pick<Database, "relay">): void {
+  const channel = db.relay;
+  if (!channel || relay.connected.has(channel)) return;
+  relay.connected.add(channel);
+  relay.send = (signal) => channel.send(JSON.stringify(signal));
+  channel.listen((message) => {
+    try {
+      const signal = JSON.parse(message) as FeedSignal;
+      if (signal.type === "event" || signal.type === "reset") feed.emit("signal", signal);
+    } catch {
+      // not ours: ignored
+    }
+  });
 }
 
 export function subscribe(listener: (signal: FeedSignal) => void): () => void {

@@ -30,8 +30,9 @@ import { StepFailure, TransientError, type Json, type RetryPolicy, type SagaDefi
 import { publish } from "./events";
 import { parseStoredOptions, scaled, type Fault, type RunOptions } from "./options";
 import { definitionVersion, findDefinition } from "./registry";
-import { inFlightSagaIds, insertSaga, loadSaga, SagaVanished, Transition, type StepRow } from "./store";
-import type { SagaStatus } from "./status";
+import { claimableSagaIds, claimSaga, leaseMs, renewLease } from "./lease";
+import { insertSaga, loadSaga, SagaVanished, Transition, type StepRow } from "./store";
+import { inFlightSagaStatuses, type SagaStatus } from "./status";
 
 const log = logger("orchestrator");
 // What a step's action or compensation did, under the seed's logger name for its services.
@@ -144,11 +145,29 @@ export async function runSaga(saga: string | StartedSaga<unknown>): Promise<Saga
   return (await runSagaToEnd(saga))?.status;
 }
 
-/** Resumes every saga that a previous process left in flight. */
+/**
+ * Resumes every saga that a previous process left in flight: on SQLite all of them (one process has
+ * the file); on PostgreSQL those nobody holds, whose lease has expired, or that this replica held.
+ */
 export async function resumeInFlightSagas(): Promise<(SagaStatus | undefined)[]> {
-  const ids = await inFlightSagaIds((await database()).read);
+  const db = await database();
+  const ids = (await claimableSagaIds(db.read, db.provider === "sqlite")).filter((id) => !runs.has(id));
   if (ids.length > 0) log.info(`Resuming ${ids.length} saga(s) left in flight`);
   return Promise.all(ids.map((id) => runSaga(id)));
+}
+
+/**
+ * With several replicas (PostgreSQL), recovery is not only at start-up: every few seconds each replica
+ * claims the sagas in flight whose lease has expired, so a dead replica's sagas are finished by the
+ * others within about the lease's time. Stops with the process (or at `drain`).
+ */
+export function startRecovery(): void {
+  const every = Math.max(250, leaseMs() / 4);
+  const timer = setInterval(() => {
+    if (isDraining()) return clearInterval(timer);
+    resumeInFlightSagas().catch((error: unknown) => log.warn(`Claiming sagas whose lease expired failed: ${describe(error)}`));
+  }, every);
+  timer.unref();
 }
 
 /** Resolves when every saga this process is running has reached a persisted end (for shutdown and tests). */
@@ -164,6 +183,10 @@ async function drive(sagaId: string, started?: StartedSaga<unknown>): Promise<Ru
       const begun = status === "processing" ? { kind: "action" as const, position: 0, attempt: 1 } : undefined;
       return await new SagaRun(db, sagaId, subjectId, { status, steps: steps.map((row) => ({ ...row })), begun }, definition, subject, options).run(true);
     }
+    // Claimed first: while another replica drives it, this run waits for the end (and takes it over if
+    // that replica dies: its lease expires).
+    const claimed = await claimOrWait(db, sagaId);
+    if (claimed !== "claimed") return claimed;
     const loaded = await loadSaga(db.read, sagaId);
     if (!loaded) throw new SagaVanished(sagaId);
     const definition = findDefinition(loaded.saga.definition);
@@ -173,7 +196,7 @@ async function drive(sagaId: string, started?: StartedSaga<unknown>): Promise<Ru
     return await new SagaRun(db, loaded.saga.id, loaded.saga.subjectId, state, definition, subject, parseStoredOptions(loaded.saga.options)).run();
   } catch (error) {
     if (error instanceof SagaVanished) {
-      log.warn(`Saga ${sagaId} was removed while running (reset); stopping it`, { saga_id: sagaId });
+      log.warn(`Saga ${sagaId} was removed while running (a reset), or another replica took it over; stopping here`, { saga_id: sagaId });
       return undefined;
     }
     if (error instanceof Interrupted) {
@@ -182,6 +205,23 @@ async function drive(sagaId: string, started?: StartedSaga<unknown>): Promise<Ru
     }
     log.error(`Saga ${sagaId} stopped on an unexpected error: ${describe(error)}`, { saga_id: sagaId });
     throw error;
+  }
+}
+
+const WAIT_FOR_OTHER_MS = 250;
+
+/**
+ * Takes the saga's lease, or waits while another replica holds it: resolves "claimed", or with how the
+ * saga ended (undefined when it is gone). A saga that has already ended is answered as it stands.
+ */
+async function claimOrWait(db: Database, sagaId: string): Promise<"claimed" | RunOutcome | undefined> {
+  for (;;) {
+    if (await db.write((tx) => claimSaga(tx, sagaId, db.provider === "sqlite"))) return "claimed";
+    const loaded = await loadSaga(db.read, sagaId);
+    if (!loaded) return undefined;
+    if (!(inFlightSagaStatuses as readonly string[]).includes(loaded.saga.status)) return { status: loaded.saga.status, steps: loaded.steps };
+    if (isDraining()) throw new Interrupted();
+    await sleep(WAIT_FOR_OTHER_MS);
   }
 }
 
@@ -370,6 +410,21 @@ class SagaRun<Subject> {
 
   /** Drives the saga to an end and resolves with how it ended; Interrupted when shutdown stops it first. */
   async run(isNew = false): Promise<RunOutcome> {
+    // With other replicas about (PostgreSQL), a heartbeat keeps the lease while a step takes its time
+    // (a slow service, a long backoff); every commit extends it too. One process alone needs none.
+    const heartbeat =
+      this.db.provider === "postgresql"
+        ? setInterval(() => void this.db.write((tx) => renewLease(tx, this.sagaId)).catch(() => undefined), leaseMs() / 3)
+        : undefined;
+    heartbeat?.unref();
+    try {
+      return await this.drive(isNew);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async drive(isNew: boolean): Promise<RunOutcome> {
     if (isNew || this.state.status === "pending") {
       log.info(`Starting saga ${this.sagaId} for ${this.definition.subject} ${this.subjectId}`, this.ids);
       countSaga("started");
@@ -627,6 +682,7 @@ export async function retrySaga(sagaId: string): Promise<SagaStatus | undefined>
   try {
     await db.write(async (tx) => {
       const t = new Transition(tx, sagaId, loaded.steps);
+      t.claimLease();
       // The saga's error goes back to why it compensated (the failed step's), from the compensation's.
       t.setSagaStatus("compensating", loaded.steps.find((step) => step.status === "failed")?.error ?? undefined);
       await definition?.onStatus?.(tx, loaded.saga.subjectId, "compensating");

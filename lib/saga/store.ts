@@ -5,10 +5,11 @@
  * a `Transition`: it collects the changes to the saga, its steps and its event log, and `save` writes
  * them in one call.
  */
-import type { Tx } from "../db/client";
+import { orderEventWrites, type Tx } from "../db/client";
 import type { Reader } from "./definition";
 import type { EventOutcome, EventPhase, SagaStatus, StepStatus } from "./status";
 import { inFlightSagaStatuses } from "./status";
+import { leaseOwner, leaseUntil } from "./lease";
 
 export interface SagaRow {
   id: string;
@@ -34,10 +35,13 @@ export interface StepRow {
   output: string | null;
 }
 
-/** Thrown when a saga's rows are gone mid-run (POST /reset wiped them): the run stops quietly. */
+/**
+ * Thrown when a saga's rows are gone mid-run (POST /reset wiped them), or another process holds its
+ * lease now (this one paused past it): the run stops quietly, writing nothing.
+ */
 export class SagaVanished extends Error {
   constructor(sagaId: string) {
-    super(`Saga ${sagaId} no longer exists`);
+    super(`Saga ${sagaId} no longer exists, or another process drives it now`);
     this.name = "SagaVanished";
   }
 }
@@ -78,12 +82,15 @@ export async function insertSaga(
   );
   const events: EventInput[] = [{ phase: "saga", outcome: "pending" }];
   if (begins) events.push({ phase: "saga", outcome: "processing" }, { position: 0, step: steps[0].name, phase: "action", outcome: "running" });
+  await orderEventWrites(tx);
   await tx.saga.create({
     data: {
       ...saga,
       status,
       createdAt: at,
       updatedAt: at,
+      leaseOwner: leaseOwner(),
+      leaseExpiresAt: leaseUntil(at.getTime()),
       steps: {
         create: steps.map((step, position) => ({
           position,
@@ -113,6 +120,7 @@ export class Transition {
   private readonly events: (EventInput & { createdAt: Date })[] = [];
   private readonly changes = new Map<number, StepData>();
   private status: { status: SagaStatus; error?: string } | undefined;
+  private claims = false;
   readonly at = new Date();
 
   constructor(
@@ -129,6 +137,11 @@ export class Transition {
     Object.assign(this.steps[position], row);
     this.changes.set(position, { ...this.changes.get(position), ...data });
     return this.steps[position].name;
+  }
+
+  /** This transition takes the saga's lease, whoever held it (an operator's retry of a stuck saga). */
+  claimLease(): void {
+    this.claims = true;
   }
 
   setSagaStatus(status: SagaStatus, error?: string): void {
@@ -187,18 +200,23 @@ export class Transition {
    */
   async save(): Promise<void> {
     const status = this.status;
+    await orderEventWrites(this.tx);
     try {
       await this.tx.saga.update({
-        where: { id: this.sagaId },
+        // Only while this process holds the lease (unless it takes it now): a process that paused past
+        // its lease must not write over the progress of the one that took the saga over.
+        where: { id: this.sagaId, ...(this.claims ? {} : { leaseOwner: leaseOwner() }) },
         data: {
           updatedAt: this.at,
+          leaseOwner: leaseOwner(),
+          leaseExpiresAt: leaseUntil(this.at.getTime()),
           ...(status ? { status: status.status, ...(status.error !== undefined ? { error: status.error } : {}) } : {}),
           events: { create: this.events },
         },
         select: { id: true },
       });
     } catch (error) {
-      // P2025: the record to update was not found.
+      // P2025: the record to update was not found (gone, or leased by another process).
       if ((error as { code?: string }).code === "P2025") throw new SagaVanished(this.sagaId);
       throw error;
     }
@@ -228,16 +246,6 @@ export async function loadSaga(read: Reader, sagaId: string): Promise<{ saga: Sa
   if (!saga) return undefined;
   const { steps, ...row } = saga;
   return { saga: row as SagaRow, steps: steps as StepRow[] };
-}
-
-/** Sagas still to be driven: what a previous process left in flight. */
-export async function inFlightSagaIds(read: Reader): Promise<string[]> {
-  const rows = await read.saga.findMany({
-    where: { status: { in: [...inFlightSagaStatuses] } },
-    orderBy: { createdAt: "asc" },
-    select: { id: true },
-  });
-  return rows.map((row) => row.id);
 }
 
 /** How many sagas are stuck right now (for the metrics: a count kept in the database survives restarts). */

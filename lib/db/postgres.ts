@@ -1,0 +1,117 @@
+/**
+ * The data layer on PostgreSQL: the same Prisma model API as on SQLite, through the client generated
+ * from prisma/postgresql/schema.prisma (the same models) and Prisma's pg adapter.
+ *
+ * Unlike SQLite's single connection, a pool serves many transactions at once and a plain query never
+ * runs inside another's transaction, so `write` needs no queue and `read` is the same client. Several
+ * replicas share the database: migrations take an advisory lock (lib/db/migrate-pg.ts), sagas are leased
+ * (lib/saga/lease.ts), and `relay` carries PostgreSQL's NOTIFY between them, so a live stream on one
+ * replica wakes when another commits.
+ */
+import { randomUUID } from "node:crypto";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import type { PrismaClient } from "../generated/prisma/client";
+import { PrismaClient as PostgresClient } from "../generated/prisma-pg/client";
+import { healthTracker, TRANSACTION_TIMEOUT_MS, type Database, type Tx } from "./client";
+import { migrationsDir } from "./config";
+import { migratePostgres } from "./migrate-pg";
+
+const CHANNEL = "saga_studio";
+// Connections of this process's pool: enough for the transactions and reads a replica runs at once.
+const POOL_SIZE = Number(process.env.DATABASE_POOL_SIZE ?? 10);
+const RECONNECT_MS = 1_000;
+
+/** A connection of its own that LISTENs, and NOTIFYs; it reconnects when the server drops it. */
+function relay(url: string): NonNullable<Database["relay"]> & { close(): Promise<void> } {
+  const origin = randomUUID();
+  const listeners = new Set<(message: string) => void>();
+  let client: pg.Client | undefined;
+  let closed = false;
+
+  const connect = async () => {
+    if (closed) return;
+    const next = new pg.Client({ connectionString: url });
+    next.on("notification", (note) => {
+      if (!note.payload) return;
+      const separator = note.payload.indexOf(" ");
+      // Its own messages come back too: the local listeners heard them already.
+      if (note.payload.slice(0, separator) === origin) return;
+      const message = note.payload.slice(separator + 1);
+      for (const listener of listeners) listener(message);
+    });
+    const retry = () => {
+      if (client === next) client = undefined;
+      next.end().catch(() => undefined);
+      if (!closed) setTimeout(connect, RECONNECT_MS).unref();
+    };
+    next.on("error", retry);
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${CHANNEL}`);
+      client = next;
+    } catch {
+      retry();
+    }
+  };
+  void connect();
+
+  return {
+    send(message) {
+      // A wake-up only (the events are read from the table), so a lost one costs a poll's delay at most.
+      client?.query("SELECT pg_notify($1, $2)", [CHANNEL, `${origin} ${message}`]).catch(() => undefined);
+    },
+    listen(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
+
+export async function openPostgres(url: string, label: string): Promise<Database> {
+  await migratePostgres(url, migrationsDir("postgresql"));
+  const adapter = new PrismaPg({ connectionString: url, max: POOL_SIZE });
+  // The same models as SQLite's client, generated for PostgreSQL: its model API is the same, call for call.
+  const client = new PostgresClient({ errorFormat: "minimal", adapter }) as unknown as PrismaClient;
+  await client.$connect();
+  const stats = { transactions: 0, statements: 0 };
+  const health = healthTracker();
+  const notifications = relay(url);
+
+  const write = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    try {
+      const result = await client.$transaction(
+        async (tx) => {
+          const value = await fn(tx);
+          stats.transactions++;
+          return value;
+        },
+        { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS },
+      );
+      health.succeeded();
+      return result;
+    } catch (error) {
+      health.failed(error);
+      throw error;
+    }
+  };
+
+  return {
+    provider: "postgresql",
+    file: label,
+    fileProblem: () => undefined,
+    writeHealth: health.get,
+    read: client,
+    write,
+    stats,
+    relay: notifications,
+    async close() {
+      await notifications.close();
+      await client.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * A throwaway PostgreSQL server for the tests: a cluster in a temporary directory, on a free port,
+ * removed at the end. The binaries are Debian's (/usr/lib/postgresql/<version>/bin, which .ci/run
+ * installs) or any on the PATH. initdb refuses to run as root: as root, the cluster belongs to the
+ * `postgres` user (runuser).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import net from "node:net";
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+
+function binaries(): string {
+  const debian = "/usr/lib/postgresql";
+  if (fs.existsSync(debian)) {
+    const versions = fs.readdirSync(debian).filter((v) => fs.existsSync(path.join(debian, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a));
+    if (versions.length > 0) return path.join(debian, versions[0], "bin");
+  }
+  const found = spawnSync("sh", ["-c", "command -v initdb"], { encoding: "utf8" }).stdout.trim();
+  if (found) return path.dirname(found);
+  throw new Error("PostgreSQL's server binaries were not found (initdb): install the postgresql package (.ci/run does)");
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on("error", reject);
+  });
+}
+
+export interface PostgresServer {
+  /** A connection URL to `database` on this server. */
+  url(database: string): string;
+  /** Creates a database of its own for a test (or a test file), and answers its URL. */
+  createDatabase(name: string): Promise<string>;
+  stop(): void;
+}
+
+export async function startPostgres(): Promise<PostgresServer> {
+  const bin = binaries();
+  const asRoot = process.getuid?.() === 0;
+  const run = (command: string, args: string[]) =>
+    execFileSync(asRoot ? "runuser" : path.join(bin, command), asRoot ? ["-u", "postgres", "--", path.join(bin, command), ...args] : args, { stdio: "pipe" });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "saga-studio-pg-"));
+  if (asRoot) execFileSync("chown", ["postgres:postgres", dir]);
+  const data = path.join(dir, "data");
+  const port = await freePort();
+  run("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]);
+  run("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-w", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, "start"]);
+  const url = (database: string) => `postgresql://postgres@127.0.0.1:${port}/${database}`;
+  return {
+    url,
+    async createDatabase(name) {
+      const client = new pg.Client({ connectionString: url("postgres") });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE "${name.replace(/[^a-z0-9_]/gi, "_")}"`);
+      } finally {
+        await client.end();
+      }
+      return url(name.replace(/[^a-z0-9_]/gi, "_"));
+    },
+    stop() {
+      try {
+        run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** A new, empty database on the server at `base` (postgresql://user@host:port), made at once: its URL. */
+export function createDatabaseSync(base: string): string {
+  const { hostname, port, username } = new URL(`${base}/postgres`);
+  const name = `t_${randomUUID().replace(/-/g, "")}`;
+  execFileSync(path.join(binaries(), "createdb"), ["-h", hostname, "-p", port, "-U", username || "postgres", name], { stdio: "pipe" });
+  return `${base}/${name}`;
+}
