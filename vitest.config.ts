@@ -9,7 +9,6 @@ const onPostgres = [
   "lib/saga/event-order.test.ts",
   "lib/orders/order-saga.test.ts",
   "lib/orders/concurrency.test.ts",
-  "lib/db/health.test.ts",
   "tests/api-contract.test.ts",
   "tests/crash.test.ts",
   "tests/idempotency-key.test.ts",

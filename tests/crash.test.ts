@@ -1,8 +1,10 @@
 // The durability promise, done for real: the production server with delays on, many concurrent orders
 // of every kind, SIGKILL at random moments several times, a restart on the same file each time; then
-// every saga is terminal and stock and balances equal the seed plus the ledger, exactly. The file is
-// read with better-sqlite3 directly: an observer independent of the data layer under test.
+// every saga is terminal and stock and balances equal the seed plus the ledger, exactly. The database is
+// read with its own driver directly (better-sqlite3, or node-postgres): an observer independent of the
+// data layer under test.
 import Database from "better-sqlite3";
+import pg from "pg";
 import { expect, it } from "vitest";
 import { databasePath } from "../lib/db/config";
 import { demoAccounts, demoProducts } from "../lib/orders/demo-data";
@@ -22,6 +24,28 @@ let seed = 20261122;
 function random(): number {
   seed = (seed * 1103515245 + 12345) % 2 ** 31;
   return seed / 2 ** 31;
+}
+
+/** Plain SQL on the database at `url`, `?` for each argument; numbers come back as numbers. */
+async function observe(url: string) {
+  const numbers = (row: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === "string" && /^\d+$/.test(value) && key !== "id" ? Number(value) : value]));
+  if (url.startsWith("postgres")) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    return {
+      all: async <T>(sql: string, ...args: unknown[]) => {
+        let n = 0;
+        return (await client.query(sql.replace(/\?/g, () => `$${++n}`), args)).rows.map(numbers) as T[];
+      },
+      close: () => client.end(),
+    };
+  }
+  const db = new Database(databasePath(url), { readonly: true });
+  return {
+    all: async <T>(sql: string, ...args: unknown[]) => db.prepare(sql).all(...args) as T[],
+    close: async () => db.close(),
+  };
 }
 
 function fire(server: TestServer, count: number): Promise<unknown>[] {
@@ -64,52 +88,50 @@ it(
     await server.stop();
     expect(orders.length).toBeGreaterThan(0);
 
-    const db = new Database(databasePath(databaseUrl), { readonly: true });
-    const sagas = db.prepare(`SELECT id, status FROM sagas`).all() as { id: string; status: string }[];
+    const db = await observe(databaseUrl);
+    const sagas = await db.all<{ id: string; status: string }>(`SELECT id, status FROM sagas`);
     expect(sagas.length).toBe(orders.length);
     expect(sagas.filter((s) => s.status !== "completed" && s.status !== "failed")).toEqual([]);
     expect(sagas.some((s) => s.status === "completed") && sagas.some((s) => s.status === "failed")).toBe(true);
 
     // Stock and balances equal the seed plus the ledger of what is still reserved and charged.
     for (const product of demoProducts) {
-      const { stock } = db.prepare(`SELECT stock FROM products WHERE id = ?`).get(product.id) as { stock: number };
-      const { held } = db
-        .prepare(`SELECT COALESCE(SUM(quantity), 0) AS held FROM inventory_reservations WHERE product_id = ? AND status = 'reserved'`)
-        .get(product.id) as { held: number };
+      const [{ stock }] = await db.all<{ stock: number }>(`SELECT stock FROM products WHERE id = ?`, product.id);
+      const [{ held }] = await db.all<{ held: number }>(
+        `SELECT COALESCE(SUM(quantity), 0) AS held FROM inventory_reservations WHERE product_id = ? AND status = 'reserved'`,
+        product.id,
+      );
       expect(stock, product.id).toBe(product.stock - held);
     }
     for (const account of demoAccounts) {
-      const { balance } = db.prepare(`SELECT balance_cents AS balance FROM accounts WHERE id = ?`).get(account.id) as { balance: number };
-      const { charged } = db
-        .prepare(`SELECT COALESCE(SUM(amount_cents), 0) AS charged FROM payments WHERE user_id = ? AND status = 'charged'`)
-        .get(account.id) as { charged: number };
+      const [{ balance }] = await db.all<{ balance: number }>(`SELECT balance_cents AS balance FROM accounts WHERE id = ?`, account.id);
+      const [{ charged }] = await db.all<{ charged: number }>(
+        `SELECT COALESCE(SUM(amount_cents), 0) AS charged FROM payments WHERE user_id = ? AND status = 'charged'`,
+        account.id,
+      );
       expect(balance, account.id).toBe(account.balanceCents - charged);
     }
 
     // A completed saga holds its reservation, payment and shipment; a failed one holds none of them.
-    const held = db
-      .prepare(
+    const held = await db.all<{ status: string; reserved: number; charged: number; shipped: number }>(
         `SELECT s.status,
            (SELECT COUNT(*) FROM inventory_reservations r WHERE r.order_id = s.subject_id AND r.status = 'reserved') AS reserved,
            (SELECT COUNT(*) FROM payments p WHERE p.order_id = s.subject_id AND p.status = 'charged') AS charged,
            (SELECT COUNT(*) FROM shipments h WHERE h.order_id = s.subject_id AND h.status = 'shipped') AS shipped
          FROM sagas s`,
-      )
-      .all() as { status: string; reserved: number; charged: number; shipped: number }[];
+    );
     for (const row of held) {
       const expected = row.status === "completed" ? 1 : 0;
       expect([row.reserved, row.charged, row.shipped]).toEqual([expected, expected, expected]);
     }
 
     // Each step completed and each compensation finished at most once per saga.
-    const twice = db
-      .prepare(
-        `SELECT saga_id, position, outcome, COUNT(*) AS n FROM saga_events
-         WHERE outcome IN ('completed', 'compensated') AND position IS NOT NULL GROUP BY saga_id, position, outcome HAVING n > 1`,
-      )
-      .all();
+    const twice = await db.all(
+      `SELECT saga_id, position, outcome, COUNT(*) AS n FROM saga_events
+       WHERE outcome IN ('completed', 'compensated') AND position IS NOT NULL GROUP BY saga_id, position, outcome HAVING COUNT(*) > 1`,
+    );
     expect(twice).toEqual([]);
-    db.close();
+    await db.close();
   },
   180_000,
 );

@@ -20,9 +20,14 @@ function hasAtMostTwoDecimals(amount: number): boolean {
   return Math.round(amount * 100) / 100 === amount;
 }
 
+// PostgreSQL's text cannot hold the NUL character: refused on every database alike, so the API answers
+// the same whichever one it runs on.
+const noNul = (value: string) => !value.includes("\u0000");
+const nulMessage = "Value error, the NUL character is not allowed";
+
 export const CreateOrderRequestSchema = z.object({
-  user_id: z.string().max(MAX_ID_LENGTH).describe("The customer placing the order, e.g. user_1"),
-  product_id: z.string().max(MAX_ID_LENGTH).describe("The product ordered, e.g. product_1"),
+  user_id: z.string().max(MAX_ID_LENGTH).refine(noNul, nulMessage).describe("The customer placing the order, e.g. user_1"),
+  product_id: z.string().max(MAX_ID_LENGTH).refine(noNul, nulMessage).describe("The product ordered, e.g. product_1"),
   quantity: z
     .preprocess(fromText(integerText), z.int().positive().max(MAX_QUANTITY))
     .meta({ pydanticType: "int" })

@@ -54,6 +54,7 @@ export async function allSagasFeed(world = DEFAULT_WORLD): Promise<EventFeed> {
 
 /** One saga's events from its first; null when there is no such saga. */
 export async function sagaFeed(sagaId: string): Promise<EventFeed | null> {
+  if (sagaId.includes("\u0000")) return null;
   const { read } = await ready();
   const saga = await read.saga.findUnique({ where: { id: sagaId }, select: { scope: true } });
   return saga && feed(read, saga.scope, sagaId);

@@ -99,7 +99,11 @@ export async function listOrders(world = DEFAULT_WORLD): Promise<OrderView[]> {
   return all;
 }
 
+/** An id that no row can have (PostgreSQL's text holds no NUL): looked up, it is simply not found. */
+const unstorable = (id: string) => id.includes("\u0000");
+
 export async function findOrder(orderId: string): Promise<OrderView | null> {
+  if (unstorable(orderId)) return null;
   const order = await (await read()).order.findUnique({ where: { id: orderId } });
   return order && orderView(order);
 }
@@ -107,6 +111,7 @@ export async function findOrder(orderId: string): Promise<OrderView | null> {
 type SagaWithSteps = NonNullable<Awaited<ReturnType<typeof loadSagaWithSteps>>>;
 
 async function loadSagaWithSteps(sagaId: string) {
+  if (unstorable(sagaId)) return null;
   return (await read()).saga.findUnique({ where: { id: sagaId }, include: { steps: { orderBy: { position: "asc" } } } });
 }
 
@@ -173,6 +178,7 @@ export function eventView(row: SagaEventRow): SagaEvent {
 
 /** A saga's full event log, oldest first, or null when there is no such saga. */
 export async function sagaEvents(sagaId: string): Promise<SagaEvent[] | null> {
+  if (unstorable(sagaId)) return null;
   const db = await read();
   const saga = await db.saga.findUnique({ where: { id: sagaId }, select: { id: true } });
   if (!saga) return null;

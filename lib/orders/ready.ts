@@ -8,7 +8,7 @@ import { DatabaseUnavailable } from "../db/faults";
 import { logger } from "../log";
 import { connectRelay } from "../saga/events";
 import { registerSagas } from "../saga/registry";
-import { seedIfEmpty } from "./demo-data";
+import { isConcurrentSeed, seedIfEmpty } from "./demo-data";
 import { orderSaga } from "./order-saga";
 
 const log = logger("orders");
@@ -33,5 +33,10 @@ export async function ready(): Promise<Database> {
 async function prepare(db: Database): Promise<void> {
   registerSagas([orderSaga]);
   connectRelay(db);
-  if (await db.write((tx) => seedIfEmpty(tx))) log.info("Seeded the demo data into a new database");
+  try {
+    if (await db.write((tx) => seedIfEmpty(tx))) log.info("Seeded the demo data into a new database");
+  } catch (error) {
+    // Replicas starting together on a new PostgreSQL database: one seeds, the others find it seeded.
+    if (!isConcurrentSeed(error)) throw error;
+  }
 }

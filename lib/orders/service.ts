@@ -7,7 +7,7 @@ import { toCents } from "../money";
 import { publish } from "../saga/events";
 import type { ValidationDetail } from "../api/errors";
 import { isDraining, resumeInFlightSagas, retrySaga, startRecovery, runSagaToEnd, startSaga, type RunOutcome, type StartedSaga } from "../saga/orchestrator";
-import { restoreDemoData } from "./demo-data";
+import { isConcurrentSeed, restoreDemoData } from "./demo-data";
 import { orderSaga, type OrderContext } from "./order-saga";
 import { findSaga } from "./queries";
 import { ready } from "./ready";
@@ -166,7 +166,10 @@ export async function placeOrder(input: CreateOrderRequest) {
 /** Restores one world's inventory and balances and forgets its orders and sagas, in one transaction. */
 export async function resetDemo(world = DEFAULT_WORLD): Promise<void> {
   const db = await ready();
-  await db.write((tx) => restoreDemoData(tx, world));
+  const reset = () => db.write((tx) => restoreDemoData(tx, world));
+  // Two resets of one world at once on PostgreSQL (two replicas): the later one finds the first's rows
+  // only when it tries again.
+  await reset().catch((error: unknown) => (isConcurrentSeed(error) ? reset() : Promise.reject(error)));
   publish({ type: "reset", scope: world });
   log.info(world === DEFAULT_WORLD ? "Mock database reset to initial state" : "A private demo world was reset to its initial state");
 }

@@ -6,8 +6,14 @@
  */
 import type { Database, Tx } from "../../lib/db/client";
 
+// An integer key that each database numbers in insertion order: SQLite's AUTOINCREMENT, PostgreSQL's
+// SERIAL (the test writes one entry at a time per transaction, so insertion order is commit order).
 export async function resetLedger(db: Database): Promise<void> {
-  await db.write((tx) => tx.$executeRaw`CREATE TABLE IF NOT EXISTS test_ledger (entry TEXT NOT NULL)`);
+  await db.write((tx) =>
+    db.provider === "postgresql"
+      ? tx.$executeRaw`CREATE TABLE IF NOT EXISTS test_ledger (seq SERIAL PRIMARY KEY, entry TEXT NOT NULL)`
+      : tx.$executeRaw`CREATE TABLE IF NOT EXISTS test_ledger (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT NOT NULL)`,
+  );
   await db.write((tx) => tx.$executeRaw`DELETE FROM test_ledger`);
 }
 
@@ -16,6 +22,6 @@ export async function record(tx: Tx, entry: string): Promise<void> {
 }
 
 export async function ledger(db: Database): Promise<string[]> {
-  const rows = await db.read.$queryRaw<{ entry: string }[]>`SELECT entry FROM test_ledger ORDER BY rowid`;
+  const rows = await db.read.$queryRaw<{ entry: string }[]>`SELECT entry FROM test_ledger ORDER BY seq`;
   return rows.map((row) => row.entry);
 }
