@@ -71,7 +71,7 @@ it("will not start with a DATABASE_URL it cannot use, and says why", async () =>
   const cwd = path.dirname(serverJs);
   const child = spawn(process.execPath, [serverJs], {
     cwd,
-    env: { ...process.env, DATABASE_URL: "postgresql://saga:secret@localhost:5432/saga", PORT: String(port), HOSTNAME: "127.0.0.1", LOG_FORMAT: "text", LOG_LEVEL: "INFO" },
+    env: { ...process.env, DATABASE_URL: "mysql://saga:secret@localhost:3306/saga", PORT: String(port), HOSTNAME: "127.0.0.1", LOG_FORMAT: "text", LOG_LEVEL: "INFO" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -79,6 +79,8 @@ it("will not start with a DATABASE_URL it cannot use, and says why", async () =>
   child.stderr.on("data", (chunk) => (output += chunk));
   const code = await new Promise((resolve) => child.once("exit", resolve));
   expect(code).toBe(1);
-  expect(output).toContain('ERROR:startup:Cannot start: DATABASE_URL must be a SQLite file URL such as "file:./data/saga-studio.db"; got the scheme "postgresql:"');
-  expect(fs.existsSync(path.join(cwd, "postgresql:"))).toBe(false);
+  expect(output).toContain(
+    'ERROR:startup:Cannot start: DATABASE_URL must be a SQLite file URL such as "file:./data/saga-studio.db" or a PostgreSQL URL such as "postgresql://saga:secret@localhost:5432/saga"; got the scheme "mysql:"',
+  );
+  expect(fs.existsSync(path.join(cwd, "mysql:"))).toBe(false);
 });
