@@ -40,6 +40,7 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/.next/standalone ./
 COPY --from=build --chown=node:node /app/.next/static ./.next/static
 COPY --from=build --chown=node:node /app/prisma/migrations ./prisma/migrations
+COPY --from=build --chown=node:node /app/prisma/postgresql/migrations ./prisma/postgresql/migrations
 # The volume's mount point, owned by the user the app runs as: a new named volume takes this owner.
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -14,11 +14,14 @@ const nextConfig = {
   // "node_modules/..."). The key "/*" matches every route (Next matches keys with `contains`).
   outputFileTracingIncludes: {
     "/*": [
-      // applied at start-up by lib/db/migrate.ts (MIGRATIONS_DIR, or ./prisma/migrations)
+      // applied at start-up by lib/db/migrate.ts (MIGRATIONS_DIR, or ./prisma/migrations) and, on
+      // PostgreSQL, lib/db/migrate-pg.ts (POSTGRES_MIGRATIONS_DIR, or ./prisma/postgresql/migrations)
       "./prisma/migrations/**/*",
+      "./prisma/postgresql/migrations/**/*",
       // the native addon better-sqlite3 loads through `bindings`, and Prisma's query compiler
       "./node_modules/better-sqlite3/build/Release/better_sqlite3.node",
       "./node_modules/@prisma/client/runtime/query_compiler_fast_bg.sqlite.*",
+      "./node_modules/@prisma/client/runtime/query_compiler_fast_bg.postgresql.*",
       // served as files by /docs (Swagger UI) and /redoc
       "./node_modules/swagger-ui-dist/**/*",
       "./node_modules/redoc/bundles/redoc.standalone.js",

@@ -14,6 +14,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { buildIfStale, serverJs, standaloneDir } from "./build.mjs";
+import { startPostgres } from "./postgres.mjs";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -263,6 +264,49 @@ try {
   console.log(`  p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms (target: within 100 ms)`);
   const pid = server.child.pid;
   console.log(`server memory after the run: ${rssMb(pid).toFixed(0)} MB resident`);
+  console.log(`POST /orders (delays off, every saga completes), 10 connections in all, by database:`);
+  console.log(`  SQLite, one process         ${orderRate.toFixed(0)} sagas/s`);
 } finally {
   server.stop();
+}
+
+// The same orders on PostgreSQL: one replica, then three on one database, the connections spread over them.
+const postgres = await startPostgres();
+try {
+  for (const count of [1, 3]) {
+    const database = postgres.createDatabase();
+    const replicas = await Promise.all(
+      Array.from({ length: count }, (_, i) => startServer({ SAGA_DELAY_SCALE: "0", DATABASE_URL: database, SAGA_REPLICA_ID: `bench-${i}` })),
+    );
+    try {
+      const happy = JSON.stringify({ user_id: "user_1", product_id: "product_1", quantity: 1, amount: 0.01 });
+      const round = async (orders) => {
+        await send(`${replicas[0].url}/reset`, "POST");
+        let left = orders;
+        const started = performance.now();
+        await Promise.all(
+          Array.from({ length: 10 }, async (_, connection) => {
+            const url = replicas[connection % count].url;
+            while (left-- > 0) {
+              const response = await send(`${url}/orders`, "POST", happy);
+              if (response.status !== 201 || JSON.parse(response.text).status !== "completed") throw new Error(`POST /orders answered ${response.status}`);
+            }
+          }),
+        );
+        return performance.now() - started;
+      };
+      for (let warm = 0; warm < 3; warm++) await round(95);
+      let ms = 0;
+      let placed = 0;
+      while (ms < 5_000) {
+        ms += await round(95);
+        placed += 95;
+      }
+      console.log(`  PostgreSQL, ${count} replica${count > 1 ? "s" : " "}        ${(placed / (ms / 1000)).toFixed(0)} sagas/s`);
+    } finally {
+      for (const replica of replicas) replica.stop();
+    }
+  }
+} finally {
+  postgres.stop();
 }

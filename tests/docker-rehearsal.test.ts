@@ -278,12 +278,12 @@ describe("Dockerfile", () => {
     expect(cmd).toEqual(["node", "server.js"]);
   });
 
-  it("copies into the runtime only the standalone output, the static assets and the migrations", () => {
+  it("copies into the runtime only the standalone output, the static assets and the migrations (SQLite's and PostgreSQL's)", () => {
     const builderNames = dockerfile.slice(0, -1).map((stage) => stage.name);
     const copies = copiesOf(runtime);
     for (const copy of copies) expect(builderNames, `COPY ${copy.sources.join(" ")} must come --from a build stage`).toContain(copy.from);
     const sources = copies.flatMap((copy) => copy.sources.map((source) => path.posix.relative(workdirOf(dockerfile, stageNamed(copy.from!)), source)));
-    const expected = [".next/standalone", ".next/static", "prisma/migrations"];
+    const expected = [".next/standalone", ".next/static", "prisma/migrations", "prisma/postgresql/migrations"];
     if (fs.existsSync(path.join(root, "public"))) expected.push("public");
     expect(sources.sort()).toEqual(expected.sort());
   });
@@ -307,6 +307,26 @@ describe("docker-compose.yml", () => {
   it("keeps the image's health check (or checks /health itself)", () => {
     if (service.healthcheck) expect(JSON.stringify(service.healthcheck)).toContain("/health");
     else expect(healthcheck).toContain("/health");
+  });
+});
+
+describe("docker-compose.yml's replicas profile", () => {
+  const services = compose.services as Record<string, Record<string, any>>;
+  const inProfile = Object.entries(services).filter(([, candidate]) => (candidate.profiles as string[] | undefined)?.includes("replicas"));
+
+  it("runs PostgreSQL and at least two replicas of the image on it, each with a name of its own, the default service left alone", () => {
+    expect(service.profiles, `${serviceName} stays the default (no profile)`).toBeUndefined();
+    const postgres = inProfile.find(([, candidate]) => String(candidate.image).startsWith("postgres:"));
+    expect(postgres, "a PostgreSQL service in the profile").toBeDefined();
+    const replicas = inProfile.filter(([, candidate]) => candidate.image === service.image);
+    expect(replicas.length).toBeGreaterThanOrEqual(2);
+    const ids = replicas.map(([, replica]) => replica.environment.SAGA_REPLICA_ID);
+    expect(new Set(ids).size).toBe(replicas.length);
+    for (const [name, replica] of replicas) {
+      expect(replica.environment.DATABASE_URL, name).toMatch(new RegExp(`^postgresql://[^@]+@${postgres![0]}:5432/`));
+      expect(replica.depends_on[postgres![0]].condition, name).toBe("service_healthy");
+    }
+    expect(new Set(replicas.map(([, replica]) => replica.ports[0])).size).toBe(replicas.length);
   });
 });
 

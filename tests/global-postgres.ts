@@ -1,7 +1,8 @@
-// The PostgreSQL project's one server (tests/postgres.ts): started before its test files, removed after.
-// Each file makes a database of its own on it (tests/setup-postgres.ts).
+// The PostgreSQL project's one server (scripts/postgres.mjs): started before its test files, removed
+// after. Each file makes a database of its own on it (tests/setup-postgres.ts).
 import type { TestProject } from "vitest/node";
-import { startPostgres } from "./postgres";
+// @ts-expect-error: a plain ES module shared with the bench
+import { startPostgres } from "../scripts/postgres.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -11,6 +12,6 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const server = await startPostgres();
-  project.provide("postgresBase", server.url("").replace(/\/$/, ""));
+  project.provide("postgresBase", server.base);
   return () => server.stop();
 }

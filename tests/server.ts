@@ -3,7 +3,8 @@
  * on a free port with its own database, for tests that go through HTTP: the seed's paths, rewrites and
  * route handlers included. The global set-up has built it and put the static assets beside it.
  */
-import { createDatabaseSync } from "./postgres";
+// @ts-expect-error: a plain ES module shared with the bench
+import { createDatabase } from "../scripts/postgres.mjs";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import net from "node:net";
@@ -35,7 +36,7 @@ export function freePort(): Promise<number> {
 
 export function tempDatabaseUrl(): string {
   // In the PostgreSQL project: a database of its own on the project's server.
-  if (process.env.SAGA_TEST_POSTGRES_BASE) return createDatabaseSync(process.env.SAGA_TEST_POSTGRES_BASE);
+  if (process.env.SAGA_TEST_POSTGRES_BASE) return createDatabase(process.env.SAGA_TEST_POSTGRES_BASE);
   return `file:${path.join(os.tmpdir(), `saga-studio-http-${randomUUID()}.db`)}`;
 }
 
