@@ -29,9 +29,10 @@ async function post(replica: TestServer, body: unknown, headers: Record<string, 
   return { status: response.status, body: await response.json() };
 }
 
-/** The dashboard stream of a replica: the saga ids of the events it sends. */
+/** The dashboard stream of a replica: the saga ids of the events it sends, and how many resets. */
 function watch(replica: TestServer) {
   const seen = new Set<string>();
+  const resets = { count: 0 };
   const controller = new AbortController();
   void (async () => {
     const response = await fetch(`${replica.url}/api/events`, { signal: controller.signal });
@@ -40,10 +41,12 @@ function watch(replica: TestServer) {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      for (const match of decoder.decode(value).matchAll(/"saga_id":"([0-9a-f-]{36})"/g)) seen.add(match[1]);
+      const text = decoder.decode(value);
+      for (const match of text.matchAll(/"saga_id":"([0-9a-f-]{36})"/g)) seen.add(match[1]);
+      resets.count += text.split("event: reset").length - 1;
     }
   })().catch(() => undefined);
-  return { seen, stop: () => controller.abort() };
+  return { seen, resets, stop: () => controller.abort() };
 }
 
 it("finishes every order though a replica dies mid-flight; stock, money and streams agree across replicas", { timeout: 120_000 }, async () => {
@@ -85,6 +88,12 @@ it("finishes every order though a replica dies mid-flight; stock, money and stre
   const deadline = Date.now() + 3_000;
   while (!onB.every((id) => stream.seen.has(id)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   expect(onB.filter((id) => !stream.seen.has(id))).toEqual([]);
+  // And a reset made on B.
+  expect(stream.resets.count).toBe(0);
+  expect((await fetch(`${b.url}/reset`, { method: "POST" })).status).toBe(200);
+  const resetDeadline = Date.now() + 2_000;
+  while (stream.resets.count === 0 && Date.now() < resetDeadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(stream.resets.count).toBe(1);
   stream.stop();
 
   // One Idempotency-Key, sent to two replicas at the same moment: one order.
@@ -92,5 +101,5 @@ it("finishes every order though a replica dies mid-flight; stock, money and stre
   const [first, second] = await Promise.all([a, b].map((replica) => post(replica, completes, { "idempotency-key": key })));
   expect([first.status, second.status].sort()).toEqual([201, 201]);
   expect(first.body.order_id).toBe(second.body.order_id);
-  expect((await (await fetch(`${a.url}/inventory`)).json()).inventory.product_1).toBe(100 - 19);
+  expect((await (await fetch(`${a.url}/inventory`)).json()).inventory.product_1).toBe(100 - 1);
 });
