@@ -1,7 +1,7 @@
 // The data model is written once, in prisma/schema.prisma (SQLite). Prisma takes one provider per schema
 // (an env() provider is refused, P1012) and a generated client refuses another provider's adapter, so
 // PostgreSQL gets a schema of its own, derived from that one: the same models, another datasource and
-// another client. tests/schemas.test.ts checks that the two differ only there.
+// another client. lib/db/schema-postgres.test.ts checks that the two differ only there.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

@@ -40,7 +40,11 @@ function relay(url: string): NonNullable<Database["relay"]> & { close(): Promise
       const message = note.payload.slice(separator + 1);
       for (const listener of listeners) listener(message);
     });
+    // Once per connection, however it failed (an error event and a rejected query can both report it).
+    let retried = false;
     const retry = () => {
+      if (retried) return;
+      retried = true;
       if (client === next) client = undefined;
       next.end().catch(() => undefined);
       if (!closed) setTimeout(connect, RECONNECT_MS).unref();
@@ -49,6 +53,10 @@ function relay(url: string): NonNullable<Database["relay"]> & { close(): Promise
     try {
       await next.connect();
       await next.query(`LISTEN ${CHANNEL}`);
+      if (closed) {
+        await next.end().catch(() => undefined);
+        return;
+      }
       client = next;
     } catch {
       retry();

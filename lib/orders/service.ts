@@ -58,7 +58,6 @@ export async function createOrder(input: CreateOrderRequest, idempotencyKey?: st
         return { orderId: earlier.order.id, sagaId: earlier.order.sagaId, replayed: true };
       }
     }
-    await checkOrderLimit(tx, world);
     const orderId = randomUUID();
     const sagaId = randomUUID();
     const at = new Date();
@@ -71,6 +70,9 @@ export async function createOrder(input: CreateOrderRequest, idempotencyKey?: st
       amountCents: toCents(input.amount),
     };
     const saga = await startSaga(tx, { id: sagaId, definition: orderSaga, subjectId: orderId, subject, scope: world, options: input.simulation ?? {} });
+    // Counted after the saga is recorded: on PostgreSQL its event write holds the lock that orders event
+    // writes (lib/db/client.ts), so two orders of one world cannot both count below the limit.
+    await checkOrderLimit(tx, world);
     // The order's columns are its saga's subject, and its status the saga's from the outset.
     await tx.order.create({ data: { ...subject, status: saga.status, sagaId, createdAt: at, updatedAt: at }, select: { seq: true } });
     if (idempotencyKey !== undefined) {
@@ -177,9 +179,10 @@ export async function resetDemo(world = DEFAULT_WORLD): Promise<void> {
 /** At start-up: seeds a new database and finishes every saga a previous process left in flight. */
 export async function recoverOnStart(): Promise<void> {
   const db = await ready();
-  await resumeInFlightSagas();
-  // With replicas (PostgreSQL), each keeps claiming the sagas whose holder died.
+  // With replicas (PostgreSQL), each keeps claiming the sagas whose holder died: from the start, whatever
+  // becomes of the resume below.
   if (db.provider === "postgresql") startRecovery();
+  await resumeInFlightSagas();
 }
 
 /**

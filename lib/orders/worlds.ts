@@ -8,7 +8,7 @@
 import { clientAddress, requestedWorld } from "../api/world";
 import { ConfigError } from "../db/config";
 import { TooManyRequests } from "../limits";
-import type { Tx } from "../db/client";
+import { orderEventWrites, type Tx } from "../db/client";
 import { logger } from "../log";
 import { countInFlight, deleteSagas } from "../saga/store";
 import { DEFAULT_WORLD } from "../world-id";
@@ -22,7 +22,7 @@ export interface WorldSettings {
   idleMs: number;
   /** How often the sweep looks for such worlds (SAGA_WORLD_SWEEP_MINUTES, default 10). */
   sweepEveryMs: number;
-  /** New worlds one address may make in a minute (SAGA_WORLDS_PER_MINUTE, default 10). */
+  /** New worlds one address may make in a minute (SAGA_WORLDS_PER_MINUTE, default 10), counted by each replica. */
   perAddressPerMinute: number;
   /** Orders a private world may hold; a reset empties it (SAGA_WORLD_MAX_ORDERS, default 500). */
   maxOrders: number;
@@ -137,12 +137,15 @@ async function touchOrCreate(world: string, address: string, touched: number | u
   if (touched === undefined && !(await db.read.world.findUnique({ where: { id: world }, select: { id: true } }))) {
     admit(address, now, settings);
   }
-  const created = await db.write(async (tx) => {
-    const at = new Date(now);
-    if ((await tx.world.updateMany({ where: { id: world }, data: { lastSeenAt: at } })).count > 0) return false;
-    await createWorld(tx, world, at);
-    return true;
-  });
+  const touch = () =>
+    db.write(async (tx) => {
+      const at = new Date(now);
+      if ((await tx.world.updateMany({ where: { id: world }, data: { lastSeenAt: at } })).count > 0) return false;
+      await createWorld(tx, world, at);
+      return true;
+    });
+  // P2002: another replica made the same world at the same moment; touched again, it is there now.
+  const created = await touch().catch((error: unknown) => ((error as { code?: string }).code === "P2002" ? touch() : Promise.reject(error)));
   if (created) log.info("Made a new demo world", { world: world.slice(0, 6) });
   remember(world, now);
 }
@@ -203,6 +206,9 @@ export async function sweepWorlds(settings = worldSettings(), now = Date.now()):
     if (idle.length === 0) break;
     for (const { id } of idle) {
       const gone = await db.write(async (tx) => {
+        // Serialized with every saga's writes (on PostgreSQL, the lock that orders event writes; on SQLite,
+        // the one writer): no saga of this world can start or move between the check and the removal.
+        await orderEventWrites(tx);
         const world = await tx.world.findUnique({ where: { id }, select: { lastSeenAt: true } });
         if (!world || world.lastSeenAt >= cutoff) return false;
         if ((await countInFlight(tx, id)) > 0) return false;

@@ -22,11 +22,13 @@ export function leaseMs(): number {
 }
 
 /**
- * This process's name as a lease holder: SAGA_REPLICA_ID, or the host's name (a container's, under
- * Docker). The same replica restarted holds its sagas again at once; another waits for their expiry.
+ * This process's name as a lease holder: SAGA_REPLICA_ID, or the host's name and the process id (two
+ * processes on one host are two holders; a container's process is pid 1, so a restarted container is
+ * the same holder). A replica restarted under the same name holds its sagas again at once; another
+ * waits for their expiry.
  */
 export function leaseOwner(): string {
-  return process.env.SAGA_REPLICA_ID || os.hostname();
+  return process.env.SAGA_REPLICA_ID || `${os.hostname()}:${process.pid}`;
 }
 
 export function leaseUntil(now = Date.now()): Date {
@@ -59,7 +61,11 @@ export async function renewLease(tx: Writer, sagaId: string): Promise<boolean> {
   return renewed.count === 1;
 }
 
-/** Sagas in flight that this process may claim now (`all`: whoever holds them), oldest first. */
+/**
+ * Sagas in flight that this process may claim now, oldest first: all of them (`all`, SQLite's start-up:
+ * one process has the file), or, for the periodic recovery, the first thousand that nobody holds (the
+ * next round takes the rest).
+ */
 export async function claimableSagaIds(read: Reader, all = false): Promise<string[]> {
   const rows = await read.saga.findMany({
     where: {
@@ -68,7 +74,12 @@ export async function claimableSagaIds(read: Reader, all = false): Promise<strin
     },
     orderBy: { createdAt: "asc" },
     select: { id: true },
-    take: 1_000,
+    ...(all ? {} : { take: 1_000 }),
   });
   return rows.map((row) => row.id);
+}
+
+/** At shutdown: this process's sagas in flight are free for the other replicas at once. */
+export async function releaseLeases(tx: Writer): Promise<void> {
+  await tx.saga.updateMany({ where: { leaseOwner: leaseOwner(), status: { in: [...inFlightSagaStatuses] } }, data: { leaseOwner: null, leaseExpiresAt: null } });
 }

@@ -22,7 +22,7 @@
  */
 import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { database, type Database, type Tx } from "../db/client";
+import { database, openedDatabase, type Database, type Tx } from "../db/client";
 import { describeFault, isDatabaseFault } from "../db/faults";
 import { logger } from "../log";
 import { countSaga, startAttempt } from "../metrics";
@@ -30,7 +30,7 @@ import { StepFailure, TransientError, type Json, type RetryPolicy, type SagaDefi
 import { publish } from "./events";
 import { parseStoredOptions, scaled, type Fault, type RunOptions } from "./options";
 import { definitionVersion, findDefinition } from "./registry";
-import { claimableSagaIds, claimSaga, leaseMs, renewLease } from "./lease";
+import { claimableSagaIds, claimSaga, leaseMs, releaseLeases, renewLease } from "./lease";
 import { insertSaga, loadSaga, SagaVanished, Transition, type StepRow } from "./store";
 import { inFlightSagaStatuses, type SagaStatus } from "./status";
 
@@ -58,6 +58,9 @@ export function isDraining(): boolean {
 export async function drain(): Promise<void> {
   shutdown.abort(new Error("shutting down"));
   await settleRunningSagas();
+  // With other replicas about, what this one leaves in flight is theirs at once, not after the lease.
+  const db = await openedDatabase();
+  if (db?.provider === "postgresql") await db.write((tx) => releaseLeases(tx)).catch(() => undefined);
 }
 
 /** Waits, unless the process is shutting down: then it returns at once and the run stops. */
@@ -130,11 +133,11 @@ export interface RunOutcome {
  * when it stopped before (shutdown, or a reset removed it). Given the `StartedSaga` that startSaga
  * recorded, it starts from there instead of reading the saga back.
  */
-export function runSagaToEnd(saga: string | StartedSaga<unknown>): Promise<RunOutcome | undefined> {
+export function runSagaToEnd(saga: string | StartedSaga<unknown>, { wait = true }: { wait?: boolean } = {}): Promise<RunOutcome | undefined> {
   const sagaId = typeof saga === "string" ? saga : saga.id;
   let run = runs.get(sagaId);
   if (!run) {
-    run = drive(sagaId, typeof saga === "string" ? undefined : saga).finally(() => runs.delete(sagaId));
+    run = drive(sagaId, typeof saga === "string" ? undefined : saga, wait).finally(() => runs.delete(sagaId));
     runs.set(sagaId, run);
   }
   return run;
@@ -151,9 +154,33 @@ export async function runSaga(saga: string | StartedSaga<unknown>): Promise<Saga
  */
 export async function resumeInFlightSagas(): Promise<(SagaStatus | undefined)[]> {
   const db = await database();
-  const ids = (await claimableSagaIds(db.read, db.provider === "sqlite")).filter((id) => !runs.has(id));
+  const ids = (await claimableSagaIds(db.read, db.provider === "sqlite")).filter((id) => !runs.has(id) && !backingOff(id));
   if (ids.length > 0) log.info(`Resuming ${ids.length} saga(s) left in flight`);
-  return Promise.all(ids.map((id) => runSaga(id)));
+  // Each is claimed once: one that another replica took meanwhile is theirs.
+  return Promise.all(
+    ids.map((id) =>
+      runSagaToEnd(id, { wait: false }).then(
+        (outcome) => outcome?.status,
+        (error: unknown) => {
+          backOff(id);
+          throw error;
+        },
+      ),
+    ),
+  );
+}
+
+// A saga whose run stopped on an unexpected error (a bug, an unknown definition) is not claimed again at
+// once by the periodic recovery: it waits, twice as long each time, up to a minute.
+const failures = new Map<string, { count: number; until: number }>();
+function backOff(sagaId: string): void {
+  const count = (failures.get(sagaId)?.count ?? 0) + 1;
+  failures.set(sagaId, { count, until: Date.now() + Math.min(60_000, leaseMs() * 2 ** (count - 1)) });
+  if (failures.size > 10_000) failures.delete(failures.keys().next().value!);
+}
+function backingOff(sagaId: string): boolean {
+  const failure = failures.get(sagaId);
+  return failure !== undefined && failure.until > Date.now();
 }
 
 /**
@@ -163,11 +190,25 @@ export async function resumeInFlightSagas(): Promise<(SagaStatus | undefined)[]>
  */
 export function startRecovery(): void {
   const every = Math.max(250, leaseMs() / 4);
+  let sweeping = false;
   const timer = setInterval(() => {
     if (isDraining()) return clearInterval(timer);
-    resumeInFlightSagas().catch((error: unknown) => log.warn(`Claiming sagas whose lease expired failed: ${describe(error)}`));
+    // One sweep at a time; the runs it starts go on by themselves.
+    if (sweeping) return;
+    sweeping = true;
+    claimExpired()
+      .catch((error: unknown) => log.warn(`Claiming sagas whose lease expired failed: ${describe(error)}`))
+      .finally(() => (sweeping = false));
   }, every);
   timer.unref();
+}
+
+async function claimExpired(): Promise<void> {
+  const db = await database();
+  for (const id of await claimableSagaIds(db.read)) {
+    if (runs.has(id) || backingOff(id) || isDraining()) continue;
+    runSagaToEnd(id, { wait: false }).catch(() => backOff(id));
+  }
 }
 
 /** Resolves when every saga this process is running has reached a persisted end (for shutdown and tests). */
@@ -175,7 +216,7 @@ export async function settleRunningSagas(): Promise<void> {
   while (runs.size > 0) await Promise.allSettled([...runs.values()]);
 }
 
-async function drive(sagaId: string, started?: StartedSaga<unknown>): Promise<RunOutcome | undefined> {
+async function drive(sagaId: string, started?: StartedSaga<unknown>, wait = true): Promise<RunOutcome | undefined> {
   try {
     const db = await database();
     if (started) {
@@ -185,7 +226,7 @@ async function drive(sagaId: string, started?: StartedSaga<unknown>): Promise<Ru
     }
     // Claimed first: while another replica drives it, this run waits for the end (and takes it over if
     // that replica dies: its lease expires).
-    const claimed = await claimOrWait(db, sagaId);
+    const claimed = await claimOrWait(db, sagaId, wait);
     if (claimed !== "claimed") return claimed;
     const loaded = await loadSaga(db.read, sagaId);
     if (!loaded) throw new SagaVanished(sagaId);
@@ -211,15 +252,17 @@ async function drive(sagaId: string, started?: StartedSaga<unknown>): Promise<Ru
 const WAIT_FOR_OTHER_MS = 250;
 
 /**
- * Takes the saga's lease, or waits while another replica holds it: resolves "claimed", or with how the
- * saga ended (undefined when it is gone). A saga that has already ended is answered as it stands.
+ * Takes the saga's lease, or (`wait`) waits while another replica holds it: resolves "claimed", or with
+ * how the saga ended (undefined when it is gone, or held by another and not waited for). A saga that
+ * has already ended is answered as it stands, without a write.
  */
-async function claimOrWait(db: Database, sagaId: string): Promise<"claimed" | RunOutcome | undefined> {
+async function claimOrWait(db: Database, sagaId: string, wait: boolean): Promise<"claimed" | RunOutcome | undefined> {
   for (;;) {
-    if (await db.write((tx) => claimSaga(tx, sagaId, db.provider === "sqlite"))) return "claimed";
     const loaded = await loadSaga(db.read, sagaId);
     if (!loaded) return undefined;
     if (!(inFlightSagaStatuses as readonly string[]).includes(loaded.saga.status)) return { status: loaded.saga.status, steps: loaded.steps };
+    if (await db.write((tx) => claimSaga(tx, sagaId, db.provider === "sqlite"))) return "claimed";
+    if (!wait) return undefined;
     if (isDraining()) throw new Interrupted();
     await sleep(WAIT_FOR_OTHER_MS);
   }
@@ -682,14 +725,16 @@ export async function retrySaga(sagaId: string): Promise<SagaStatus | undefined>
   try {
     await db.write(async (tx) => {
       const t = new Transition(tx, sagaId, loaded.steps);
-      t.claimLease();
+      // Only a saga still stuck: a retry asked twice at once (two replicas) runs once.
+      t.claimLease("compensation_failed");
       // The saga's error goes back to why it compensated (the failed step's), from the compensation's.
       t.setSagaStatus("compensating", loaded.steps.find((step) => step.status === "failed")?.error ?? undefined);
       await definition?.onStatus?.(tx, loaded.saga.subjectId, "compensating");
       await t.save();
     });
   } catch (error) {
-    if (error instanceof SagaVanished) return undefined;
+    // Gone, or no longer stuck: another retry (on another replica) took it first.
+    if (error instanceof SagaVanished) return (await loadSaga(db.read, sagaId))?.saga.status;
     throw error;
   }
   publish({ type: "event", sagaId });

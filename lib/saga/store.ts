@@ -120,7 +120,7 @@ export class Transition {
   private readonly events: (EventInput & { createdAt: Date })[] = [];
   private readonly changes = new Map<number, StepData>();
   private status: { status: SagaStatus; error?: string } | undefined;
-  private claims = false;
+  private claims: { status?: SagaStatus } | undefined;
   readonly at = new Date();
 
   constructor(
@@ -139,9 +139,12 @@ export class Transition {
     return this.steps[position].name;
   }
 
-  /** This transition takes the saga's lease, whoever held it (an operator's retry of a stuck saga). */
-  claimLease(): void {
-    this.claims = true;
+  /**
+   * This transition takes the saga's lease, whoever held it (an operator's retry of a stuck saga), if
+   * the saga still has `status`: otherwise it rolls back with SagaVanished.
+   */
+  claimLease(status?: SagaStatus): void {
+    this.claims = { status };
   }
 
   setSagaStatus(status: SagaStatus, error?: string): void {
@@ -205,7 +208,7 @@ export class Transition {
       await this.tx.saga.update({
         // Only while this process holds the lease (unless it takes it now): a process that paused past
         // its lease must not write over the progress of the one that took the saga over.
-        where: { id: this.sagaId, ...(this.claims ? {} : { leaseOwner: leaseOwner() }) },
+        where: { id: this.sagaId, ...(this.claims ? (this.claims.status ? { status: this.claims.status } : {}) : { leaseOwner: leaseOwner() }) },
         data: {
           updatedAt: this.at,
           leaseOwner: leaseOwner(),
