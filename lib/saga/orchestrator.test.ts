@@ -6,7 +6,7 @@ import { database, type Database } from "../db/client";
 import { ledger as readLedger, record, resetLedger } from "../../tests/engine/ledger";
 import { failAt, toy } from "../../tests/engine/toy-saga";
 import type { RunOptions } from "./options";
-import { backoff, retrySaga, runSaga, startSaga, type StartedSaga } from "./orchestrator";
+import { backoff, retrySaga, runSaga, settleRunningSagas, startSaga, type StartedSaga } from "./orchestrator";
 import { registerSagas } from "./registry";
 
 let db: Database;
@@ -279,6 +279,26 @@ describe("retries, timeouts and injected faults", () => {
     expect((await steps(sagaId))[0]).toMatchObject({ status: "compensated", error: null });
     expect((await db.read.saga.findUnique({ where: { id: sagaId } }))?.error).toBe("c refused");
     expect(await ledger()).toEqual(["do a", "do b", "undo b", "undo a"]);
+    expect((await eventsOf(sagaId)).filter((e) => e.phase === "saga").map((e) => e.outcome)).toEqual([
+      "pending",
+      "processing",
+      "compensating",
+      "compensation_failed",
+      "compensating",
+      "failed",
+    ]);
+  });
+
+  it("runs an operator's retry once when it is asked twice at the same moment (two replicas, two clicks)", async () => {
+    failAt.step = "c";
+    const sagaId = await newSaga({ faults: { a: { compensation_failures: 3 } } });
+    expect(await run(sagaId)).toBe("compensation_failed");
+    const answers = await Promise.all([retrySaga(sagaId), retrySaga(sagaId)]);
+    expect(answers).toContain("failed");
+    await settleRunningSagas();
+    expect(await sagaStatus(sagaId)).toBe("failed");
+    expect(await ledger()).toEqual(["do a", "do b", "undo b", "undo a"]);
+    // One way back from compensation_failed, not two.
     expect((await eventsOf(sagaId)).filter((e) => e.phase === "saga").map((e) => e.outcome)).toEqual([
       "pending",
       "processing",
