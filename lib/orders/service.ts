@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { OrderResult } from "../api/responses";
 import type { CreateOrderRequest } from "../api/schemas";
+import { databaseConfig } from "../db/config";
 import { logger } from "../log";
 import { toCents } from "../money";
 import { publish } from "../saga/events";
@@ -178,10 +179,10 @@ export async function resetDemo(world = DEFAULT_WORLD): Promise<void> {
 
 /** At start-up: seeds a new database and finishes every saga a previous process left in flight. */
 export async function recoverOnStart(): Promise<void> {
-  const db = await ready();
   // With replicas (PostgreSQL), each keeps claiming the sagas whose holder died: from the start, whatever
-  // becomes of the resume below.
-  if (db.provider === "postgresql") startRecovery();
+  // becomes of the resume below (a database not reachable yet, say).
+  if (databaseConfig().provider === "postgresql") startRecovery();
+  await ready();
   await resumeInFlightSagas();
 }
 
