@@ -102,4 +102,12 @@ it("finishes every order though a replica dies mid-flight; stock, money and stre
   expect([first.status, second.status].sort()).toEqual([201, 201]);
   expect(first.body.order_id).toBe(second.body.order_id);
   expect((await (await fetch(`${a.url}/inventory`)).json()).inventory.product_1).toBe(100 - 1);
+
+  // /health and /metrics work the same on PostgreSQL: the stuck-saga gauge is read from the database.
+  for (const replica of [a, b]) {
+    expect((await fetch(`${replica.url}/health`)).status).toBe(200);
+    const metrics = await (await fetch(`${replica.url}/metrics`)).text();
+    expect(metrics).toMatch(/^sagas_stuck 0$/m);
+    expect(metrics).toMatch(/^saga_started_total \d+$/m);
+  }
 });
