@@ -9,6 +9,10 @@
 // get an empty 400 from a route handler, CONNECT a closed socket, and methods the parser does not know
 // (TRACK, FOO) an empty 400. It patches http.Server.prototype.emit, so it takes effect for a server
 // created before it was installed too.
+//
+// Two more things every request needs before Next.js, answered here where they cost nothing: a path
+// with malformed percent-encoding gets FastAPI's JSON 404 (Next.js's router would answer a plain-text
+// 500), and the request is stamped with its peer's address (PEER_ADDRESS_HEADER).
 import http from "node:http";
 import type { Socket } from "node:net";
 
@@ -31,6 +35,34 @@ const rawAnswer =
   `content-length: ${Buffer.byteLength(body)}\r\n` +
   "connection: close\r\n\r\n" +
   body;
+
+const notFound = JSON.stringify({ detail: "Not Found" });
+
+/** Whether a path is valid percent-encoded text: Next.js's router fails with a plain-text 500 on one that is not. */
+function decodes(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A path with malformed percent-encoding (/orders/%ZZ): FastAPI's JSON 404, or on a timeline page a
+ * redirect to the timeline's own "Saga not found" (no saga id is malformed text). Answered here, before
+ * Next.js, so that no request pays for a proxy (middleware) to catch it.
+ */
+function answerMalformed(request: http.IncomingMessage, response: http.ServerResponse, path: string) {
+  request.resume();
+  if (path.startsWith("/timeline/")) {
+    response.writeHead(307, { location: "/timeline/malformed-saga-id", "content-length": 0 });
+    response.end();
+    return;
+  }
+  response.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(notFound) });
+  response.end(notFound);
+}
 
 function answerRequest(request: http.IncomingMessage, response: http.ServerResponse) {
   // Whatever body came with it is not read: drain it, so the connection can serve the next request.
@@ -61,6 +93,11 @@ export function installMethodGuard(Server: typeof http.Server = http.Server): vo
       const [request, response] = args as [http.IncomingMessage, http.ServerResponse];
       if (!ROUTED_METHODS.has(request.method ?? "")) {
         answerRequest(request, response);
+        return true;
+      }
+      const path = (request.url ?? "/").split("?")[0];
+      if (!decodes(path)) {
+        answerMalformed(request, response, path);
         return true;
       }
       request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress ?? "unknown";
