@@ -9,6 +9,7 @@ import { database, type Database } from "../db/client";
 import { ledger, resetLedger } from "../../tests/engine/ledger";
 import { startPaymentService, type PaymentService } from "../../tests/engine/payment-service";
 import { failAt, paymentService, remote } from "../../tests/engine/toy-saga";
+import { leaseOwner } from "./lease";
 import { runSaga, startSaga, type StartedSaga } from "./orchestrator";
 import { registerSagas } from "./registry";
 
@@ -88,11 +89,12 @@ it("holds no transaction while the service thinks: other writes go on meanwhile"
 });
 
 it("after a crash between the call and the commit, the resumed saga asks again with the same key and is charged once", async () => {
-  // The child process starts the saga and runs it, as the app's server would.
+  // The child process starts the saga and runs it, as the app's server would; this process is that
+  // server restarted (the same replica: on PostgreSQL it takes its saga's lease back at once).
   const sagaId = randomUUID();
   const jiti = path.resolve("node_modules/jiti/lib/jiti-cli.mjs");
   const child = spawn(process.execPath, [jiti, path.resolve("tests/engine/run-saga.ts"), sagaId], {
-    env: { ...process.env, PAYMENT_SERVICE_URL: payments.url, LOG_LEVEL: "ERROR" },
+    env: { ...process.env, PAYMENT_SERVICE_URL: payments.url, LOG_LEVEL: "ERROR", SAGA_REPLICA_ID: leaseOwner() },
     stdio: "ignore",
   });
   const exited = new Promise((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
