@@ -7,13 +7,13 @@
 //   - memory: the server's resident set after the run
 // It starts its own server on a free port with a throw-away database, and stops it at the end. It
 // prints; it never fails on a figure.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import http from "node:http";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { buildIfStale, serverJs, standaloneDir } from "./build.mjs";
+import { buildIfStale, root, serverJs, standaloneDir } from "./build.mjs";
 import { startPostgres } from "./postgres.mjs";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 2000);
@@ -90,6 +90,43 @@ async function rate(request, { connections = 10, seconds = 5 } = {}) {
 async function metric(url, name) {
   const { text } = await send(`${url}/metrics`);
   return Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
+}
+
+/**
+ * The ceiling a route handler can reach: a scratch app of one route handler (GET /api/ping, JSON),
+ * built with the project's own Next.js and served by `next start`. Resolves with its URL and stop().
+ */
+async function startBareHandler() {
+  // Inside the project, so that Next.js (Turbopack) resolves it with the project's node_modules.
+  const dir = path.join(root, ".bench-bare");
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, "app", "api", "ping"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "app", "api", "ping", "route.js"), 'export const dynamic = "force-dynamic";\nexport function GET() {\n  return Response.json({ status: "healthy" });\n}\n');
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bare", private: true, type: "module" }));
+  const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
+  const built = spawnSync(process.execPath, [next, "build"], { cwd: dir, stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (built.status !== 0) throw new Error("the bare route handler did not build");
+  const port = await freePort();
+  const child = spawn(process.execPath, [next, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: dir, stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${url}/api/ping`)).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, stop: () => { child.kill("SIGKILL"); fs.rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/** `a` and `b` measured A B A B (the machine drifts; alternating spreads it over both): their mean rates. */
+async function alternate(a, b) {
+  const rates = { a: [], b: [] };
+  for (let round = 0; round < 2; round++) {
+    rates.a.push(await rate(a, { seconds: 3 }));
+    rates.b.push(await rate(b, { seconds: 3 }));
+  }
+  const mean = (list) => list.reduce((sum, value) => sum + value, 0) / list.length;
+  return { a: mean(rates.a), b: mean(rates.b) };
 }
 
 function percentile(sorted, p) {
@@ -264,6 +301,28 @@ try {
   console.log(`  p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms (target: within 100 ms)`);
   const pid = server.child.pid;
   console.log(`server memory after the run: ${rssMb(pid).toFixed(0)} MB resident`);
+  // Beside the ceiling: a bare route handler built with the same Next.js, measured A B A B.
+  const bare = await startBareHandler();
+  try {
+    const ping = async () => {
+      const response = await send(`${bare.url}/api/ping`);
+      if (response.status !== 200) throw new Error(`the bare handler answered ${response.status}`);
+    };
+    const inventory = async () => {
+      const response = await send(`${server.url}/api/inventory`);
+      if (response.status !== 200) throw new Error(`GET /api/inventory answered ${response.status}`);
+    };
+    await rate(ping, { seconds: 2 });
+    const healthVsBare = await alternate(ping, health);
+    const inventoryVsBare = await alternate(ping, inventory);
+    console.log(`against a bare route handler (the same Next.js, A B A B, 10 connections):`);
+    const line = (name, figures, budget) =>
+      console.log(`  ${name.padEnd(27)} ${figures.b.toFixed(0)} vs ${figures.a.toFixed(0)} req/s: ${(figures.b / figures.a).toFixed(2)} (budget: at least ${budget.toFixed(2)}) ${figures.b / figures.a >= budget ? "ok" : "BELOW BUDGET"}`);
+    line("GET /api/health", healthVsBare, 0.8);
+    line("GET /api/inventory", inventoryVsBare, 0.7);
+  } finally {
+    bare.stop();
+  }
   console.log(`POST /orders (delays off, every saga completes), 10 connections in all, by database:`);
   console.log(`  SQLite, one process         ${orderRate.toFixed(0)} sagas/s`);
 } finally {
