@@ -86,7 +86,29 @@ export function healthTracker() {
   };
 }
 
-export { TRANSACTION_TIMEOUT_MS };
+/**
+ * One transaction on `client`, as both databases run them: rolled back past TRANSACTION_TIMEOUT_MS,
+ * counted in `stats` when it commits, and reported to `health` (a fault of the database, or its end).
+ */
+export function transactions(client: PrismaClient, stats: Database["stats"], health: ReturnType<typeof healthTracker>) {
+  return async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    try {
+      const result = await client.$transaction(
+        async (tx) => {
+          const value = await fn(tx);
+          stats.transactions++;
+          return value;
+        },
+        { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS },
+      );
+      health.succeeded();
+      return result;
+    } catch (error) {
+      health.failed(error);
+      throw error;
+    }
+  };
+}
 
 async function openSqlite(file: string): Promise<Database> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -119,27 +141,18 @@ async function openSqlite(file: string): Promise<Database> {
   };
 
   const health = healthTracker();
+  const transaction = transactions(writer, stats, health);
   let tail: Promise<unknown> = Promise.resolve();
   const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    const run = tail.then(async () => {
-      try {
-        // A write into a file that is no longer at DATABASE_URL would be lost at the next start: refuse it.
-        const problem = fileProblem();
-        if (problem) throw new DatabaseUnavailable(problem);
-        const result = await writer.$transaction(
-          async (tx) => {
-            const value = await fn(tx);
-            stats.transactions++;
-            return value;
-          },
-          { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS },
-        );
-        health.succeeded();
-        return result;
-      } catch (error) {
-        health.failed(error);
-        throw error;
+    const run = tail.then(() => {
+      // A write into a file that is no longer at DATABASE_URL would be lost at the next start: refuse it.
+      const problem = fileProblem();
+      if (problem) {
+        const refused = new DatabaseUnavailable(problem);
+        health.failed(refused);
+        throw refused;
       }
+      return transaction(fn);
     });
     tail = run.catch(() => undefined);
     return run;

@@ -52,3 +52,21 @@ export function describeFault(error: unknown): string {
   if (cause) return cause.originalMessage ?? cause.message ?? String(cause.originalCode);
   return error instanceof Error ? error.message.trim().split("\n").at(-1)! : String(error);
 }
+
+/** P2002: a unique key was taken (by a concurrent transaction, or a repeat of the same write). */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === "P2002";
+}
+
+/**
+ * Runs `write` again once if a concurrent transaction took a unique key first (PostgreSQL runs them side
+ * by side; SQLite's one writer never does): the second run finds what the first one made.
+ */
+export async function againIfTaken<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return write();
+  }
+}

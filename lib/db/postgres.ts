@@ -13,7 +13,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client";
 import { PrismaClient as PostgresClient } from "../generated/prisma-pg/client";
-import { healthTracker, TRANSACTION_TIMEOUT_MS, type Database, type Tx } from "./client";
+import { healthTracker, transactions, type Database } from "./client";
 import { migrationsDir } from "./config";
 import { migratePostgres } from "./migrate-pg";
 
@@ -90,23 +90,7 @@ export async function openPostgres(url: string, label: string): Promise<Database
   const health = healthTracker();
   const notifications = relay(url);
 
-  const write = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    try {
-      const result = await client.$transaction(
-        async (tx) => {
-          const value = await fn(tx);
-          stats.transactions++;
-          return value;
-        },
-        { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS },
-      );
-      health.succeeded();
-      return result;
-    } catch (error) {
-      health.failed(error);
-      throw error;
-    }
-  };
+  const write = transactions(client, stats, health);
 
   return {
     provider: "postgresql",

@@ -38,8 +38,3 @@ export async function seedIfEmpty(tx: Tx): Promise<boolean> {
   await restoreDemoData(tx, DEFAULT_WORLD);
   return true;
 }
-
-/** P2002, a unique key taken: on PostgreSQL, another replica seeded or reset the same world at the same moment. */
-export function isConcurrentSeed(error: unknown): boolean {
-  return (error as { code?: string } | undefined)?.code === "P2002";
-}

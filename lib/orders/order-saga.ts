@@ -12,9 +12,11 @@
  * finds its row and changes nothing.
  */
 import type { Tx } from "../db/client";
+import { isUniqueViolation } from "../db/faults";
 import { pythonDollars } from "../money";
 import { defaultRetry, StepFailure, type Reader, type SagaDefinition } from "../saga/definition";
 import type { SagaStatus } from "../saga/status";
+import type { Movement, StepEffects } from "../view/ledger";
 
 // Every step of this saga is patient in the same way: a tenth of a second of work times out after ten
 // times that, and transient failures of an action or a compensation get three attempts in all.
@@ -53,7 +55,7 @@ async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
   } catch (error) {
     // P2002: unique constraint. (Never seen in practice: a step's writes commit with its outcome, so a
     // completed step is not run again; this keeps the step idempotent on its own.)
-    if ((error as { code?: string }).code === "P2002") return false;
+    if (isUniqueViolation(error)) return false;
     throw error;
   }
 }
@@ -182,3 +184,20 @@ export const orderSaga: SagaDefinition<OrderContext> = {
     },
   ],
 };
+
+/**
+ * What the order saga's steps move, for the ledger of a run (lib/view/ledger.ts): the stock an action
+ * takes and the money it charges; its compensation moves the opposite. Beside the steps, so the two
+ * cannot drift apart.
+ */
+const movements: Record<string, (order: Pick<OrderContext, "productId" | "userId" | "quantity" | "amountCents">) => Movement> = {
+  reserve_inventory: (order) => ({ account: order.productId, kind: "stock", delta: -order.quantity }),
+  process_payment: (order) => ({ account: order.userId, kind: "money", delta: -order.amountCents }),
+};
+
+/** The steps that move stock or money. */
+export const movingSteps = Object.keys(movements);
+
+export function orderEffects(order: Pick<OrderContext, "productId" | "userId" | "quantity" | "amountCents">): StepEffects {
+  return Object.fromEntries(Object.entries(movements).map(([step, move]) => [step, [move(order)]]));
+}

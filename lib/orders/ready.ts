@@ -4,11 +4,11 @@
  * lib/orders awaits `ready()`; instrumentation.ts then resumes what a previous process left in flight.
  */
 import { database, type Database } from "../db/client";
-import { DatabaseUnavailable } from "../db/faults";
+import { DatabaseUnavailable, isUniqueViolation } from "../db/faults";
 import { logger } from "../log";
 import { connectRelay } from "../saga/events";
 import { registerSagas } from "../saga/registry";
-import { isConcurrentSeed, seedIfEmpty } from "./demo-data";
+import { seedIfEmpty } from "./demo-data";
 import { orderSaga } from "./order-saga";
 
 const log = logger("orders");
@@ -37,6 +37,6 @@ async function prepare(db: Database): Promise<void> {
     if (await db.write((tx) => seedIfEmpty(tx))) log.info("Seeded the demo data into a new database");
   } catch (error) {
     // Replicas starting together on a new PostgreSQL database: one seeds, the others find it seeded.
-    if (!isConcurrentSeed(error)) throw error;
+    if (!isUniqueViolation(error)) throw error;
   }
 }

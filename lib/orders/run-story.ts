@@ -3,28 +3,26 @@
  * saga, its event log, the steps it actually had, what each step moves (stock, money), and the values
  * of the run's product and user when the run began, so a replay can show them at any event.
  */
-import type { Movement, StepEffects } from "../view/ledger";
+import type { StepEffects } from "../view/ledger";
 import { outline, runOutline, type SagaOutline } from "../view/outline";
 import type { SagaEvent } from "../api/responses";
-import { orderSaga, type OrderContext } from "./order-saga";
+import { movingSteps, orderEffects, orderSaga } from "./order-saga";
 import { findOrder, findSaga, sagaEvents, type OrderView, type SagaView } from "./queries";
 import { ready } from "./ready";
 
-/** What the order saga's steps move, for one order: an action's movement; its compensation moves the opposite. */
-export function orderEffects(order: Pick<OrderContext, "productId" | "userId" | "quantity" | "amountCents">): StepEffects {
-  const stock: Movement = { account: order.productId, kind: "stock", delta: -order.quantity };
-  const money: Movement = { account: order.userId, kind: "money", delta: -order.amountCents };
-  return { reserve_inventory: [stock], process_payment: [money] };
-}
-
-export interface RunStory {
+/** What the timeline page draws from the server: the live stream brings the events. */
+export interface RunSummary {
   order: OrderView;
   saga: SagaView;
-  events: SagaEvent[];
   outline: SagaOutline;
   effects: StepEffects;
   /** The stock of the run's product (units) and the balance of its user (cents) when the run began; null if too much happened since to say. */
   before: Record<string, number> | null;
+}
+
+/** A run whole: its summary and its event log (the compare page). */
+export interface RunStory extends RunSummary {
+  events: SagaEvent[];
 }
 
 // Beyond this many movements since a run began, its starting values are not worked out (the replay then shows movements only).
@@ -49,7 +47,7 @@ async function valuesBefore(saga: SagaView, order: OrderView, firstEventId: numb
     where: {
       id: { gte: firstEventId },
       saga: { scope: world },
-      step: { in: Object.keys(orderEffects({ productId: "", userId: "", quantity: 0, amountCents: 0 })) },
+      step: { in: movingSteps },
       outcome: { in: ["completed", "compensated"] },
     },
     select: { step: true, phase: true, outcome: true, saga: { select: { subjectId: true } } },
@@ -75,19 +73,23 @@ async function valuesBefore(saga: SagaView, order: OrderView, firstEventId: numb
   return values;
 }
 
-/** One run's story, or null when there is no such saga (or its order is gone). */
-export async function runStory(sagaId: string): Promise<RunStory | null> {
+/** One run's summary, or null when there is no such saga (or its order is gone). */
+export async function runSummary(sagaId: string): Promise<RunSummary | null> {
   const saga = await findSaga(sagaId);
   const order = saga && (await findOrder(saga.order_id));
-  const events = saga && (await sagaEvents(sagaId));
-  if (!saga || !order || !events) return null;
-  const effects = orderEffects({ productId: order.product_id, userId: order.user_id, quantity: order.quantity, amountCents: order.amount.cents });
+  if (!saga || !order) return null;
+  const first = await (await ready()).read.sagaEvent.findFirst({ where: { sagaId }, orderBy: { id: "asc" }, select: { id: true } });
   return {
     order,
     saga,
-    events,
     outline: runOutline(outline(orderSaga), saga.steps.map((step) => ({ name: step.name, compensation: step.compensation }))),
-    effects,
-    before: events.length > 0 ? await valuesBefore(saga, order, events[0].id) : null,
+    effects: orderEffects({ productId: order.product_id, userId: order.user_id, quantity: order.quantity, amountCents: order.amount.cents }),
+    before: first ? await valuesBefore(saga, order, first.id) : null,
   };
+}
+
+/** One run's story, its event log included, or null when there is no such saga. */
+export async function runStory(sagaId: string): Promise<RunStory | null> {
+  const [summary, events] = await Promise.all([runSummary(sagaId), sagaEvents(sagaId)]);
+  return summary && events ? { ...summary, events } : null;
 }

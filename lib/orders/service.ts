@@ -3,12 +3,13 @@ import { createHash, randomUUID } from "node:crypto";
 import type { OrderResult } from "../api/responses";
 import type { CreateOrderRequest } from "../api/schemas";
 import { databaseConfig } from "../db/config";
+import { againIfTaken } from "../db/faults";
 import { logger } from "../log";
 import { toCents } from "../money";
 import { publish } from "../saga/events";
 import type { ValidationDetail } from "../api/errors";
 import { isDraining, resumeInFlightSagas, retrySaga, startRecovery, runSagaToEnd, startSaga, type RunOutcome, type StartedSaga } from "../saga/orchestrator";
-import { isConcurrentSeed, restoreDemoData } from "./demo-data";
+import { restoreDemoData } from "./demo-data";
 import { orderSaga, type OrderContext } from "./order-saga";
 import { findSaga } from "./queries";
 import { ready } from "./ready";
@@ -81,15 +82,8 @@ export async function createOrder(input: CreateOrderRequest, idempotencyKey?: st
     }
     return { orderId, sagaId, replayed: false, saga };
   });
-  let started: StartedOrder;
-  try {
-    started = await record();
-  } catch (error) {
-    // P2002: a concurrent repeat with the same key committed first (PostgreSQL runs them side by side;
-    // SQLite's one writer never does). Its order is the answer: found by the same check, tried again.
-    if (idempotencyKey === undefined || (error as { code?: string }).code !== "P2002") throw error;
-    started = await record();
-  }
+  // A concurrent repeat with the same key may commit first: its order is the answer, found by the same check.
+  const started = idempotencyKey === undefined ? await record() : await againIfTaken(record);
   if (!started.replayed) publish({ type: "event", sagaId: started.sagaId });
   return started;
 }
@@ -169,10 +163,9 @@ export async function placeOrder(input: CreateOrderRequest) {
 /** Restores one world's inventory and balances and forgets its orders and sagas, in one transaction. */
 export async function resetDemo(world = DEFAULT_WORLD): Promise<void> {
   const db = await ready();
-  const reset = () => db.write((tx) => restoreDemoData(tx, world));
   // Two resets of one world at once on PostgreSQL (two replicas): the later one finds the first's rows
   // only when it tries again.
-  await reset().catch((error: unknown) => (isConcurrentSeed(error) ? reset() : Promise.reject(error)));
+  await againIfTaken(() => db.write((tx) => restoreDemoData(tx, world)));
   publish({ type: "reset", scope: world });
   log.info(world === DEFAULT_WORLD ? "Mock database reset to initial state" : "A private demo world was reset to its initial state");
 }

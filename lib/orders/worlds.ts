@@ -7,6 +7,7 @@
  */
 import { clientAddress, requestedWorld } from "../api/world";
 import { ConfigError } from "../db/config";
+import { againIfTaken } from "../db/faults";
 import { TooManyRequests } from "../limits";
 import { orderEventWrites, type Tx } from "../db/client";
 import { logger } from "../log";
@@ -144,8 +145,8 @@ async function touchOrCreate(world: string, address: string, touched: number | u
       await createWorld(tx, world, at);
       return true;
     });
-  // P2002: another replica made the same world at the same moment; touched again, it is there now.
-  const created = await touch().catch((error: unknown) => ((error as { code?: string }).code === "P2002" ? touch() : Promise.reject(error)));
+  // Another replica may make the same world at the same moment: touched again, it is there now.
+  const created = await againIfTaken(touch);
   if (created) log.info("Made a new demo world", { world: world.slice(0, 6) });
   remember(world, now);
 }

@@ -51,6 +51,11 @@ async function sagaStatus(sagaId: string) {
   return (await db.read.saga.findUnique({ where: { id: sagaId } }))?.status;
 }
 
+/** The saga's own transitions, in order. */
+async function sagaOutcomes(sagaId: string) {
+  return (await eventsOf(sagaId)).filter((e) => e.phase === "saga").map((e) => e.outcome);
+}
+
 function eventsOf(sagaId: string) {
   return db.read.sagaEvent.findMany({ where: { sagaId }, orderBy: { id: "asc" } });
 }
@@ -279,7 +284,7 @@ describe("retries, timeouts and injected faults", () => {
     expect((await steps(sagaId))[0]).toMatchObject({ status: "compensated", error: null });
     expect((await db.read.saga.findUnique({ where: { id: sagaId } }))?.error).toBe("c refused");
     expect(await ledger()).toEqual(["do a", "do b", "undo b", "undo a"]);
-    expect((await eventsOf(sagaId)).filter((e) => e.phase === "saga").map((e) => e.outcome)).toEqual([
+    expect(await sagaOutcomes(sagaId)).toEqual([
       "pending",
       "processing",
       "compensating",
@@ -299,7 +304,7 @@ describe("retries, timeouts and injected faults", () => {
     expect(await sagaStatus(sagaId)).toBe("failed");
     expect(await ledger()).toEqual(["do a", "do b", "undo b", "undo a"]);
     // One way back from compensation_failed, not two.
-    expect((await eventsOf(sagaId)).filter((e) => e.phase === "saga").map((e) => e.outcome)).toEqual([
+    expect(await sagaOutcomes(sagaId)).toEqual([
       "pending",
       "processing",
       "compensating",

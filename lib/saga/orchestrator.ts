@@ -32,7 +32,7 @@ import { parseStoredOptions, scaled, type Fault, type RunOptions } from "./optio
 import { definitionVersion, findDefinition } from "./registry";
 import { claimableSagaIds, claimSaga, leaseMs, releaseLeases, renewLease } from "./lease";
 import { insertSaga, loadSaga, SagaVanished, Transition, type StepRow } from "./store";
-import { inFlightSagaStatuses, type SagaStatus } from "./status";
+import { isInFlight, type SagaStatus } from "./status";
 
 const log = logger("orchestrator");
 // What a step's action or compensation did, under the seed's logger name for its services.
@@ -260,7 +260,7 @@ async function claimOrWait(db: Database, sagaId: string, wait: boolean): Promise
   for (;;) {
     const loaded = await loadSaga(db.read, sagaId);
     if (!loaded) return undefined;
-    if (!(inFlightSagaStatuses as readonly string[]).includes(loaded.saga.status)) return { status: loaded.saga.status, steps: loaded.steps };
+    if (!isInFlight(loaded.saga.status)) return { status: loaded.saga.status, steps: loaded.steps };
     if (await db.write((tx) => claimSaga(tx, sagaId, db.provider === "sqlite"))) return "claimed";
     if (!wait) return undefined;
     if (isDraining()) throw new Interrupted();

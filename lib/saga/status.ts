@@ -45,3 +45,7 @@ export const sagaTransitions: readonly { from: SagaStatus | "start"; to: SagaSta
 ];
 
 export const inFlightSagaStatuses: readonly SagaStatus[] = ["pending", "processing", "compensating"];
+
+export function isInFlight(status: string): boolean {
+  return (inFlightSagaStatuses as readonly string[]).includes(status);
+}

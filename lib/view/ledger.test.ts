@@ -1,45 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { formatDelta, ledgerEntries, ledgerLines, valuesAt, type StepEffects } from "./ledger";
-import type { SagaOutline } from "./outline";
 import type { LogEvent } from "./replay";
+import { orderOutline, recorder } from "../../tests/run-log";
 
-const outline: SagaOutline = {
-  name: "order",
-  subject: "order",
-  steps: [
-    { name: "validate_order", compensation: "no_compensation", durationMs: 100 },
-    { name: "reserve_inventory", compensation: "release_inventory", durationMs: 100 },
-    { name: "process_payment", compensation: "refund_payment", durationMs: 100 },
-    { name: "ship_order", compensation: "cancel_shipment", durationMs: 200 },
-  ],
-};
+const outline = orderOutline;
 
 // An order of 2 units of product_1 for $100.00 by user_1.
 const effects: StepEffects = {
   reserve_inventory: [{ account: "product_1", kind: "stock", delta: -2 }],
   process_payment: [{ account: "user_1", kind: "money", delta: -10_000 }],
 };
-
-/** Builds a run's event log as the engine writes it: ids in order, times in ms from the start. */
-function recorder() {
-  const events: LogEvent[] = [];
-  const add = (ms: number, position: number | null, phase: string, outcome: string, error: string | null = null): LogEvent => {
-    const event: LogEvent = {
-      id: events.length + 1,
-      saga_id: "saga-1",
-      order_id: "order-1",
-      position,
-      step: position === null ? null : outline.steps[position].name,
-      phase,
-      outcome,
-      error,
-      created_at: new Date(Date.UTC(2026, 0, 1) + ms).toISOString(),
-    };
-    events.push(event);
-    return event;
-  };
-  return { events, add };
-}
 
 /** Every step completes up to (not including) `upTo`; the returned time is when the last one finished. */
 function forward(add: ReturnType<typeof recorder>["add"], upTo: number): number {

@@ -1,43 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { SagaOutline } from "./outline";
-import type { LogEvent } from "./replay";
 import { sagaSequenceDiagram, type SequenceOptions } from "./sequence";
+import { orderOutline, recorder } from "../../tests/run-log";
 
-const outline: SagaOutline = {
-  name: "order",
-  subject: "order",
-  steps: [
-    { name: "validate_order", compensation: "no_compensation", durationMs: 100 },
-    { name: "reserve_inventory", compensation: "release_inventory", durationMs: 100 },
-    { name: "process_payment", compensation: "refund_payment", durationMs: 100 },
-    { name: "ship_order", compensation: "cancel_shipment", durationMs: 200 },
-  ],
-};
+const outline = orderOutline;
 
 const options: SequenceOptions = {
   services: { validate_order: "Orders", reserve_inventory: "Inventory", process_payment: "Payments", ship_order: "Shipping" },
   order: { user_id: "user_1", product_id: "product_1", quantity: 2, amount: 100 },
 };
-
-/** Builds a run's event log as the engine writes it: ids in order, times in ms from the start. */
-function recorder() {
-  const events: LogEvent[] = [];
-  const add = (ms: number, position: number | null, phase: string, outcome: string, error: string | null = null, detail?: string) => {
-    events.push({
-      id: events.length + 1,
-      saga_id: "saga-1",
-      order_id: "order-1",
-      position,
-      step: position === null ? null : outline.steps[position].name,
-      phase,
-      outcome,
-      error,
-      created_at: new Date(Date.UTC(2026, 0, 1) + ms).toISOString(),
-      ...(detail === undefined ? {} : { detail }),
-    });
-  };
-  return { events, add };
-}
 
 /** The saga recorded, then validate, reserve and pay, 100 ms each; resolves with the time it got to. */
 function upToShipping(add: ReturnType<typeof recorder>["add"]): number {

@@ -2,38 +2,20 @@ import { describe, expect, it } from "vitest";
 import type { SagaOutline } from "./outline";
 import type { LogEvent } from "./replay";
 import { why } from "./why";
+import { orderOutline, recorder as recordEvents } from "../../tests/run-log";
 
-const outline: SagaOutline = {
-  name: "order",
-  subject: "order",
-  steps: [
-    { name: "validate_order", compensation: "no_compensation", durationMs: 100 },
-    { name: "reserve_inventory", compensation: "release_inventory", durationMs: 100 },
-    { name: "process_payment", compensation: "refund_payment", durationMs: 100 },
-    { name: "ship_order", compensation: "cancel_shipment", durationMs: 200 },
-  ],
-};
+const outline = orderOutline;
 
-/** Builds a run's event log as the engine writes it, ids in order; `sentences` explains every event of it. */
+/** A run's event log, each event 50 ms after the last; `sentences` explains every event of it. */
 function recorder() {
-  const events: LogEvent[] = [];
+  const log = recordEvents(outline);
   let ms = 0;
   const add = (position: number | null, phase: string, outcome: string, error: string | null = null) => {
     ms += 50;
-    events.push({
-      id: events.length + 1,
-      saga_id: "saga-1",
-      order_id: "order-1",
-      position,
-      step: position === null ? null : outline.steps[position].name,
-      phase,
-      outcome,
-      error,
-      created_at: new Date(Date.UTC(2026, 0, 1) + ms).toISOString(),
-    });
+    log.add(ms, position, phase, outcome, error);
   };
-  const sentences = () => events.map((_, index) => why(outline, events, index));
-  return { events, add, sentences };
+  const sentences = () => log.events.map((_, index) => why(outline, log.events, index));
+  return { events: log.events, add, sentences };
 }
 
 /** The saga recorded and started, and the steps before `upTo` run and completed. */

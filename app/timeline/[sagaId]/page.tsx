@@ -5,7 +5,7 @@ import { SagaRun } from "@/components/saga-run";
 import { SiteHeader } from "@/components/site-header";
 import { shortId } from "@/lib/client/format";
 import { toDollars } from "@/lib/money";
-import { runStory } from "@/lib/orders/run-story";
+import { runSummary } from "@/lib/orders/run-story";
 import SagaNotFound from "./not-found";
 
 // Reads the database on every request: a saga placed a second ago must be found.
@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 type Params = { params: Promise<{ sagaId: string }> };
 
 /** The run's story (its saga, order, steps, what it moved), read once per request (the metadata and the page both ask). */
-const findRun = cache((sagaId: string) => runStory(sagaId));
+const findRun = cache((sagaId: string) => runSummary(sagaId));
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const { sagaId } = await params;
