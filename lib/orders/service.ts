@@ -8,7 +8,7 @@ import { logger } from "../log";
 import { toCents } from "../money";
 import { publish } from "../saga/events";
 import type { ValidationDetail } from "../api/errors";
-import { isDraining, resumeInFlightSagas, retrySaga, startRecovery, runSagaToEnd, startSaga, type RunOutcome, type StartedSaga } from "../saga/orchestrator";
+import { initialStatus, isDraining, recordSagas, resumeInFlightSagas, retrySaga, startRecovery, runSagaToEnd, type RunOutcome, type StartedSaga } from "../saga/orchestrator";
 import { restoreDemoData } from "./demo-data";
 import { orderSaga, type OrderContext } from "./order-saga";
 import { findSaga } from "./queries";
@@ -47,9 +47,9 @@ function fingerprint(input: CreateOrderRequest): string {
  * create one order). The order, its saga and its key belong to `world`.
  */
 export async function createOrder(input: CreateOrderRequest, idempotencyKey?: string, world = DEFAULT_WORLD): Promise<StartedOrder> {
-  const db = await ready();
+  await ready();
   const hash = idempotencyKey === undefined ? undefined : fingerprint(input);
-  const record = () => db.write(async (tx): Promise<StartedOrder> => {
+  const record = () => recordSagas(async (tx, start): Promise<StartedOrder> => {
     if (idempotencyKey !== undefined) {
       const earlier = await tx.idempotencyKey.findUnique({
         where: { worldId_key: { worldId: world, key: idempotencyKey } },
@@ -71,12 +71,13 @@ export async function createOrder(input: CreateOrderRequest, idempotencyKey?: st
       quantity: input.quantity,
       amountCents: toCents(input.amount),
     };
-    const saga = await startSaga(tx, { id: sagaId, definition: orderSaga, subjectId: orderId, subject, scope: world, options: input.simulation ?? {} });
+    // The order's columns are its saga's subject, and its status the saga's from the outset. It goes in
+    // first: the steps that may run as the saga starts write rows that refer to it.
+    await tx.order.create({ data: { ...subject, status: initialStatus(orderSaga), sagaId, createdAt: at, updatedAt: at }, select: { seq: true } });
+    const saga = await start({ id: sagaId, definition: orderSaga, subjectId: orderId, subject, scope: world, options: input.simulation ?? {} });
     // Counted after the saga is recorded: on PostgreSQL its event write holds the lock that orders event
     // writes (lib/db/client.ts), so two orders of one world cannot both count below the limit.
     await checkOrderLimit(tx, world);
-    // The order's columns are its saga's subject, and its status the saga's from the outset.
-    await tx.order.create({ data: { ...subject, status: saga.status, sagaId, createdAt: at, updatedAt: at }, select: { seq: true } });
     if (idempotencyKey !== undefined) {
       await tx.idempotencyKey.create({ data: { worldId: world, key: idempotencyKey, requestHash: hash!, orderId, createdAt: at } });
     }

@@ -164,9 +164,10 @@ describe("the sweep", () => {
     const baseline = await counts();
 
     await populate(1_000);
-    // One world's order is recorded, its saga in flight (not run yet): the sweep must leave that world.
+    // One world's order is recorded, its saga in flight (not run yet: a fault to come keeps its first
+    // step from running as it starts): the sweep must leave that world.
     const busy = await newWorld();
-    const inFlight = await createOrder(order, undefined, busy);
+    const inFlight = await createOrder({ ...order, simulation: { faults: { validate_order: { transient: 1 } } } }, undefined, busy);
     expect((await counts()).worlds).toBe(baseline.worlds + 1_001);
 
     // Nothing is idle yet: nothing goes.

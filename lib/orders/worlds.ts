@@ -182,7 +182,8 @@ export async function describeWorld(world: string, settings = worldSettings()) {
 /** Refuses an order past its world's limit, inside the transaction that would record it (private worlds only). */
 export async function checkOrderLimit(tx: Tx, world: string, settings = worldSettings()): Promise<void> {
   if (world === DEFAULT_WORLD) return;
-  if ((await tx.order.count({ where: { worldId: world } })) >= settings.maxOrders) {
+  // Called once the new order is recorded: it counts too.
+  if ((await tx.order.count({ where: { worldId: world } })) > settings.maxOrders) {
     throw new TooManyRequests(`This demo world holds its limit of ${settings.maxOrders} orders: reset it to start again.`, 60);
   }
 }

@@ -21,7 +21,8 @@ it("delivers every event once when transactions commit out of the order they too
     const sagas = await Promise.all(
       Array.from({ length: 20 }, async () => {
         const id = randomUUID();
-        return db.write((tx) => startSaga(tx, { id, definition: toy, subjectId: id, subject: { id }, options: {} }));
+        // A fault to come (never run here) keeps each saga at its first step, in flight.
+        return startSaga({ id, definition: toy, subjectId: id, subject: { id }, options: { faults: { a: { transient: 1 } } } });
       }),
     );
     for (const saga of sagas) publish({ type: "event", sagaId: saga.id });

@@ -31,7 +31,7 @@ import { publish } from "./events";
 import { parseStoredOptions, scaled, type Fault, type RunOptions } from "./options";
 import { definitionVersion, findDefinition } from "./registry";
 import { claimableSagaIds, claimSaga, leaseMs, releaseLeases, renewLease } from "./lease";
-import { insertSaga, loadSaga, SagaVanished, Transition, type StepRow } from "./store";
+import { loadSaga, newStepRows, SagaVanished, Transition, type StepRow } from "./store";
 import { isInFlight, type SagaStatus } from "./status";
 
 const log = logger("orchestrator");
@@ -99,25 +99,66 @@ export interface NewSaga<Subject> {
 
 /** A saga `startSaga` recorded: what `runSaga` needs to drive it without reading it back. */
 export interface StartedSaga<Subject> extends NewSaga<Subject> {
-  /** Its status as recorded: `processing` (its first step is recorded `running`), the subject's status too. */
+  /** Its status as recorded (the subject's too): `processing`, or already its end when every step ran. */
   status: SagaStatus;
   steps: StepRow[];
 }
 
+/** Starts a saga inside the transaction of `recordSagas`, after the caller recorded its subject. */
+export type StartSaga = <Subject>(saga: NewSaga<Subject>) => Promise<StartedSaga<Subject>>;
+
+/** Each started saga's run, to go on from where its start left it (the engine's own, not the caller's). */
+const startedRuns = new WeakMap<StartedSaga<unknown>, SagaRun<unknown>>();
+
 /**
- * Records a new saga inside the caller's transaction, with its first move already begun (so starting
- * costs no transaction of its own): the caller records its subject in the same transaction, with the
- * status this resolves with (`onStatus` follows every change after that). Once the transaction has
- * committed, `runSaga` drives it.
+ * Runs `record` as one transaction in which it records its subjects and starts their sagas with
+ * `start`: so a saga and what it is about commit together. The caller records a subject first, with
+ * the status `initialStatus` names (its writes are there for the steps to use; `onStatus` follows every
+ * change after that). Each saga starts in the same transaction: it is recorded with its first step
+ * begun, and steps with nothing to wait for (no simulated work, no remote call, no injected fault) run
+ * there too, so with the delays off a saga of local steps costs this one transaction in all, its rows
+ * written once. When such a step throws, the transaction rolls back and `record` runs again, the chain
+ * stopping before that step (which is then attempted on its own, by `runSaga`). So `record` may run
+ * more than once: it must do nothing but database work. Once it has committed, `runSaga` drives each
+ * started saga on from there.
  */
-export async function startSaga<Subject>(tx: Tx, saga: NewSaga<Subject>): Promise<StartedSaga<Subject>> {
+export async function recordSagas<T>(record: (tx: Tx, start: StartSaga) => Promise<T>): Promise<T> {
+  const db = await database();
+  for (let limit = Infinity; ; ) {
+    try {
+      return await db.write((tx) => record(tx, (saga) => begin(db, tx, saga, limit)));
+    } catch (error) {
+      if (!(error instanceof ChainBroken)) throw error;
+      limit = error.completed;
+    }
+  }
+}
+
+/** Records a saga about nothing the caller writes (the engine's tests), in a transaction of its own. */
+export function startSaga<Subject>(saga: NewSaga<Subject>): Promise<StartedSaga<Subject>> {
+  return recordSagas((_tx, start) => start(saga));
+}
+
+/** The status a saga of `definition` is recorded with: its subject is recorded with it too. */
+export function initialStatus(definition: SagaDefinition<unknown>): SagaStatus {
+  return definition.steps.length > 0 ? "processing" : "pending";
+}
+
+async function begin<Subject>(db: Database, tx: Tx, saga: NewSaga<Subject>, limit: number): Promise<StartedSaga<Subject>> {
   const { definition } = saga;
-  const recorded = await insertSaga(
+  const steps = newStepRows(definition.steps);
+  const transition = Transition.creating(
     tx,
     { id: saga.id, definition: definition.name, definitionVersion: definitionVersion(definition), subjectType: definition.subject, subjectId: saga.subjectId, scope: saga.scope ?? "", options: JSON.stringify(saga.options) },
-    definition.steps,
+    steps,
+    definition.steps.map((step) => step.compensation),
   );
-  return { ...saga, ...recorded };
+  const run = new SagaRun(db, saga.id, saga.subjectId, { status: "pending", steps }, definition, saga.subject, saga.options);
+  await run.start(transition, limit);
+  await transition.save();
+  const started: StartedSaga<Subject> = { ...saga, status: run.status, steps: steps.map((row) => ({ ...row })) };
+  startedRuns.set(started, run as SagaRun<unknown>);
+  return started;
 }
 
 /** How a run ended: the saga's status and its steps, as its last transaction committed them. */
@@ -219,11 +260,8 @@ export async function settleRunningSagas(): Promise<void> {
 async function drive(sagaId: string, started?: StartedSaga<unknown>, wait = true): Promise<RunOutcome | undefined> {
   try {
     const db = await database();
-    if (started) {
-      const { definition, subjectId, subject, options, status, steps } = started;
-      const begun = status === "processing" ? { kind: "action" as const, position: 0, attempt: 1 } : undefined;
-      return await new SagaRun(db, sagaId, subjectId, { status, steps: steps.map((row) => ({ ...row })), begun }, definition, subject, options).run(true);
-    }
+    const begun = started && startedRuns.get(started);
+    if (begun) return await begun.run(true);
     // Claimed first: while another replica drives it, this run waits for the end (and takes it over if
     // that replica dies: its lease expires).
     const claimed = await claimOrWait(db, sagaId, wait);
@@ -347,6 +385,8 @@ class SagaRun<Subject> {
   // The compensation attempts a step had when this run first compensated it: each run (a resume, an
   // operator's retry) gets the policy's full number of attempts.
   private readonly compensationBase = new Map<number, number>();
+  // The attempts that ran in the transaction that started the saga, to report once it has committed.
+  private startedWith: (LocalAttempt<Subject> & { message: string | void | undefined })[] = [];
 
   constructor(
     private readonly db: Database,
@@ -451,6 +491,33 @@ class SagaRun<Subject> {
     }
   }
 
+  get status(): SagaStatus {
+    return this.state.status;
+  }
+
+  /**
+   * In the transaction that records the saga (see recordSagas): its first move begun, and the steps
+   * with nothing to wait for run at once, at most `limit` of them. The subject was recorded with the
+   * status this gives the saga, so its `onStatus` is not called for it.
+   */
+  async start(t: Transition, limit: number): Promise<void> {
+    const move = this.nextMove();
+    if (move.kind !== "action") return;
+    t.setSagaStatus("processing");
+    this.state.status = "processing";
+    t.stepRunning(move.position, 1);
+    this.state.begun = { kind: "action", position: move.position, attempt: 1 };
+    const done = this.startedWith;
+    for (let next = done.length < limit ? this.chained() : undefined; next; next = done.length < limit ? this.chained() : undefined) {
+      try {
+        done.push({ ...next, message: await this.local(t, next) });
+      } catch (error) {
+        if (error instanceof StepThrew) throw new ChainBroken(done.length);
+        throw error;
+      }
+    }
+  }
+
   /** Drives the saga to an end and resolves with how it ended; Interrupted when shutdown stops it first. */
   async run(isNew = false): Promise<RunOutcome> {
     // With other replicas about (PostgreSQL), a heartbeat keeps the lease while a step takes its time
@@ -471,6 +538,11 @@ class SagaRun<Subject> {
     if (isNew || this.state.status === "pending") {
       log.info(`Starting saga ${this.sagaId} for ${this.definition.subject} ${this.subjectId}`, this.ids);
       countSaga("started");
+    }
+    if (this.startedWith.length > 0) {
+      for (const done of this.startedWith) this.reportDone(done, true);
+      this.startedWith = [];
+      this.announce();
     }
     for (;;) {
       const move = this.nextMove();

@@ -34,7 +34,7 @@ const started = new Map<string, StartedSaga<{ id: string }>>();
 
 async function newSaga(): Promise<string> {
   const id = randomUUID();
-  started.set(id, await db.write((tx) => startSaga(tx, { id, definition: remote, subjectId: id, subject: { id }, options: {} })));
+  started.set(id, await startSaga({ id, definition: remote, subjectId: id, subject: { id }, options: {} }));
   return id;
 }
 

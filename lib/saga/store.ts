@@ -56,56 +56,16 @@ export interface EventInput {
   detail?: string;
 }
 
-/**
- * A new saga, in one statement of the caller's transaction. With steps, its first move is recorded with
- * it (the saga `processing`, its first step `running`, attempt 1: the write-ahead record of that step),
- * so that starting costs no transaction of its own; resolves with the saga's status and its steps.
- */
-export async function insertSaga(
-  tx: Tx,
-  saga: { id: string; definition: string; definitionVersion: string; subjectType: string; subjectId: string; scope: string; options: string },
-  steps: readonly { name: string; compensation: string }[],
-): Promise<{ status: SagaStatus; steps: StepRow[] }> {
-  const at = new Date();
-  const begins = steps.length > 0;
-  const status: SagaStatus = begins ? "processing" : "pending";
-  const rows = steps.map(
-    (step, position): StepRow => ({
-      position,
-      name: step.name,
-      status: begins && position === 0 ? "running" : "pending",
-      attempts: begins && position === 0 ? 1 : 0,
-      compensationAttempts: 0,
-      error: null,
-      output: null,
-    }),
-  );
-  const events: EventInput[] = [{ phase: "saga", outcome: "pending" }];
-  if (begins) events.push({ phase: "saga", outcome: "processing" }, { position: 0, step: steps[0].name, phase: "action", outcome: "running" });
-  await orderEventWrites(tx);
-  await tx.saga.create({
-    data: {
-      ...saga,
-      status,
-      createdAt: at,
-      updatedAt: at,
-      leaseOwner: leaseOwner(),
-      leaseExpiresAt: leaseUntil(at.getTime()),
-      steps: {
-        create: steps.map((step, position) => ({
-          position,
-          name: step.name,
-          compensationName: step.compensation,
-          status: rows[position].status,
-          attempts: rows[position].attempts,
-          ...(rows[position].status === "running" ? { startedAt: at } : {}),
-        })),
-      },
-      events: { create: events.map((event) => ({ ...event, createdAt: at })) },
-    },
-    select: { id: true },
-  });
-  return { status, steps: rows };
+/** What a new saga's row says of it, besides its progress. */
+export interface NewSagaRow {
+  id: string;
+  definition: string;
+  definitionVersion: string;
+  subjectType: string;
+  subjectId: string;
+  scope: string;
+  /** JSON of RunOptions */
+  options: string;
 }
 
 type StepData = NonNullable<Parameters<Tx["sagaStep"]["updateMany"]>[0]>["data"];
@@ -121,6 +81,7 @@ export class Transition {
   private readonly changes = new Map<number, StepData>();
   private status: { status: SagaStatus; error?: string } | undefined;
   private claims: { status?: SagaStatus } | undefined;
+  private creates: { saga: NewSagaRow; compensations: string[] } | undefined;
   readonly at = new Date();
 
   constructor(
@@ -128,6 +89,19 @@ export class Transition {
     readonly sagaId: string,
     private readonly steps: StepRow[],
   ) {}
+
+  /**
+   * A transition that creates its saga: `save` inserts the saga, its steps and its events in one
+   * statement of Prisma's (a nested create), each step as this transition leaves it, so that a saga
+   * whose steps all run in the transaction that starts it is written once, never updated. Its first
+   * event says it was recorded (`pending`); `steps` are its rows, all pending, that the run changes.
+   */
+  static creating(tx: Tx, saga: NewSagaRow, steps: StepRow[], compensations: string[]): Transition {
+    const transition = new Transition(tx, saga.id, steps);
+    transition.creates = { saga, compensations };
+    transition.event({ phase: "saga", outcome: "pending" });
+    return transition;
+  }
 
   private event(event: EventInput): void {
     this.events.push({ ...event, createdAt: this.at });
@@ -204,6 +178,7 @@ export class Transition {
   async save(): Promise<void> {
     const status = this.status;
     await orderEventWrites(this.tx);
+    if (this.creates) return this.insert(this.creates);
     try {
       await this.tx.saga.update({
         // Only while this process holds the lease (unless it takes it now): a process that paused past
@@ -227,6 +202,38 @@ export class Transition {
       await this.tx.sagaStep.updateMany({ where: { sagaId: this.sagaId, position }, data });
     }
   }
+
+  private async insert({ saga, compensations }: NonNullable<Transition["creates"]>): Promise<void> {
+    await this.tx.saga.create({
+      data: {
+        ...saga,
+        status: this.status?.status ?? "pending",
+        error: this.status?.error,
+        createdAt: this.at,
+        updatedAt: this.at,
+        leaseOwner: leaseOwner(),
+        leaseExpiresAt: leaseUntil(this.at.getTime()),
+        steps: {
+          create: this.steps.map((row, position) => ({
+            position,
+            name: row.name,
+            compensationName: compensations[position],
+            status: row.status,
+            attempts: row.attempts,
+            compensationAttempts: row.compensationAttempts,
+            ...(this.changes.get(position) as object),
+          })),
+        },
+        events: { create: this.events },
+      },
+      select: { id: true },
+    });
+  }
+}
+
+/** The rows of a new saga's steps: all pending, never attempted. */
+export function newStepRows(steps: readonly { name: string }[]): StepRow[] {
+  return steps.map((step, position) => ({ position, name: step.name, status: "pending", attempts: 0, compensationAttempts: 0, error: null, output: null }));
 }
 
 export async function loadSaga(read: Reader, sagaId: string): Promise<{ saga: SagaRow; steps: StepRow[] } | undefined> {
