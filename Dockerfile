@@ -35,7 +35,8 @@ ENV NODE_ENV=production \
     PORT=8000 \
     HOSTNAME=0.0.0.0 \
     DATABASE_URL=file:/data/saga-studio.db \
-    NEXT_MANUAL_SIG_HANDLE=true
+    NEXT_MANUAL_SIG_HANDLE=true \
+    NODE_OPTIONS=--max-old-space-size=160
 WORKDIR /app
 COPY --from=build --chown=node:node /app/.next/standalone ./
 COPY --from=build --chown=node:node /app/.next/static ./.next/static

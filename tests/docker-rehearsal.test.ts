@@ -24,6 +24,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./server";
+// @ts-expect-error: a plain ES module, shared with `npm start`
+import { SERVER_HEAP } from "../scripts/build.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const distDir = process.env.NEXT_DIST_DIR || ".next";
@@ -273,6 +275,8 @@ describe("Dockerfile", () => {
   it("serves on port 8000 on every interface, handles SIGTERM itself and checks /health", () => {
     expect(instructions(runtime, "EXPOSE").flatMap(listOf)).toContain("8000");
     expect(runtimeEnv).toMatchObject({ PORT: "8000", HOSTNAME: "0.0.0.0", NODE_ENV: "production" });
+    // The heap ceiling `npm start` gives the server (scripts/build.mjs), so the image's memory is the same.
+    expect(runtimeEnv.NODE_OPTIONS).toBe(SERVER_HEAP);
     expect(runtimeEnv.NEXT_MANUAL_SIG_HANDLE).toBeTruthy();
     expect(healthcheck).toMatch(/\bCMD\b.*\/health\b/);
     expect(cmd).toEqual(["node", "server.js"]);
