@@ -15,7 +15,8 @@
  * that transaction also records the next move (the next step `running`, the saga `completed`, ...); the
  * first move is recorded with the saga itself. So a saga costs one transaction per step, plus the one
  * that creates it (with its subject); steps with nothing to wait for (no simulated work, no remote call)
- * share one transaction (see `finish`), so with the delays off a saga of local steps costs two in all.
+ * share one transaction (see `finish`), and those at the start run in the one that creates the saga
+ * (see `recordSagas`), so with the delays off a saga of local steps costs one transaction in all.
  * Everything needed to continue is in the database, and `runSaga` resumes a saga from any point. A step's remote call happens between two transactions, never
  * inside one. Transient failures (TransientError, a timeout, an unexpected error) are retried with
  * exponential backoff and jitter as the step's policy says; business failures (StepFailure) are not.
