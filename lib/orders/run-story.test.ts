@@ -5,7 +5,7 @@ import { definitionVersion } from "../saga/registry";
 import { DEFAULT_WORLD } from "../world-id";
 import { orderSaga } from "./order-saga";
 import { ready } from "./ready";
-import { runStory } from "./run-story";
+import { MAX_MOVEMENTS_SINCE, runStory } from "./run-story";
 import { placeOrder, resetDemo } from "./service";
 
 describe("a run's story", () => {
@@ -31,6 +31,17 @@ describe("a run's story", () => {
       reserve_inventory: [{ account: "product_1", kind: "stock", delta: -1 }],
       process_payment: [{ account: "user_3", kind: "money", delta: -5_000 }],
     });
+  });
+
+  it("a run with more than MAX_MOVEMENTS_SINCE movements in its world since has no starting values (the replay shows movements only)", async () => {
+    await resetDemo(DEFAULT_WORLD);
+    const old = (await placeOrder({ user_id: "user_1", product_id: "product_3", quantity: 1, amount: 1 }))!;
+    // Each order that completes moves stock and money: two movements, the run's own two included.
+    const orders = MAX_MOVEMENTS_SINCE / 2 - 1;
+    for (let i = 0; i < orders; i++) await placeOrder({ user_id: "user_1", product_id: i % 2 ? "product_1" : "product_2", quantity: 1, amount: 0.01 });
+    expect((await runStory(old.saga_id))!.before).toEqual({ product_3: 25, user_1: 100_000 });
+    await placeOrder({ user_id: "user_2", product_id: "product_1", quantity: 1, amount: 0.01 });
+    expect((await runStory(old.saga_id))!.before).toBeNull();
   });
 
   it("an older run keeps the steps it had: it draws with them, not with today's definition", async () => {
