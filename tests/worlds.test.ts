@@ -80,6 +80,11 @@ describe("a browser's world", () => {
     expect(refused.headers.get("retry-after")).toBe("60");
     expect((await call(server.url, "GET", "/orders", mine)).body).toHaveLength(2);
     expect((await call(server.url, "GET", "/inventory", mine)).body.inventory.product_1).toBe(96);
+    // GET /world counts what the world holds (the refused order is not in it); a reset empties it.
+    expect((await call(server.url, "GET", "/world", mine)).body).toMatchObject({ world: "private", orders: 2 });
+    expect((await call(server.url, "POST", "/reset", mine)).status).toBe(200);
+    expect((await call(server.url, "GET", "/world", mine)).body).toMatchObject({ world: "private", orders: 0 });
+    expect((await call(server.url, "POST", "/orders", { ...mine, json: order })).status).toBe(201);
   });
 });
 

@@ -24,6 +24,7 @@ export const demoAccounts = [
 export async function restoreDemoData(tx: Tx, world: string): Promise<void> {
   await deleteSagas(tx, "order", world);
   await tx.order.deleteMany({ where: { worldId: world } });
+  await tx.world.updateMany({ where: { id: world }, data: { orderCount: 0 } });
   await tx.product.deleteMany({ where: { worldId: world } });
   await tx.account.deleteMany({ where: { worldId: world } });
   const updatedAt = new Date();

@@ -13,7 +13,7 @@ import { restoreDemoData } from "./demo-data";
 import { orderSaga, type OrderContext } from "./order-saga";
 import { findSaga } from "./queries";
 import { ready } from "./ready";
-import { checkOrderLimit } from "./worlds";
+import { countOrder } from "./worlds";
 import { TooManyRequests } from "../limits";
 import { DEFAULT_WORLD } from "../world-id";
 
@@ -75,9 +75,7 @@ export async function createOrder(input: CreateOrderRequest, idempotencyKey?: st
     // first: the steps that may run as the saga starts write rows that refer to it.
     await tx.order.create({ data: { ...subject, status: initialStatus(orderSaga), sagaId, createdAt: at, updatedAt: at }, select: { seq: true } });
     const saga = await start({ id: sagaId, definition: orderSaga, subjectId: orderId, subject, scope: world, options: input.simulation ?? {} });
-    // Counted after the saga is recorded: on PostgreSQL its event write holds the lock that orders event
-    // writes (lib/db/client.ts), so two orders of one world cannot both count below the limit.
-    await checkOrderLimit(tx, world);
+    await countOrder(tx, world);
     if (idempotencyKey !== undefined) {
       await tx.idempotencyKey.create({ data: { worldId: world, key: idempotencyKey, requestHash: hash!, orderId, createdAt: at } });
     }

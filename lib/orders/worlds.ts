@@ -169,7 +169,7 @@ export async function newWorld(world: string, address: string, settings = worldS
 /** What the header and GET /world tell about a world: shared or private, its orders and its limits. */
 export async function describeWorld(world: string, settings = worldSettings()) {
   const db = await ready();
-  const orders = await db.read.order.count({ where: { worldId: world } });
+  const orders = (await db.read.world.findUnique({ where: { id: world }, select: { orderCount: true } }))?.orderCount ?? 0;
   const shared = world === DEFAULT_WORLD;
   return {
     world: shared ? ("shared" as const) : ("private" as const),
@@ -179,11 +179,15 @@ export async function describeWorld(world: string, settings = worldSettings()) {
   };
 }
 
-/** Refuses an order past its world's limit, inside the transaction that would record it (private worlds only). */
-export async function checkOrderLimit(tx: Tx, world: string, settings = worldSettings()): Promise<void> {
-  if (world === DEFAULT_WORLD) return;
-  // Called once the new order is recorded: it counts too.
-  if ((await tx.order.count({ where: { worldId: world } })) > settings.maxOrders) {
+/**
+ * Counts a new order in its world, inside the transaction that records it, and refuses it past the
+ * world's limit (private worlds only). Called after the saga is recorded: on PostgreSQL its event write
+ * holds the lock that orders event writes (lib/db/client.ts), so every order takes the two locks (that
+ * one, then the world's row) in the same order.
+ */
+export async function countOrder(tx: Tx, world: string, settings = worldSettings()): Promise<void> {
+  const { orderCount } = await tx.world.update({ where: { id: world }, data: { orderCount: { increment: 1 } }, select: { orderCount: true } });
+  if (world !== DEFAULT_WORLD && orderCount > settings.maxOrders) {
     throw new TooManyRequests(`This demo world holds its limit of ${settings.maxOrders} orders: reset it to start again.`, 60);
   }
 }
