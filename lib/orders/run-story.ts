@@ -25,18 +25,18 @@ export interface RunStory extends RunSummary {
   events: SagaEvent[];
 }
 
-// Beyond this many movements in its world since a run began (about a hundred orders), its starting values
-// are not worked out: the replay then shows movements only. Working them out reads every movement since,
-// so the bound keeps the timeline of an old run as quick as a new one's (with 20,000 it took 0.4 s, where
-// a page takes 13 ms, in a world of 100,000 orders).
-export const MAX_MOVEMENTS_SINCE = 200;
+// Beyond this many movements since a run began (in every world: about two hundred orders), its starting
+// values are not worked out, and the replay shows movements only. Working them out reads every movement
+// since, in the order they happened (the event log's own key, so the cost is that of the rows read,
+// however long the log: a timeline in a database of 100,000 orders answers as fast as in an empty one).
+export const MAX_MOVEMENTS_SINCE = 400;
 
 /**
  * The values of the run's product and user when it began: their values now, less every movement the
  * world's sagas made since the run's first event (stock and money move only through saga steps, and a
  * reset removes the events along with the orders).
  */
-async function valuesBefore(saga: SagaView, order: OrderView, firstEventId: number): Promise<Record<string, number> | null> {
+async function valuesBefore(order: OrderView, firstEventId: number, limit: number): Promise<Record<string, number> | null> {
   const { read } = await ready();
   const worldOrder = await read.order.findUnique({ where: { id: order.id }, select: { worldId: true } });
   if (!worldOrder) return null;
@@ -46,25 +46,24 @@ async function valuesBefore(saga: SagaView, order: OrderView, firstEventId: numb
     read.account.findUnique({ where: { worldId_id: { worldId: world, id: order.user_id } }, select: { balanceCents: true } }),
   ]);
   if (!product || !account) return null;
+  // Not filtered by world here: a filter through the saga would have the database read the world's
+  // sagas first, every one of them, and sort their events.
   const moves = await read.sagaEvent.findMany({
-    where: {
-      id: { gte: firstEventId },
-      saga: { scope: world },
-      step: { in: movingSteps },
-      outcome: { in: ["completed", "compensated"] },
-    },
-    select: { step: true, phase: true, outcome: true, saga: { select: { subjectId: true } } },
-    take: MAX_MOVEMENTS_SINCE + 1,
+    where: { id: { gte: firstEventId }, step: { in: movingSteps }, outcome: { in: ["completed", "compensated"] } },
+    orderBy: { id: "asc" },
+    select: { sagaId: true, step: true, phase: true, outcome: true },
+    take: limit + 1,
   });
-  if (moves.length > MAX_MOVEMENTS_SINCE) return null;
+  if (moves.length > limit) return null;
+  const sagas = await read.saga.findMany({ where: { id: { in: [...new Set(moves.map((move) => move.sagaId))] }, scope: world }, select: { id: true, subjectId: true } });
   const orders = await read.order.findMany({
-    where: { id: { in: [...new Set(moves.map((move) => move.saga.subjectId))] } },
+    where: { id: { in: sagas.map((row) => row.subjectId) } },
     select: { id: true, productId: true, userId: true, quantity: true, amountCents: true },
   });
-  const byId = new Map(orders.map((o) => [o.id, o]));
+  const orderOf = new Map(sagas.map((row) => [row.id, orders.find((o) => o.id === row.subjectId)]));
   const values: Record<string, number> = { [order.product_id]: product.stock, [order.user_id]: account.balanceCents };
   for (const move of moves) {
-    const other = byId.get(move.saga.subjectId);
+    const other = orderOf.get(move.sagaId);
     if (!other || !move.step) continue;
     const undo = move.phase === "compensation" && move.outcome === "compensated";
     const done = move.phase === "action" && move.outcome === "completed";
@@ -77,7 +76,7 @@ async function valuesBefore(saga: SagaView, order: OrderView, firstEventId: numb
 }
 
 /** One run's summary, or null when there is no such saga (or its order is gone). */
-export async function runSummary(sagaId: string): Promise<RunSummary | null> {
+export async function runSummary(sagaId: string, { maxMovementsSince = MAX_MOVEMENTS_SINCE } = {}): Promise<RunSummary | null> {
   const saga = await findSaga(sagaId);
   const order = saga && (await findOrder(saga.order_id));
   if (!saga || !order) return null;
@@ -87,12 +86,12 @@ export async function runSummary(sagaId: string): Promise<RunSummary | null> {
     saga,
     outline: runOutline(outline(orderSaga), saga.steps.map((step) => ({ name: step.name, compensation: step.compensation }))),
     effects: orderEffects({ productId: order.product_id, userId: order.user_id, quantity: order.quantity, amountCents: order.amount.cents }),
-    before: first ? await valuesBefore(saga, order, first.id) : null,
+    before: first ? await valuesBefore(order, first.id, maxMovementsSince) : null,
   };
 }
 
 /** One run's story, its event log included, or null when there is no such saga. */
-export async function runStory(sagaId: string): Promise<RunStory | null> {
-  const [summary, events] = await Promise.all([runSummary(sagaId), sagaEvents(sagaId)]);
+export async function runStory(sagaId: string, bounds: { maxMovementsSince?: number } = {}): Promise<RunStory | null> {
+  const [summary, events] = await Promise.all([runSummary(sagaId, bounds), sagaEvents(sagaId)]);
   return summary && events ? { ...summary, events } : null;
 }
