@@ -100,8 +100,9 @@ export interface TailListener {
 const POLL_MS = 2_000;
 // Commits in quick succession are read together: a read (and a push to every stream) at most this
 // often. With hundreds of streams open, the pushes, not the reads, are what costs; this bounds them
-// while keeping a transition well within 100 ms of the browser.
-const COALESCE_MS = 40;
+// while keeping a transition well within 100 ms of the browser (with 500 streams open: 40 ms here
+// gave a p50 of 72 ms from commit to stream, 15 ms gives 45, at the same order latency).
+const COALESCE_MS = 15;
 
 /**
  * Follows the end of the event log for every listener of this process: one read per commit at most
