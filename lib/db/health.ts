@@ -25,7 +25,7 @@ export async function checkDatabase(): Promise<DatabaseHealth> {
   const writes = db.writeHealth();
   if (writes.failing) return { ok: false, reason: `Writes are failing since ${writes.since?.toISOString()}: ${writes.reason}` };
   try {
-    await db.read.saga.findFirst({ select: { id: true } });
+    await db.probe();
   } catch (error) {
     return { ok: false, reason: `Database query failed: ${describeFault(error)}` };
   }

@@ -98,6 +98,11 @@ export async function openPostgres(url: string, label: string): Promise<Database
     fileProblem: () => undefined,
     writeHealth: health.get,
     read: client,
+    probe: async () => {
+      await client.saga.findFirst({ select: { id: true } });
+    },
+    // Other replicas commit without a word this process could check cheaply: always read.
+    unlessChanged: (_key, read) => read(),
     write,
     stats,
     relay: notifications,

@@ -55,12 +55,17 @@ function cacheStatements(connection: Connection, counter: { statements: number }
   };
 }
 
-/** The same adapter factory, whose connections reuse their prepared statements (and count them in `counter`). */
-export function withStatementCache(factory: PrismaBetterSqlite3, counter: { statements: number }): PrismaBetterSqlite3 {
+/**
+ * The same adapter factory, whose connections reuse their prepared statements (and count them in
+ * `counter`); `connected` is given each connection it opens.
+ */
+export function withStatementCache(factory: PrismaBetterSqlite3, counter: { statements: number }, connected?: (connection: Connection) => void): PrismaBetterSqlite3 {
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
-    cacheStatements((adapter as unknown as { client: Connection }).client, counter);
+    const connection = (adapter as unknown as { client: Connection }).client;
+    cacheStatements(connection, counter);
+    connected?.(connection);
     return adapter;
   };
   return factory;

@@ -140,14 +140,23 @@ function sagaView(saga: SagaWithSteps): SagaView {
   };
 }
 
+// Every dashboard asks for these after each commit it hears of: read once per change of the database.
+
 export async function inventory(world = DEFAULT_WORLD): Promise<Record<string, number>> {
-  const products = await (await read()).product.findMany({ where: { worldId: world }, orderBy: { id: "asc" } });
-  return Object.fromEntries(products.map((p) => [p.id, p.stock]));
+  const db = await ready();
+  // A copy: the answer is shared with every caller until the next change.
+  return { ...(await db.unlessChanged(`inventory:${world}`, async () => {
+    const products = await db.read.product.findMany({ where: { worldId: world }, orderBy: { id: "asc" }, select: { id: true, stock: true } });
+    return Object.fromEntries(products.map((p) => [p.id, p.stock]));
+  })) };
 }
 
 export async function balances(world = DEFAULT_WORLD): Promise<Record<string, Money>> {
-  const accounts = await (await read()).account.findMany({ where: { worldId: world }, orderBy: { id: "asc" } });
-  return Object.fromEntries(accounts.map((a) => [a.id, money(a.balanceCents)]));
+  const db = await ready();
+  return { ...(await db.unlessChanged(`balances:${world}`, async () => {
+    const accounts = await db.read.account.findMany({ where: { worldId: world }, orderBy: { id: "asc" }, select: { id: true, balanceCents: true } });
+    return Object.fromEntries(accounts.map((a) => [a.id, money(a.balanceCents)]));
+  })) };
 }
 
 /** The answer to an order started without waiting: its ids and where to follow it. */

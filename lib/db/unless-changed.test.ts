@@ -1,0 +1,36 @@
+// Reads asked often are read again only after something committed: by this process's writer, or by
+// any other connection to the file (another process). Otherwise a dashboard would show stale stock.
+import Sqlite from "better-sqlite3";
+import { afterEach, expect, it } from "vitest";
+import { closeDatabase, database } from "./client";
+
+afterEach(() => closeDatabase());
+
+it("reads once while nothing commits, again after a commit here or by another connection", async () => {
+  const db = await database();
+  const updatedAt = new Date();
+  await db.write((tx) => tx.product.createMany({ data: [1, 2].map((n) => ({ worldId: "default", id: `product_${n}`, name: `P${n}`, stock: 10 * n, updatedAt })) }));
+  let reads = 0;
+  const stock = () =>
+    db.unlessChanged("stock", async () => {
+      reads++;
+      return (await db.read.product.findMany({ where: { worldId: "default" }, orderBy: { id: "asc" }, select: { stock: true } })).map((p) => p.stock);
+    });
+  const first = await stock();
+  expect(first).toEqual([10, 20]);
+  expect(await stock()).toEqual(first);
+  expect(reads).toBe(1);
+
+  await db.write((tx) => tx.product.updateMany({ where: { worldId: "default", id: "product_1" }, data: { stock: 7 } }));
+  expect((await stock())[0]).toBe(7);
+  expect(reads).toBe(2);
+
+  // Another process's commit (a second connection to the same file).
+  const other = new Sqlite(db.file);
+  other.prepare("UPDATE products SET stock = 5 WHERE world_id = 'default' AND id = 'product_1'").run();
+  other.close();
+  expect((await stock())[0]).toBe(5);
+  expect(reads).toBe(3);
+  expect(await stock()).toEqual([5, 20]);
+  expect(reads).toBe(3);
+});
