@@ -11,14 +11,19 @@ import type { EventOutcome, EventPhase, SagaStatus, StepStatus } from "./status"
 import { inFlightSagaStatuses } from "./status";
 import { leaseOwner, leaseUntil } from "./lease";
 
-export interface SagaRow {
+export interface SagaRow extends Omit<NewSagaRow, "definitionVersion"> {
+  status: SagaStatus;
+}
+
+/** What a new saga's row says of it, besides its progress. */
+export interface NewSagaRow {
   id: string;
   definition: string;
+  definitionVersion: string;
   subjectType: string;
   subjectId: string;
   /** Whose saga it is (for the order saga: its demo world); lists and live feeds filter by it. */
   scope: string;
-  status: SagaStatus;
   /** JSON of RunOptions */
   options: string;
 }
@@ -54,18 +59,6 @@ export interface EventInput {
   error?: string;
   /** The service's log line, for a completed action or compensation. */
   detail?: string;
-}
-
-/** What a new saga's row says of it, besides its progress. */
-export interface NewSagaRow {
-  id: string;
-  definition: string;
-  definitionVersion: string;
-  subjectType: string;
-  subjectId: string;
-  scope: string;
-  /** JSON of RunOptions */
-  options: string;
 }
 
 type StepData = NonNullable<Parameters<Tx["sagaStep"]["updateMany"]>[0]>["data"];
@@ -173,7 +166,8 @@ export class Transition {
    * nested update, then each changed step with an update of its own (a nested `updateMany` of the steps
    * would first read each step's row back, for twice the statements). The saga's update is also the guard of the
    * transition: a saga that is gone (a reset deleted it mid-run) has no row to update, and the whole
-   * transaction, the step's own writes included, rolls back with SagaVanished.
+   * transaction, the step's own writes included, rolls back with SagaVanished. A transition that
+   * creates its saga inserts it instead, with its steps and events, in one nested create.
    */
   async save(): Promise<void> {
     const status = this.status;
