@@ -195,6 +195,18 @@ async function streamLatency(url) {
   return { events: delays.length, p50: percentile(delays, 50), p99: percentile(delays, 99), max: delays.at(-1) };
 }
 
+// A process of its own that opens argv[2] `count` times as an event stream, drains them, and says "open".
+const OPEN_STREAMS = `
+import http from "node:http";
+const [url, count] = process.argv.slice(1);
+const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+await Promise.all(Array.from({ length: Number(count) }, () => new Promise((resolve, reject) => {
+  http.get(url, { agent, headers: { accept: "text/event-stream" } }, (response) => { response.resume(); resolve(); }).on("error", reject);
+})));
+console.log("open");
+setInterval(() => {}, 60_000);
+`;
+
 /**
  * Order p50 latency with no stream open, then with `count` dashboard streams open (each reading every
  * event); and with them open, how long a transition takes from its commit to one more stream.
@@ -212,24 +224,16 @@ async function ordersWithStreams(url, count) {
     return percentile(latencies.sort((a, b) => a - b), 50);
   };
   const none = await p50();
-  const streamAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
-  const open = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise((resolve, reject) => {
-          const request = http.get(`${url}/api/events`, { agent: streamAgent, headers: { accept: "text/event-stream" } }, (response) => {
-            response.resume();
-            resolve(request);
-          });
-          request.on("error", reject);
-        }),
-    ),
-  );
+  // The streams are another process's, as the browsers showing them would be: draining 500 streams
+  // must not slow the bench's own reads (the latency below) on the same two cores.
+  const streams = spawn(process.execPath, ["--input-type=module", "-e", OPEN_STREAMS, `${url}/api/events`, String(count)], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise((resolve, reject) => {
+    streams.stdout.on("data", (chunk) => String(chunk).includes("open") && resolve());
+    streams.on("exit", (code) => reject(new Error(`the streams' process exited (${code})`)));
+  });
   const many = await p50();
   const latency = await streamLatency(url);
-  for (const request of open) request.destroy();
-  streamAgent.destroy();
+  streams.kill();
   return { none, many, count, latency };
 }
 
