@@ -124,15 +124,14 @@ async function startBareHandler() {
   return { url, stop: () => { child.kill("SIGKILL"); fs.rmSync(dir, { recursive: true, force: true }); } };
 }
 
-/** `a` and `b` measured A B A B (the machine drifts; alternating spreads it over both): their mean rates. */
-async function alternate(a, b) {
+/** `a` and `b` measured A B A B (the machine drifts; alternating spreads it over both): their mean rates (or `summary`'s). */
+async function alternate(a, b, seconds = 3, rounds = 2, summary = (...list) => list.reduce((sum, value) => sum + value, 0) / list.length) {
   const rates = { a: [], b: [] };
-  for (let round = 0; round < 2; round++) {
-    rates.a.push(await rate(a, { seconds: 3 }));
-    rates.b.push(await rate(b, { seconds: 3 }));
+  for (let round = 0; round < rounds; round++) {
+    rates.a.push(await rate(a, { seconds }));
+    rates.b.push(await rate(b, { seconds }));
   }
-  const mean = (list) => list.reduce((sum, value) => sum + value, 0) / list.length;
-  return { a: mean(rates.a), b: mean(rates.b) };
+  return { a: summary(...rates.a), b: summary(...rates.b) };
 }
 
 function percentile(sorted, p) {
@@ -237,18 +236,6 @@ async function ordersWithStreams(url, count) {
   return { none, many, count, latency };
 }
 
-/** Median latency of `count` requests to `path`, one at a time (after a few to warm it). */
-async function medianMs(url, path, count = 60) {
-  const latencies = [];
-  for (let i = 0; i < count + 10; i++) {
-    const t = performance.now();
-    const response = await send(`${url}${path}`);
-    if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}`);
-    if (i >= 10) latencies.push(performance.now() - t);
-  }
-  return percentile(latencies.sort((a, b) => a - b), 50);
-}
-
 /**
  * Adds `count` completed orders to the server's database, through the app's data layer
  * (scripts/bench-history.ts). Not spawnSync: the bench's idle keep-alive sockets must hear the server
@@ -271,56 +258,58 @@ async function addHistory(databaseUrl, count) {
 }
 
 /**
- * Every endpoint and page of a world, one request at a time, on the database as it is (the bench's
- * earlier parts placed a few thousand orders) and again after `count` more orders: their medians side
- * by side (budget: within 1.1x), and the server's memory.
+ * Every endpoint and page, on two servers side by side: one on a database of 25 orders, one on a
+ * database of `count` orders (and each with one order of its own to look at). Each path is measured A B A B
+ * (requests a second, 10 connections, after a warm-up): the machine drifts, and alternating spreads it
+ * over both. `start(env)` starts a server.
  */
-async function atScale(server, count) {
-  const template = await send(`${server.url}/orders`, "POST", JSON.stringify({ user_id: "user_1", product_id: "product_1", quantity: 1, amount: 0.01 }));
-  const { order_id: orderId, saga_id: sagaId } = JSON.parse(template.text);
-  const paths = [
-    "/api/health",
-    "/api/inventory",
-    "/api/balances",
-    "/api/orders?limit=20",
-    `/api/orders/${orderId}`,
-    "/api/sagas?limit=20",
-    "/api/sagas?status=compensation_failed&limit=20",
-    `/api/sagas/${sagaId}`,
-    `/api/sagas/${sagaId}/events`,
-    "/api/world",
-    "/metrics",
-    "/",
-    "/workflow",
-    `/timeline/${sagaId}`,
-    "/compare",
-    `/compare?a=${sagaId}&b=${sagaId}`,
-  ];
-  const measure = async () => {
-    const figures = {};
-    for (const p of paths) figures[p] = await medianMs(server.url, p);
-    return figures;
-  };
-  // Each figure is the lower of two medians taken in turn: one slow spell of the machine must not decide it.
-  const best = async () => {
-    const [a, b] = [await measure(), await measure()];
-    return Object.fromEntries(paths.map((p) => [p, Math.min(a[p], b[p])]));
-  };
-  await measure(); // warm: every route compiled, every query planned, the JIT settled
-  await measure();
-  const before = await best();
-  const rssBefore = rssMb(server.child.pid);
-  const started = performance.now();
-  await addHistory(server.databaseUrl, count);
-  const filledIn = (performance.now() - started) / 1000;
-  await measure();
-  const after = await best();
-  console.log(`every endpoint and page, the database as the bench left it against ${count.toLocaleString("en")} more orders (added in ${filledIn.toFixed(0)} s), the lower of two medians of 60, one at a time (budget: within 1.1x):`);
-  for (const p of paths) {
-    const ratio = after[p] / before[p];
-    console.log(`  ${p.replace(/[0-9a-f-]{36}/g, "{id}").padEnd(48)} ${before[p].toFixed(1).padStart(6)} ms vs ${after[p].toFixed(1).padStart(6)} ms: ${ratio.toFixed(2)}x ${ratio <= 1.1 ? "ok" : "OVER BUDGET"}`);
+async function atScale(start, count) {
+  const [small, large] = [await start({}), await start({})];
+  try {
+    // A page of the lists is 20: the small one holds a page too (a list of one would be less to send).
+    let placed;
+    for (let i = 0; i < 25; i++) placed = JSON.parse((await send(`${small.url}/orders`, "POST", JSON.stringify({ user_id: "user_1", product_id: "product_1", quantity: 1, amount: 0.01 }))).text);
+    const rssBefore = rssMb(large.child.pid);
+    const started = performance.now();
+    // The template of the copies is an order of the large database's own: its ids are the ones to look at.
+    const template = await addHistory(large.databaseUrl, count);
+    const filledIn = (performance.now() - started) / 1000;
+    const paths = (orderId, sagaId) => [
+      "/api/health",
+      "/api/inventory",
+      "/api/balances",
+      "/api/orders?limit=20",
+      `/api/orders/${orderId}`,
+      "/api/sagas?limit=20",
+      "/api/sagas?status=compensation_failed&limit=20",
+      `/api/sagas/${sagaId}`,
+      `/api/sagas/${sagaId}/events`,
+      "/api/world",
+      "/metrics",
+      "/",
+      "/workflow",
+      `/timeline/${sagaId}`,
+      "/compare",
+      `/compare?a=${sagaId}&b=${sagaId}`,
+    ];
+    const smallPaths = paths(placed.order_id, placed.saga_id);
+    // The newest of the copies, as the small one's is its newest order: a run with nothing after it.
+    const largePaths = paths(`${template.orderId}-${count}`, `${template.sagaId}-${count}`);
+    const get = (url, p) => async () => {
+      const response = await send(`${url}${p}`);
+      if (response.status !== 200) throw new Error(`GET ${p} answered ${response.status}`);
+    };
+    console.log(`every endpoint and page: a database of 25 orders against one of ${count.toLocaleString("en")} (added in ${filledIn.toFixed(0)} s), A B A B A B, the best of each, 10 connections (budget: within 1.1x):`);
+    for (const [i, p] of smallPaths.entries()) {
+      // Rates, not one request's latency: a millisecond's median drifts by a fifth from one process to another.
+      const { a, b } = await alternate(get(small.url, p), get(large.url, largePaths[i]), 1.5, 3, Math.max);
+      console.log(`  ${p.replace(/[0-9a-f-]{36}/g, "{id}").padEnd(48)} ${(1000 / a).toFixed(2).padStart(6)} ms vs ${(1000 / b).toFixed(2).padStart(6)} ms of the server a request: ${(a / b).toFixed(2)}x ${budget(a / b <= 1.1)}`);
+    }
+    console.log(`  the large one's memory: ${rssBefore.toFixed(0)} MB resident before the orders, ${rssMb(large.child.pid).toFixed(0)} MB after them and all these requests`);
+  } finally {
+    small.stop();
+    large.stop();
   }
-  console.log(`  server memory: ${rssBefore.toFixed(0)} MB resident before, ${rssMb(server.child.pid).toFixed(0)} MB after`);
 }
 
 function rssMb(pid) {
@@ -478,7 +467,7 @@ try {
     console.log(`server memory (resident), delays off: ${resident[5_000].toFixed(0)} MB after 5,000 sagas, ${resident[10_000].toFixed(0)} MB after 10,000 (budget: at most 300 MB, flat) ${budget(resident[10_000] <= 300 && flat)}`);
   }
 
-  if (runs("scale")) await atScale(server, 100_000);
+  if (runs("scale")) await atScale((env) => startServer({ ...generous, SAGA_DELAY_SCALE: "0", ...env }), 100_000);
 
   if (runs("streams")) {
     const streams = await ordersWithStreams(url, 500);
@@ -548,7 +537,7 @@ if (runs("postgresql")) {
         for (let warm = 0; warm < 3; warm++) await orderRound(urls, 95);
         const measured = await sagaRate(urls);
         console.log(`  ${name.padEnd(11)} POST /orders, delays off, 10 connections: ${measured.perSecond.toFixed(0)} sagas/s`);
-        if (count === 1 && runs("scale")) await atScale(replicas[0], 100_000);
+        if (count === 1 && runs("scale")) await atScale(() => startServer({ ...generous, SAGA_DELAY_SCALE: "0", DATABASE_URL: postgres.createDatabase() }), 100_000);
       } finally {
         for (const replica of replicas) replica.stop();
       }
