@@ -34,11 +34,11 @@ function freePort() {
   });
 }
 
-async function startServer(env) {
+async function startServer(env, nodeArgs = []) {
   const port = await freePort();
-  const db = path.join(os.tmpdir(), `saga-studio-bench-${Date.now()}.db`);
+  const db = path.join(os.tmpdir(), `saga-studio-bench-${Date.now()}-${port}.db`);
   // The standalone server, as `npm start` and the Docker image run it.
-  const child = spawn(process.execPath, [serverJs], {
+  const child = spawn(process.execPath, [...nodeArgs, serverJs], {
     cwd: standaloneDir,
     env: { ...process.env, NODE_OPTIONS: serverNodeOptions(process.env.NODE_OPTIONS), DATABASE_URL: `file:${db}`, LOG_LEVEL: "ERROR", ...env, PORT: String(port), HOSTNAME: "127.0.0.1" },
     stdio: process.env.BENCH_SERVER_OUTPUT ? "inherit" : "ignore",
@@ -312,6 +312,65 @@ async function atScale(start, count) {
   }
 }
 
+/** Where a profiled function's code comes from, for the summary of a profile. */
+function origin({ url, functionName }) {
+  if (!url) {
+    if (functionName.startsWith("(")) return functionName === "(garbage collector)" ? "garbage collection" : functionName;
+    return ["run", "all", "get", "prepare", "columns", "raw"].includes(functionName) ? "SQLite (better-sqlite3)" : "Node.js natives";
+  }
+  if (url.includes("@prisma/client/runtime")) return "Prisma Client (query plans, their interpretation, rows)";
+  if (url.includes("/server/chunks/lib_db_")) return "SQLite (better-sqlite3, Prisma's adapter, lib/db)";
+  if (url.includes("node_modules/next/")) return "Next.js";
+  if (url.startsWith("node:")) return "Node.js (HTTP, streams, async hooks)";
+  if (url.includes("/server/chunks/")) return "the app's own code";
+  return "elsewhere";
+}
+
+/**
+ * What the server spends its time on while `load(url)` runs: a CPU profile (node --cpu-prof, written
+ * when the server exits on SIGTERM), its busy time grouped by where the code comes from, and the
+ * functions that take most of it. Printed where a figure misses its budget: what bounds it.
+ */
+async function profileUnder(env, load) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "saga-studio-profile-"));
+  const server = await startServer({ ...env, NEXT_MANUAL_SIG_HANDLE: "true" }, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+  try {
+    await load(server.url);
+  } finally {
+    const exited = new Promise((resolve) => server.child.on("exit", resolve));
+    server.child.kill("SIGTERM");
+    await exited;
+    server.stop();
+  }
+  const file = fs.readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
+  const profile = file && JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (!profile) return ["  (no profile was written)"];
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const groups = new Map();
+  const functions = new Map();
+  let busy = 0;
+  for (const [id, micros] of self) {
+    const frame = nodes.get(id).callFrame;
+    if (frame.functionName === "(idle)" || frame.functionName === "(program)") continue;
+    busy += micros;
+    const group = origin(frame);
+    groups.set(group, (groups.get(group) ?? 0) + micros);
+    const name = `${frame.functionName || "(anonymous)"} ${frame.url ? frame.url.split("/").slice(-2).join("/") : "(native)"}`;
+    functions.set(name, (functions.get(name) ?? 0) + micros);
+  }
+  const share = (micros) => `${((100 * micros) / busy).toFixed(0).padStart(3)}%`;
+  const top = (map, count) => [...map].sort((a, b) => b[1] - a[1]).slice(0, count);
+  return [
+    `  where the server's busy time goes (a CPU profile, ${(busy / 1e6).toFixed(1)} s busy):`,
+    ...top(groups, 6).map(([group, micros]) => `    ${share(micros)} ${group}`),
+    `  the functions that take most of it:`,
+    ...top(functions, 5).map(([name, micros]) => `    ${share(micros)} ${name}`),
+  ];
+}
+
 function rssMb(pid) {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
@@ -449,6 +508,14 @@ try {
     console.log(`  ratio                       ${ratio.toFixed(2)} (budget: at least 0.50; issue 8's: 0.30) ${budget(ratio >= 0.5)}`);
     console.log(`cost of one saga (four steps, from /metrics): ${statements.toFixed(1)} SQL statements in ${transactions.toFixed(1)} write transactions`);
     console.log(`  (statements count BEGIN and COMMIT, and the reads that answer the request)`);
+    if (ratio < 0.5) {
+      console.log(`what bounds POST /orders (delays off, 10 connections, 8 s):`);
+      const lines = await profileUnder({ ...generous, SAGA_DELAY_SCALE: "0" }, async (serverUrl) => {
+        const until = performance.now() + 8_000;
+        while (performance.now() < until) await orderRound([serverUrl], 95);
+      });
+      for (const line of lines) console.log(line);
+    }
   }
 
   if (runs("mix")) {
@@ -511,13 +578,19 @@ try {
 }
 
 if (runs("delays")) {
+  let delaysP50 = 0;
   const delayed = await startServer(generous);
   try {
     await withDelays([delayed.url], 50, 3);
     const d = await withDelays([delayed.url], 50, 10);
+    delaysP50 = d.p50;
     console.log(`POST /orders with the seed's delays on (0.5 s of simulated work), 50 clients: p50 ${d.p50.toFixed(0)} ms, p95 ${d.p95.toFixed(0)} ms, ${d.perSecond.toFixed(0)} sagas/s (budget: p50 at most 515 ms) ${budget(d.p50 <= 515)}`);
   } finally {
     delayed.stop();
+  }
+  if (delaysP50 > 515) {
+    console.log(`what bounds POST /orders with the delays on (50 clients, 10 s):`);
+    for (const line of await profileUnder(generous, (url) => withDelays([url], 50, 10))) console.log(line);
   }
 }
 
