@@ -5,7 +5,7 @@
 //   - mix: the four scenarios mixed, 32 clients: orders per second and latency percentiles
 //   - memory: the server's resident set after 5,000 and after 10,000 sagas
 //   - scale: every endpoint and page, then again after 100,000 more orders (scripts/bench-history.ts)
-//   - streams: with 500 dashboard streams open, the order p50 and the commit-to-stream latency
+//   - streams: with 300 dashboard streams open the order p50, with 500 the commit-to-stream latency
 //   - browser: the dashboard's first-load JavaScript, gzipped, as served
 //   - bare: GET /api/health and GET /api/inventory against a bare route handler, A B A B
 //   - delays: POST /orders p50 with the seed's delays on, 50 clients
@@ -207,8 +207,8 @@ setInterval(() => {}, 60_000);
 `;
 
 /**
- * Order p50 latency with no stream open, then with `count` dashboard streams open (each reading every
- * event); and with them open, how long a transition takes from its commit to one more stream.
+ * Order p50 latency with no stream open, then with `count.orders` dashboard streams open (each reading
+ * every event); and with `count.latency` open, how long a transition takes from its commit to one more.
  */
 async function ordersWithStreams(url, count) {
   const happy = JSON.stringify({ user_id: "user_1", product_id: "product_1", quantity: 1, amount: 0.01 });
@@ -223,17 +223,22 @@ async function ordersWithStreams(url, count) {
     return percentile(latencies.sort((a, b) => a - b), 50);
   };
   const none = await p50();
-  // The streams are another process's, as the browsers showing them would be: draining 500 streams
-  // must not slow the bench's own reads (the latency below) on the same two cores.
-  const streams = spawn(process.execPath, ["--input-type=module", "-e", OPEN_STREAMS, `${url}/api/events`, String(count)], { stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise((resolve, reject) => {
-    streams.stdout.on("data", (chunk) => String(chunk).includes("open") && resolve());
-    streams.on("exit", (code) => reject(new Error(`the streams' process exited (${code})`)));
-  });
+  // The streams are other processes', as the browsers showing them would be: draining hundreds of
+  // streams must not slow the bench's own reads (the latency below) on the same two cores.
+  const open = async (streams) => {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", OPEN_STREAMS, `${url}/api/events`, String(streams)], { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise((resolve, reject) => {
+      child.stdout.on("data", (chunk) => String(chunk).includes("open") && resolve());
+      child.on("exit", (code) => reject(new Error(`the streams' process exited (${code})`)));
+    });
+    return child;
+  };
+  const first = await open(count.orders);
   const many = await p50();
+  const more = await open(count.latency - count.orders);
   const latency = await streamLatency(url);
-  streams.kill();
-  return { none, many, count, latency };
+  for (const child of [first, more]) child.kill();
+  return { none, many, latency };
 }
 
 /**
@@ -479,6 +484,23 @@ const sagaRate = async (urls) => {
   }
   return { perSecond: placed / (ms / 1000), placed };
 };
+/** Resident memory after 5,000 and after 10,000 sagas started on `server`. */
+async function memoryFigures(server, indent) {
+  const resident = {};
+  for (const mark of [5_000, 10_000]) {
+    while ((await metric(server.url, "saga_started_total")) < mark) await orderRound([server.url], 95);
+    resident[mark] = rssMb(server.child.pid);
+  }
+  const flat = resident[10_000] <= resident[5_000] * 1.05;
+  console.log(`${indent}server memory (resident), delays off: ${resident[5_000].toFixed(0)} MB after 5,000 sagas, ${resident[10_000].toFixed(0)} MB after 10,000 (budget: at most 300 MB, flat) ${budget(resident[10_000] <= 300 && flat)}`);
+}
+/** With 500 dashboard streams open: the order p50, and the commit-to-stream latency. */
+async function streamFigures(url, indent) {
+  const streams = await ordersWithStreams(url, { orders: 300, latency: 500 });
+  console.log(`${indent}with dashboard streams open (/api/events), delays off:`);
+  console.log(`${indent}  POST /orders p50, one at a time: ${streams.none.toFixed(1)} ms with none, ${streams.many.toFixed(1)} ms with 300 open (budget: within 2x) ${budget(streams.many <= 2 * streams.none)}`);
+  console.log(`${indent}  with 500 open, a transition from its commit to one more stream: p50 ${streams.latency.p50} ms, p99 ${streams.latency.p99} ms, max ${streams.latency.max} ms, ${streams.latency.events} events (budget: within 100 ms) ${budget(streams.latency.max <= 100)}`);
+}
 let orderRate;
 try {
   const url = server.url;
@@ -524,24 +546,11 @@ try {
     console.log(`  ${t.perSecond.toFixed(0)} orders/s; latency p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms`);
   }
 
-  if (runs("memory")) {
-    const resident = {};
-    for (const mark of [5_000, 10_000]) {
-      while ((await metric(url, "saga_started_total")) < mark) await orderRound([url], 95);
-      resident[mark] = rssMb(server.child.pid);
-    }
-    const flat = resident[10_000] <= resident[5_000] * 1.05;
-    console.log(`server memory (resident), delays off: ${resident[5_000].toFixed(0)} MB after 5,000 sagas, ${resident[10_000].toFixed(0)} MB after 10,000 (budget: at most 300 MB, flat) ${budget(resident[10_000] <= 300 && flat)}`);
-  }
+  if (runs("memory")) await memoryFigures(server, "");
 
   if (runs("scale")) await atScale((env) => startServer({ ...generous, SAGA_DELAY_SCALE: "0", ...env }), 100_000);
 
-  if (runs("streams")) {
-    const streams = await ordersWithStreams(url, 500);
-    console.log(`with 500 dashboard streams open (/api/events), delays off:`);
-    console.log(`  POST /orders p50, one at a time: ${streams.none.toFixed(1)} ms with none, ${streams.many.toFixed(1)} ms with 500 (budget: within 2x) ${budget(streams.many <= 2 * streams.none)}`);
-    console.log(`  a transition from its commit to one more stream: p50 ${streams.latency.p50} ms, p99 ${streams.latency.p99} ms, max ${streams.latency.max} ms, ${streams.latency.events} events (budget: within 100 ms) ${budget(streams.latency.max <= 100)}`);
-  }
+  if (runs("streams")) await streamFigures(url, "");
 
   if (runs("browser")) {
     const js = await firstLoadJs(url);
@@ -610,6 +619,14 @@ if (runs("postgresql")) {
         for (let warm = 0; warm < 3; warm++) await orderRound(urls, 95);
         const measured = await sagaRate(urls);
         console.log(`  ${name.padEnd(11)} POST /orders, delays off, 10 connections: ${measured.perSecond.toFixed(0)} sagas/s`);
+        if (count === 1) {
+          await rate(health(urls[0]), { seconds: 2 });
+          const healthRate = await rate(health(urls[0]));
+          const ratio = measured.perSecond / healthRate;
+          console.log(`  ${name.padEnd(11)} GET /api/health ${healthRate.toFixed(0)} req/s: POST /orders against it ${ratio.toFixed(2)} (budget: at least 0.50) ${budget(ratio >= 0.5)}`);
+          if (runs("memory")) await memoryFigures(replicas[0], `  ${name.padEnd(11)} `);
+          if (runs("streams")) await streamFigures(urls[0], `  ${name.padEnd(11)} `);
+        }
         if (count === 1 && runs("scale")) await atScale(() => startServer({ ...generous, SAGA_DELAY_SCALE: "0", DATABASE_URL: postgres.createDatabase() }), 100_000);
       } finally {
         for (const replica of replicas) replica.stop();
