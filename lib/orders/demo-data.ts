@@ -1,5 +1,5 @@
 /** The seed's demo data: what every demo world starts with, and what POST /reset restores. */
-import type { Tx } from "../db/client";
+import { orderEventWrites, type Tx } from "../db/client";
 import { deleteSagas } from "../saga/store";
 import { DEFAULT_WORLD } from "../world-id";
 
@@ -22,12 +22,19 @@ export const demoAccounts = [
  * Other worlds are untouched. Call inside a transaction.
  */
 export async function restoreDemoData(tx: Tx, world: string): Promise<void> {
+  // On PostgreSQL, the locks an order's transaction takes come in this order: its product and account
+  // rows (its steps), the lock that orders event writes, its world's row (its count). A reset takes them
+  // in the same order, so the two cannot deadlock, and it waits for an order under way to commit, so
+  // the deletes below see it and the count it sets to 0 is right.
+  const updatedAt = new Date();
+  await tx.product.updateMany({ where: { worldId: world }, data: { updatedAt } });
+  await tx.account.updateMany({ where: { worldId: world }, data: { updatedAt } });
+  await orderEventWrites(tx);
+  await tx.world.updateMany({ where: { id: world }, data: { orderCount: 0 } });
   await deleteSagas(tx, "order", world);
   await tx.order.deleteMany({ where: { worldId: world } });
-  await tx.world.updateMany({ where: { id: world }, data: { orderCount: 0 } });
   await tx.product.deleteMany({ where: { worldId: world } });
   await tx.account.deleteMany({ where: { worldId: world } });
-  const updatedAt = new Date();
   await tx.product.createMany({ data: demoProducts.map((p) => ({ ...p, worldId: world, updatedAt })) });
   await tx.account.createMany({ data: demoAccounts.map((a) => ({ ...a, worldId: world, updatedAt })) });
 }

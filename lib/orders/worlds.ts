@@ -214,6 +214,9 @@ export async function sweepWorlds(settings = worldSettings(), now = Date.now()):
       const gone = await db.write(async (tx) => {
         // Serialized with every saga's writes (on PostgreSQL, the lock that orders event writes; on SQLite,
         // the one writer): no saga of this world can start or move between the check and the removal.
+        // (An order placed in this very world as it goes, after a day idle, can meet this transaction in
+        // a deadlock on PostgreSQL, its world's row held for its foreign key: PostgreSQL aborts one of
+        // the two, and recordSagas tries the order again.)
         await orderEventWrites(tx);
         const world = await tx.world.findUnique({ where: { id }, select: { lastSeenAt: true } });
         if (!world || world.lastSeenAt >= cutoff) return false;

@@ -125,15 +125,24 @@ const startedRuns = new WeakMap<StartedSaga<unknown>, SagaRun<unknown>>();
  */
 export async function recordSagas<T>(record: (tx: Tx, start: StartSaga) => Promise<T>): Promise<T> {
   const db = await database();
-  for (let limit = Infinity; ; ) {
+  for (let limit = Infinity, faults = 0; ; ) {
     try {
       return await db.write((tx) => record(tx, (saga) => begin(db, tx, saga, limit)));
     } catch (error) {
-      if (!(error instanceof ChainBroken)) throw error;
-      limit = error.completed;
+      if (error instanceof ChainBroken) {
+        limit = error.completed;
+        continue;
+      }
+      // A fault of the database (a deadlock or a serialization failure on PostgreSQL, a busy file):
+      // the same transaction is tried again a few times, as a step's would be; then the caller hears of it.
+      if (!isDatabaseFault(error) || ++faults >= RECORD_ATTEMPTS || isDraining()) throw error;
+      await sleep(DATABASE_RETRY_MS * 2 ** (faults - 1));
     }
   }
 }
+
+// How many times recordSagas tries a transaction the database refused.
+const RECORD_ATTEMPTS = 3;
 
 /** Records a saga about nothing the caller writes (the engine's tests), in a transaction of its own. */
 export function startSaga<Subject>(saga: NewSaga<Subject>): Promise<StartedSaga<Subject>> {
