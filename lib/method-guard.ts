@@ -79,6 +79,22 @@ function answerSocket(socket: Socket) {
 /** CONNECT requests only reach a server that listens for them; otherwise Node closes the socket unanswered. */
 const withConnectListener = new WeakSet<http.Server>();
 
+// Every response not yet written out to its socket (on globalThis: the shutdown, bundled apart, reads it).
+const globalForResponses = globalThis as unknown as { sagaStudioResponses?: Set<http.ServerResponse> };
+const openResponses = (globalForResponses.sagaStudioResponses ??= new Set());
+
+/**
+ * How many answers are still being written, live streams left out (they end only when their client
+ * goes): a shutdown waits for these, since a handler that has returned its Response has not yet sent it.
+ */
+export function answersBeingWritten(): number {
+  let count = 0;
+  for (const response of openResponses) {
+    if (!String(response.getHeader("content-type") ?? "").startsWith("text/event-stream")) count++;
+  }
+  return count;
+}
+
 type Emit = ((this: http.Server, event: string, ...args: unknown[]) => boolean) & { methodGuard?: boolean };
 
 export function installMethodGuard(Server: typeof http.Server = http.Server): void {
@@ -101,6 +117,8 @@ export function installMethodGuard(Server: typeof http.Server = http.Server): vo
         return true;
       }
       request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress ?? "unknown";
+      openResponses.add(response);
+      response.once("close", () => openResponses.delete(response));
     }
     // A method Node's parser does not know at all (TRACK, FOO): nothing was parsed, so answer on the socket.
     if (event === "clientError" && (args[0] as { code?: string } | undefined)?.code === "HPE_INVALID_METHOD") {

@@ -6,14 +6,13 @@
  */
 import { logger } from "./log";
 import { requestsInFlight } from "./api/handler";
+import { answersBeingWritten } from "./method-guard";
 import { drain } from "./saga/orchestrator";
 
 const log = logger("startup");
 
 // A request still unanswered this long after the sagas stopped is given up (its client gets a reset).
 const REQUESTS_GRACE_MS = 10_000;
-// Once the last handler has returned, its response still has to be written to the socket.
-const FLUSH_MS = 100;
 
 /**
  * Shutdown: no new saga starts (POST /orders answers 503), running ones stop at their next persisted
@@ -26,9 +25,11 @@ export function installShutdownHandlers(): void {
     try {
       await drain();
       const deadline = Date.now() + REQUESTS_GRACE_MS;
-      while (requestsInFlight() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-      if (requestsInFlight() > 0) log.warn(`Exiting with ${requestsInFlight()} request(s) still unanswered`);
-      await new Promise((resolve) => setTimeout(resolve, FLUSH_MS));
+      // Every handler returns its answer, and then every answer is written out to its socket (a
+      // returned Response is not sent yet: exiting then cut answers off under load).
+      const unanswered = () => requestsInFlight() + answersBeingWritten();
+      while (unanswered() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      if (unanswered() > 0) log.warn(`Exiting with ${unanswered()} request(s) still unanswered`);
     } catch (error) {
       log.error(`Draining failed: ${String(error)}`);
     }
