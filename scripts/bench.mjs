@@ -233,12 +233,16 @@ async function ordersWithStreams(url, count) {
     });
     return child;
   };
-  const first = await open(count.orders);
-  const many = await p50();
-  const more = await open(count.latency - count.orders);
-  const latency = await streamLatency(url);
-  for (const child of [first, more]) child.kill();
-  return { none, many, latency };
+  const children = [];
+  try {
+    children.push(await open(count.orders));
+    const many = await p50();
+    children.push(await open(count.latency - count.orders));
+    const latency = await streamLatency(url);
+    return { none, many, latency };
+  } finally {
+    for (const child of children) child.kill();
+  }
 }
 
 /**
@@ -339,10 +343,10 @@ function origin({ url, functionName }) {
 async function profileUnder(env, load) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "saga-studio-profile-"));
   const server = await startServer({ ...env, NEXT_MANUAL_SIG_HANDLE: "true" }, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+  const exited = new Promise((resolve) => (server.child.exitCode !== null ? resolve() : server.child.on("exit", resolve)));
   try {
     await load(server.url);
   } finally {
-    const exited = new Promise((resolve) => server.child.on("exit", resolve));
     server.child.kill("SIGTERM");
     await exited;
     server.stop();
