@@ -505,6 +505,30 @@ async function streamFigures(url, indent) {
   console.log(`${indent}  POST /orders p50, one at a time: ${streams.none.toFixed(1)} ms with none, ${streams.many.toFixed(1)} ms with 300 open (budget: within 2x) ${budget(streams.many <= 2 * streams.none)}`);
   console.log(`${indent}  with 500 open, a transition from its commit to one more stream: p50 ${streams.latency.p50} ms, p99 ${streams.latency.p99} ms, max ${streams.latency.max} ms, ${streams.latency.events} events (budget: within 100 ms) ${budget(streams.latency.max <= 100)}`);
 }
+/** GET /api/health and GET /api/inventory of the server at `url` beside a bare route handler, A B A B. */
+async function againstBare(url, indent) {
+  const bare = await startBareHandler();
+  try {
+    const ping = async () => {
+      const response = await send(`${bare.url}/api/ping`);
+      if (response.status !== 200) throw new Error(`the bare handler answered ${response.status}`);
+    };
+    const inventory = async () => {
+      const response = await send(`${url}/api/inventory`);
+      if (response.status !== 200) throw new Error(`GET /api/inventory answered ${response.status}`);
+    };
+    await rate(ping, { seconds: 2 });
+    const healthVsBare = await alternate(ping, health(url));
+    const inventoryVsBare = await alternate(ping, inventory);
+    console.log(`${indent}against a bare route handler (the same Next.js, A B A B, 10 connections):`);
+    const line = (name, figures, least) =>
+      console.log(`${indent}  ${name.padEnd(27)} ${figures.b.toFixed(0)} vs ${figures.a.toFixed(0)} req/s: ${(figures.b / figures.a).toFixed(2)} (budget: at least ${least.toFixed(2)}) ${budget(figures.b / figures.a >= least)}`);
+    line("GET /api/health", healthVsBare, 0.8);
+    line("GET /api/inventory", inventoryVsBare, 0.7);
+  } finally {
+    bare.stop();
+  }
+}
 let orderRate;
 try {
   const url = server.url;
@@ -562,30 +586,7 @@ try {
     console.log(`  Mermaid in it: ${js.mermaid ? "yes (it should load only with a diagram)" : "no, it loads with the first diagram"}`);
   }
 
-  if (runs("bare")) {
-    // Beside the ceiling: a bare route handler built with the same Next.js, measured A B A B.
-    const bare = await startBareHandler();
-    try {
-      const ping = async () => {
-        const response = await send(`${bare.url}/api/ping`);
-        if (response.status !== 200) throw new Error(`the bare handler answered ${response.status}`);
-      };
-      const inventory = async () => {
-        const response = await send(`${url}/api/inventory`);
-        if (response.status !== 200) throw new Error(`GET /api/inventory answered ${response.status}`);
-      };
-      await rate(ping, { seconds: 2 });
-      const healthVsBare = await alternate(ping, health(url));
-      const inventoryVsBare = await alternate(ping, inventory);
-      console.log(`against a bare route handler (the same Next.js, A B A B, 10 connections):`);
-      const line = (name, figures, least) =>
-        console.log(`  ${name.padEnd(27)} ${figures.b.toFixed(0)} vs ${figures.a.toFixed(0)} req/s: ${(figures.b / figures.a).toFixed(2)} (budget: at least ${least.toFixed(2)}) ${budget(figures.b / figures.a >= least)}`);
-      line("GET /api/health", healthVsBare, 0.8);
-      line("GET /api/inventory", inventoryVsBare, 0.7);
-    } finally {
-      bare.stop();
-    }
-  }
+  if (runs("bare")) await againstBare(url, "");
 } finally {
   server.stop();
 }
@@ -630,6 +631,7 @@ if (runs("postgresql")) {
           console.log(`  ${name.padEnd(11)} GET /api/health ${healthRate.toFixed(0)} req/s: POST /orders against it ${ratio.toFixed(2)} (budget: at least 0.50) ${budget(ratio >= 0.5)}`);
           if (runs("memory")) await memoryFigures(replicas[0], `  ${name.padEnd(11)} `);
           if (runs("streams")) await streamFigures(urls[0], `  ${name.padEnd(11)} `);
+          if (runs("bare")) await againstBare(urls[0], `  ${name.padEnd(11)} `);
         }
         if (count === 1 && runs("scale")) await atScale(() => startServer({ ...generous, SAGA_DELAY_SCALE: "0", DATABASE_URL: postgres.createDatabase() }), 100_000);
       } finally {
