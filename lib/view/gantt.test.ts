@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ganttChart, tickStep } from "./gantt";
 import type { SagaOutline } from "./outline";
 import type { LogEvent } from "./replay";
+import { recorder } from "../../tests/run-log";
 
 const outline: SagaOutline = {
   name: "toy",
@@ -9,24 +10,13 @@ const outline: SagaOutline = {
   steps: ["a", "b", "c"].map((name) => ({ name, compensation: `undo_${name}`, durationMs: 10 })),
 };
 
-let id = 0;
-function event(position: number | null, phase: string, outcome: string, ms: number, error: string | null = null): LogEvent {
-  return {
-    id: ++id,
-    saga_id: "s",
-    order_id: "o",
-    position,
-    step: position === null ? null : outline.steps[position].name,
-    phase,
-    outcome,
-    error,
-    created_at: new Date(Date.UTC(2026, 0, 1) + ms).toISOString(),
-  };
-}
+// Each test writes a log of its own (tests/run-log.ts: ids in order, times from the start).
+let log = recorder(outline);
+const event = (position: number | null, phase: string, outcome: string, ms: number, error: string | null = null): LogEvent => log.add(ms, position, phase, outcome, error);
 
 describe("ganttChart", () => {
   it("draws a bar per attempt and a row per compensation, in the order they ran", () => {
-    id = 0;
+    log = recorder(outline);
     const events = [
       event(null, "saga", "processing", 0),
       event(0, "action", "running", 1),
@@ -59,7 +49,7 @@ describe("ganttChart", () => {
   });
 
   it("leaves the bar of a running step open while the saga is in flight", () => {
-    id = 0;
+    log = recorder(outline);
     const chart = ganttChart(outline, [event(null, "saga", "processing", 0), event(0, "action", "running", 1)]);
     expect(chart.endMs).toBeNull();
     expect(chart.rows[0].bars).toEqual([expect.objectContaining({ status: "running", endMs: null })]);
