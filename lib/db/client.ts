@@ -135,8 +135,7 @@ async function openSqlite(file: string): Promise<Database> {
   await writer.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   let readerConnection: Connection | undefined;
   // SQLite's data_version changes on this connection when any other connection commits to the file.
-  const dataVersion = () => (readerConnection?.prepare("PRAGMA data_version").all() as unknown[][] | undefined)?.[0]?.[0];
-  let probed: unknown;
+  const unlessChanged = memoizedUntilChange(() => (readerConnection?.prepare("PRAGMA data_version").all() as unknown[][] | undefined)?.[0]?.[0]);
   const reader = new PrismaClient({
     errorFormat: "minimal",
     adapter: withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}`, readonly: true, timeout: BUSY_TIMEOUT_MS }), stats, (connection) => (readerConnection = connection)),
@@ -184,15 +183,14 @@ async function openSqlite(file: string): Promise<Database> {
     // Straight on the reader's connection, the one Prisma reads through: /health is asked often (a load
     // balancer, the bench), and a Prisma call costs 0.3 ms of a request where this costs a hundredth.
     // What the probe reads changes only with a commit: while none has happened since, its answer stands.
-    probe: async () => {
-      const version = dataVersion();
-      if (version !== undefined && version === probed) return;
-      // (prepare is the statement cache's: the statement is prepared once.)
-      if (readerConnection) readerConnection.prepare(PROBE).all();
-      else await reader.saga.findFirst({ select: { id: true } });
-      probed = version;
-    },
-    unlessChanged: memoizedUntilChange(dataVersion),
+    // (A probe that throws is not kept: the next one asks again.)
+    probe: () =>
+      unlessChanged("health probe", async () => {
+        // (prepare is the statement cache's: the statement is prepared once.)
+        if (readerConnection) readerConnection.prepare(PROBE).all();
+        else await reader.saga.findFirst({ select: { id: true } });
+      }),
+    unlessChanged,
     write,
     stats,
     async close() {
