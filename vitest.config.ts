@@ -8,6 +8,7 @@ const onPostgres = [
   "lib/saga/remote-step.test.ts",
   "lib/saga/event-order.test.ts",
   "lib/db/schema-postgres.test.ts",
+  "lib/db/insert-rows.test.ts",
   "lib/orders/order-saga.test.ts",
   "lib/orders/concurrency.test.ts",
   "tests/api-contract.test.ts",

@@ -1,11 +1,13 @@
 /**
- * The engine's own tables (sagas, saga_steps, saga_events), through Prisma Client's model API.
+ * The engine's own tables (sagas, saga_steps, saga_events), through Prisma Client's model API (and, for
+ * the rows it adds in bulk, lib/db/insert-rows.ts).
  *
  * Every change the engine makes happens inside a transaction given by `write` (lib/db/client.ts), through
  * a `Transition`: it collects the changes to the saga, its steps and its event log, and `save` writes
- * them in one call.
+ * them with as few calls as it can.
  */
 import { orderEventWrites, type Tx } from "../db/client";
+import { insertRows, sagaEventsTable, sagaStepsTable } from "../db/insert-rows";
 import type { Reader } from "./definition";
 import type { EventOutcome, EventPhase, SagaStatus, StepStatus } from "./status";
 import { inFlightSagaStatuses } from "./status";
@@ -65,7 +67,7 @@ type StepData = NonNullable<Parameters<Tx["sagaStep"]["updateMany"]>[0]>["data"]
 
 /**
  * The changes of one transaction to one saga: its steps, its status, its new events. They are written
- * by `save`, in one call (Prisma's per-call cost is most of a small statement's), inside the same
+ * by `save`, with as few calls as it can (Prisma's per-call cost is most of a small statement's), inside the same
  * transaction as whatever else the caller wrote. Each change is made to `steps` too, the run's picture
  * of the saga, which the caller restores if the transaction fails.
  */
@@ -84,8 +86,8 @@ export class Transition {
   ) {}
 
   /**
-   * A transition that creates its saga: `save` inserts the saga, its steps and its events in one
-   * statement of Prisma's (a nested create), each step as this transition leaves it, so that a saga
+   * A transition that creates its saga: `save` inserts the saga, then its steps and its events with one
+   * statement each, each step as this transition leaves it, so that a saga
    * whose steps all run in the transaction that starts it is written once, never updated. Its first
    * event says it was recorded (`pending`); `steps` are its rows, all pending, that the run changes.
    */
@@ -162,12 +164,12 @@ export class Transition {
   }
 
   /**
-   * Writes it all: the saga row (its status if it changed, and updated_at) with its new events as one
-   * nested update, then each changed step with an update of its own (a nested `updateMany` of the steps
-   * would first read each step's row back, for twice the statements). The saga's update is also the guard of the
+   * Writes it all: the saga row (its status if it changed, and updated_at), each changed step with an
+   * update of its own (a nested `updateMany` of the steps would first read each step's row back, for
+   * twice the statements), then the new events in one INSERT. The saga's update is also the guard of the
    * transition: a saga that is gone (a reset deleted it mid-run) has no row to update, and the whole
    * transaction, the step's own writes included, rolls back with SagaVanished. A transition that
-   * creates its saga inserts it instead, with its steps and events, in one nested create.
+   * creates its saga inserts it instead, then its steps and its events.
    */
   async save(): Promise<void> {
     const status = this.status;
@@ -183,7 +185,6 @@ export class Transition {
           leaseOwner: leaseOwner(),
           leaseExpiresAt: leaseUntil(this.at.getTime()),
           ...(status ? { status: status.status, ...(status.error !== undefined ? { error: status.error } : {}) } : {}),
-          events: { create: this.events },
         },
         select: { id: true },
       });
@@ -195,6 +196,11 @@ export class Transition {
     for (const [position, data] of this.changes) {
       await this.tx.sagaStep.updateMany({ where: { sagaId: this.sagaId, position }, data });
     }
+    await this.insertEvents();
+  }
+
+  private async insertEvents(): Promise<void> {
+    await insertRows(this.tx, sagaEventsTable, this.events.map((event) => ({ sagaId: this.sagaId, ...event })));
   }
 
   private async insert({ saga, compensations }: NonNullable<Transition["creates"]>): Promise<void> {
@@ -207,21 +213,24 @@ export class Transition {
         updatedAt: this.at,
         leaseOwner: leaseOwner(),
         leaseExpiresAt: leaseUntil(this.at.getTime()),
-        steps: {
-          create: this.steps.map((row, position) => ({
-            position,
-            name: row.name,
-            compensationName: compensations[position],
-            status: row.status,
-            attempts: row.attempts,
-            compensationAttempts: row.compensationAttempts,
-            ...(this.changes.get(position) as object),
-          })),
-        },
-        events: { create: this.events },
       },
       select: { id: true },
     });
+    await insertRows(
+      this.tx,
+      sagaStepsTable,
+      this.steps.map((row, position) => ({
+        sagaId: saga.id,
+        position,
+        name: row.name,
+        compensationName: compensations[position],
+        status: row.status,
+        attempts: row.attempts,
+        compensationAttempts: row.compensationAttempts,
+        ...(this.changes.get(position) as object),
+      })),
+    );
+    await this.insertEvents();
   }
 }
 

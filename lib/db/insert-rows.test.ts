@@ -1,0 +1,71 @@
+// The engine writes its steps and events with one INSERT each (insert-rows.ts): what it writes must read
+// back through Prisma's model API exactly as Prisma's own create would have written it, every field in
+// its own column, on both databases.
+import { afterEach, expect, it } from "vitest";
+import { closeDatabase, database } from "./client";
+import { insertRows, sagaEventsTable, sagaStepsTable } from "./insert-rows";
+
+afterEach(() => closeDatabase());
+
+it("writes every field of steps and events to the column the schema maps it to", async () => {
+  const db = await database();
+  const at = new Date("2026-11-30T12:34:56.789Z");
+  const later = new Date("2026-11-30T12:35:00.001Z");
+  // Every field given, each with a value of its own, so a column swapped with another would show.
+  const step = {
+    sagaId: "saga-1",
+    position: 2,
+    name: "reserve_inventory",
+    compensationName: "release_inventory",
+    status: "compensated",
+    attempts: 3,
+    compensationAttempts: 4,
+    error: "Payment declined",
+    startedAt: at,
+    finishedAt: later,
+    compensationStartedAt: new Date("2026-11-30T12:35:01.000Z"),
+    compensatedAt: new Date("2026-11-30T12:35:02.000Z"),
+    output: '{"reservation":"r-1"}',
+    compensationOutput: '{"released":true}',
+  };
+  const events = [
+    { sagaId: "saga-1", position: 2, step: "reserve_inventory", phase: "action", outcome: "failed", error: "Out of stock", detail: "Reserved 2 units", createdAt: at },
+    // A saga-level event: no step, and the fields it leaves out are stored as NULL.
+    { sagaId: "saga-1", phase: "saga", outcome: "pending", createdAt: later },
+  ];
+  await db.write(async (tx) => {
+    await tx.saga.create({
+      data: { id: "saga-1", definition: "test", subjectType: "thing", subjectId: "t-1", status: "running", createdAt: at, updatedAt: at },
+    });
+    await insertRows(tx, sagaStepsTable, [step, { sagaId: "saga-1", position: 3, name: "ship_order", compensationName: "cancel_shipment", status: "pending", attempts: 0, compensationAttempts: 0 }]);
+    await insertRows(tx, sagaEventsTable, events);
+    await insertRows(tx, sagaEventsTable, []);
+  });
+
+  const steps = await db.read.sagaStep.findMany({ where: { sagaId: "saga-1" }, orderBy: { position: "asc" } });
+  expect(steps).toEqual([
+    step,
+    {
+      sagaId: "saga-1",
+      position: 3,
+      name: "ship_order",
+      compensationName: "cancel_shipment",
+      status: "pending",
+      attempts: 0,
+      compensationAttempts: 0,
+      error: null,
+      startedAt: null,
+      finishedAt: null,
+      compensationStartedAt: null,
+      compensatedAt: null,
+      output: null,
+      compensationOutput: null,
+    },
+  ]);
+  const stored = await db.read.sagaEvent.findMany({ where: { sagaId: "saga-1" }, orderBy: { id: "asc" } });
+  expect(stored.map(({ id, ...event }) => (expect(id).toBeGreaterThan(0), event))).toEqual([
+    events[0],
+    { ...events[1], position: null, step: null, error: null, detail: null },
+  ]);
+  expect(stored[1].id).toBeGreaterThan(stored[0].id);
+});
