@@ -13,7 +13,7 @@
  * Prometheus expects of counters; the gauge of stuck sagas comes from the database, so it survives restarts.
  */
 import client from "prom-client";
-import { openedDatabase } from "./db/client";
+import { openedDatabase, type Database } from "./db/client";
 import { countStuckSagas } from "./saga/store";
 
 export type AttemptPhase = "action" | "compensation";
@@ -45,7 +45,7 @@ function createMetrics() {
   });
   // What the data layer has done, read from its own counters at each scrape: how many transactions and
   // SQL statements a saga costs is a figure of the bench.
-  const fromDatabase = (name: string, help: string, read: (stats: { transactions: number; statements: number }) => number) =>
+  const fromDatabase = (name: string, help: string, read: (stats: Database["stats"]) => number) =>
     new client.Counter({
       name,
       help,
@@ -59,6 +59,7 @@ function createMetrics() {
       },
     });
   fromDatabase("db_transactions_total", "Write transactions committed by this process", (stats) => stats.transactions);
+  fromDatabase("db_commits_total", "Commits of the database by this process (a group commit takes in several transactions)", (stats) => stats.commits);
   fromDatabase("db_statements_total", "SQL statements run by this process (both connections, transaction control included)", (stats) => stats.statements);
   const attempts = (name: string, help: string) => new client.Counter({ name, help, labelNames: ["step", "outcome"], registers });
   const durations = (name: string, help: string) => new client.Histogram({ name, help, labelNames: ["step"], registers });

@@ -86,7 +86,7 @@ export async function openPostgres(url: string, label: string): Promise<Database
   // The same models as SQLite's client, generated for PostgreSQL: its model API is the same, call for call.
   const client = new PostgresClient({ errorFormat: "minimal", adapter }) as unknown as PrismaClient;
   await client.$connect();
-  const stats = { transactions: 0, statements: 0 };
+  const stats = { transactions: 0, commits: 0, statements: 0 };
   const health = healthTracker();
   const notifications = relay(url);
 
