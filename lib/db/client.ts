@@ -159,17 +159,16 @@ export function groupCommits(transaction: ReturnType<typeof transactions>, refus
             outcomes.push({ ok: true, value: await entry.fn(tx) });
             continue;
           }
-          // Savepoints are SQL the model API has no call for; they stay here, in lib/db.
+          // Savepoints are SQL the model API has no call for; they stay here, in lib/db. Each member
+          // opens one of the same name and none is released (the commit ends them all): ROLLBACK TO
+          // goes back to the newest of that name, the start of the member that threw, a call saved.
           await tx.$executeRaw`SAVEPOINT grouped`;
           try {
-            const value = await entry.fn(tx);
-            await tx.$executeRaw`RELEASE grouped`;
-            outcomes.push({ ok: true, value });
+            outcomes.push({ ok: true, value: await entry.fn(tx) });
           } catch (error) {
             // A fault of the database itself (a full disk, a busy file) ends the group: the commit would fail too.
             if (isDatabaseFault(error)) throw error;
             await tx.$executeRaw`ROLLBACK TO grouped`;
-            await tx.$executeRaw`RELEASE grouped`;
             outcomes.push({ ok: false, error });
           }
         }
@@ -192,6 +191,9 @@ export function groupCommits(transaction: ReturnType<typeof transactions>, refus
 
   async function drain(): Promise<void> {
     while (queue.length > 0) {
+      // A turn of the event loop first: a transaction on SQLite runs through without one (every call
+      // answers at once), so the requests that arrived meanwhile reach their writes only now, and join.
+      await new Promise((resolve) => setImmediate(resolve));
       const group = queue.slice(0, MAX_GROUP);
       queue = queue.slice(group.length);
       await commit(group);
@@ -204,7 +206,7 @@ export function groupCommits(transaction: ReturnType<typeof transactions>, refus
     write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-        draining ??= Promise.resolve().then(drain);
+        draining ??= drain();
       });
     },
     /** Resolves once every transaction queued so far has ended. */
