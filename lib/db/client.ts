@@ -124,7 +124,7 @@ export function transactions(client: PrismaClient, stats: Database["stats"], hea
 
 // The most transactions one commit takes in: enough that a queue under load drains in a few commits,
 // few enough that none waits long behind the others.
-const MAX_GROUP = 32;
+const MAX_GROUP = 8;
 
 /**
  * The writer's queue, with group commit: the transactions queued while one commits go in together,

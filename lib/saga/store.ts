@@ -175,24 +175,20 @@ export class Transition {
     const status = this.status;
     await orderEventWrites(this.tx);
     if (this.creates) return this.insert(this.creates);
-    try {
-      await this.tx.saga.update({
-        // Only while this process holds the lease (unless it takes it now): a process that paused past
-        // its lease must not write over the progress of the one that took the saga over.
-        where: { id: this.sagaId, ...(this.claims ? (this.claims.status ? { status: this.claims.status } : {}) : { leaseOwner: leaseOwner() }) },
-        data: {
-          updatedAt: this.at,
-          leaseOwner: leaseOwner(),
-          leaseExpiresAt: leaseUntil(this.at.getTime()),
-          ...(status ? { status: status.status, ...(status.error !== undefined ? { error: status.error } : {}) } : {}),
-        },
-        select: { id: true },
-      });
-    } catch (error) {
-      // P2025: the record to update was not found (gone, or leased by another process).
-      if ((error as { code?: string }).code === "P2025") throw new SagaVanished(this.sagaId);
-      throw error;
-    }
+    // (updateMany, not update: it reads nothing back, and the count says whether the row was there.)
+    const saved = await this.tx.saga.updateMany({
+      // Only while this process holds the lease (unless it takes it now): a process that paused past
+      // its lease must not write over the progress of the one that took the saga over.
+      where: { id: this.sagaId, ...(this.claims ? (this.claims.status ? { status: this.claims.status } : {}) : { leaseOwner: leaseOwner() }) },
+      data: {
+        updatedAt: this.at,
+        leaseOwner: leaseOwner(),
+        leaseExpiresAt: leaseUntil(this.at.getTime()),
+        ...(status ? { status: status.status, ...(status.error !== undefined ? { error: status.error } : {}) } : {}),
+      },
+    });
+    // No row: the saga is gone, or another process holds its lease.
+    if (saved.count === 0) throw new SagaVanished(this.sagaId);
     for (const [position, data] of this.changes) {
       await this.tx.sagaStep.updateMany({ where: { sagaId: this.sagaId, position }, data });
     }
