@@ -238,8 +238,12 @@ async function ordersWithStreams(url, count) {
     children.push(await open(count.orders));
     const many = await p50();
     children.push(await open(count.latency - count.orders));
+    // The server's event loop meanwhile (prom-client's figures start again at each scrape): how long
+    // a delivery that is ready waits for its turn.
+    await send(`${url}/metrics`);
     const latency = await streamLatency(url);
-    return { none, many, latency };
+    const lag = { p99: (await metric(url, "nodejs_eventloop_lag_p99_seconds")) * 1000, max: (await metric(url, "nodejs_eventloop_lag_max_seconds")) * 1000 };
+    return { none, many, latency, lag };
   } finally {
     for (const child of children) child.kill();
   }
@@ -264,6 +268,52 @@ async function addHistory(databaseUrl, count) {
   const code = await new Promise((resolve) => child.on("exit", resolve));
   if (code !== 0) throw new Error(`adding ${count} orders failed:\n${err}`);
   return JSON.parse(out.trim().split("\n").at(-1));
+}
+
+/**
+ * What a saga costs the data layer in one process, with no HTTP (scripts/bench-engine.ts, run with jiti
+ * on a fresh database at `databaseUrl`): the rate, p50 and CPU of `count` orders `concurrency` at once,
+ * and each call of a saga, timed. Printed where a figure about orders misses its budget: the ceiling
+ * that the data layer alone sets.
+ */
+async function engineCosts(databaseUrl, { delays, count, concurrency }) {
+  // A SQLite file of its own unless given a database.
+  const file = databaseUrl ? undefined : path.join(os.tmpdir(), `saga-studio-bench-engine-${Date.now()}.db`);
+  try {
+    return await engineRun(databaseUrl ?? `file:${file}`, { delays, count, concurrency });
+  } finally {
+    if (file) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  }
+}
+
+async function engineRun(databaseUrl, { delays, count, concurrency }) {
+  const jiti = path.join(root, "node_modules", "jiti", "lib", "jiti-cli.mjs");
+  const child = spawn(process.execPath, [jiti, path.join(root, "scripts", "bench-engine.ts"), String(count), String(concurrency), "200"], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, LOG_LEVEL: "ERROR", SAGA_DELAY_SCALE: delays ? "1" : "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk) => (out += chunk));
+  child.stderr.on("data", (chunk) => (err += chunk));
+  const code = await new Promise((resolve) => child.on("exit", resolve));
+  if (code !== 0) throw new Error(`scripts/bench-engine.ts failed:\n${err}`);
+  return JSON.parse(out.trim().split("\n").at(-1));
+}
+
+/** The lines that say what the data layer alone costs a saga (engineCosts), against `healthRate` if given. */
+function engineLines(costs, { delays, count, concurrency, healthRate }) {
+  const lines = [
+    `  the data layer alone, in one process with no HTTP (scripts/bench-engine.ts, ${count} orders, ${concurrency} at once, delays ${delays ? "on" : "off"}):`,
+    `    ${costs.sagasPerSecond.toFixed(0)} sagas/s, p50 ${costs.p50.toFixed(0)} ms, ${costs.cpuMsPerSaga.toFixed(1)} ms of CPU a saga, ${costs.transactionsPerSaga.toFixed(1)} transactions in ${costs.commitsPerSaga.toFixed(2)} commits a saga` +
+      (healthRate ? `: against GET /api/health, ${(costs.sagasPerSecond / healthRate).toFixed(2)} were HTTP free` : ""),
+    `    a saga's calls, one saga at a time${delays ? " (the delays cut to a fiftieth)" : ""}, each timed to its answer:`,
+    `      calls  µs each  µs a saga`,
+  ];
+  const calls = [...costs.calls].sort((a, b) => b.perSaga * b.microsEach - a.perSaga * a.microsEach);
+  for (const call of calls) lines.push(`      ${call.perSaga.toFixed(1).padStart(5)}  ${call.microsEach.toFixed(0).padStart(7)}  ${(call.perSaga * call.microsEach).toFixed(0).padStart(9)}  ${call.name}`);
+  return lines;
 }
 
 /**
@@ -504,19 +554,21 @@ async function streamFigures(url, indent) {
   console.log(`${indent}with dashboard streams open (/api/events), delays off:`);
   console.log(`${indent}  POST /orders p50, one at a time: ${streams.none.toFixed(1)} ms with none, ${streams.many.toFixed(1)} ms with 300 open (budget: within 2x) ${budget(streams.many <= 2 * streams.none)}`);
   console.log(`${indent}  with 500 open, a transition from its commit to one more stream: p50 ${streams.latency.p50} ms, p99 ${streams.latency.p99} ms, max ${streams.latency.max} ms, ${streams.latency.events} events (budget: within 100 ms) ${budget(streams.latency.max <= 100)}`);
+  if (streams.latency.max > 100) console.log(`${indent}  what bounds it: the server's event loop lagged meanwhile by up to ${streams.lag.max.toFixed(0)} ms (p99 ${streams.lag.p99.toFixed(0)} ms): a delivery that is ready waits that long for its turn`);
 }
 /** GET /api/health and GET /api/inventory of the server at `url` beside a bare route handler, A B A B. */
-async function againstBare(url, indent) {
+async function againstBare(url, indent, profileEnv) {
   const bare = await startBareHandler();
   try {
     const ping = async () => {
       const response = await send(`${bare.url}/api/ping`);
       if (response.status !== 200) throw new Error(`the bare handler answered ${response.status}`);
     };
-    const inventory = async () => {
-      const response = await send(`${url}/api/inventory`);
+    const inventoryAt = (at) => async () => {
+      const response = await send(`${at}/api/inventory`);
       if (response.status !== 200) throw new Error(`GET /api/inventory answered ${response.status}`);
     };
+    const inventory = inventoryAt(url);
     await rate(ping, { seconds: 2 });
     const healthVsBare = await alternate(ping, health(url));
     const inventoryVsBare = await alternate(ping, inventory);
@@ -525,6 +577,14 @@ async function againstBare(url, indent) {
       console.log(`${indent}  ${name.padEnd(27)} ${figures.b.toFixed(0)} vs ${figures.a.toFixed(0)} req/s: ${(figures.b / figures.a).toFixed(2)} (budget: at least ${least.toFixed(2)}) ${budget(figures.b / figures.a >= least)}`);
     line("GET /api/health", healthVsBare, 0.8);
     line("GET /api/inventory", inventoryVsBare, 0.7);
+    const missed = [
+      ["GET /api/health", healthVsBare, 0.8, health],
+      ["GET /api/inventory", inventoryVsBare, 0.7, inventoryAt],
+    ].filter(([, figures, least]) => figures.b / figures.a < least);
+    for (const [name, , , requestAt] of missed) {
+      console.log(`${indent}  what bounds ${name} (10 connections, 6 s):`);
+      for (const text of await profileUnder(profileEnv, (at) => rate(requestAt(at), { seconds: 6 }))) console.log(`${indent}${text}`);
+    }
   } finally {
     bare.stop();
   }
@@ -565,6 +625,8 @@ try {
         while (performance.now() < until) await orderRound([serverUrl], 95);
       });
       for (const line of lines) console.log(line);
+      const shape = { delays: false, count: 3000, concurrency: 10 };
+      for (const line of engineLines(await engineCosts(undefined, shape), { ...shape, healthRate })) console.log(line);
     }
   }
 
@@ -586,7 +648,7 @@ try {
     console.log(`  Mermaid in it: ${js.mermaid ? "yes (it should load only with a diagram)" : "no, it loads with the first diagram"}`);
   }
 
-  if (runs("bare")) await againstBare(url, "");
+  if (runs("bare")) await againstBare(url, "", { ...generous, SAGA_DELAY_SCALE: "0" });
 } finally {
   server.stop();
 }
@@ -605,6 +667,8 @@ if (runs("delays")) {
   if (delaysP50 > 515) {
     console.log(`what bounds POST /orders with the delays on (50 clients, 10 s):`);
     for (const line of await profileUnder(generous, (url) => withDelays([url], 50, 10))) console.log(line);
+    const shape = { delays: true, count: 600, concurrency: 50 };
+    for (const line of engineLines(await engineCosts(undefined, shape), shape)) console.log(line);
   }
 }
 
@@ -629,22 +693,32 @@ if (runs("postgresql")) {
           const healthRate = await rate(health(urls[0]));
           const ratio = measured.perSecond / healthRate;
           console.log(`  ${name.padEnd(11)} GET /api/health ${healthRate.toFixed(0)} req/s: POST /orders against it ${ratio.toFixed(2)} (budget: at least 0.50) ${budget(ratio >= 0.5)}`);
+          if (ratio < 0.5) {
+            const shape = { delays: false, count: 2000, concurrency: 10 };
+            for (const line of engineLines(await engineCosts(postgres.createDatabase(), shape), { ...shape, healthRate })) console.log(`  ${line}`);
+          }
           if (runs("memory")) await memoryFigures(replicas[0], `  ${name.padEnd(11)} `);
           if (runs("streams")) await streamFigures(urls[0], `  ${name.padEnd(11)} `);
-          if (runs("bare")) await againstBare(urls[0], `  ${name.padEnd(11)} `);
+          if (runs("bare")) await againstBare(urls[0], `  ${name.padEnd(11)} `, { ...generous, SAGA_DELAY_SCALE: "0", DATABASE_URL: postgres.createDatabase() });
         }
         if (count === 1 && runs("scale")) await atScale(() => startServer({ ...generous, SAGA_DELAY_SCALE: "0", DATABASE_URL: postgres.createDatabase() }), 100_000);
       } finally {
         for (const replica of replicas) replica.stop();
       }
       const delayed = await start({});
+      let delaysP50 = 0;
       try {
         const urls = delayed.map((replica) => replica.url);
         await withDelays(urls, 50, 3);
         const d = await withDelays(urls, 50, 10);
         console.log(`  ${name.padEnd(11)} POST /orders, delays on, 50 clients: p50 ${d.p50.toFixed(0)} ms, p95 ${d.p95.toFixed(0)} ms (budget: p50 at most 515 ms) ${budget(d.p50 <= 515)}`);
+        delaysP50 = d.p50;
       } finally {
         for (const replica of delayed) replica.stop();
+      }
+      if (count === 1 && delaysP50 > 515) {
+        const shape = { delays: true, count: 600, concurrency: 50 };
+        for (const line of engineLines(await engineCosts(postgres.createDatabase(), shape), shape)) console.log(`  ${line}`);
       }
     }
   } finally {
