@@ -2,6 +2,7 @@
  * The app's one data layer: Prisma Client on SQLite, as two clients on two connections.
  *
  *   write(fn) ──> one queue ──> writer client (read-write connection): one interactive transaction at a time
+ *                                (those waiting go in together, each in a savepoint: see groupCommits)
  *   read      ──────────────> reader client (read-only connection): sees only what has committed (WAL)
  *
  * Why two, and why a queue: Prisma's better-sqlite3 adapter opens one connection per client, and its
