@@ -27,10 +27,10 @@ async function place(): Promise<number> {
 
 await place();
 const db = await database();
-// Stock and money for every order to complete (one unit and one cent each).
+// Stock and money for every order to complete (one unit and one cent each; within a 32-bit column).
 await db.write(async (tx) => {
   await tx.product.updateMany({ where: { worldId: "default" }, data: { stock: 1_000_000_000 } });
-  await tx.account.updateMany({ where: { worldId: "default" }, data: { balanceCents: 1_000_000_000_000 } });
+  await tx.account.updateMany({ where: { worldId: "default" }, data: { balanceCents: 1_000_000_000 } });
 });
 // The JIT, and Prisma's query plan cache.
 await Promise.all(Array.from({ length: concurrency }, async () => { for (let i = 0; i < 200 / concurrency; i++) await place(); }));
