@@ -103,18 +103,29 @@ export function healthTracker() {
   };
 }
 
+/** What `transactions` needs to know of a group commit: how many it takes in, how many of them committed, and a fault one met. */
+interface Grouped<T> {
+  size: number;
+  count(value: T): number;
+  fault(value: T): unknown;
+}
+
 /**
- * One transaction on `client`, as both databases run them: rolled back past TRANSACTION_TIMEOUT_MS,
- * counted in `stats` when it commits (as `count` of its value says: a group commit is several), and
- * reported to `health` (a fault of the database, or its end).
+ * One transaction on `client`, as both databases run them: rolled back past TRANSACTION_TIMEOUT_MS (for
+ * each of the transactions it takes in: a group commit is several), counted in `stats` when it commits
+ * (as `count` of its value says), and reported to `health` (a fault of the database, or its end).
  */
 export function transactions(client: PrismaClient, stats: Database["stats"], health: ReturnType<typeof healthTracker>) {
-  return async <T>(fn: (tx: Tx) => Promise<T>, count: (value: T) => number = () => 1): Promise<T> => {
+  return async <T>(fn: (tx: Tx) => Promise<T>, group: Grouped<T> = { size: 1, count: () => 1, fault: () => undefined }): Promise<T> => {
     try {
-      const result = await client.$transaction(fn, { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS });
-      stats.transactions += count(result);
+      const timeout = TRANSACTION_TIMEOUT_MS * group.size;
+      const result = await client.$transaction(fn, { timeout, maxWait: timeout });
+      stats.transactions += group.count(result);
       stats.commits++;
-      health.succeeded();
+      // A member of a group that the database refused still counts against its health, though the rest committed.
+      const fault = group.fault(result);
+      if (fault) health.failed(fault);
+      else health.succeeded();
       return result;
     } catch (error) {
       health.failed(error);
@@ -130,14 +141,17 @@ const MAX_GROUP = 8;
 /**
  * The writer's queue, with group commit: the transactions queued while one commits go in together,
  * one after another inside one transaction of the database, each in a savepoint of its own, and the
- * database commits them at once. Each is still all or nothing: one that throws is rolled back to its
- * savepoint and rejects with its error while the others go on; none resolves before the commit, and
- * if the commit fails, all of them reject with its error. What it saves is the BEGIN and the COMMIT of
- * each (on SQLite a commit writes the log and often its pages; through Prisma the two cost 0.6 ms, as
- * much as a saga's four steps' own writes), which is most of the cost of a transition under load.
- * `refuse` may refuse a group before it starts (the file is not the one opened).
+ * database commits them at once. Each is still all or nothing: one that throws (a fault of the
+ * database included) is rolled back to its savepoint and rejects with its error while the others go
+ * on; none resolves before the commit, and if the commit fails, the others reject with its error. If
+ * the database itself ends the transaction (SQLite rolls it all back on a full disk or an I/O error),
+ * the whole group rejects with a fault, whatever its members made of the error. What it saves is the
+ * BEGIN and the COMMIT of each (on SQLite a commit writes the log and often its pages; through Prisma
+ * the two cost about 0.6 ms, as much as a saga's four steps' own writes), which is most of the cost of
+ * a transition under load. `refuse` may refuse a group before it starts (the file is not the one
+ * opened); `open` says whether the database's transaction is still open.
  */
-export function groupCommits(transaction: ReturnType<typeof transactions>, refuse: () => Error | undefined) {
+export function groupCommits(transaction: ReturnType<typeof transactions>, refuse: () => Error | undefined, open: () => boolean) {
   interface Queued {
     fn: (tx: Tx) => Promise<unknown>;
     resolve(value: unknown): void;
@@ -152,29 +166,41 @@ export function groupCommits(transaction: ReturnType<typeof transactions>, refus
     // What each one came to, in order: its value, or the error it threw (rolled back to its savepoint).
     type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
     const outcomes: Outcome[] = [];
+    // The database ended the transaction under its members: nothing of the group is in it any more.
+    const lost = () => new DatabaseUnavailable("The database rolled back the transaction (a full disk or an I/O error?)");
     try {
-      await transaction(async (tx) => {
-        for (const entry of group) {
-          // Alone, it needs no savepoint: if it throws, the whole transaction rolls back.
-          if (group.length === 1) {
-            outcomes.push({ ok: true, value: await entry.fn(tx) });
-            continue;
+      await transaction(
+        async (tx) => {
+          for (const entry of group) {
+            // Alone, it needs no savepoint: if it throws, the whole transaction rolls back.
+            if (group.length === 1) {
+              outcomes.push({ ok: true, value: await entry.fn(tx) });
+              break;
+            }
+            // Savepoints are SQL the model API has no call for; they stay here, in lib/db. Each member
+            // opens one of the same name and none is released (the commit ends them all): ROLLBACK TO
+            // goes back to the newest of that name, the start of the member that threw, a call saved.
+            await tx.$executeRaw`SAVEPOINT grouped`;
+            try {
+              outcomes.push({ ok: true, value: await entry.fn(tx) });
+            } catch (error) {
+              if (!open()) throw isDatabaseFault(error) ? error : lost();
+              await tx.$executeRaw`ROLLBACK TO grouped`;
+              outcomes.push({ ok: false, error });
+            }
+            // A member may have caught the database's own rollback and gone on: its writes, and the
+            // next member's, would then each commit alone, and the earlier ones' be gone.
+            if (!open()) throw lost();
           }
-          // Savepoints are SQL the model API has no call for; they stay here, in lib/db. Each member
-          // opens one of the same name and none is released (the commit ends them all): ROLLBACK TO
-          // goes back to the newest of that name, the start of the member that threw, a call saved.
-          await tx.$executeRaw`SAVEPOINT grouped`;
-          try {
-            outcomes.push({ ok: true, value: await entry.fn(tx) });
-          } catch (error) {
-            // A fault of the database itself (a full disk, a busy file) ends the group: the commit would fail too.
-            if (isDatabaseFault(error)) throw error;
-            await tx.$executeRaw`ROLLBACK TO grouped`;
-            outcomes.push({ ok: false, error });
-          }
-        }
-        return outcomes;
-      }, (done: Outcome[]) => done.filter((outcome) => outcome.ok).length);
+          if (!open()) throw lost();
+          return outcomes;
+        },
+        {
+          size: group.length,
+          count: (done: Outcome[]) => done.filter((outcome) => outcome.ok).length,
+          fault: (done: Outcome[]) => done.find((outcome): outcome is { ok: false; error: unknown } => !outcome.ok && isDatabaseFault(outcome.error))?.error,
+        },
+      );
     } catch (error) {
       // Nothing of the group committed: each rejects with its own error if it threw one, else with this.
       group.forEach((entry, i) => {
@@ -197,7 +223,8 @@ export function groupCommits(transaction: ReturnType<typeof transactions>, refus
       await new Promise((resolve) => setImmediate(resolve));
       const group = queue.slice(0, MAX_GROUP);
       queue = queue.slice(group.length);
-      await commit(group);
+      // (commit settles every member itself; should it ever throw, they hear of it, and the queue goes on.)
+      await commit(group).catch((error: unknown) => group.forEach((entry) => entry.reject(error)));
     }
     draining = undefined;
   }
@@ -223,7 +250,11 @@ async function openSqlite(file: string): Promise<Database> {
   const { dev, ino } = fs.statSync(file);
 
   const stats = { transactions: 0, commits: 0, statements: 0 };
-  const writer = new PrismaClient({ errorFormat: "minimal", adapter: withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS }), stats) });
+  let writerConnection: Connection | undefined;
+  const writer = new PrismaClient({
+    errorFormat: "minimal",
+    adapter: withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS }), stats, (connection) => (writerConnection = connection)),
+  });
   // Per-connection settings, sent before the writer takes any transaction. (journal_mode=WAL is a
   // property of the file, set by the migration runner; better-sqlite3 enforces foreign keys by default.)
   await writer.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
@@ -258,7 +289,7 @@ async function openSqlite(file: string): Promise<Database> {
     const refused = new DatabaseUnavailable(problem);
     health.failed(refused);
     return refused;
-  });
+  }, () => writerConnection?.inTransaction ?? true);
 
   return {
     provider: "sqlite",

@@ -42,22 +42,49 @@ it("writes queued together commit together; the one that throws is rolled back a
   expect(db.stats.transactions - before.transactions).toBe(2);
 });
 
-it("a fault of the database in one of them fails the whole group: nothing of it is committed", async () => {
+it("a member whose statement fails, first in its group, is rolled back alone", async () => {
+  const db = await database();
+  await db.write((tx) => addProduct(tx, "unique-a"));
+  const duplicate = db.write((tx) => addProduct(tx, "unique-a"));
+  const next = db.write((tx) => addProduct(tx, "unique-b"));
+  await expect(duplicate).rejects.toMatchObject({ code: "P2002" });
+  expect(await next).toEqual({ id: "unique-b" });
+  expect(await products("unique-")).toEqual(["unique-a", "unique-b"]);
+});
+
+it("a fault that leaves the transaction open fails only its member: the database refusing one write", async () => {
+  const db = await database();
+  await refuseWrites(db, true);
+  // SQLITE_READONLY for the first, as a full disk or a read-only file would answer; the second lifts
+  // the refusal, in the same group, and the third writes.
+  const refused = db.write((tx) => addProduct(tx, "readonly-a"));
+  const lifted = refuseWrites(db, false);
+  const after = db.write((tx) => addProduct(tx, "readonly-b"));
+  const [a] = await Promise.allSettled([refused]);
+  expect(a.status === "rejected" && isDatabaseFault(a.reason)).toBe(true);
+  // /health hears of the refused write, though the rest of its group committed.
+  expect(db.writeHealth().failing).toBe(true);
+  await lifted;
+  expect(await after).toEqual({ id: "readonly-b" });
+  expect(await products("readonly-")).toEqual(["readonly-b"]);
+  await db.write(async () => undefined);
+  expect(db.writeHealth().failing).toBe(false);
+});
+
+it("when the database ends the transaction under a member that goes on, the whole group rejects with a fault and nothing of it stays", async () => {
   const db = await database();
   await db.write(async () => undefined);
-  const first = db.write((tx) => addProduct(tx, "faulty-d"));
-  // SQLITE_READONLY, as a full disk or a file gone read-only would answer.
-  const faulty = db.write(async (tx) => {
-    await tx.$executeRawUnsafe("PRAGMA query_only = 1");
-    await addProduct(tx, "faulty-e");
+  const first = db.write((tx) => addProduct(tx, "lost-a"));
+  // What SQLite does on a full disk or an I/O error, and a member that catches the error and goes on.
+  const second = db.write(async (tx) => {
+    await tx.$executeRawUnsafe("ROLLBACK");
+    return "went on";
   });
-  const [a, b] = await Promise.allSettled([first, faulty]);
-  expect(a.status === "rejected" && isDatabaseFault(a.reason)).toBe(true);
-  expect(b.status === "rejected" && isDatabaseFault(b.reason)).toBe(true);
-
-  await refuseWrites(db, false);
-  expect(await products("faulty-")).toEqual([]);
+  const third = db.write((tx) => addProduct(tx, "lost-c"));
+  const settled = await Promise.allSettled([first, second, third]);
+  for (const outcome of settled) expect(outcome.status === "rejected" && isDatabaseFault(outcome.reason)).toBe(true);
+  expect(await products("lost-")).toEqual([]);
   // The queue goes on.
-  await db.write((tx) => addProduct(tx, "faulty-f"));
-  expect(await products("faulty-")).toEqual(["faulty-f"]);
+  await db.write((tx) => addProduct(tx, "lost-d"));
+  expect(await products("lost-")).toEqual(["lost-d"]);
 });

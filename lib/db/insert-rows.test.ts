@@ -69,3 +69,9 @@ it("writes every field of steps and events to the column the schema maps it to",
   ]);
   expect(stored[1].id).toBeGreaterThan(stored[0].id);
 });
+
+it("refuses a field the table does not map, rather than drop it", async () => {
+  const db = await database();
+  const row = { sagaId: "saga-2", phase: "saga", outcome: "pending", createdAt: new Date(), note: "not a column" };
+  await expect(db.write((tx) => insertRows(tx, sagaEventsTable, [row as never]))).rejects.toThrow('saga_events has no column for the field "note"');
+});

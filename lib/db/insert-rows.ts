@@ -6,7 +6,7 @@
  * cost, measured here: Prisma 7 compiles a `createMany`'s query plan anew on every call (its plan cache
  * leaves createMany out), and a nested create of a saga's 4 steps and 10 events renders its query
  * templates row by row, 1.6 ms of a 5 ms saga. One tagged-template INSERT ... VALUES (...), (...)
- * costs less than half of that (`npm run bench -- engine` prints what each call of a saga costs). So the
+ * costs less than half of that (scripts/bench-engine.ts times each call a saga makes). So the
  * engine's bulk inserts come here, the one place that writes them as SQL, through Prisma's `$executeRaw`
  * with every value a bound parameter; both databases take the same statement.
  */
@@ -19,8 +19,17 @@ export interface RowTable<Row> {
   columns: { readonly [Field in keyof Row]-?: string };
 }
 
-/** The engine's tables that take rows in bulk, as schema.prisma maps them (lib/db/schema.test.ts holds them to it). */
-export const sagaStepsTable: RowTable<Prisma.SagaStepCreateManyInput> = {
+/**
+ * A model's row as `insertRows` takes it: dates as Date only (the adapter writes a Date as Prisma's
+ * model API does; a string would go in as it is), and `required` given even where the database has a
+ * default (a multi-row INSERT names every column, so a field left out would be NULL).
+ */
+type BulkRow<Input, Required extends keyof Input = never> = {
+  [Field in keyof Input]: Date extends Input[Field] ? Exclude<Input[Field], string> : Input[Field];
+} & { [Field in Required]-?: Exclude<Input[Field], undefined> };
+
+/** The engine's tables that take rows in bulk, as schema.prisma maps them (lib/db/insert-rows.test.ts holds them to it, on both databases). */
+export const sagaStepsTable: RowTable<BulkRow<Prisma.SagaStepCreateManyInput, "attempts" | "compensationAttempts">> = {
   name: "saga_steps",
   columns: {
     sagaId: "saga_id",
@@ -40,7 +49,7 @@ export const sagaStepsTable: RowTable<Prisma.SagaStepCreateManyInput> = {
   },
 };
 
-export const sagaEventsTable: RowTable<Omit<Prisma.SagaEventCreateManyInput, "id">> = {
+export const sagaEventsTable: RowTable<BulkRow<Omit<Prisma.SagaEventCreateManyInput, "id">>> = {
   name: "saga_events",
   columns: {
     sagaId: "saga_id",
@@ -56,12 +65,16 @@ export const sagaEventsTable: RowTable<Omit<Prisma.SagaEventCreateManyInput, "id
 
 /**
  * Inserts `rows` into `table` with one statement, in the caller's transaction. Every column of the
- * table's map is written: a field a row leaves out is NULL (so a column with a default other than NULL
- * must be given).
+ * table's map is written (a field a row leaves out is NULL); a field the map does not name is refused,
+ * not dropped.
  */
-export async function insertRows<Row>(tx: Tx, table: RowTable<Row>, rows: readonly Row[]): Promise<void> {
+export async function insertRows<Row extends object>(tx: Tx, table: RowTable<Row>, rows: readonly Row[]): Promise<void> {
   if (rows.length === 0) return;
   const fields = Object.keys(table.columns) as (keyof Row & string)[];
+  for (const row of rows) {
+    const unknown = Object.keys(row).find((field) => !Object.hasOwn(table.columns, field));
+    if (unknown) throw new Error(`${table.name} has no column for the field "${unknown}"`);
+  }
   const columns = Prisma.raw(fields.map((field) => `"${table.columns[field]}"`).join(", "));
   const values = Prisma.join(rows.map((row) => Prisma.sql`(${Prisma.join(fields.map((field) => row[field] ?? null))})`));
   await tx.$executeRaw`INSERT INTO ${Prisma.raw(`"${table.name}"`)} (${columns}) VALUES ${values}`;
