@@ -34,6 +34,21 @@ function freePort() {
   });
 }
 
+/** Resolves once `url` answers 200 (a server starting), or after 30 s. */
+async function answering(url) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Removes a SQLite database file and its journal files. */
+function removeSqlite(file) {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+}
+
 async function startServer(env, nodeArgs = []) {
   const port = await freePort();
   const db = path.join(os.tmpdir(), `saga-studio-bench-${Date.now()}-${port}.db`);
@@ -44,13 +59,8 @@ async function startServer(env, nodeArgs = []) {
     stdio: process.env.BENCH_SERVER_OUTPUT ? "inherit" : "ignore",
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url, child, databaseUrl: env.DATABASE_URL ?? `file:${db}`, stop: () => { child.kill("SIGKILL"); for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true }); } };
+  await answering(`${url}/health`);
+  return { url, child, databaseUrl: env.DATABASE_URL ?? `file:${db}`, stop: () => { child.kill("SIGKILL"); removeSqlite(db); } };
 }
 
 // The load comes from node:http with keep-alive: fetch costs the client several times more per request,
@@ -70,6 +80,14 @@ function send(url, method = "GET", body) {
     request.on("error", reject);
     request.end(body);
   });
+}
+
+/** A GET of `p` on the server at `url` that must answer 200: a request for `rate` and `alternate`. */
+function getOk(url, p) {
+  return async () => {
+    const response = await send(`${url}${p}`);
+    if (response.status !== 200) throw new Error(`GET ${p} answered ${response.status}`);
+  };
 }
 
 /** Requests per second of `request` from `connections` clients, for `seconds` (after a short warm-up). */
@@ -120,12 +138,7 @@ async function startBareHandler() {
   const port = await freePort();
   const child = spawn(process.execPath, [next, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: dir, stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/api/ping`)).ok) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await answering(`${url}/api/ping`);
   return { url, stop: () => { child.kill("SIGKILL"); fs.rmSync(dir, { recursive: true, force: true }); } };
 }
 
@@ -259,15 +272,15 @@ async function ordersWithStreams(url, count) {
 }
 
 /**
- * Adds `count` completed orders to the server's database, through the app's data layer
- * (scripts/bench-history.ts). Not spawnSync: the bench's idle keep-alive sockets must hear the server
- * close them meanwhile, or the next request would go out on a dead one.
+ * Runs one of the bench's TypeScript scripts (scripts/<script>, with jiti) and resolves with the JSON its
+ * last line prints. Not spawnSync: the bench's idle keep-alive sockets must hear the servers close them
+ * meanwhile, or the next request would go out on a dead one.
  */
-async function addHistory(databaseUrl, count) {
+async function runScript(script, args, env) {
   const jiti = path.join(root, "node_modules", "jiti", "lib", "jiti-cli.mjs");
-  const child = spawn(process.execPath, [jiti, path.join(root, "scripts", "bench-history.ts"), String(count)], {
+  const child = spawn(process.execPath, [jiti, path.join(root, "scripts", script), ...args.map(String)], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "ERROR", SAGA_DELAY_SCALE: "0" },
+    env: { ...process.env, LOG_LEVEL: "ERROR", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -275,40 +288,28 @@ async function addHistory(databaseUrl, count) {
   child.stdout.on("data", (chunk) => (out += chunk));
   child.stderr.on("data", (chunk) => (err += chunk));
   const code = await new Promise((resolve) => child.on("exit", resolve));
-  if (code !== 0) throw new Error(`adding ${count} orders failed:\n${err}`);
+  if (code !== 0) throw new Error(`scripts/${script} failed:\n${err}`);
   return JSON.parse(out.trim().split("\n").at(-1));
+}
+
+/** Adds `count` completed orders to the database at `databaseUrl`, through the app's data layer (scripts/bench-history.ts). */
+function addHistory(databaseUrl, count) {
+  return runScript("bench-history.ts", [count], { DATABASE_URL: databaseUrl, SAGA_DELAY_SCALE: "0" });
 }
 
 /**
- * What a saga costs the data layer in one process, with no HTTP (scripts/bench-engine.ts, run with jiti
- * on a fresh database at `databaseUrl`): the rate, p50 and CPU of `count` orders `concurrency` at once,
- * and each call of a saga, timed. Printed where a figure about orders misses its budget: the ceiling
- * that the data layer alone sets.
+ * What a saga costs the data layer in one process, with no HTTP (scripts/bench-engine.ts, on
+ * `databaseUrl`, or a SQLite file of its own): the rate, p50 and CPU of `count` orders `concurrency` at
+ * once, and each call of a saga, timed. Printed where a figure about orders misses its budget: the
+ * ceiling that the data layer alone sets.
  */
 async function engineCosts(databaseUrl, { delays, count, concurrency }) {
-  // A SQLite file of its own unless given a database.
   const file = databaseUrl ? undefined : path.join(os.tmpdir(), `saga-studio-bench-engine-${Date.now()}.db`);
   try {
-    return await engineRun(databaseUrl ?? `file:${file}`, { delays, count, concurrency });
+    return await runScript("bench-engine.ts", [count, concurrency, 200], { NODE_ENV: "production", DATABASE_URL: databaseUrl ?? `file:${file}`, SAGA_DELAY_SCALE: delays ? "1" : "0" });
   } finally {
-    if (file) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+    if (file) removeSqlite(file);
   }
-}
-
-async function engineRun(databaseUrl, { delays, count, concurrency }) {
-  const jiti = path.join(root, "node_modules", "jiti", "lib", "jiti-cli.mjs");
-  const child = spawn(process.execPath, [jiti, path.join(root, "scripts", "bench-engine.ts"), String(count), String(concurrency), "200"], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, LOG_LEVEL: "ERROR", SAGA_DELAY_SCALE: delays ? "1" : "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (chunk) => (out += chunk));
-  child.stderr.on("data", (chunk) => (err += chunk));
-  const code = await new Promise((resolve) => child.on("exit", resolve));
-  if (code !== 0) throw new Error(`scripts/bench-engine.ts failed:\n${err}`);
-  return JSON.parse(out.trim().split("\n").at(-1));
 }
 
 /** The lines that say what the data layer alone costs a saga (engineCosts), against `healthRate` if given. */
@@ -363,19 +364,15 @@ async function atScale(start, count) {
     const smallPaths = paths(placed.order_id, placed.saga_id);
     // The newest of the copies, as the small one's is its newest order: a run with nothing after it.
     const largePaths = paths(`${template.orderId}-${count}`, `${template.sagaId}-${count}`);
-    const get = (url, p) => async () => {
-      const response = await send(`${url}${p}`);
-      if (response.status !== 200) throw new Error(`GET ${p} answered ${response.status}`);
-    };
     console.log(`every endpoint and page: a database of 25 orders against one of ${count.toLocaleString("en")} (added in ${filledIn.toFixed(0)} s), A B A B A B, the best of each, 10 connections (budget: within 1.1x):`);
     for (const [i, p] of smallPaths.entries()) {
       // Rates, not one request's latency: a millisecond's median drifts by a fifth from one process to another.
-      let { a, b } = await alternate(get(small.url, p), get(large.url, largePaths[i]), 1.5, 3, Math.max);
+      let { a, b } = await alternate(getOk(small.url, p), getOk(large.url, largePaths[i]), 1.5, 3, Math.max);
       // Over the budget: measured once more, the large one first this time, five rounds (one path in
       // sixteen came out over in some runs and not in others: the machine drifts).
       let again = "";
       if (a / b > 1.1) {
-        const second = await alternate(get(large.url, largePaths[i]), get(small.url, p), 1.5, 5, Math.max);
+        const second = await alternate(getOk(large.url, largePaths[i]), getOk(small.url, p), 1.5, 5, Math.max);
         again = ` (first measured ${(a / b).toFixed(2)}x, then again)`;
         ({ a, b } = { a: second.b, b: second.a });
       }
@@ -524,10 +521,7 @@ buildIfStale();
 const generous = { SAGA_WORLDS_PER_MINUTE: "100000" };
 const server = await startServer({ ...generous, SAGA_DELAY_SCALE: "0" });
 const happy = { user_id: "user_1", product_id: "product_1", quantity: 1, amount: 0.01 };
-const health = (url) => async () => {
-  const response = await send(`${url}/api/health`);
-  if (response.status !== 200) throw new Error(`GET /api/health answered ${response.status}`);
-};
+const health = (url) => getOk(url, "/api/health");
 // One unit and one cent a time: every saga completes. product_1 has 100 units, so the orders go in
 // rounds of 95 after a reset, spread over `urls`; only the rounds' own time counts.
 const orderRound = async (urls, count) => {
@@ -578,30 +572,17 @@ async function streamFigures(url, indent) {
 async function againstBare(url, indent, profileEnv) {
   const bare = await startBareHandler();
   try {
-    const ping = async () => {
-      const response = await send(`${bare.url}/api/ping`);
-      if (response.status !== 200) throw new Error(`the bare handler answered ${response.status}`);
-    };
-    const inventoryAt = (at) => async () => {
-      const response = await send(`${at}/api/inventory`);
-      if (response.status !== 200) throw new Error(`GET /api/inventory answered ${response.status}`);
-    };
-    const inventory = inventoryAt(url);
+    const ping = getOk(bare.url, "/api/ping");
     await rate(ping, { seconds: 2 });
-    const healthVsBare = await alternate(ping, health(url));
-    const inventoryVsBare = await alternate(ping, inventory);
+    const figures = [];
+    for (const [p, least] of [["/api/health", 0.8], ["/api/inventory", 0.7]]) figures.push({ p, least, ...(await alternate(ping, getOk(url, p))) });
     console.log(`${indent}against a bare route handler (the same Next.js, A B A B, 10 connections):`);
-    const line = (name, figures, least) =>
-      console.log(`${indent}  ${name.padEnd(27)} ${figures.b.toFixed(0)} vs ${figures.a.toFixed(0)} req/s: ${(figures.b / figures.a).toFixed(2)} (budget: at least ${least.toFixed(2)}) ${budget(figures.b / figures.a >= least)}`);
-    line("GET /api/health", healthVsBare, 0.8);
-    line("GET /api/inventory", inventoryVsBare, 0.7);
-    const missed = [
-      ["GET /api/health", healthVsBare, 0.8, health],
-      ["GET /api/inventory", inventoryVsBare, 0.7, inventoryAt],
-    ].filter(([, figures, least]) => figures.b / figures.a < least);
-    for (const [name, , , requestAt] of missed) {
-      console.log(`${indent}  what bounds ${name} (10 connections, 6 s):`);
-      for (const text of await profileUnder(profileEnv, (at) => rate(requestAt(at), { seconds: 6 }))) console.log(`${indent}${text}`);
+    for (const { p, least, a, b } of figures) {
+      console.log(`${indent}  ${`GET ${p}`.padEnd(27)} ${b.toFixed(0)} vs ${a.toFixed(0)} req/s: ${(b / a).toFixed(2)} (budget: at least ${least.toFixed(2)}) ${budget(b / a >= least)}`);
+    }
+    for (const { p } of figures.filter(({ least, a, b }) => b / a < least)) {
+      console.log(`${indent}  what bounds GET ${p} (10 connections, 6 s):`);
+      for (const text of await profileUnder(profileEnv, (at) => rate(getOk(at, p), { seconds: 6 }))) console.log(`${indent}${text}`);
     }
   } finally {
     bare.stop();

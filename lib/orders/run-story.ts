@@ -60,7 +60,8 @@ async function valuesBefore(order: OrderView, firstEventId: number, limit: numbe
     where: { id: { in: sagas.map((row) => row.subjectId) } },
     select: { id: true, productId: true, userId: true, quantity: true, amountCents: true },
   });
-  const orderOf = new Map(sagas.map((row) => [row.id, orders.find((o) => o.id === row.subjectId)]));
+  const orderById = new Map(orders.map((o) => [o.id, o]));
+  const orderOf = new Map(sagas.map((row) => [row.id, orderById.get(row.subjectId)]));
   const values: Record<string, number> = { [order.product_id]: product.stock, [order.user_id]: account.balanceCents };
   for (const move of moves) {
     const other = orderOf.get(move.sagaId);
