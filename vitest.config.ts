@@ -7,6 +7,7 @@ const onPostgres = [
   "lib/saga/orchestrator.test.ts",
   "lib/saga/remote-step.test.ts",
   "lib/saga/event-order.test.ts",
+  "lib/saga/lease-loss.test.ts",
   "lib/db/schema-postgres.test.ts",
   "lib/db/insert-rows.test.ts",
   "lib/orders/order-saga.test.ts",
@@ -18,7 +19,7 @@ const onPostgres = [
   "tests/replicas.test.ts",
 ];
 // Only meaningful with several processes on one database.
-const postgresOnly = ["lib/saga/event-order.test.ts", "lib/db/schema-postgres.test.ts", "tests/replicas.test.ts"];
+const postgresOnly = ["lib/saga/event-order.test.ts", "lib/saga/lease-loss.test.ts", "lib/db/schema-postgres.test.ts", "tests/replicas.test.ts"];
 
 const shared = {
   setupFiles: ["tests/setup-env.ts"],

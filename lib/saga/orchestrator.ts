@@ -30,7 +30,7 @@ import { countSaga, startAttempt } from "../metrics";
 import { StepFailure, TransientError, type Json, type RetryPolicy, type SagaDefinition, type SagaStep, type StepContext } from "./definition";
 import { publish } from "./events";
 import { parseStoredOptions, scaled, type Fault, type RunOptions } from "./options";
-import { definitionVersion, findDefinition } from "./registry";
+import { definitionVersion, findDefinition, registeredVersions } from "./registry";
 import { claimableSagaIds, claimSaga, leaseMs, releaseLeases, renewLease } from "./lease";
 import { loadSaga, newStepRows, SagaVanished, Transition, type StepRow } from "./store";
 import { isInFlight, type SagaStatus } from "./status";
@@ -278,8 +278,8 @@ async function drive(sagaId: string, started?: StartedSaga<unknown>, wait = true
     if (claimed !== "claimed") return claimed;
     const loaded = await loadSaga(db.read, sagaId);
     if (!loaded) throw new SagaVanished(sagaId);
-    const definition = findDefinition(loaded.saga.definition);
-    if (!definition) throw new Error(`Unknown saga definition "${loaded.saga.definition}"`);
+    const definition = findDefinition(loaded.saga.definition, loaded.saga.definitionVersion);
+    if (!definition) throw await refuseUnknownVersion(db, loaded.saga);
     const subject = await definition.load(db.read, loaded.saga.subjectId);
     const state = { status: loaded.saga.status, steps: loaded.steps };
     return await new SagaRun(db, loaded.saga.id, loaded.saga.subjectId, state, definition, subject, parseStoredOptions(loaded.saga.options)).run();
@@ -288,13 +288,41 @@ async function drive(sagaId: string, started?: StartedSaga<unknown>, wait = true
       log.warn(`Saga ${sagaId} was removed while running (a reset), or another replica took it over; stopping here`, { saga_id: sagaId });
       return undefined;
     }
+    if (error instanceof LeaseLost) {
+      log.warn(`Saga ${sagaId}: this replica lost its lease (it paused past it) and another replica drives the saga now; stopping here`, { saga_id: sagaId });
+      return undefined;
+    }
     if (error instanceof Interrupted) {
       log.info(`Saga ${sagaId} paused for shutdown; the next start resumes it`, { saga_id: sagaId });
       return undefined;
     }
+    if (error instanceof UnknownDefinitionVersion) {
+      log.error(error.message, { saga_id: sagaId });
+      throw error;
+    }
     log.error(`Saga ${sagaId} stopped on an unexpected error: ${describe(error)}`, { saga_id: sagaId });
     throw error;
   }
+}
+
+/** A saga in flight whose definition's version this build does not have: it is not run, and says why. */
+export class UnknownDefinitionVersion extends Error {}
+
+/**
+ * Refuses to run a saga under steps it did not start with: its error says so (GET /sagas/{id}, the
+ * timeline), its status and steps stay as they are, and it waits for an operator (a build that still
+ * registers its version resumes it). The periodic recovery backs off from it like any failed run.
+ */
+async function refuseUnknownVersion(db: Database, saga: { id: string; definition: string; definitionVersion: string }): Promise<UnknownDefinitionVersion> {
+  const known = registeredVersions(saga.definition);
+  const refusal = new UnknownDefinitionVersion(
+    known.length === 0
+      ? `Saga ${saga.id} is of the saga definition "${saga.definition}", which this build does not register; it is left as it stands for an operator`
+      : `Saga ${saga.id} started under version ${saga.definitionVersion || "(none)"} of the "${saga.definition}" saga, which this build does not have ` +
+        `(it has ${known.join(", ")}); it is left as it stands for an operator: resume it with a build that registers that version`,
+  );
+  await db.write((tx) => tx.saga.updateMany({ where: { id: saga.id }, data: { error: refusal.message } })).catch(() => undefined);
+  return refusal;
 }
 
 const WAIT_FOR_OTHER_MS = 250;
@@ -371,6 +399,13 @@ interface LocalAttempt<Subject> {
 /** Shutdown stopped the run at a persisted point: its saga stays in flight, for the next start to resume. */
 class Interrupted extends Error {}
 
+/** The heartbeat found the saga's lease held by another process: this run stops at once, writing nothing. */
+class LeaseLost extends Error {
+  constructor(sagaId: string) {
+    super(`Saga ${sagaId}: another process holds its lease now`);
+  }
+}
+
 // A write the database refused is tried again after this, doubling each time, up to the maximum.
 const DATABASE_RETRY_MS = 100;
 const DATABASE_RETRY_MAX_MS = 5_000;
@@ -395,6 +430,8 @@ class SagaRun<Subject> {
   // The compensation attempts a step had when this run first compensated it: each run (a resume, an
   // operator's retry) gets the policy's full number of attempts.
   private readonly compensationBase = new Map<number, number>();
+  // Aborted (with LeaseLost) when the heartbeat finds that another process holds the saga now.
+  private readonly lost = new AbortController();
   // The attempts that ran in the transaction that started the saga, to report once it has committed.
   private startedWith: (LocalAttempt<Subject> & { message: string | void | undefined })[] = [];
 
@@ -422,6 +459,7 @@ class SagaRun<Subject> {
    */
   private async commit<T>(fn: (t: Transition) => Promise<T>): Promise<T> {
     for (let failures = 0; ; failures++) {
+      this.stillHeld();
       const before = SagaRun.copy(this.state);
       try {
         const result = await this.db.write(async (tx) => {
@@ -440,7 +478,7 @@ class SagaRun<Subject> {
         if (isDraining()) throw new Interrupted();
         const wait = Math.min(DATABASE_RETRY_MAX_MS, DATABASE_RETRY_MS * 2 ** failures);
         log.warn(`Saga ${this.sagaId}: the database refused a write (${describeFault(error)}); trying again in ${wait} ms`, this.ids);
-        await sleep(wait);
+        await this.pause(wait);
       }
     }
   }
@@ -532,9 +570,19 @@ class SagaRun<Subject> {
   async run(isNew = false): Promise<RunOutcome> {
     // With other replicas about (PostgreSQL), a heartbeat keeps the lease while a step takes its time
     // (a slow service, a long backoff); every commit extends it too. One process alone needs none.
+    // A heartbeat that finds the lease gone (this process paused past it, and another replica took the
+    // saga) stops the run at once: the step's work and remote call are cut off, and nothing more is written.
     const heartbeat =
       this.db.provider === "postgresql"
-        ? setInterval(() => void this.db.write((tx) => renewLease(tx, this.sagaId)).catch(() => undefined), leaseMs() / 3)
+        ? setInterval(() => {
+            if (this.lost.signal.aborted) return;
+            this.db.write((tx) => renewLease(tx, this.sagaId)).then(
+              (held) => {
+                if (!held) this.lost.abort(new LeaseLost(this.sagaId));
+              },
+              () => undefined,
+            );
+          }, leaseMs() / 3)
         : undefined;
     heartbeat?.unref();
     try {
@@ -542,6 +590,17 @@ class SagaRun<Subject> {
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /** Throws LeaseLost once the heartbeat has found that another process holds the saga now. */
+  private stillHeld(): void {
+    if (this.lost.signal.aborted) throw this.lost.signal.reason;
+  }
+
+  /** Waits (a backoff), unless shutdown or the loss of the lease cuts it short. */
+  private async pause(ms: number): Promise<void> {
+    await work(ms, AbortSignal.any([shutdown.signal, this.lost.signal])).catch(() => undefined);
+    this.stillHeld();
   }
 
   private async drive(isNew: boolean): Promise<RunOutcome> {
@@ -563,6 +622,7 @@ class SagaRun<Subject> {
         continue;
       }
       if (isDraining()) throw new Interrupted();
+      this.stillHeld();
       const begun = this.state.begun;
       let attempt: number;
       if (begun && begun.kind === move.kind && begun.position === move.position) {
@@ -618,7 +678,7 @@ class SagaRun<Subject> {
     const limitMs = call ? step.timeoutMs : Math.max(scaled(step.timeoutMs, this.options), MIN_TIMEOUT_MS);
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new TimedOut(`Timed out after ${Math.round(limitMs)} ms`)), limitMs);
-    const ctx = this.context(phase, position, attempt, AbortSignal.any([timeout.signal, shutdown.signal]));
+    const ctx = this.context(phase, position, attempt, AbortSignal.any([timeout.signal, shutdown.signal, this.lost.signal]));
 
     let failure: unknown;
     let answer: Json | undefined;
@@ -635,8 +695,10 @@ class SagaRun<Subject> {
     } finally {
       clearTimeout(timer);
     }
-    // Cut off by shutdown: nothing of this attempt is committed; the next start makes it again.
+    // Cut off by shutdown: nothing of this attempt is committed; the next start makes it again. Cut off
+    // by the loss of the lease: the replica that holds it now makes it again.
     if (isDraining()) throw new Interrupted();
+    this.stillHeld();
     if (failure !== undefined && timeout.signal.aborted) failure = timeout.signal.reason;
 
     if (failure === undefined) {
@@ -754,7 +816,7 @@ class SagaRun<Subject> {
       const wait = scaled(backoff(policy, attempt, `${this.sagaId}:${position}${isAction ? "" : ":undo"}`), this.options);
       const what = isAction ? `Step ${step.name}` : `Compensation ${step.compensation}`;
       log.warn(`${what} attempt ${attempt} failed (${reason}); retrying in ${Math.round(wait)} ms`, this.ids);
-      await sleep(wait);
+      await this.pause(wait);
       return "retry";
     }
 
@@ -803,7 +865,12 @@ export async function retrySaga(sagaId: string): Promise<SagaStatus | undefined>
   const loaded = await loadSaga(db.read, sagaId);
   if (!loaded) return undefined;
   if (loaded.saga.status !== "compensation_failed") return loaded.saga.status;
-  const definition = findDefinition(loaded.saga.definition);
+  const definition = findDefinition(loaded.saga.definition, loaded.saga.definitionVersion);
+  if (!definition) {
+    const refusal = await refuseUnknownVersion(db, loaded.saga);
+    log.error(refusal.message, { saga_id: sagaId });
+    throw refusal;
+  }
   try {
     await db.write(async (tx) => {
       const t = new Transition(tx, sagaId, loaded.steps);

@@ -13,7 +13,7 @@ import type { EventOutcome, EventPhase, SagaStatus, StepStatus } from "./status"
 import { inFlightSagaStatuses } from "./status";
 import { leaseOwner, leaseUntil } from "./lease";
 
-export interface SagaRow extends Omit<NewSagaRow, "definitionVersion"> {
+export interface SagaRow extends NewSagaRow {
   status: SagaStatus;
 }
 
@@ -241,6 +241,7 @@ export async function loadSaga(read: Reader, sagaId: string): Promise<{ saga: Sa
     select: {
       id: true,
       definition: true,
+      definitionVersion: true,
       subjectType: true,
       subjectId: true,
       scope: true,
