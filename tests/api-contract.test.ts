@@ -2,8 +2,13 @@
  * The REST contract of docs/API.md, checked through real HTTP against the production server:
  * shapes at the seed's paths and under /api, money printed as Python floats, FastAPI's error shapes
  * (404, 405, 413, 422), lax numeric strings, and no 5xx or non-JSON answer for anything a client sends.
+ * Every answer these tests get is also held against what docs/API.md says of it (see `expectInApiDoc`):
+ * the endpoint is in its table with that status, a 405's Allow names the methods the table lists, and
+ * each error's detail and each validation error's type is written there.
  */
+import fs from "node:fs";
 import http from "node:http";
+import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "./server";
 import { call as callServer, type CallOptions, type Reply } from "./http";
@@ -19,9 +24,86 @@ afterAll(async () => {
 });
 
 // ---------------------------------------------------------------------------------------------------
+// docs/API.md, as a client reads it
+
+const apiDoc = fs.readFileSync(path.resolve(import.meta.dirname, "../docs/API.md"), "utf8");
+
+interface DocumentedEndpoint {
+  method: string;
+  path: string;
+  pattern: RegExp;
+  /** The statuses its row lists, success and other answers. */
+  statuses: number[];
+}
+
+/** The rows of "Endpoints at a glance": | Method | `path` | Success | Other answers |. */
+const documentedEndpoints: DocumentedEndpoint[] = (() => {
+  const table = apiDoc.slice(apiDoc.indexOf("## 2. Endpoints at a glance"), apiDoc.indexOf("## 3. "));
+  return [...table.matchAll(/^\| *([A-Z]+) *\| *`([^`]+)` *\|(.*)\|(.*)\| *$/gm)].map(([, method, docPath, success, other]) => ({
+    method,
+    path: docPath,
+    pattern: new RegExp(`^${docPath.replace(/\{[^}]+\}/g, "[^/]+")}$`),
+    statuses: [...`${success}${other}`.matchAll(/`(\d{3})`/g)].map(([, status]) => Number(status)),
+  }));
+})();
+
+/** Whether every segment of a path is valid percent-encoding: docs/API.md answers /orders/%ZZ with the 404 of a path nothing serves. */
+const decodable = (pathname: string) =>
+  pathname.split("/").every((segment) => {
+    try {
+      decodeURIComponent(segment);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+/**
+ * What docs/API.md says of an answer, checked: the same endpoint at the seed's path and under /api
+ * (but /api/events, only there); a method its table lists for the path answers one of the statuses of
+ * its row; a method it does not list, 405 with an Allow header of exactly the listed ones; a path it
+ * does not list (or cannot be decoded), 404 {"detail": "Not Found"}. An error's detail text is one the
+ * page writes, in quotes; a validation error's type, one it names.
+ */
+function expectInApiDoc(method: string, url: string, reply: Reply): void {
+  const { pathname } = new URL(url, "http://localhost");
+  const at = `${method} ${url.length > 80 ? `${url.slice(0, 60)}...` : url} -> ${reply.status}`;
+  const docPath = pathname === "/api/events" ? pathname : pathname.replace(/^\/api(?=\/)/, "");
+  const rows = decodable(pathname) ? documentedEndpoints.filter((endpoint) => endpoint.pattern.test(docPath)) : [];
+  const row = rows.find((endpoint) => endpoint.method === method);
+  if (rows.length === 0) {
+    expect({ status: reply.status, body: reply.body }, `${at}: docs/API.md serves nothing at ${docPath}`).toEqual({ status: 404, body: { detail: "Not Found" } });
+  } else if (!row) {
+    expect(reply.status, `${at}: docs/API.md lists only ${rows.map((r) => r.method).join(", ")} for ${rows[0].path}`).toBe(405);
+    const allow = (reply.headers.get("allow") ?? "").split(",").map((m) => m.trim());
+    expect(allow.sort(), `${at}: Allow`).toEqual(rows.map((r) => r.method).sort());
+  } else {
+    expect(row.statuses, `${at}: the statuses docs/API.md lists for ${row.method} ${row.path}`).toContain(reply.status);
+  }
+  const detail = reply.body?.detail;
+  if (typeof detail === "string") expect(apiDoc, `${at}: docs/API.md writes the detail "${detail}"`).toContain(`"${detail}"`);
+  if (Array.isArray(detail)) {
+    for (const { type } of detail) expect(apiDoc, `${at}: docs/API.md names the validation error type ${type}`).toContain(`\`${type}\``);
+  }
+}
+
+describe("docs/API.md", () => {
+  it("has the table of endpoints these tests hold the answers against", () => {
+    const listed = documentedEndpoints.map((endpoint) => `${endpoint.method} ${endpoint.path}`);
+    expect(listed).toEqual(expect.arrayContaining(["POST /orders", "GET /orders", "GET /orders/{order_id}", "GET /sagas/{saga_id}", "GET /inventory", "GET /balances", "POST /reset", "GET /health"]));
+    for (const endpoint of documentedEndpoints) expect(endpoint.statuses.length, `${endpoint.method} ${endpoint.path}`).toBeGreaterThan(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
 // Helpers
 
-const call = (method: string, path: string, options?: CallOptions) => callServer(server.url, method, path, options);
+/** A call to the server; its answer must be one docs/API.md gives. */
+const call = async (method: string, path: string, options?: CallOptions) => {
+  const reply = await callServer(server.url, method, path, options);
+  expectInApiDoc(method, path, reply);
+  return reply;
+};
 const get = (path: string) => call("GET", path);
 const reset = () => call("POST", "/reset");
 
