@@ -21,6 +21,9 @@ export interface TestServer {
   output: () => string;
   /** Stops the server: SIGTERM by default, SIGKILL to simulate a crash. */
   stop: (signal?: NodeJS.Signals) => Promise<void>;
+  /** Freezes the server (SIGSTOP), as a long pause of its process or its machine would; resume() thaws it. */
+  pause: () => void;
+  resume: () => void;
 }
 
 export function freePort(): Promise<number> {
@@ -40,29 +43,42 @@ export function tempDatabaseUrl(): string {
   return `file:${path.join(os.tmpdir(), `saga-studio-http-${randomUUID()}.db`)}`;
 }
 
-export async function startServer(options: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+export interface StartOptions {
+  databaseUrl?: string;
+  env?: Record<string, string>;
+  /**
+   * "npm start": the way the README tells a user to start the app (scripts/start.mjs, which lays out the
+   * environment for server.js), in a process group of its own so that a signal reaches the whole of it.
+   * Default: server.js directly, as the Docker image runs it.
+   */
+  launch?: "server.js" | "npm start";
+}
+
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const port = await freePort();
   const databaseUrl = options.databaseUrl ?? tempDatabaseUrl();
-  const child: ChildProcess = spawn(process.execPath, [serverJs], {
-    cwd: path.dirname(serverJs),
-    env: {
-      ...process.env,
-      SAGA_DELAY_SCALE: "0",
-      LOG_LEVEL: "INFO",
-      NEXT_MANUAL_SIG_HANDLE: "true",
-      ...options.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOSTNAME: "127.0.0.1",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const env = {
+    ...process.env,
+    SAGA_DELAY_SCALE: "0",
+    LOG_LEVEL: "INFO",
+    NEXT_MANUAL_SIG_HANDLE: "true",
+    ...options.env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOSTNAME: "127.0.0.1",
+  };
+  const viaNpm = options.launch === "npm start";
+  const child: ChildProcess = viaNpm
+    ? spawn("npm", ["start", "--silent"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true })
+    : spawn(process.execPath, [serverJs], { cwd: path.dirname(serverJs), env, stdio: ["ignore", "pipe", "pipe"] });
+  /** npm, scripts/start.mjs and server.js are one group: a crash (SIGKILL) or a pause (SIGSTOP) takes them all. */
+  const signal = (name: NodeJS.Signals) => (viaNpm ? process.kill(-child.pid!, name) : child.kill(name));
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     try {
@@ -72,7 +88,7 @@ export async function startServer(options: { databaseUrl?: string; env?: Record<
       // not listening yet
     }
     if (Date.now() > deadline) {
-      child.kill("SIGKILL");
+      signal("SIGKILL");
       throw new Error(`server did not become healthy:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -81,9 +97,11 @@ export async function startServer(options: { databaseUrl?: string; env?: Record<
     url,
     databaseUrl,
     output: () => output,
-    stop: async (signal = "SIGTERM") => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    stop: async (name = "SIGTERM") => {
+      if (child.exitCode === null && child.signalCode === null) signal(name);
       await exited;
     },
+    pause: () => signal("SIGSTOP"),
+    resume: () => signal("SIGCONT"),
   };
 }
