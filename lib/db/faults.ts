@@ -16,9 +16,13 @@ export class DatabaseUnavailable extends Error {
 // SQLite's primary result codes for a database that cannot take a write right now.
 const TRANSIENT_SQLITE = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|PROTOCOL|NOMEM)/;
 // PostgreSQL's SQLSTATE classes for a server that cannot serve now: connection exceptions (08), not
-// enough resources (53), an operator's shutdown (57P01-57P03), and a deadlock or serialization failure
-// (40P01, 40001), which the same transaction survives when tried again.
-const TRANSIENT_POSTGRES = /^(08|53|57P0[1-3]|40P01|40001)/;
+// enough resources (53), an operator's shutdown (57P01-57P03), a deadlock or serialization failure
+// (40P01, 40001), which the same transaction survives when tried again, and a session the server ended
+// because it sat too long in a transaction (25P03: this process froze mid-transaction, lib/db/postgres.ts),
+// and what the rest of such a transaction then meets (25P02: the transaction was aborted under it).
+const TRANSIENT_POSTGRES = /^(08|53|57P0[1-3]|40P01|40001|25P0[23])/;
+// What node-postgres itself throws when the server closed a connection under a query.
+const LOST_CONNECTION = /^Connection terminated( unexpectedly)?$/;
 // What Prisma's pg adapter calls a lost or refused connection.
 const TRANSIENT_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "DatabaseDoesNotExist"]);
 // Prisma's own: a transaction that waited or ran too long, a connection lost.
@@ -43,6 +47,7 @@ export function isDatabaseFault(error: unknown): boolean {
   if (cause?.kind && TRANSIENT_KINDS.has(cause.kind)) return true;
   // A connection refused before Prisma could wrap it (the pool's first connect).
   if ((error as { code?: string } | undefined)?.code === "ECONNREFUSED") return true;
+  if (error instanceof Error && LOST_CONNECTION.test(error.message)) return true;
   return TRANSIENT_PRISMA.has((error as PrismaError | undefined)?.code ?? "");
 }
 

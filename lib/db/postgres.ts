@@ -21,6 +21,13 @@ const CHANNEL = "saga_studio";
 // Connections of this process's pool: enough for the transactions and reads a replica runs at once.
 const POOL_SIZE = Number(process.env.DATABASE_POOL_SIZE ?? 10);
 const RECONNECT_MS = 1_000;
+/**
+ * A session that sits in an open transaction this long is ended by the server, and its locks with it.
+ * No transaction of this app waits on anything but its own statements, so only a replica that froze
+ * mid-transaction (a stopped process, a stalled VM) ever reaches it: without it, that replica's row
+ * locks would hold every other replica's claim of its sagas for as long as its connection lives.
+ */
+const IDLE_IN_TRANSACTION_MS = 5_000;
 
 /** A connection of its own that LISTENs, and NOTIFYs; it reconnects when the server drops it. */
 function relay(url: string): NonNullable<Database["relay"]> & { close(): Promise<void> } {
@@ -82,7 +89,7 @@ function relay(url: string): NonNullable<Database["relay"]> & { close(): Promise
 
 export async function openPostgres(url: string, label: string): Promise<Database> {
   await migratePostgres(url, migrationsDir("postgresql"));
-  const adapter = new PrismaPg({ connectionString: url, max: POOL_SIZE });
+  const adapter = new PrismaPg({ connectionString: url, max: POOL_SIZE, idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS });
   // The same models as SQLite's client, generated for PostgreSQL: its model API is the same, call for call.
   const client = new PostgresClient({ errorFormat: "minimal", adapter }) as unknown as PrismaClient;
   await client.$connect();

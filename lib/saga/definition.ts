@@ -41,6 +41,19 @@ export class TransientError extends Error {
   }
 }
 
+// By name, not instanceof: Next.js bundles start-up (which resumes sagas) and each route apart, each with
+// its own copy of these classes, and a definition registered by one may be run by the other.
+
+/** Whether a step's error is a business failure (StepFailure, from whichever copy of this module). */
+export function isStepFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === "StepFailure";
+}
+
+/** Whether a step's error is one that may pass (TransientError or a kind of it, from whichever copy). */
+export function isTransient(error: unknown): boolean {
+  return error instanceof Error && error.name === "TransientError";
+}
+
 /** How often, and how patiently, a failed attempt is retried: exponential backoff with jitter. */
 export interface RetryPolicy {
   /** Attempts in all, the first included. */

@@ -27,7 +27,7 @@ import { database, openedDatabase, type Database, type Tx } from "../db/client";
 import { describeFault, isDatabaseFault } from "../db/faults";
 import { logger } from "../log";
 import { countSaga, startAttempt } from "../metrics";
-import { StepFailure, TransientError, type Json, type RetryPolicy, type SagaDefinition, type SagaStep, type StepContext } from "./definition";
+import { isStepFailure, isTransient, StepFailure, TransientError, type Json, type RetryPolicy, type SagaDefinition, type SagaStep, type StepContext } from "./definition";
 import { publish } from "./events";
 import { parseStoredOptions, scaled, type Fault, type RunOptions } from "./options";
 import { definitionVersion, findDefinition, registeredVersions } from "./registry";
@@ -803,8 +803,8 @@ class SagaRun<Subject> {
     finished: (outcome: "failed" | "stuck" | "retry") => void,
   ): Promise<AttemptResult> {
     const isAction = phase === "action";
-    const business = isAction && failure instanceof StepFailure;
-    const expected = failure instanceof StepFailure || failure instanceof TransientError;
+    const business = isAction && isStepFailure(failure);
+    const expected = isStepFailure(failure) || isTransient(failure);
     const reason = expected ? describe(failure) : `Unexpected error: ${describe(failure)}`;
     if (!expected) log.error(`${isAction ? "Step" : "Compensation"} ${isAction ? step.name : step.compensation} raised an unexpected error: ${describe(failure)}`, this.ids);
     const policy = isAction ? step.retry : step.compensationRetry;
