@@ -4,7 +4,8 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, beforeEach, afterEach, describe, expect, it } from "vitest";
 import { database, type Database } from "../db/client";
 import { ledger as readLedger, record, resetLedger } from "../../tests/engine/ledger";
-import { failAt, toy } from "../../tests/engine/toy-saga";
+import { failAt, holdAt, toy } from "../../tests/engine/toy-saga";
+import { gate } from "../../tests/wait";
 import type { RunOptions } from "./options";
 import { backoff, retrySaga, runSaga, settleRunningSagas, startSaga, type StartedSaga } from "./orchestrator";
 import { registerSagas } from "./registry";
@@ -21,8 +22,13 @@ beforeEach(async () => {
   failAt.step = "";
   process.env.SAGA_DELAY_SCALE = "0";
 });
-afterEach(() => {
+afterEach(async () => {
   process.env.SAGA_DELAY_SCALE = "0";
+  // A test that failed while holding a step lets it go, so that its run ends and frees the writer.
+  for (const held of [...holdAt.check.values(), ...holdAt.action.values()]) held.open();
+  holdAt.check.clear();
+  holdAt.action.clear();
+  await settleRunningSagas();
 });
 
 const ledger = () => readLedger(db);
@@ -113,13 +119,17 @@ describe("running a saga", () => {
   });
 
   it("records a step as running before its action runs (write-ahead)", async () => {
-    process.env.SAGA_DELAY_SCALE = "4"; // each step waits 200 ms before its action
+    process.env.SAGA_DELAY_SCALE = "0.02"; // some work to wait for (1 ms), so each step commits on its own
+    const inB = gate();
+    holdAt.action.set("b", inB);
     const sagaId = await newSaga();
     const done = run(sagaId);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // b's action has begun, inside its transaction: what has committed is a's outcome, with b running.
+    await inB.reached;
     expect(await sagaStatus(sagaId)).toBe("processing");
-    expect((await steps(sagaId)).map((s) => s.status)).toEqual(["running", "pending", "pending"]);
-    expect(await ledger()).toEqual([]);
+    expect((await steps(sagaId)).map((s) => s.status)).toEqual(["completed", "running", "pending"]);
+    expect(await ledger()).toEqual(["do a"]);
+    inB.open();
     expect(await done).toBe("completed");
   });
 
@@ -175,11 +185,17 @@ describe("running a saga", () => {
   });
 
   it("stops quietly when its rows are deleted mid-run (a reset), writing nothing more", async () => {
-    process.env.SAGA_DELAY_SCALE = "2";
+    // Work to wait for (50 ms), so a's check runs before it; the attempt's timeout (500 ms) runs meanwhile,
+    // and should it strike first, a's next write (the retry) finds the rows gone just the same.
+    process.env.SAGA_DELAY_SCALE = "1";
+    const inA = gate();
+    holdAt.check.set("a", inA);
     const sagaId = await newSaga();
     const done = run(sagaId);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // a is under way, outside any transaction: its outcome is the run's next write.
+    await inA.reached;
     await db.write((tx) => tx.saga.deleteMany({ where: { id: sagaId } }));
+    inA.open();
     expect(await done).toBeUndefined();
     expect(await ledger()).toEqual([]);
   });
@@ -259,14 +275,17 @@ describe("retries, timeouts and injected faults", () => {
   });
 
   it("fails a step before its simulated work when the failure is a business one, as the seed's services do", async () => {
-    process.env.SAGA_DELAY_SCALE = "4"; // each step works 200 ms
+    process.env.SAGA_DELAY_SCALE = "0.1"; // work 5 ms, timeout 50 ms
     failAt.step = "b";
-    const sagaId = await newSaga();
+    // b's first attempt would work until it timed out (and be retried): only a check made before that
+    // work can fail b on that attempt, at once and for good.
+    const sagaId = await newSaga({ faults: { b: { timeouts: 1 } } });
     expect(await run(sagaId)).toBe("failed");
-    const events = (await eventsOf(sagaId)).filter((e) => e.phase === "action");
-    const at = (step: string, outcome: string) => events.find((e) => e.step === step && e.outcome === outcome)!.createdAt.getTime();
-    expect(at("a", "completed") - at("a", "running")).toBeGreaterThanOrEqual(190);
-    expect(at("b", "failed") - at("b", "running")).toBeLessThan(100);
+    expect((await steps(sagaId))[1]).toMatchObject({ status: "failed", attempts: 1, error: "b refused" });
+    const events = await eventsOf(sagaId);
+    const of = (step: string) => events.filter((e) => e.step === step).map((e) => `${e.outcome}${e.error ? `: ${e.error}` : ""}`);
+    expect(of("a")).toEqual(["running", "completed", "compensating", "compensated"]);
+    expect(of("b")).toEqual(["running", "failed: b refused"]);
   });
 
   it("retries a failing compensation and finishes when it recovers", async () => {

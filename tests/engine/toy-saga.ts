@@ -4,10 +4,19 @@
  * charge, and whose compensation refunds it.
  */
 import { StepFailure, TransientError, type SagaDefinition } from "../../lib/saga/definition";
+import type { Gate } from "../wait";
 import { record } from "./ledger";
 
 /** Which step of the toy saga fails, and how: "b" a business failure, "b!" an unexpected error. */
 export const failAt = { step: "" };
+
+/**
+ * Where the toy saga stops until a test opens the gate, by step name: in `check`, before the step's
+ * simulated work and outside any transaction (the check runs only when there is work to come: set
+ * SAGA_DELAY_SCALE above 0), or at the start of `action`, inside the transaction that records the step's
+ * outcome. A test that sets one clears it (and opens it) afterwards.
+ */
+export const holdAt = { check: new Map<string, Gate>(), action: new Map<string, Gate>() };
 
 export const toy: SagaDefinition<{ id: string }> = {
   name: "toy",
@@ -21,9 +30,11 @@ export const toy: SagaDefinition<{ id: string }> = {
     retry: { attempts: 3, backoffMs: 10, maxBackoffMs: 40 },
     compensationRetry: { attempts: 2, backoffMs: 10, maxBackoffMs: 40 },
     async check() {
+      await holdAt.check.get(name)?.pass();
       if (failAt.step === name) throw new StepFailure(`${name} refused`);
     },
     async action(tx) {
+      await holdAt.action.get(name)?.pass();
       await record(tx, `do ${name}`);
       if (failAt.step === name) throw new StepFailure(`${name} refused`);
       if (failAt.step === `${name}!`) throw new Error("disk on fire");
