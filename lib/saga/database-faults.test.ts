@@ -9,6 +9,7 @@ import { checkDatabase } from "../db/health";
 import { refuseWrites } from "../../tests/engine/faults";
 import { ledger, resetLedger } from "../../tests/engine/ledger";
 import { failAt, toy } from "../../tests/engine/toy-saga";
+import { until } from "../../tests/wait";
 import { runSaga, startSaga } from "./orchestrator";
 import { registerSagas } from "./registry";
 
@@ -21,26 +22,26 @@ beforeAll(async () => {
 beforeEach(async () => {
   await resetLedger(db);
   failAt.step = "";
-  process.env.SAGA_DELAY_SCALE = "2"; // each step works 100 ms
+  process.env.SAGA_DELAY_SCALE = "0.2"; // each step works 10 ms, so each commits on its own
 });
 afterEach(async () => {
   process.env.SAGA_DELAY_SCALE = "0";
   await refuseWrites(db, false);
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 it("a saga waits out a spell of refused writes, then finishes, each step done once; /health says so meanwhile", async () => {
   const id = randomUUID();
   const started = await startSaga({ id, definition: toy, subjectId: id, subject: { id }, options: {} });
-  const running = runSaga(started);
-  await sleep(50); // step a is running: its outcome is the next write
+  // Step a is recorded running, and the run reads nothing back: a's outcome is its first write.
   await refuseWrites(db, true);
-  await sleep(600);
+  const running = runSaga(started);
 
-  const health = await checkDatabase();
-  expect(health.ok).toBe(false);
-  expect(health.ok === false && health.reason).toMatch(/^Writes are failing since .*: attempt to write a readonly database$/);
+  // The run has tried to write a's outcome, and the database refused it.
+  const health = await until("/health to say that writes are failing", async () => {
+    const answer = await checkDatabase();
+    return answer.ok === false && answer;
+  });
+  expect(health.reason).toMatch(/^Writes are failing since .*: attempt to write a readonly database$/);
   const saga = await db.read.saga.findUnique({ where: { id }, include: { steps: { orderBy: { position: "asc" } } } });
   expect(saga?.status).toBe("processing");
   expect(saga?.steps.map((step) => step.status)).toEqual(["running", "pending", "pending"]);
