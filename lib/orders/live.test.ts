@@ -54,7 +54,11 @@ async function statementsWith(open: number, count: number) {
   const db = await ready();
   streams = await Promise.all(Array.from({ length: open }, openStream));
   const first = (await latestEventId(db.read)) + 1;
-  await new Promise((resolve) => setTimeout(resolve, 50)); // every stream has read its (empty) backlog
+  // A stream sends events pushed to it only after its backlog: when every stream has shown an order
+  // placed now, every backlog has been read (what follows may still hold the tail's one read of it).
+  await placeOrder(order);
+  const marker = await latestEventId(db.read);
+  await until(() => streams.every((stream) => stream.ids.at(-1) === marker));
   const before = db.stats.statements;
   for (let i = 0; i < count; i++) await placeOrder(order);
   const last = await latestEventId(db.read);

@@ -9,6 +9,7 @@ import { database, type Database } from "../db/client";
 import { ledger, resetLedger } from "../../tests/engine/ledger";
 import { startPaymentService, type PaymentService } from "../../tests/engine/payment-service";
 import { failAt, paymentService, remote } from "../../tests/engine/toy-saga";
+import { until } from "../../tests/wait";
 import { leaseOwner } from "./lease";
 import { runSaga, startSaga, type StartedSaga } from "./orchestrator";
 import { registerSagas } from "./registry";
@@ -58,9 +59,10 @@ it("calls the service, records its answer with the outcome, and hands it to the 
 });
 
 it("cancels a call at the step's timeout and retries it with the same key: the service charges once", async () => {
-  // The first answer comes long after the step's 1 s timeout.
-  payments.onRequest = (request) => {
-    if (payments.requests.indexOf(request) === 0) return new Promise((resolve) => setTimeout(resolve, 3_000));
+  // The first call is never answered: the caller hangs up (its 1 s timeout), and only then does the
+  // service look at it again, to find nobody to answer.
+  payments.onRequest = async (request) => {
+    if (payments.requests.indexOf(request) === 0) await until("the engine to cut the first call off at its timeout", () => request.aborted);
   };
   const sagaId = await newSaga();
   expect(await run(sagaId)).toBe("completed");
