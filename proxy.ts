@@ -6,7 +6,7 @@
 // Malformed percent-encoding (/orders/%ZZ) and the methods Next.js cannot route (TRACE...) are answered
 // before Next.js, by lib/method-guard.ts.
 import { NextResponse, type NextRequest } from "next/server";
-import { isWorldId, newWorldId, WORLD_COOKIE, worldCookieOptions } from "./lib/world-id";
+import { DEFAULT_WORLD, newWorldId, WORLD_COOKIE, worldCookieOptions, worldOfCookieHeader } from "./lib/world-id";
 
 const PAGE_METHODS = ["GET", "HEAD"];
 
@@ -15,7 +15,8 @@ export function proxy(request: NextRequest) {
     return NextResponse.json({ detail: "Method Not Allowed" }, { status: 405, headers: { allow: PAGE_METHODS.join(", ") } });
   }
   const response = NextResponse.next();
-  if (PAGE_METHODS.includes(request.method) && !isWorldId(request.cookies.get(WORLD_COOKIE)?.value)) {
+  // The same reading of the cookie as the API's (lib/world-id.ts): a page and its calls see one world.
+  if (PAGE_METHODS.includes(request.method) && worldOfCookieHeader(request.headers.get("cookie")) === DEFAULT_WORLD) {
     response.cookies.set(WORLD_COOKIE, newWorldId(), worldCookieOptions);
   }
   return response;

@@ -16,6 +16,31 @@ export function isWorldId(value: string | undefined | null): value is string {
   return typeof value === "string" && WORLD_ID.test(value);
 }
 
+/**
+ * The value of the cookie `name` in a Cookie header, read the way every reader of it here reads it (the
+ * API, the pages and the proxy): its first occurrence, surrounding quotes removed, percent-decoded as
+ * browsers' and Next.js's own parsers do. So a page never shows one world while the API acts in another.
+ */
+export function cookieValue(header: string | null | undefined, name: string): string | undefined {
+  for (const part of (header ?? "").split(";")) {
+    const index = part.indexOf("=");
+    if (index <= 0 || part.slice(0, index).trim() !== name) continue;
+    let value = part.slice(index + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }
+  return undefined;
+}
+
+/** The world a Cookie header names: its saga_world's, or the shared one when it names none. */
+export function worldOfCookieHeader(header: string | null | undefined): string {
+  return worldOfCookie(cookieValue(header, WORLD_COOKIE));
+}
+
 /** The world a cookie's value names: its own, or the shared one when it names none. */
 export function worldOfCookie(value: string | undefined | null): string {
   return isWorldId(value) ? value : DEFAULT_WORLD;

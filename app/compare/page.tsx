@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
-import { cookies } from "next/headers";
+import { headers } from "next/headers";
 import Link from "next/link";
 import { CompareRuns } from "@/components/compare-runs";
 import { SiteHeader } from "@/components/site-header";
 import { shortId } from "@/lib/client/format";
 import { sagasPage } from "@/lib/orders/queries";
 import { runStory } from "@/lib/orders/run-story";
-import { WORLD_COOKIE, worldOfCookie } from "@/lib/world-id";
+import { worldOfCookieHeader } from "@/lib/world-id";
 import { OrderStatusBadge } from "@/components/order-status-badge";
 
 export const dynamic = "force-dynamic";
@@ -43,7 +43,7 @@ export default async function ComparePage({ searchParams }: Props) {
 
 /** Without two runs: the visitor's recent runs, to pick the other (or both). */
 async function Picker({ a, missing }: { a?: string; missing: boolean }) {
-  const world = worldOfCookie((await cookies()).get(WORLD_COOKIE)?.value);
+  const world = worldOfCookieHeader((await headers()).get("cookie"));
   const { items } = await sagasPage(undefined, 20, undefined, world);
   const choices = items.filter((saga) => saga.id !== a);
   return (

@@ -46,6 +46,11 @@ function toDetail(issue: z.core.$ZodIssue, schema: z.ZodType): ValidationDetail 
       if (issue.expected === "object")
         return { type: "model_attributes_type", msg: "Input should be a valid dictionary or object to extract fields from", ...base };
       if (issue.expected === "string") return { type: "string_type", msg: "Input should be a valid string", ...base };
+      if (issue.expected === "boolean") {
+        return typeof input === "string"
+          ? { type: "bool_parsing", msg: "Input should be a valid boolean, unable to interpret input", ...base }
+          : { type: "bool_type", msg: "Input should be a valid boolean", ...base };
+      }
       if (pydanticType(schema, issue.path) === "int") {
         if (typeof input === "number" && Number.isFinite(input))
           return { type: "int_from_float", msg: "Input should be a valid integer, got a number with a fractional part", ...base };

@@ -30,9 +30,17 @@ export function requestsInFlight(): number {
 export function handle<A extends unknown[]>(handler: Handler<A>): (...args: A) => Promise<Response> {
   return async (...args: A) => {
     requests.count++;
+    const request = args[0] instanceof Request ? args[0] : undefined;
     try {
+      const refusal = request && crossSiteRefusal(request);
+      if (refusal) return refusal;
       return await handler(...args);
     } catch (error) {
+      // The client went away while its request was read: nobody is left to answer, and nothing is wrong here.
+      if (request && clientAborted(request, error)) {
+        log.debug(`The client closed the connection before its request was read: ${request.method} ${new URL(request.url).pathname}`);
+        return errorResponse(400, "The client closed the connection", { connection: "close" });
+      }
       if (error instanceof TooManyRequests) return errorResponse(429, error.message, { "retry-after": String(error.retryAfterSeconds) });
       if (isDatabaseFault(error)) {
         log.warn(`The database refused a request: ${describeFault(error)}`);
@@ -46,6 +54,38 @@ export function handle<A extends unknown[]>(handler: Handler<A>): (...args: A) =
   };
 }
 
+function clientAborted(request: Request, error: unknown): boolean {
+  if (request.signal.aborted) return true;
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return code === "ECONNRESET" || code === "ERR_STREAM_PREMATURE_CLOSE" || message === "aborted";
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A write sent by another site's page (a form, a script's fetch) is refused, as Next.js refuses a Server
+ * Action from another origin: a browser says where a request comes from (Sec-Fetch-Site, or else
+ * Origin against Host). Clients that are not browsers (curl, scripts) send neither, and go through.
+ */
+export function crossSiteRefusal(request: Request): Response | undefined {
+  if (SAFE_METHODS.has(request.method)) return undefined;
+  const site = request.headers.get("sec-fetch-site");
+  let crossSite = site === "cross-site" || site === "same-site";
+  const origin = request.headers.get("origin");
+  if (site === null && origin !== null) {
+    let originHost: string | undefined;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      originHost = undefined;
+    }
+    const host = (process.env.SAGA_TRUST_PROXY === "true" && request.headers.get("x-forwarded-host")) || request.headers.get("host");
+    crossSite = originHost === undefined || originHost !== host;
+  }
+  if (!crossSite) return undefined;
+  return errorResponse(403, "Cross-site request refused: this API takes writes from its own pages and from clients that are not browsers");
+}
+
 // The 405 handlers, so that tests/openapi.test.ts can tell the methods a route serves from the ones it refuses.
 const notAllowedHandlers = new WeakSet<object>();
 
@@ -57,6 +97,14 @@ export function methodsNotAllowed(allowed: string[]) {
 }
 
 class BodyTooLarge extends Error {}
+class BodyTooSlow extends Error {}
+
+/**
+ * How long a request's body may take to arrive, from the moment its handler starts reading it: a client
+ * that declares more than it sends (or trickles it) gets a 408 instead of holding a connection for
+ * Node's five minutes.
+ */
+export const BODY_TIMEOUT_MS = Number(process.env.SAGA_BODY_TIMEOUT_MS ?? 10_000);
 
 async function readText(request: Request): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? 0);
@@ -65,17 +113,52 @@ async function readText(request: Request): Promise<string> {
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      throw new BodyTooLarge();
+  let timer: NodeJS.Timeout | undefined;
+  const tooSlow = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BodyTooSlow()), BODY_TIMEOUT_MS);
+  });
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), tooSlow]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel();
+        throw new BodyTooLarge();
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (error) {
+    if (error instanceof BodyTooSlow) reader.cancel().catch(() => undefined);
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * Whether a Content-Type names JSON, as FastAPI decides it: `application/json` or `application/<x>+json`,
+ * whatever its parameters (a charset). No Content-Type at all is read as JSON too.
+ */
+export function isJsonContentType(header: string | null): boolean {
+  if (header === null) return true;
+  const [type, subtype = ""] = header.split(";")[0].trim().toLowerCase().split("/");
+  return type === "application" && (subtype === "json" || subtype.endsWith("+json"));
+}
+
+/** The path of the first key named `__proto__` in a parsed JSON value: a key no field has, which zod would drop unseen. */
+function protoKeyPath(value: unknown): (string | number)[] | undefined {
+  const stack: [unknown, (string | number)[]][] = [[value, []]];
+  while (stack.length > 0) {
+    const [item, path] = stack.pop()!;
+    if (item === null || typeof item !== "object") continue;
+    for (const key of Object.keys(item)) {
+      if (key === "__proto__") return [...path, key];
+      stack.push([(item as Record<string, unknown>)[key], [...path, Array.isArray(item) ? Number(key) : key]]);
+    }
+  }
+  return undefined;
 }
 
 /** How deeply a parsed JSON value nests, measured without recursion (it may be thousands deep). */
@@ -103,10 +186,20 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
     // The rest of the body is still on the connection, unread: close it rather than let the next request trip on it.
     if (error instanceof BodyTooLarge)
       return { ok: false, response: errorResponse(413, "Request body too large", { connection: "close" }) };
+    if (error instanceof BodyTooSlow)
+      return { ok: false, response: errorResponse(408, `The request body did not arrive within ${BODY_TIMEOUT_MS / 1000} s`, { connection: "close" }) };
     throw error;
   }
   if (text.trim() === "") {
     return { ok: false, response: validationError([{ type: "missing", loc: ["body"], msg: "Field required", input: null }]) };
+  }
+  // FastAPI reads a body sent under another type (text/plain, a form) as bytes, which no model accepts.
+  // It is what keeps a plain HTML form on another site from posting JSON here.
+  if (!isJsonContentType(request.headers.get("content-type"))) {
+    return {
+      ok: false,
+      response: validationError([{ type: "model_attributes_type", loc: ["body"], msg: "Input should be a valid dictionary or object to extract fields from", input: text }]),
+    };
   }
   let body: unknown;
   try {
@@ -124,6 +217,10 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
       ok: false,
       response: validationError([{ type: "json_invalid", loc: ["body"], msg: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` }]),
     };
+  }
+  const proto = protoKeyPath(body);
+  if (proto) {
+    return { ok: false, response: validationError([{ type: "value_error", loc: ["body", ...proto], msg: "Value error, no field is named __proto__", input: "__proto__" }]) };
   }
   const result = schema.safeParse(body, { reportInput: true });
   if (!result.success) return { ok: false, response: validationError(zodDetails(result.error, schema)) };

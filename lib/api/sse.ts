@@ -31,6 +31,11 @@ export interface EventFeed {
   /** Items after `cursor`, oldest first, at most `pageSize` of them: the backlog a stream reads itself. */
   after(cursor: number): Promise<FeedItem[]>;
   pageSize: number;
+  /**
+   * How far behind a client may resume (in event ids): one further behind (an old Last-Event-ID, or 0)
+   * is not sent the history between, which has no bound, but a `resync` event, and goes on from now.
+   */
+  maxBacklog?: number;
   /** Where a stream starts when the client names no resume point. */
   start(): Promise<number>;
   /**
@@ -48,7 +53,16 @@ export function resumePoint(request: Request): number | undefined {
 }
 
 export async function eventStreamResponse(request: Request, feed: EventFeed): Promise<Response> {
-  let cursor = resumePoint(request) ?? (await feed.start());
+  const resumed = resumePoint(request);
+  let cursor = resumed ?? (await feed.start());
+  let resync = false;
+  if (resumed !== undefined && feed.maxBacklog !== undefined) {
+    const latest = await feed.start();
+    if (latest - resumed > feed.maxBacklog) {
+      cursor = latest;
+      resync = true;
+    }
+  }
   let stop = () => {};
 
   const stream = new ReadableStream<Uint8Array>({
@@ -85,6 +99,8 @@ export async function eventStreamResponse(request: Request, feed: EventFeed): Pr
       };
       request.signal.addEventListener("abort", stop);
       send(`retry: 1000\n\n`);
+      // Too far behind to be sent what it missed: the client reads the state anew, and follows from here.
+      if (resync) send(`event: resync\ndata: ${JSON.stringify({ after: cursor })}\n\n`);
       (async () => {
         const unsubscribeFeed = await feed.subscribe({
           items: (items) => (backlogRead ? sendItems(items) : waiting.push(...items)),

@@ -3,15 +3,7 @@
  * when it has none, as every curl line of the README does (lib/orders/worlds.ts makes it ready).
  */
 import { PEER_ADDRESS_HEADER } from "../method-guard";
-import { WORLD_COOKIE, worldOfCookie } from "../world-id";
-
-function cookie(request: Request, name: string): string | undefined {
-  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
-    const index = part.indexOf("=");
-    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
-  }
-  return undefined;
-}
+import { worldOfCookieHeader } from "../world-id";
 
 /**
  * The client's address, for the budget of new worlds: the peer's, or behind a reverse proxy of yours
@@ -27,5 +19,5 @@ export function clientAddress(request: Request): string {
 
 /** The world the request's cookie names; a cookie that names none (absent, or not an id) means the shared world. */
 export function requestedWorld(request: Request): string {
-  return worldOfCookie(cookie(request, WORLD_COOKIE));
+  return worldOfCookieHeader(request.headers.get("cookie"));
 }

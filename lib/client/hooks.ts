@@ -269,6 +269,8 @@ export function useDashboardStream(onReset?: () => void) {
       resetListener.current?.();
       void client.invalidateQueries();
     });
+    // The stream resumed too far behind to send what was missed: read everything anew.
+    source.addEventListener("resync", () => void client.invalidateQueries());
     return () => source.close();
   }, [client]);
   return status;

@@ -5,7 +5,7 @@
  */
 import * as examples from "./openapi-examples";
 import { inline, ref, type JsonSchema } from "./openapi-components";
-import { MAX_BODY_BYTES } from "../api/handler";
+import { BODY_TIMEOUT_MS, MAX_BODY_BYTES } from "../api/handler";
 import { CursorSchema, EventIdSchema, IdempotencyKeySchema, LimitSchema } from "../api/schemas";
 
 export type Method = "get" | "post";
@@ -47,6 +47,12 @@ function error(description: string, detail: string, headers?: ResponseObject["he
 }
 
 const notFound = (what: "Order" | "Saga") => error(`No ${what.toLowerCase()} has this id`, `${what} not found`);
+
+/** Every write answers this to a browser page of another site (lib/api/handler.ts, crossSiteRefusal). */
+const crossSite = error(
+  "A browser sent this write from another site's page (Sec-Fetch-Site, or Origin against Host): refused. Clients that are not browsers send neither.",
+  "Cross-site request refused: this API takes writes from its own pages and from clients that are not browsers",
+);
 
 function pathParameter(name: "order_id" | "saga_id", description: string) {
   return { name, in: "path", required: true, description, schema: { type: "string" }, example: name === "order_id" ? examples.exampleIds.order : examples.exampleIds.saga };
@@ -132,6 +138,8 @@ const createOrder: Operation = {
       },
       content: json(ref("AcceptedOrder"), examples.acceptedOrderExample()),
     },
+    "403": crossSite,
+    "408": error(`The body did not arrive within ${BODY_TIMEOUT_MS / 1000} s of the request`, `The request body did not arrive within ${BODY_TIMEOUT_MS / 1000} s`, { Connection: header("close") }),
     "409": error("A reset removed the order while its saga ran", "The order was removed by a reset while its saga ran"),
     "413": error(`The body is larger than ${MAX_BODY_BYTES / 1024} KiB`, "Request body too large", { Connection: header("close") }),
     "422": {
@@ -148,6 +156,10 @@ const createOrder: Operation = {
             json: {
               summary: "Not JSON",
               value: validationExample(["body", 1], "json_invalid", "JSON decode error", {}, { error: "Expected property name or '}' in JSON at position 1" }),
+            },
+            contentType: {
+              summary: "Sent as another type than JSON (text/plain, a form), read as bytes as FastAPI does",
+              value: validationExample(["body"], "model_attributes_type", "Input should be a valid dictionary or object to extract fields from", "user_id=user_1"),
             },
             idempotency: { summary: "Idempotency-Key reused", value: { detail: "This Idempotency-Key was already used with a different request body" } },
           },
@@ -282,7 +294,8 @@ export const paths: Record<string, Partial<Record<Method, Operation>>> = {
       parameters: [sagaId],
       responses: {
         "200": { description: "The saga after the retry", content: json(ref("Saga"), examples.sagaExamples.failed.value) },
-        "404": notFound("Saga"),
+        "403": crossSite,
+        "404": error("No saga has this id in the caller's world (a retry acts only in the world its cookie names, the shared one without)", "Saga not found"),
         "409": error("The saga is not stuck: only a saga in compensation_failed can be retried", "Only a saga in compensation_failed can be retried; this one is completed"),
       },
     },
@@ -315,6 +328,7 @@ export const paths: Record<string, Partial<Record<Method, Operation>>> = {
         "(the shared world without a cookie, the private one its saga_world cookie names).",
       responses: {
         "200": { description: "Reset", content: json(ref("ResetResponse"), { message: "Mock database reset to initial state." }) },
+        "403": crossSite,
       },
     },
   },
@@ -346,6 +360,7 @@ export const paths: Record<string, Partial<Record<Method, Operation>>> = {
           headers: { "set-cookie": header("saga_world=<id>; HttpOnly; SameSite=Lax: the world's name, for every later call") },
           content: json(ref("WorldResponse"), { world: "private", orders: 0, max_orders: 500, removed_after_idle_hours: 24 }),
         },
+        "403": crossSite,
         "429": error("The budget of new worlds for this address is spent", "Too many new demo worlds from this address: at most 10 a minute. Try again in 42 s.", {
           "retry-after": header("Seconds until a new world can be made"),
         }),

@@ -22,10 +22,18 @@ function item(row: SagaEventRow): FeedItem {
   return cached;
 }
 
+/**
+ * How far behind (in event ids, every world's) a dashboard stream may resume: a world's history has no
+ * bound (the shared one's least of all), so a client further behind reads the state anew instead.
+ */
+export const DASHBOARD_MAX_BACKLOG = 1_000;
+
 /** Every saga's feed in `world`, or (with `sagaId`) one saga's, which is in `world`. */
 function feed(read: Reader, world: string, sagaId?: string): EventFeed {
   return {
     pageSize: EVENT_PAGE,
+    // One saga's events are a few dozen at most: its stream always sends them all.
+    maxBacklog: sagaId === undefined ? DASHBOARD_MAX_BACKLOG : undefined,
     async after(cursor) {
       return (await eventsAfter(read, cursor, sagaId === undefined ? { scope: world } : { sagaId })).map(item);
     },

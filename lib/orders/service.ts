@@ -181,9 +181,13 @@ export async function recoverOnStart(): Promise<void> {
 /**
  * An operator's retry of a saga stuck in compensation_failed (POST /sagas/{id}/retry): its
  * compensations run again, each with a fresh round of attempts, and the answer is the saga afterwards.
+ * A write acts in the caller's world only: a saga of another world is not found, as if it did not exist
+ * (reads by id stay open to whoever has the link; a retry is not a read).
  */
-export async function retryStuckSaga(sagaId: string) {
-  await ready();
+export async function retryStuckSaga(sagaId: string, world: string) {
+  const db = await ready();
+  const owner = sagaId.includes("\u0000") ? null : await db.read.saga.findUnique({ where: { id: sagaId }, select: { scope: true } });
+  if (owner?.scope !== world) return { kind: "not_found" as const };
   const before = await findSaga(sagaId);
   if (!before) return { kind: "not_found" as const };
   if (before.status !== "compensation_failed") return { kind: "not_stuck" as const, status: before.status };

@@ -1,13 +1,15 @@
 import { errorResponse, notFound } from "@/lib/api/errors";
 import { handle, methodsNotAllowed } from "@/lib/api/handler";
 import { jsonResponse } from "@/lib/api/json";
+import { requestedWorld } from "@/lib/api/world";
 import { retryStuckSaga } from "@/lib/orders/service";
 
 export const dynamic = "force-dynamic";
 
 // An operator's retry of a saga stuck in compensation_failed; answers the saga once the retry has run.
-export const POST = handle(async (_request: Request, { params }: { params: Promise<{ sagaId: string }> }) => {
-  const result = await retryStuckSaga((await params).sagaId);
+// Only in the caller's world (its cookie's, or the shared one without): another world's saga is a 404.
+export const POST = handle(async (request: Request, { params }: { params: Promise<{ sagaId: string }> }) => {
+  const result = await retryStuckSaga((await params).sagaId, requestedWorld(request));
   switch (result.kind) {
     case "not_found":
       return notFound("Saga not found");
