@@ -63,7 +63,10 @@ const orderRequest = fc.record({
       amount: either(fc.integer({ min: 1, max: 15_000 }).map((cents) => cents / 100)),
     })
     .map((order) => JSON.stringify(order)),
-  headers: fc.record({ "idempotency-key": headerValue, prefer: fc.constantFrom("respond-async", "wait") }, { requiredKeys: [] }),
+  // Sent as JSON: a string body alone goes as text/plain, which FastAPI (and so this API) refuses.
+  headers: fc
+    .record({ "idempotency-key": headerValue, prefer: fc.constantFrom("respond-async", "wait") }, { requiredKeys: [] })
+    .map((headers) => ({ ...headers, "content-type": "application/json" })),
 });
 
 interface Order {
