@@ -21,6 +21,17 @@ function frame(item: FeedItem): Uint8Array {
   return bytes;
 }
 
+// A push of several items, to every stream that has sent none of them yet: one chunk, encoded once.
+const chunks = new WeakMap<FeedItem[], Uint8Array>();
+function chunkOf(items: FeedItem[]): Uint8Array {
+  let bytes = chunks.get(items);
+  if (!bytes) {
+    bytes = items.length === 1 ? frame(items[0]) : Buffer.concat(items.map(frame));
+    chunks.set(items, bytes);
+  }
+  return bytes;
+}
+
 /** One event, its JSON already serialized (once, however many streams send it). */
 export interface FeedItem {
   id: number;
@@ -73,6 +84,13 @@ export async function eventStreamResponse(request: Request, feed: EventFeed): Pr
       };
       // The items of one push go out as one chunk: one write to the socket, not one an event.
       const sendItems = (items: FeedItem[]) => {
+        if (items.length === 0) return;
+        // Items come oldest first. The usual case, a stream that is up to date: the chunk every such stream sends.
+        if (items[0].id > cursor) {
+          cursor = items[items.length - 1].id;
+          if (open) controller.enqueue(chunkOf(items));
+          return;
+        }
         const chunk: Uint8Array[] = [];
         for (const item of items) {
           if (item.id <= cursor) continue;

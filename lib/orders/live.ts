@@ -22,6 +22,23 @@ function item(row: SagaEventRow): FeedItem {
   return cached;
 }
 
+// One delivery of the tail (the same array for every stream), split by world once: hundreds of streams
+// of one world then share one list of items, and so one encoded chunk (lib/api/sse.ts).
+const byWorld = new WeakMap<SagaEventRow[], Map<string, FeedItem[]>>();
+function itemsOfWorld(rows: SagaEventRow[], world: string): FeedItem[] {
+  let split = byWorld.get(rows);
+  if (!split) {
+    split = new Map();
+    for (const row of rows) {
+      const list = split.get(row.scope);
+      if (list) list.push(item(row));
+      else split.set(row.scope, [item(row)]);
+    }
+    byWorld.set(rows, split);
+  }
+  return split.get(world) ?? [];
+}
+
 /**
  * How far behind (in event ids, every world's) a dashboard stream may resume: a world's history has no
  * bound (the shared one's least of all), so a client further behind reads the state anew instead.
@@ -43,8 +60,8 @@ function feed(read: Reader, world: string, sagaId?: string): EventFeed {
     subscribe({ items: push, reset }) {
       return eventTail(read).subscribe({
         rows(rows) {
-          const mine = rows.filter((row) => (sagaId === undefined ? row.scope === world : row.sagaId === sagaId));
-          if (mine.length > 0) push(mine.map(item));
+          const mine = sagaId === undefined ? itemsOfWorld(rows, world) : rows.filter((row) => row.sagaId === sagaId).map(item);
+          if (mine.length > 0) push(mine);
         },
         // Another world's reset is none of this stream's business.
         reset(scope) {
