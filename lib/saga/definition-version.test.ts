@@ -7,7 +7,7 @@ import { database, type Database } from "../db/client";
 import { ledger as readLedger, record, resetLedger } from "../../tests/engine/ledger";
 import { failAt, toy } from "../../tests/engine/toy-saga";
 import type { SagaDefinition } from "./definition";
-import { runSaga, startSaga, UnknownDefinitionVersion } from "./orchestrator";
+import { retrySaga, runSaga, startSaga, UnknownDefinitionVersion } from "./orchestrator";
 import { definitionVersion, registerSagas } from "./registry";
 
 let db: Database;
@@ -97,5 +97,18 @@ describe("a saga resumed after its definition changed", () => {
     registerSagas([toyNext, toy]);
     expect(await runSaga(id)).toBe("completed");
     expect(await readLedger(db)).toEqual(["do a", "do b", "do c"]);
+  });
+
+  it("an operator's retry of a stuck saga of a version the build lacks leaves it stuck, saying why", async () => {
+    const id = randomUUID();
+    // b fails for good, and undoing a keeps failing: stuck in compensation_failed.
+    const started = await startSaga({ id, definition: toy, subjectId: `toy-${id}`, subject: { id }, options: { faults: { b: { fail: true }, a: { compensation_failures: 5 } } } });
+    expect(await runSaga(started)).toBe("compensation_failed");
+    registerSagas([toyNext]);
+    expect(await retrySaga(id)).toBe("compensation_failed");
+    const after = await saga(id);
+    expect(after.status).toBe("compensation_failed");
+    expect(after.error).toContain("which this build does not have");
+    expect(after.steps.map((step) => step.status)).toEqual(["compensation_failed", "failed", "pending"]);
   });
 });
