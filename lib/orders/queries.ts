@@ -57,31 +57,39 @@ function stepView(step: SagaStep): StepBody {
 }
 
 const isSeq = (key: unknown): key is number => Number.isSafeInteger(key) && (key as number) > 0;
-const isSagaKey = (key: unknown): key is [string, string] =>
-  Array.isArray(key) && key.length === 2 && typeof key[1] === "string" && typeof key[0] === "string" && !Number.isNaN(Date.parse(key[0]));
+const isTime = (key: unknown): key is string => typeof key === "string" && !Number.isNaN(Date.parse(key));
+const isOrderKey = (key: unknown): key is [string, number] => Array.isArray(key) && key.length === 2 && isTime(key[0]) && isSeq(key[1]);
+const isSagaKey = (key: unknown): key is [string, string] => Array.isArray(key) && key.length === 2 && isTime(key[0]) && typeof key[1] === "string";
+
+// Both lists are newest first by (created_at, a unique tie-break), each from an index of (world, created_at,
+// tie-break). Past a cursor, the rows before it are `created_at < at OR (created_at = at AND tie < key)`;
+// the bound `created_at <= at` beside it says the same to the database in a form it seeks the index by:
+// with the OR alone, SQLite and PostgreSQL both read the list from its newest row down to the cursor, so
+// a page cost more the deeper it was.
 
 /** A world's orders, most recent first: `limit` of them after `cursor`. */
 export async function ordersPage(limit: number, cursor?: string, world = DEFAULT_WORLD): Promise<Page<OrderView>> {
-  const after = cursor === undefined ? undefined : decodeCursor(cursor, isSeq);
+  const [time, seq] = cursor === undefined ? [] : decodeCursor(cursor, isOrderKey);
+  const at = time === undefined ? undefined : new Date(time);
   const orders = await (await read()).order.findMany({
-    where: { worldId: world, ...(after === undefined ? {} : { seq: { lt: after } }) },
-    orderBy: { seq: "desc" },
+    where: { worldId: world, ...(at ? { createdAt: { lte: at }, OR: [{ createdAt: { lt: at } }, { createdAt: at, seq: { lt: seq } }] } : {}) },
+    orderBy: [{ createdAt: "desc" }, { seq: "desc" }],
     take: limit + 1,
   });
   const items = orders.slice(0, limit);
-  return { items: items.map(orderView), next: orders.length > limit ? encodeCursor(items[items.length - 1].seq) : null };
+  const last = items[items.length - 1];
+  return { items: items.map(orderView), next: orders.length > limit ? encodeCursor([last.createdAt.toISOString(), last.seq]) : null };
 }
 
 /** A world's sagas, newest first (with a status, only those: `compensation_failed` lists what needs an operator). */
 export async function sagasPage(status: SagaStatus | undefined, limit: number, cursor?: string, world = DEFAULT_WORLD): Promise<Page<SagaView>> {
-  const after = cursor === undefined ? undefined : decodeCursor(cursor, isSagaKey);
+  const [time, id] = cursor === undefined ? [] : decodeCursor(cursor, isSagaKey);
+  const at = time === undefined ? undefined : new Date(time);
   const sagas = await (await read()).saga.findMany({
     where: {
       scope: world,
       ...(status ? { status } : {}),
-      ...(after
-        ? { OR: [{ createdAt: { lt: new Date(after[0]) } }, { createdAt: new Date(after[0]), id: { lt: after[1] } }] }
-        : {}),
+      ...(at ? { createdAt: { lte: at }, OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: id } }] } : {}),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,
