@@ -2,6 +2,7 @@
 // the server, can rely on.
 import { afterEach, describe, expect, it } from "vitest";
 import { startServer, tempDatabaseUrl, type TestServer } from "./server";
+import { until, within } from "./wait";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -90,23 +91,29 @@ describe("Idempotency-Key", () => {
 });
 
 describe("SIGTERM", () => {
-  it("stops at a persisted point and exits; the next start finishes the saga", async () => {
+  it("stops at a persisted point, without waiting for the step under way, and exits; the next start finishes the saga", async () => {
     const databaseUrl = tempDatabaseUrl();
-    server = await startServer({ databaseUrl, env: { SAGA_DELAY_SCALE: "4" } }); // ~2 s per saga
+    // The first step's simulated work takes some 17 minutes: a shutdown that waited for the step, or
+    // for the saga, would not end within the test.
+    server = await startServer({ databaseUrl, env: { SAGA_DELAY_SCALE: "10000" } });
     const accepted = await (await post({ user_id: "user_3", product_id: "product_1", quantity: 1, amount: 50 }, { prefer: "respond-async" })).json();
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    const stopping = Date.now();
-    await server.stop("SIGTERM");
-    expect(Date.now() - stopping).toBeLessThan(3_000);
+    await until("the saga's first step to be under way", () =>
+      server!.output().split("\n").some((line) => line.includes("Executing step validate_order") && line.includes(accepted.saga_id)),
+    );
+    await within("the server to exit after SIGTERM", server.stop("SIGTERM"));
     expect(server.output()).toContain(`Saga ${accepted.saga_id} paused for shutdown`);
 
     server = await startServer({ databaseUrl });
-    let saga = { status: "" };
-    for (let i = 0; i < 50 && !["completed", "failed"].includes(saga.status); i++) {
-      saga = await (await fetch(`${server.url}/sagas/${accepted.saga_id}`)).json();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const saga = await until("the next start to finish the saga", async () => {
+      const now = await (await fetch(`${server!.url}/sagas/${accepted.saga_id}`)).json();
+      return ["completed", "failed"].includes(now.status) && now;
+    });
     expect(saga.status).toBe("failed"); // user_3 cannot be shipped to: everything is undone
+    // The attempt that SIGTERM cut short left nothing behind but its write-ahead record: the next start
+    // made it again from there.
+    const { events } = await (await fetch(`${server.url}/api/sagas/${accepted.saga_id}/events`)).json();
+    const validation = events.filter((e: { step: string | null }) => e.step === "validate_order").map((e: { outcome: string }) => e.outcome);
+    expect(validation.slice(0, 3)).toEqual(["running", "running", "completed"]);
     const after = await state();
     expect(after.inventory.product_1).toBe(100);
     expect(after.balances.user_3).toBe(200);
