@@ -9,6 +9,7 @@ import { expect, it } from "vitest";
 import { databasePath } from "../lib/db/config";
 import { demoAccounts, demoProducts } from "../lib/orders/demo-data";
 import { startServer, tempDatabaseUrl, type TestServer } from "./server";
+import { until } from "./wait";
 
 const kinds = [
   { user_id: "user_1", product_id: "product_1", quantity: 1, amount: 10 }, // completes
@@ -19,7 +20,8 @@ const kinds = [
   { user_id: "nobody", product_id: "product_1", quantity: 1, amount: 1 }, // fails validation
 ];
 
-// A fixed seed, so a failure can be replayed: the moments of the kills come from it.
+// A fixed seed, so a failure can be replayed: the moments of the kills come from it (each comes as
+// soon as a number of the orders that start and leave have been accepted: their sagas are under way).
 let seed = 20261122;
 function random(): number {
   seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -48,15 +50,23 @@ async function observe(url: string) {
   };
 }
 
-function fire(server: TestServer, count: number): Promise<unknown>[] {
-  return Array.from({ length: count }, (_, i) =>
+/** Sends `count` orders at once; `accepted()` says how many of those that start and leave were accepted. */
+function fire(server: TestServer, count: number) {
+  let accepted = 0;
+  const requests = Array.from({ length: count }, (_, i) =>
     fetch(`${server.url}/orders`, {
       method: "POST",
       // Half follow the seed's synchronous POST, half start and leave (as the UI does).
       headers: { "content-type": "application/json", ...(i % 2 ? { prefer: "respond-async" } : {}) },
       body: JSON.stringify(kinds[i % kinds.length]),
-    }).catch(() => undefined),
+    }).then(
+      (response) => {
+        if (response.status === 202) accepted++;
+      },
+      () => undefined,
+    ),
   );
+  return { requests, accepted: () => accepted };
 }
 
 it(
@@ -69,8 +79,9 @@ it(
       // The same replica each time (on PostgreSQL its name is its lease holder's: restarted, it takes its sagas back at once).
       const server = await startServer({ databaseUrl, env: { SAGA_DELAY_SCALE: "0.4", SAGA_REPLICA_ID: "crash-test" } });
       countResumed(server);
-      const requests = fire(server, 30);
-      await new Promise((resolve) => setTimeout(resolve, 150 + random() * 500));
+      const { requests, accepted } = fire(server, 30);
+      const killAt = 1 + Math.floor(random() * 15);
+      await until(`${killAt} orders accepted`, () => accepted() >= killAt, { everyMs: 1 });
       await server.stop("SIGKILL");
       await Promise.all(requests);
     }
