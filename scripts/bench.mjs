@@ -5,11 +5,13 @@
 //   - mix: the four scenarios mixed, 32 clients: orders per second and latency percentiles
 //   - memory: the server's resident set after 5,000 and after 10,000 sagas
 //   - scale: every endpoint and page, then again after 100,000 more orders (scripts/bench-history.ts)
+//   - history: GET /api/orders?limit=20 and GET /api/balances p50, 5 clients, in a world of 10,000 orders
+//     against an empty world on the same server
 //   - streams: with 300 dashboard streams open the order p50, with 500 the commit-to-stream latency
 //   - browser: the dashboard's first-load JavaScript, gzipped, as served
 //   - bare: GET /api/health and GET /api/inventory against a bare route handler, A B A B
 //   - delays: POST /orders p50 with the seed's delays on, 50 clients
-//   - postgresql: the orders, with and without delays, on one and three replicas (and scale on one)
+//   - postgresql: the orders, with and without delays, on one and three replicas (and scale and history on one)
 // It starts its own servers on free ports with throw-away databases (and a throw-away PostgreSQL
 // cluster), and stops them at the end. It prints; it never fails on a figure.
 import { spawn, spawnSync } from "node:child_process";
@@ -67,10 +69,10 @@ async function startServer(env, nodeArgs = []) {
 // and on two cores a heavy client slows the server it measures.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-/** One request; resolves with its status and body text. */
-function send(url, method = "GET", body) {
+/** One request (with `extra` headers, a world's cookie say); resolves with its status and body text. */
+function send(url, method = "GET", body, extra = {}) {
   return new Promise((resolve, reject) => {
-    const headers = body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
+    const headers = { ...extra, ...(body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) }) };
     const request = http.request(url, { method, agent, headers }, (response) => {
       let text = "";
       response.setEncoding("utf8");
@@ -385,6 +387,69 @@ async function atScale(start, count) {
   }
 }
 
+/** The latencies of `request` from `clients` clients, for `seconds`. */
+async function latencies(request, { clients, seconds }) {
+  const taken = [];
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < until) {
+        const t = performance.now();
+        await request();
+        taken.push(performance.now() - t);
+      }
+    }),
+  );
+  return taken;
+}
+
+/**
+ * Issue 19's prober: GET /api/orders?limit=20 and GET /api/balances, p50 at 5 clients, in a world of
+ * `count` orders (the shared one, filled by scripts/bench-history.ts) against an empty world, on one
+ * server: the same process, the same database, only the world differs. The worlds take turns, a second
+ * each, six times, A B A B (the machine drifts), and each one's p50 is over all of its turns. An empty
+ * world's page is empty ([]), where the other's holds 20 orders to read and send: the orders are also
+ * measured in a world of 25, a full page too, which leaves the history alone to tell them apart.
+ */
+async function readsWithHistory(start, count) {
+  const server = await start({});
+  try {
+    // A new private world (POST /api/world): the cookie that names it.
+    const world = async () => (await fetch(`${server.url}/api/world`, { method: "POST" })).headers.get("set-cookie").split(";")[0];
+    const empty = await world();
+    const onePage = await world();
+    for (let i = 0; i < 25; i++) {
+      const response = await send(`${server.url}/api/orders`, "POST", JSON.stringify({ user_id: "user_1", product_id: "product_1", quantity: 1, amount: 0.01 }), { cookie: onePage });
+      if (response.status !== 201) throw new Error(`POST /api/orders answered ${response.status}`);
+    }
+    // The template order and count - 1 copies of it: `count` orders in the shared world.
+    await addHistory(server.databaseUrl, count - 1);
+    const get = (p, cookie) => async () => {
+      const response = await send(`${server.url}${p}`, "GET", undefined, cookie ? { cookie } : {});
+      if (response.status !== 200) throw new Error(`GET ${p} answered ${response.status}`);
+    };
+    const p50s = async (p, worlds) => {
+      const taken = worlds.map(() => []);
+      for (const cookie of worlds) await latencies(get(p, cookie), { clients: 5, seconds: 1 });
+      for (let round = 0; round < 6; round++) {
+        for (const [i, cookie] of worlds.entries()) taken[i].push(...(await latencies(get(p, cookie), { clients: 5, seconds: 1 })));
+      }
+      return taken.map((list) => percentile(list.sort((a, b) => a - b), 50));
+    };
+    const within = (ratio) => `${ratio.toFixed(2)}x ${budget(ratio <= 1.25)}`;
+    const [ordersEmpty, ordersFull, ordersPage] = await p50s("/api/orders?limit=20", [empty, undefined, onePage]);
+    const [balancesEmpty, balancesFull] = await p50s("/api/balances", [empty, undefined]);
+    const many = count.toLocaleString("en");
+    console.log(`reads in a world of ${many} orders against an empty world, one server, p50 at 5 clients, A B A B (budget: within 1.25x):`);
+    console.log(`  GET /api/orders?limit=20  ${ordersEmpty.toFixed(2).padStart(6)} ms in the empty world, ${ordersFull.toFixed(2).padStart(6)} ms in the one of ${many}: ${within(ordersFull / ordersEmpty)}`);
+    console.log(`    against a world of 25 orders (a full page too): ${ordersPage.toFixed(2)} ms: ${within(ordersFull / ordersPage)}`);
+    if (ordersFull / ordersEmpty > 1.25 && ordersFull / ordersPage <= 1.25) console.log(`    what bounds it: the empty world's page is empty; a page of 20 orders costs the same in a world of 25 as in one of ${many}`);
+    console.log(`  GET /api/balances         ${balancesEmpty.toFixed(2).padStart(6)} ms in the empty world, ${balancesFull.toFixed(2).padStart(6)} ms in the one of ${many}: ${within(balancesFull / balancesEmpty)}`);
+  } finally {
+    server.stop();
+  }
+}
+
 /** Where a profiled function's code comes from, for the summary of a profile. */
 function origin({ url, functionName }) {
   if (!url) {
@@ -511,7 +576,7 @@ async function withDelays(urls, clients, seconds) {
 const budget = (ok) => (ok ? "ok" : "OVER BUDGET");
 
 // `npm run bench -- scale memory` runs only those parts; with no argument, every part.
-const parts = ["requests", "mix", "memory", "scale", "streams", "bare", "browser", "delays", "postgresql"];
+const parts = ["requests", "mix", "memory", "scale", "history", "streams", "bare", "browser", "delays", "postgresql"];
 const chosen = process.argv.slice(2);
 for (const part of chosen) if (!parts.includes(part)) throw new Error(`no part "${part}": the parts are ${parts.join(", ")}`);
 const runs = (part) => chosen.length === 0 || chosen.includes(part);
@@ -639,6 +704,8 @@ try {
 
   if (runs("scale")) await atScale((env) => startServer({ ...generous, SAGA_DELAY_SCALE: "0", ...env }), 100_000);
 
+  if (runs("history")) await readsWithHistory((env) => startServer({ ...generous, SAGA_DELAY_SCALE: "0", ...env }), 10_000);
+
   if (runs("streams")) await streamFigures(url, "");
 
   if (runs("browser")) {
@@ -701,6 +768,7 @@ if (runs("postgresql")) {
           if (runs("bare")) await againstBare(urls[0], `  ${name.padEnd(11)} `, { ...generous, SAGA_DELAY_SCALE: "0", DATABASE_URL: postgres.createDatabase() });
         }
         if (count === 1 && runs("scale")) await atScale(() => startServer({ ...generous, SAGA_DELAY_SCALE: "0", DATABASE_URL: postgres.createDatabase() }), 100_000);
+        if (count === 1 && runs("history")) await readsWithHistory(() => startServer({ ...generous, SAGA_DELAY_SCALE: "0", DATABASE_URL: postgres.createDatabase() }), 10_000);
       } finally {
         for (const replica of replicas) replica.stop();
       }
