@@ -10,6 +10,7 @@ const onPostgres = [
   "lib/saga/lease-loss.test.ts",
   "lib/db/schema-postgres.test.ts",
   "lib/db/insert-rows.test.ts",
+  "lib/db/query-plans.test.ts",
   "lib/orders/order-saga.test.ts",
   "lib/orders/concurrency.test.ts",
   "tests/api-contract.test.ts",
