@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "./server";
+import { until } from "./wait";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -33,8 +34,8 @@ function jsonLines(): Record<string, unknown>[] {
 
 /** Output arrives through a pipe, a moment after the answer: waits for a line to show up. */
 async function waitForOutput(text: string) {
-  for (let i = 0; i < 50 && !server!.output().includes(text); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  expect(server!.output()).toContain(text);
+  await until(`"${text}" in the server's output`, () => server!.output().includes(text)).catch(() => undefined);
+  expect(server!.output()).toContain(text); // failing, it shows what the server did write
 }
 
 describe("logs", () => {
