@@ -1,13 +1,13 @@
 // `npm run bench`: measures the production server as a user meets it and prints each figure beside its
 // budget (the README's Performance section). `npm run bench -- <part> ...` runs only those parts:
 //   - requests: GET /api/health per second beside POST /orders (delays off, every saga completes), 10
-//     connections each, their ratio; and what one saga costs in statements and transactions (/metrics)
+//     connections each; and what one saga costs in statements and transactions (/metrics)
 //   - mix: the four scenarios mixed, 32 clients: orders per second and latency percentiles
 //   - memory: the server's resident set after 5,000 and after 10,000 sagas
 //   - scale: every endpoint and page, then again after 100,000 more orders (scripts/bench-history.ts)
 //   - history: GET /api/orders?limit=20 and GET /api/balances p50, 5 clients, in a world of 10,000 orders
 //     against an empty world on the same server
-//   - streams: with 300 dashboard streams open the order p50, with 500 the commit-to-stream latency
+//   - streams: with 300 dashboard streams open the order p50 of 8 clients, with 500 the commit-to-stream latency
 //   - browser: the dashboard's first-load JavaScript, gzipped, as served
 //   - bare: GET /api/health and GET /api/inventory against a bare route handler, A B A B
 //   - delays: POST /orders p50 with the seed's delays on, 50 clients
@@ -230,16 +230,22 @@ setInterval(() => {}, 60_000);
  * Order p50 latency with no stream open, then with `count.orders` dashboard streams open (each reading
  * every event); and with `count.latency` open, how long a transition takes from its commit to one more.
  */
+const STREAM_CLIENTS = 8;
 async function ordersWithStreams(url, count) {
   const happy = JSON.stringify({ user_id: "user_1", product_id: "product_1", quantity: 1, amount: 0.01 });
+  // 8 clients at once, 12 orders each (product_1's 100 units last them all).
   const p50 = async () => {
     await send(`${url}/reset`, "POST");
     const latencies = [];
-    for (let i = 0; i < 60; i++) {
-      const t = performance.now();
-      await send(`${url}/orders`, "POST", happy);
-      latencies.push(performance.now() - t);
-    }
+    await Promise.all(
+      Array.from({ length: STREAM_CLIENTS }, async () => {
+        for (let i = 0; i < 12; i++) {
+          const t = performance.now();
+          await send(`${url}/orders`, "POST", happy);
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
     return percentile(latencies.sort((a, b) => a - b), 50);
   };
   const none = await p50();
@@ -369,14 +375,14 @@ async function atScale(start, count) {
     console.log(`every endpoint and page: a database of 25 orders against one of ${count.toLocaleString("en")} (added in ${filledIn.toFixed(0)} s), A B A B A B, the best of each, 10 connections (budget: within 1.1x):`);
     for (const [i, p] of smallPaths.entries()) {
       // Rates, not one request's latency: a millisecond's median drifts by a fifth from one process to another.
-      let { a, b } = await alternate(getOk(small.url, p), getOk(large.url, largePaths[i]), 1.5, 3, Math.max);
-      // Over the budget: measured once more, the large one first this time, five rounds (one path in
-      // sixteen came out over in some runs and not in others: the machine drifts).
+      const { a, b } = await alternate(getOk(small.url, p), getOk(large.url, largePaths[i]), 1.5, 3, Math.max);
+      // Over the budget: measured once more, the large one first this time (one path in sixteen came out
+      // over in some runs and not in others: the machine drifts). Both figures are printed; the first
+      // one decides, so that a second chance cannot turn a miss into a pass.
       let again = "";
       if (a / b > 1.1) {
-        const second = await alternate(getOk(large.url, largePaths[i]), getOk(small.url, p), 1.5, 5, Math.max);
-        again = ` (first measured ${(a / b).toFixed(2)}x, then again)`;
-        ({ a, b } = { a: second.b, b: second.a });
+        const second = await alternate(getOk(large.url, largePaths[i]), getOk(small.url, p), 1.5, 3, Math.max);
+        again = ` (measured again, the large one first: ${(second.b / second.a).toFixed(2)}x)`;
       }
       console.log(`  ${p.replace(/[0-9a-f-]{36}/g, "{id}").padEnd(48)} ${(1000 / a).toFixed(2).padStart(6)} ms vs ${(1000 / b).toFixed(2).padStart(6)} ms of the server a request: ${(a / b).toFixed(2)}x ${budget(a / b <= 1.1)}${again}`);
     }
@@ -574,6 +580,8 @@ async function withDelays(urls, clients, seconds) {
 }
 
 const budget = (ok) => (ok ? "ok" : "OVER BUDGET");
+// With 50 clients and 0.5 s of simulated work a saga, 100 sagas/s is the ideal (issue 19).
+const DELAYS_BUDGET = { text: "p50 at most 600 ms, at least 80 sagas/s", met: (d) => d.p50 <= 600 && d.perSecond >= 80 };
 
 // `npm run bench -- scale memory` runs only those parts; with no argument, every part.
 const parts = ["requests", "mix", "memory", "scale", "history", "streams", "bare", "browser", "delays", "postgresql"];
@@ -628,7 +636,7 @@ async function memoryFigures(server, indent) {
 async function streamFigures(url, indent) {
   const streams = await ordersWithStreams(url, { orders: 300, latency: 500 });
   console.log(`${indent}with dashboard streams open (/api/events), delays off:`);
-  console.log(`${indent}  POST /orders p50, one at a time: ${streams.none.toFixed(1)} ms with none, ${streams.many.toFixed(1)} ms with 300 open (budget: within 2x) ${budget(streams.many <= 2 * streams.none)}`);
+  console.log(`${indent}  POST /orders p50, ${STREAM_CLIENTS} clients at once: ${streams.none.toFixed(1)} ms with none, ${streams.many.toFixed(1)} ms with 300 open: ${(streams.many / streams.none).toFixed(2)}x (budget: within 2x) ${budget(streams.many <= 2 * streams.none)}`);
   if (streams.many > 2 * streams.none) console.log(`${indent}  what bounds it: each commit is pushed to every stream; the server's event loop lagged meanwhile by up to ${streams.manyLag.max.toFixed(0)} ms (p99 ${streams.manyLag.p99.toFixed(0)} ms), and each order waits for it`);
   console.log(`${indent}  with 500 open, a transition from its commit to one more stream: p50 ${streams.latency.p50} ms, p99 ${streams.latency.p99} ms, max ${streams.latency.max} ms, ${streams.latency.events} events (budget: within 100 ms) ${budget(streams.latency.max <= 100)}`);
   if (streams.latency.max > 100) console.log(`${indent}  what bounds it: the server's event loop lagged meanwhile by up to ${streams.lag.max.toFixed(0)} ms (p99 ${streams.lag.p99.toFixed(0)} ms): a delivery that is ready waits that long for its turn`);
@@ -675,23 +683,13 @@ try {
     const statements = ((await metric(url, "db_statements_total")) - before.statements - rounds * resetStatements) / sagas;
     const transactions = ((await metric(url, "db_transactions_total")) - before.transactions - rounds) / sagas;
     await send(`${url}/reset`, "POST");
-    const ratio = orderRate / healthRate;
+    // The ratio of the two is no budget any more (retired: GET /api/health got faster); each rate is
+    // printed as it is, and the health check is held to a bare route handler (the "bare" part).
     console.log(`requests, 10 connections each:`);
     console.log(`  GET /api/health             ${healthRate.toFixed(0)} req/s`);
     console.log(`  POST /orders (delays off)   ${orderRate.toFixed(0)} sagas/s, every one completed`);
-    console.log(`  ratio                       ${ratio.toFixed(2)} (budget: at least 0.50; issue 8's: 0.30) ${budget(ratio >= 0.5)}`);
     console.log(`cost of one saga (four steps, from /metrics): ${statements.toFixed(1)} SQL statements in ${transactions.toFixed(1)} write transactions`);
     console.log(`  (statements count BEGIN and COMMIT, and the reads that answer the request)`);
-    if (ratio < 0.5) {
-      console.log(`what bounds POST /orders (delays off, 10 connections, 8 s):`);
-      const lines = await profileUnder({ ...generous, SAGA_DELAY_SCALE: "0" }, async (serverUrl) => {
-        const until = performance.now() + 8_000;
-        while (performance.now() < until) await orderRound([serverUrl], 95);
-      });
-      for (const line of lines) console.log(line);
-      const shape = { delays: false, count: 3000, concurrency: 10 };
-      for (const line of engineLines(await engineCosts(undefined, shape), { ...shape, healthRate })) console.log(line);
-    }
   }
 
   if (runs("mix")) {
@@ -720,17 +718,17 @@ try {
 }
 
 if (runs("delays")) {
-  let delaysP50 = 0;
+  let delaysMet = true;
   const delayed = await startServer(generous);
   try {
     await withDelays([delayed.url], 50, 3);
     const d = await withDelays([delayed.url], 50, 10);
-    delaysP50 = d.p50;
-    console.log(`POST /orders with the seed's delays on (0.5 s of simulated work), 50 clients: p50 ${d.p50.toFixed(0)} ms, p95 ${d.p95.toFixed(0)} ms, ${d.perSecond.toFixed(0)} sagas/s (budget: p50 at most 515 ms) ${budget(d.p50 <= 515)}`);
+    delaysMet = DELAYS_BUDGET.met(d);
+    console.log(`POST /orders with the seed's delays on (0.5 s of simulated work), 50 clients: p50 ${d.p50.toFixed(0)} ms, p95 ${d.p95.toFixed(0)} ms, ${d.perSecond.toFixed(0)} sagas/s (budget: ${DELAYS_BUDGET.text}) ${budget(DELAYS_BUDGET.met(d))}`);
   } finally {
     delayed.stop();
   }
-  if (delaysP50 > 515) {
+  if (!delaysMet) {
     console.log(`what bounds POST /orders with the delays on (50 clients, 10 s):`);
     for (const line of await profileUnder(generous, (url) => withDelays([url], 50, 10))) console.log(line);
     const shape = { delays: true, count: 600, concurrency: 50 };
@@ -756,13 +754,7 @@ if (runs("postgresql")) {
         console.log(`  ${name.padEnd(11)} POST /orders, delays off, 10 connections: ${measured.perSecond.toFixed(0)} sagas/s`);
         if (count === 1) {
           await rate(health(urls[0]), { seconds: 2 });
-          const healthRate = await rate(health(urls[0]));
-          const ratio = measured.perSecond / healthRate;
-          console.log(`  ${name.padEnd(11)} GET /api/health ${healthRate.toFixed(0)} req/s: POST /orders against it ${ratio.toFixed(2)} (budget: at least 0.50) ${budget(ratio >= 0.5)}`);
-          if (ratio < 0.5) {
-            const shape = { delays: false, count: 2000, concurrency: 10 };
-            for (const line of engineLines(await engineCosts(postgres.createDatabase(), shape), { ...shape, healthRate })) console.log(`  ${line}`);
-          }
+          console.log(`  ${name.padEnd(11)} GET /api/health ${(await rate(health(urls[0]))).toFixed(0)} req/s`);
           if (runs("memory")) await memoryFigures(replicas[0], `  ${name.padEnd(11)} `);
           if (runs("streams")) await streamFigures(urls[0], `  ${name.padEnd(11)} `);
           if (runs("bare")) await againstBare(urls[0], `  ${name.padEnd(11)} `, { ...generous, SAGA_DELAY_SCALE: "0", DATABASE_URL: postgres.createDatabase() });
@@ -773,21 +765,21 @@ if (runs("postgresql")) {
         for (const replica of replicas) replica.stop();
       }
       const delayed = await start({});
-      let delaysP50 = 0;
+      let delaysMet = true;
       try {
         const urls = delayed.map((replica) => replica.url);
         await withDelays(urls, 50, 3);
         const d = await withDelays(urls, 50, 10);
-        console.log(`  ${name.padEnd(11)} POST /orders, delays on, 50 clients: p50 ${d.p50.toFixed(0)} ms, p95 ${d.p95.toFixed(0)} ms (budget: p50 at most 515 ms) ${budget(d.p50 <= 515)}`);
-        delaysP50 = d.p50;
+        console.log(`  ${name.padEnd(11)} POST /orders, delays on, 50 clients: p50 ${d.p50.toFixed(0)} ms, p95 ${d.p95.toFixed(0)} ms, ${d.perSecond.toFixed(0)} sagas/s (budget: ${DELAYS_BUDGET.text}) ${budget(DELAYS_BUDGET.met(d))}`);
+        delaysMet = DELAYS_BUDGET.met(d);
       } finally {
         for (const replica of delayed) replica.stop();
       }
-      if (count === 1 && delaysP50 > 515) {
+      if (count === 1 && !delaysMet) {
         const shape = { delays: true, count: 600, concurrency: 50 };
         for (const line of engineLines(await engineCosts(postgres.createDatabase(), shape), shape)) console.log(`  ${line}`);
       }
-      if (count > 1 && delaysP50 > 515) console.log(`  ${name.padEnd(11)} what bounds it: the same data layer as one replica's (above), with ${count} servers and PostgreSQL on the two cores`);
+      if (count > 1 && !delaysMet) console.log(`  ${name.padEnd(11)} what bounds it: the same data layer as one replica's (above), with ${count} servers and PostgreSQL on the two cores`);
     }
   } finally {
     postgres.stop();
