@@ -2,6 +2,23 @@ import type { Page } from "@playwright/test";
 import { expect, resetDemo, test } from "./fixtures";
 import { expectFinalStatus, openDashboard, placeScenario } from "./dashboard";
 
+/**
+ * Lets the page's clock (installed with page.clock.install) run `ms` ahead, firing every timer due, then
+ * lets the page handle what they set off (React renders in a task of its own, posted to a message port).
+ * Time on the page passes at once: no real waiting, and no real wait too short to see something move.
+ */
+async function letTimePass(page: Page, ms: number): Promise<void> {
+  await page.clock.runFor(ms);
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve();
+        channel.port2.postMessage(null);
+      }),
+  );
+}
+
 /** What the live timeline shows: the saga's status and each step's. */
 function shown(page: Page): Promise<string> {
   return page.evaluate(() =>
@@ -20,6 +37,7 @@ test("the speeds go down to the API's 0.1x", async ({ page, request }) => {
 });
 
 test("step by step, a shipping failure waits for a click before each transition", async ({ page, request }) => {
+  await page.clock.install();
   await resetDemo(request);
   await openDashboard(page);
   await page.getByLabel("Step by step").check();
@@ -29,7 +47,7 @@ test("step by step, a shipping failure waits for a click before each transition"
   await placeScenario(page, "shipping-failure", "1x");
   // The saga itself finishes in well under a second; the timeline holds every transition back.
   await expect(page.getByTestId("steps-waiting")).toHaveText("18 transitions waiting", { timeout: 15_000 });
-  await page.waitForTimeout(500);
+  await letTimePass(page, 5_000);
   const start = await shown(page);
   expect(start).toContain("step-validate_order=pending");
   await expect(next).toBeEnabled();
@@ -39,8 +57,8 @@ test("step by step, a shipping failure waits for a click before each transition"
     await next.click();
     await expect(page.getByTestId("steps-waiting")).toHaveText(waiting === 1 ? "1 transition waiting" : `${waiting} transitions waiting`);
     const now = await shown(page);
-    // Nothing moves until the next click.
-    await page.waitForTimeout(250);
+    // Nothing moves until the next click, however long the page waits.
+    await letTimePass(page, 5_000);
     expect(await shown(page)).toBe(now);
     seen.push(now);
   }
