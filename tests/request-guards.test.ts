@@ -132,11 +132,15 @@ describe("a body that does not arrive", () => {
   });
 
   it("whose client gives up is logged at debug level, not as an error", async () => {
+    const reading = "Reading the body of POST /api/orders (500 bytes declared)";
+    const readingBefore = server.output().split(reading).length;
     await new Promise<void>((resolve) => {
-      const socket = net.connect(Number(new URL(server.url).port), "127.0.0.1", () => {
+      const socket = net.connect(Number(new URL(server.url).port), "127.0.0.1", async () => {
         socket.write(`POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"user_id":`);
-        // Gone once the server has begun to read the body.
-        setTimeout(() => socket.destroy(), 200);
+        // Gone once the server has begun to read the body (it says so at debug level).
+        const deadline = Date.now() + 15_000;
+        while (server.output().split(reading).length === readingBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        socket.destroy();
         socket.on("close", () => resolve());
       });
     });

@@ -180,6 +180,7 @@ export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response 
 /** Reads a JSON body and validates it: 413 when too large, 422 in FastAPI's shape when invalid. */
 export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<Parsed<z.infer<S>>> {
   let text: string;
+  log.debug(`Reading the body of ${request.method} ${new URL(request.url).pathname} (${request.headers.get("content-length") ?? "no"} bytes declared)`);
   try {
     text = await readText(request);
   } catch (error) {

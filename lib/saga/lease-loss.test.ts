@@ -59,7 +59,7 @@ it("stops a run at once when its heartbeat finds that another replica holds the 
   // The run ends without waiting out the step's two minutes, and without an outcome.
   expect(await running).toBeUndefined();
   // The service hears the caller hang up (its socket closes a moment after the abort).
-  for (let polls = 0; !request.aborted && polls < 100; polls++) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let polls = 0; !request.aborted && polls < 600; polls++) await new Promise((resolve) => setTimeout(resolve, 50));
   expect(request.aborted).toBe(true);
   const saga = await db.read.saga.findUniqueOrThrow({ where: { id }, include: { steps: { orderBy: { position: "asc" } } } });
   expect(saga.status).toBe("processing");
