@@ -598,7 +598,8 @@ const provocations: Record<string, () => Promise<Reply>> = {
     await call("POST", "/reset");
     // A tenth of the speed: validating the order alone takes a second, time enough for the reset.
     const waiting = call("POST", "/orders", { json: { ...scenarios[0].order, simulation: { speed: 0.1 } } });
-    await sleep(300);
+    // Once the order is recorded (its saga then takes seconds), not after a guess of how long that takes.
+    while ((await call("GET", "/orders")).body.length === 0) await sleep(50);
     await call("POST", "/reset");
     return waiting;
   },
