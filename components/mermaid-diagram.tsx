@@ -5,8 +5,14 @@
  * Mermaid runs with securityLevel "strict"; the SVG it returns is the one piece of markup this app
  * inserts as HTML. A new source (a live run) re-renders in the background while the previous SVG stays
  * on screen, so the page does not jump.
+ *
+ * Every diagram is drawn to fit the width of its box, so nothing is cut off at the side; the layout
+ * settings (lib/view/mermaid-layout.ts) keep the app's diagrams narrow enough to stay readable at that
+ * size on a laptop. "Full size" opens the same drawing at its natural size, in a dialog that scrolls
+ * (on a phone above all).
  */
 import { useEffect, useId, useRef, useState, useSyncExternalStore } from "react";
+import { mermaidLayout } from "@/lib/view/mermaid-layout";
 
 type Mermaid = (typeof import("mermaid"))["default"];
 type Theme = "default" | "dark";
@@ -20,7 +26,7 @@ async function mermaidFor(theme: Theme): Promise<Mermaid> {
   const mermaid = await loading;
   // One theme for every diagram on the page: initialize again only when the colour scheme changes.
   if (initializedTheme !== theme) {
-    mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme, suppressErrorRendering: true });
+    mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme, suppressErrorRendering: true, ...mermaidLayout });
     initializedTheme = theme;
   }
   return mermaid;
@@ -57,19 +63,6 @@ function useSeen(ref: React.RefObject<HTMLElement | null>, margin = "200px"): bo
   return seen;
 }
 
-/**
- * The least a diagram is scaled down to fit its frame. Mermaid draws its labels at 16 px and scales the
- * SVG to the frame's width; a wide diagram (the service interactions) would shrink to 5 px text. Below
- * this scale it keeps a readable size (at least 12 px) and the frame scrolls sideways instead.
- */
-const MIN_SCALE = 0.8;
-
-function keepReadable(svg: SVGSVGElement | null) {
-  const width = svg?.viewBox.baseVal?.width;
-  if (!svg || !width) return;
-  svg.style.minWidth = `${Math.round(width * MIN_SCALE)}px`;
-}
-
 export function MermaidDiagram({ source, label, className = "" }: { source: string; label: string; className?: string }) {
   const frame = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLDivElement>(null);
@@ -79,6 +72,10 @@ export function MermaidDiagram({ source, label, className = "" }: { source: stri
   const [rendered, setRendered] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const hasSvg = useRef(false);
+  // The drawing as Mermaid wrote it, with its id: the full-size view shows a copy under another id.
+  const drawing = useRef<{ svg: string; id: string } | null>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const full = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     if (!seen) return;
@@ -90,10 +87,12 @@ export function MermaidDiagram({ source, label, className = "" }: { source: stri
         const mermaid = await mermaidFor(theme);
         // A fresh id each time: Mermaid looks its drawing up by id, and the previous SVG (same
         // component, still on screen) must not be the element it finds.
-        const { svg } = await mermaid.render(`${baseId}-${++renders}`, source);
+        const id = `${baseId}-${++renders}`;
+        const { svg } = await mermaid.render(id, source);
         if (!current || !canvas.current) return;
         canvas.current.innerHTML = svg;
-        keepReadable(canvas.current.querySelector("svg"));
+        drawing.current = { svg, id };
+        if (dialog.current?.open) showFullSize();
         hasSvg.current = true;
         setRendered(true);
         setError(null);
@@ -106,6 +105,26 @@ export function MermaidDiagram({ source, label, className = "" }: { source: stri
       clearTimeout(timer);
     };
   }, [seen, source, theme, baseId]);
+
+  /** The drawing at its natural size, in the dialog: a copy, its id (and the ids of its markers and style) renamed. */
+  function showFullSize() {
+    const target = full.current;
+    const current = drawing.current;
+    if (!target || !current) return;
+    target.innerHTML = current.svg.split(current.id).join(`${current.id}-full`);
+    const svg = target.querySelector("svg");
+    const width = svg?.viewBox.baseVal?.width;
+    if (svg && width) {
+      svg.style.maxWidth = "none";
+      svg.style.width = `${Math.ceil(width)}px`;
+      svg.removeAttribute("height");
+    }
+  }
+
+  function openFullSize() {
+    showFullSize();
+    dialog.current?.showModal();
+  }
 
   return (
     <div
@@ -122,14 +141,60 @@ export function MermaidDiagram({ source, label, className = "" }: { source: stri
       {!rendered && !error && (
         <p className="absolute inset-0 flex items-center justify-center text-sm text-slate-500 dark:text-slate-400">Drawing the diagram…</p>
       )}
-      {/* Scrolls sideways on a narrow screen; focusable so the keyboard can scroll it too. */}
+      {rendered && (
+        <div className="mb-2 flex justify-end">
+          <button
+            type="button"
+            onClick={openFullSize}
+            data-testid="diagram-full-size"
+            className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm font-medium hover:bg-slate-50 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
+          >
+            <span aria-hidden>⤢ </span>Full size<span className="sr-only">: {label}</span>
+          </button>
+        </div>
+      )}
+      {/* Fitted to the box's width: Mermaid's SVG scales down to it (never up), so nothing is cut off. */}
       <div
         ref={canvas}
         role="img"
         aria-label={label}
-        tabIndex={0}
-        className="overflow-x-auto rounded-lg focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 [&_svg]:mx-auto [&_svg]:h-auto"
+        data-testid="diagram-canvas"
+        className="rounded-lg [&_svg]:mx-auto [&_svg]:h-auto [&_svg]:w-full"
       />
+      {/* The drawing at its natural size; the dialog scrolls both ways, and Escape or Close shuts it. */}
+      <dialog
+        ref={dialog}
+        aria-label={`${label}, full size`}
+        data-testid="diagram-dialog"
+        onClose={() => {
+          if (full.current) full.current.innerHTML = "";
+        }}
+        className="m-auto h-[calc(100dvh-2rem)] max-h-none w-[calc(100vw-2rem)] max-w-none overflow-hidden rounded-xl border border-slate-300 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/60 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100"
+      >
+        <div className="flex h-full flex-col">
+          <div className="flex items-center justify-between gap-3 border-b border-slate-200 px-4 py-2 dark:border-slate-800">
+            <p className="min-w-0 truncate text-sm font-medium">{label}</p>
+            <form method="dialog">
+              <button
+                type="submit"
+                data-testid="diagram-close"
+                className="rounded-md border border-slate-300 px-2.5 py-1 text-sm font-medium hover:bg-slate-50 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:border-slate-700 dark:hover:bg-slate-800"
+              >
+                Close
+              </button>
+            </form>
+          </div>
+          {/* Focusable, so the keyboard can scroll it. */}
+          <div
+            ref={full}
+            role="img"
+            aria-label={label}
+            tabIndex={0}
+            data-testid="diagram-full"
+            className="min-h-0 flex-1 overflow-auto p-4 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-sky-500"
+          />
+        </div>
+      </dialog>
     </div>
   );
 }

@@ -18,7 +18,7 @@ import { isTerminal, replay, type LogEvent } from "@/lib/view/replay";
 import { formatDuration } from "@/lib/view/run-diagram";
 import { exportRun } from "@/lib/view/run-export";
 import { sagaSequenceDiagram } from "@/lib/view/sequence";
-import { why } from "@/lib/view/why";
+import { runHeadline, why } from "@/lib/view/why";
 import { EventLog } from "./event-log";
 import { MermaidDiagram } from "./mermaid-diagram";
 import { OrderStatusBadge } from "./order-status-badge";
@@ -211,7 +211,7 @@ export function RunView({ sagaId, outline, order, events, effects, before, defin
           </Card>
         </div>
         <Card title="Timeline" headingId="gantt-heading" note="Each step and each compensation, on one time axis from the saga's first event.">
-          <SagaGantt outline={outline} events={shown} />
+          <SagaGantt outline={outline} events={shown} all={events} live={live !== undefined} />
         </Card>
       </div>
 
@@ -219,8 +219,8 @@ export function RunView({ sagaId, outline, order, events, effects, before, defin
         <Card title="Ledger" headingId="ledger-heading" note="Every movement of stock and money this run made, as an entry with a sign: a compensation is a new, opposite entry, not a deletion.">
           <Ledger lines={lines} values={values} order={order} status={status} />
         </Card>
-        <Card title="What happened, and why" headingId="story-heading" note="One sentence per transition, with the service's own log line where it did something.">
-          <Story outline={outline} events={shown} all={events} />
+        <Card title="What happened, and why" headingId="story-heading" note="The run in one line, then one sentence per transition, with the service's own log line where it did something.">
+          <Story outline={outline} events={shown} all={events} replaying={replaying} />
         </Card>
       </div>
 
@@ -383,26 +383,92 @@ function Ledger({ lines, values, order, status }: { lines: ReturnType<typeof led
   );
 }
 
-function Story({ outline, events, all }: { outline: SagaOutline; events: LogEvent[]; all: LogEvent[] }) {
+const headlineEdge: Record<SagaStatus, string> = {
+  pending: "border-sky-400",
+  processing: "border-sky-400",
+  compensating: "border-amber-400",
+  completed: "border-emerald-500",
+  failed: "border-red-500",
+  compensation_failed: "border-orange-500",
+};
+
+/**
+ * The run's story: one line that sums the whole run up, then a sentence per transition. The list opens
+ * at the failure (what the reader came for), with the compensations after it; while replaying, it keeps
+ * the event shown in view; while a run without a failure is followed live, its newest event.
+ */
+function Story({ outline, events, all, replaying }: { outline: SagaOutline; events: LogEvent[]; all: LogEvent[]; replaying: boolean }) {
+  const list = useRef<HTMLOListElement>(null);
+  const headline = useMemo(() => runHeadline(outline, all), [outline, all]);
+  const current = events.length > 0 ? events[events.length - 1].id : null;
+  const failure = events.find((event) => event.phase === "action" && event.outcome === "failed")?.id ?? null;
+  const runStatus = useMemo(() => replay(outline, all).status, [outline, all]);
+  const finished = isTerminal(runStatus);
+  const target = replaying ? current : (failure ?? (finished ? null : current));
+  const align = !replaying && target !== null && target === failure ? "top" : "nearest";
+
+  // Once the reader scrolls the list, it stays where they put it until the replay moves.
+  const touched = useRef(false);
+  useEffect(() => {
+    touched.current = false;
+  }, [target]);
+  const count = events.length;
+
+  useEffect(() => {
+    const box = list.current;
+    const item = target === null ? null : box?.querySelector<HTMLElement>(`[data-event-id="${target}"]`);
+    // Again as events arrive (the log comes in over the stream): the list may not have been tall enough yet.
+    if (!box || !item || touched.current) return;
+    // The list's own scroll only, never the page's: scrollIntoView would move the page to it as well.
+    const top = item.offsetTop;
+    const bottom = top + item.offsetHeight;
+    if (align === "top") box.scrollTop = top;
+    else if (top < box.scrollTop) box.scrollTop = top;
+    else if (bottom > box.scrollTop + box.clientHeight) box.scrollTop = bottom - box.clientHeight;
+  }, [target, align, count]);
+
   if (events.length === 0) return <p className="text-sm text-slate-500 dark:text-slate-400">No events yet.</p>;
   return (
-    <ol className="max-h-[28rem] space-y-2 overflow-y-auto text-sm" aria-label="Each transition, and why">
-      {events.map((event, index) => (
-        <li key={event.id} data-testid="story-item" data-event-id={event.id} className={`rounded-md px-2 py-1.5 ${index === events.length - 1 ? "bg-sky-50 dark:bg-sky-950/40" : ""}`}>
-          <p className="font-medium">{transitionLabel(event)}</p>
-          <p data-testid="story-why" className="text-slate-600 dark:text-slate-300">
-            {why(outline, all, index)}
-          </p>
-          {event.detail && (
-            <p data-testid="service-log" className="mt-0.5 font-mono text-xs text-slate-500 dark:text-slate-400">
-              {/* Who said it: the step's action, or its compensation. */}
-              {event.phase === "compensation" && event.position !== null ? `${outline.steps[event.position]?.compensation ?? event.step}: ` : event.step ? `${event.step}: ` : ""}
-              {event.detail}
+    <div className="space-y-3">
+      <p
+        data-testid="story-summary"
+        data-status={runStatus}
+        className={`rounded-md border-l-4 bg-slate-50 px-3 py-2 text-sm font-medium dark:bg-slate-800/60 ${headlineEdge[runStatus]}`}
+      >
+        {headline}
+      </p>
+      {/* As tall as most of the screen before it scrolls; it snaps to whole transitions, so none is cut through at the top. */}
+      <ol
+        ref={list}
+        data-testid="story-list"
+        onWheel={() => (touched.current = true)}
+        onTouchStart={() => (touched.current = true)}
+        onKeyDown={() => (touched.current = true)}
+        className="relative max-h-[min(44rem,calc(100dvh-10rem))] snap-y snap-proximity space-y-2 overflow-y-auto text-sm"
+        aria-label="Each transition, and why"
+      >
+        {events.map((event, index) => (
+          <li
+            key={event.id}
+            data-testid="story-item"
+            data-event-id={event.id}
+            className={`snap-start rounded-md px-2 py-1.5 ${index === events.length - 1 ? "bg-sky-50 dark:bg-sky-950/40" : event.id === failure ? "bg-red-50 dark:bg-red-950/30" : ""}`}
+          >
+            <p className="font-medium">{transitionLabel(event)}</p>
+            <p data-testid="story-why" className="text-slate-600 dark:text-slate-300">
+              {why(outline, all, index)}
             </p>
-          )}
-        </li>
-      ))}
-    </ol>
+            {event.detail && (
+              <p data-testid="service-log" className="mt-0.5 font-mono text-xs text-slate-500 wrap-anywhere dark:text-slate-400">
+                {/* Who said it: the step's action, or its compensation. */}
+                {event.phase === "compensation" && event.position !== null ? `${outline.steps[event.position]?.compensation ?? event.step}: ` : event.step ? `${event.step}: ` : ""}
+                {event.detail}
+              </p>
+            )}
+          </li>
+        ))}
+      </ol>
+    </div>
   );
 }
 

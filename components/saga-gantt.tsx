@@ -2,10 +2,11 @@
 /**
  * One saga run on a shared time axis: a row per step (a bar per attempt) and a row per compensation,
  * in the order they ran. Compensations are amber and fill from the right, so the reverse direction is
- * visible before the label is read. Open bars grow while the saga runs.
+ * visible before the label is read; one that undoes nothing is greyed out, without a time. The axis
+ * spans the whole run, also while a replay shows an earlier event; open bars grow while a live saga runs.
  */
 import { useEffect, useMemo, useState } from "react";
-import { ganttChart, tickStep, type BarStatus, type GanttBar, type GanttRow } from "@/lib/view/gantt";
+import { ganttChart, ganttWindow, tickStep, type BarStatus, type GanttBar, type GanttRow } from "@/lib/view/gantt";
 import type { SagaOutline } from "@/lib/view/outline";
 import type { LogEvent } from "@/lib/view/replay";
 
@@ -25,7 +26,7 @@ function ms(value: number): string {
   return value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(2)} s`;
 }
 
-/** The clock that open bars grow with; it stops once the saga has ended. */
+/** The clock that open bars grow with; it runs only while asked to. */
 function useNow(running: boolean): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -37,18 +38,22 @@ function useNow(running: boolean): number {
   return now;
 }
 
-export function SagaGantt({ outline, events }: { outline: SagaOutline; events: LogEvent[] }) {
+/**
+ * `events`: the events shown (up to the replay's cursor); `all`: every event of the run known so far,
+ * which sets the axis; `live`: the run is followed as it happens, so an unfinished one runs to "now".
+ */
+export function SagaGantt({ outline, events, all = events, live = false }: { outline: SagaOutline; events: LogEvent[]; all?: LogEvent[]; live?: boolean }) {
   const chart = useMemo(() => ganttChart(outline, events), [outline, events]);
-  const inFlight = chart.originMs !== null && chart.endMs === null;
-  const now = useNow(inFlight);
+  const following = events.length === all.length;
+  const finished = useMemo(() => ganttChart(outline, all).endMs !== null, [outline, all]);
+  const ticking = live && following && all.length > 0 && !finished;
+  const now = useNow(ticking);
+  const axis = ganttWindow(events, all, ticking ? now : null);
 
-  if (chart.originMs === null) {
+  if (chart.originMs === null || axis === null) {
     return <p className="text-sm text-slate-500 dark:text-slate-400">Waiting for the saga&apos;s first event…</p>;
   }
-  const origin = chart.originMs;
-  // The clock may trail the server's timestamps by a little; never let the axis end before an event.
-  const lastEvent = events.length ? Date.parse(events[events.length - 1].created_at) : origin;
-  const end = chart.endMs ?? Math.max(now, lastEvent);
+  const { originMs: origin, endMs: end, shownMs: shownAt } = axis;
   const span = Math.max(end - origin, 1);
   const step = tickStep(span);
   const ticks = Array.from({ length: Math.floor(span / step) + 1 }, (_, i) => i * step);
@@ -58,7 +63,7 @@ export function SagaGantt({ outline, events }: { outline: SagaOutline; events: L
     <div className="text-sm">
       <ol className="space-y-2" aria-label="Steps and compensations on a time axis">
         {chart.rows.map((row) => (
-          <GanttRowView key={`${row.kind}-${row.position}`} row={row} origin={origin} end={end} at={at} />
+          <GanttRowView key={`${row.kind}-${row.position}`} row={row} origin={origin} end={shownAt} at={at} />
         ))}
       </ol>
       {/* The axis, aligned with the bars' track. */}
@@ -68,6 +73,7 @@ export function SagaGantt({ outline, events }: { outline: SagaOutline; events: L
           {ticks.map((tick, i) => (
             <span
               key={tick}
+              data-testid="gantt-tick"
               // Every other tick on a phone, where the labels would otherwise run into each other.
               className={`absolute top-0 -translate-x-1/2 whitespace-nowrap pt-1 text-[11px] tabular-nums text-slate-500 first:translate-x-0 dark:text-slate-400 ${
                 i % 2 === 1 ? "max-sm:hidden" : ""
@@ -85,6 +91,7 @@ export function SagaGantt({ outline, events }: { outline: SagaOutline; events: L
 
 function GanttRowView({ row, origin, end, at }: { row: GanttRow; origin: number; end: number; at: (time: number) => string }) {
   const compensation = row.kind === "compensation";
+  const noop = compensation && row.noop;
   const last = row.bars[row.bars.length - 1];
   const error = row.bars.find((bar) => bar.error)?.error ?? null;
   const attempts = row.bars.length;
@@ -94,10 +101,14 @@ function GanttRowView({ row, origin, end, at }: { row: GanttRow; origin: number;
       data-kind={row.kind}
       data-step={row.step}
       data-status={last?.status ?? "pending"}
+      data-noop={noop ? "true" : undefined}
       className="grid grid-cols-[minmax(0,9rem)_1fr] items-center gap-3 sm:grid-cols-[minmax(0,14rem)_1fr]"
     >
       <div className="min-w-0 text-right">
-        <p className={`wrap-anywhere font-mono text-xs sm:truncate sm:text-sm ${compensation ? "text-amber-800 dark:text-amber-300" : ""}`} title={row.name}>
+        <p
+          className={`wrap-anywhere font-mono text-xs sm:truncate sm:text-sm ${noop ? "text-slate-400 dark:text-slate-500" : compensation ? "text-amber-800 dark:text-amber-300" : ""}`}
+          title={row.name}
+        >
           {compensation && <span aria-hidden>↩ </span>}
           {row.name}
         </p>
@@ -110,10 +121,10 @@ function GanttRowView({ row, origin, end, at }: { row: GanttRow; origin: number;
           </p>
         )}
       </div>
-      <div className={`relative h-7 rounded ${compensation ? "bg-amber-50 dark:bg-amber-950/40" : "bg-slate-100 dark:bg-slate-800/60"}`}>
-        {row.bars.map((bar) => (
-          <Bar key={bar.attempt} bar={bar} row={row} origin={origin} end={end} at={at} />
-        ))}
+      <div className={`relative h-7 rounded ${noop ? "bg-slate-50 dark:bg-slate-800/30" : compensation ? "bg-amber-50 dark:bg-amber-950/40" : "bg-slate-100 dark:bg-slate-800/60"}`}>
+        {row.bars.map((bar) =>
+          noop ? <NothingToUndo key={bar.attempt} bar={bar} row={row} at={at} /> : <Bar key={bar.attempt} bar={bar} row={row} origin={origin} end={end} at={at} />,
+        )}
       </div>
     </li>
   );
@@ -145,6 +156,28 @@ function Bar({ bar, row, origin, end, at }: { bar: GanttBar; row: GanttRow; orig
       >
         {row.kind === "compensation" && "← "}
         {took}
+      </span>
+    </div>
+  );
+}
+
+/**
+ * A compensation that undoes nothing: a grey mark where the saga passed through it, and no time. The
+ * engine spends a moment on it, but that moment is no work, and a bar with a duration would say it was.
+ */
+function NothingToUndo({ bar, row, at }: { bar: GanttBar; row: GanttRow; at: (time: number) => string }) {
+  const left = at(bar.startMs);
+  const labelLeft = parseFloat(left) > 60;
+  return (
+    <div data-testid="gantt-bar" data-kind={row.kind} data-status={bar.status} data-noop="true" className="absolute inset-y-1 flex items-center" style={{ left }}>
+      <div aria-hidden className="h-full w-0.5 rounded-sm bg-slate-300 dark:bg-slate-600" />
+      <span className="sr-only">{`${row.name}, compensation of ${row.step}: nothing to undo`}</span>
+      <span
+        aria-hidden
+        data-testid="gantt-noop"
+        className={`absolute whitespace-nowrap px-1 text-[11px] italic text-slate-500 dark:text-slate-400 ${labelLeft ? "right-full" : "left-full"}`}
+      >
+        nothing to undo
       </span>
     </div>
   );

@@ -6,6 +6,7 @@ import { formatDollars, shortId } from "@/lib/client/format";
 import { useSagaStream } from "@/lib/client/hooks";
 import { hasUndo, humanize, type SagaOutline } from "@/lib/view/outline";
 import type { LogEvent, SagaState } from "@/lib/view/replay";
+import { rollbackLine } from "@/lib/view/why";
 import { RetrySagaButton } from "./retry-saga-button";
 import { SagaStatusBadge, type LiveSagaStatus } from "./saga-status-badge";
 import { SagaStepRow } from "./saga-step-row";
@@ -125,9 +126,10 @@ function StepControls({ stepping, onStepping, waiting, onNext }: { stepping: boo
 
 /** Which way the saga is moving: down through the steps, or back up through their compensations. */
 function Direction({ status, state }: { status: LiveSagaStatus; state: SagaState }) {
-  const compensated = state.steps.some((step) => step.status === "compensated");
   let content: ReactNode = "Steps run downwards; compensations run back up.";
   let tone = "text-slate-500 dark:text-slate-400";
+  // Worded from what the compensations did: a step that changed nothing is never said to be undone.
+  const back = rollbackLine(state);
   if (status === "processing") {
     content = (
       <>
@@ -135,28 +137,35 @@ function Direction({ status, state }: { status: LiveSagaStatus; state: SagaState
       </>
     );
     tone = "text-sky-700 dark:text-sky-300";
-  } else if (status === "compensating") {
+  } else if (status === "compensating" && back) {
     content = (
       <>
-        <span aria-hidden className="mr-1 inline-block motion-safe:animate-rise">↑</span>Undoing completed steps, in reverse order
+        <span aria-hidden className="mr-1 inline-block motion-safe:animate-rise">↑</span>
+        {back}
       </>
     );
     tone = "font-semibold text-amber-700 dark:text-amber-300";
-  } else if (status === "failed") {
-    content = compensated ? (
+  } else if (status === "failed" && back) {
+    const undid = state.steps.some((step) => step.status === "compensated" && hasUndo(step.compensation));
+    content = undid ? (
       <>
-        <span aria-hidden className="mr-1">↑</span>Completed steps were undone, in reverse order
+        <span aria-hidden className="mr-1">↑</span>
+        {back}
       </>
     ) : (
-      "Failed at the first step: nothing to undo"
+      back
     );
-    tone = "text-amber-700 dark:text-amber-300";
+    tone = undid ? "text-amber-700 dark:text-amber-300" : "text-slate-600 dark:text-slate-300";
   } else if (status === "completed") {
     content = "Every step completed: nothing to undo";
     tone = "text-emerald-700 dark:text-emerald-300";
   }
   // Two lines reserved on a phone, one on wider screens: the message may change, the layout may not.
-  return <p className={`mt-3 line-clamp-2 h-10 text-sm sm:h-6 sm:line-clamp-1 ${tone}`}>{content}</p>;
+  return (
+    <p data-testid="saga-direction" className={`mt-3 line-clamp-2 h-10 text-sm sm:h-6 sm:line-clamp-1 ${tone}`}>
+      {content}
+    </p>
+  );
 }
 
 function hint(status: LiveSagaStatus, state: SagaState): string {

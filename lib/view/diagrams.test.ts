@@ -72,7 +72,8 @@ describe("workflow diagrams", () => {
   it("follow the seed's diagram types", () => {
     expect(workflowDiagrams(order).map((diagram) => diagram.source.split("\n")[0])).toEqual([
       "flowchart TD",
-      "flowchart TD",
+      // One row per service rather than the seed's eight columns: it fits a page at a readable size.
+      "flowchart LR",
       "flowchart LR",
       "stateDiagram-v2",
       "flowchart TD",
@@ -98,7 +99,7 @@ describe("workflow diagrams", () => {
 
   it("draw every saga status in the status diagram, compensation_failed and the operator's retry included", () => {
     const source = statusStateDiagram(order);
-    for (const status of sagaStatuses) expect(source).toContain(`note right of ${status.toUpperCase()}`);
+    for (const status of sagaStatuses) expect(source).toMatch(new RegExp(`^note (left|right) of ${status.toUpperCase()}$`, "m"));
     expect(source).toContain("COMPENSATING --> COMPENSATION_FAILED: Compensation Gave Up");
     expect(source).toContain("COMPENSATION_FAILED --> COMPENSATING: Operator Retry");
   });
@@ -122,17 +123,26 @@ describe("the run diagram", () => {
   it("gives each node the class of its status", () => {
     const state = replay(order, failedRun());
     const source = sagaRunDiagram(order, state);
-    expect(classOf(source, "step0")).toBe("compensated");
+    // validate_order's compensation undoes nothing: it is greyed out, not amber.
+    expect(classOf(source, "step0")).toBe("noop");
     expect(classOf(source, "step1")).toBe("compensated");
     expect(classOf(source, "step2")).toBe("failed");
     expect(classOf(source, "step3")).toBe("pending");
     expect(classOf(source, "undo1")).toBe("compensated");
-    expect(classOf(source, "undo0")).toBe("compensated");
+    expect(classOf(source, "undo0")).toBe("noop");
     expect(classOf(source, "finish")).toBe("failed");
-    for (const status of ["completed", "failed", "compensated", "compensating", "running", "pending"]) {
+    for (const status of ["completed", "failed", "compensated", "compensating", "running", "pending", "noop"]) {
       expect(source).toMatch(new RegExp(`^classDef ${status} `, "m"));
     }
     expect(source).toContain("Insufficient funds");
+  });
+
+  it("draws a compensation that undoes nothing as nothing to undo, with no time and no no_compensation call", () => {
+    const source = sagaRunDiagram(order, replay(order, failedRun()));
+    expect(source).toMatch(/^undo0\["1\. validate_order<br\/>nothing to undo"\]$/m);
+    expect(source).not.toContain("no_compensation");
+    // The compensation that did something still says how long it took.
+    expect(source).toMatch(/^undo1\["undo 2\.<br\/>release_inventory<br\/>compensated<br\/>in 100 ms"\]$/m);
   });
 
   it("draws the compensations actually taken, in reverse, from the failed step", () => {

@@ -99,9 +99,13 @@ export function mainWorkflowDiagram(outline: SagaOutline): string {
   return out.join("\n");
 }
 
-/** The seed's "Detailed Service Interactions": what each step's service does, and what its compensation does. */
+/**
+ * The seed's "Detailed Service Interactions": what each step's service does, and what its compensation
+ * does. One row per service, left to right: the seed draws them top-down, side by side, which makes the
+ * diagram as wide as eight columns and too small to read once fitted to a page.
+ */
 export function serviceInteractionsDiagram(outline: SagaOutline): string {
-  const out = ["flowchart TD", "%% Services: one per step"];
+  const out = ["flowchart LR", "%% Services: one per step, a row each"];
   outline.steps.forEach((step, i) => {
     out.push(
       `A${i}[${label(`${humanize(step.name)} Service`, step.name)}] --> A${i}a[${label("Record Step: RUNNING")}]`,
@@ -179,7 +183,10 @@ export function apiDataFlowDiagram(outline: SagaOutline): string {
  */
 export function statusStateDiagram(outline: SagaOutline): string {
   const state = (status: string) => (status === "start" || status === "end" ? "[*]" : status.toUpperCase());
-  const note = (status: SagaStatus, lines: string[]) => [`note right of ${state(status)}`, ...lines.map((line) => `  ${escapeText(line)}`), "end note"];
+  // The notes of the way in and of the forward path on the left, the others on the right: all on one
+  // side, they spread the diagram to twice the width of a page.
+  const side = (status: SagaStatus) => (status === "pending" || status === "processing" || status === "compensating" || status === "completed" ? "left" : "right");
+  const note = (status: SagaStatus, lines: string[]) => [`note ${side(status)} of ${state(status)}`, ...lines.map((line) => `  ${escapeText(line)}`), "end note"];
   const notes: Record<SagaStatus, string[]> = {
     pending: ["Initial state when order", "is first created"],
     processing: ["Saga orchestrator executing", "steps sequentially:", ...outline.steps.map((step, i) => `${i + 1}. ${step.name}`)],
@@ -278,14 +285,14 @@ export function sequenceDiagram(outline: SagaOutline): string {
       visit(i + 1, depth + 1);
     } else {
       out.push(
-        `${pad}  Note over Orchestrator,API: ${text("All steps succeeded")} <br> ${text("Saga COMPLETED")}`,
+        `${pad}  Note over Orchestrator,API: ${text("All steps succeeded: Saga COMPLETED")}`,
         `${pad}  Orchestrator->>API: ${text("saga COMPLETED")}`,
         `${pad}  API-->>Client: ${text("Order Success")}`,
       );
     }
     out.push(`${pad}else ${text(`${step.name} failed`)}`);
     if (i > 0) {
-      out.push(`${pad}  Note over Orchestrator,${participant(i - 1)}: ${text(`${step.name} failed`)} <br> ${text("Start compensation")}`);
+      out.push(`${pad}  Note over Orchestrator,${participant(i - 1)}: ${text(`${step.name} failed: Start compensation`)}`);
       for (let j = i - 1; j >= 0; j--) out.push(`${pad}  Orchestrator->>${participant(j)}: ${text(`${steps[j].compensation}()`)}`);
     } else {
       out.push(`${pad}  Note right of Orchestrator: ${text(`${step.name} failed, nothing to compensate`)}`);

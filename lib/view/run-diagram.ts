@@ -6,7 +6,7 @@
  * regenerates it from the folded event log on every event.
  */
 import { label } from "./mermaid-text";
-import type { SagaOutline } from "./outline";
+import { hasUndo, type SagaOutline } from "./outline";
 import type { SagaState, StepState } from "./replay";
 import type { SagaStatus, StepStatus } from "../saga/status";
 
@@ -27,6 +27,8 @@ const classDefs: Record<StepStatus, string> = {
   pending: "fill:#f1f5f9,stroke:#94a3b8,stroke-width:1px,color:#475569",
   compensation_failed: "fill:#ffedd5,stroke:#c2410c,stroke-width:4px,color:#7c2d12",
 };
+// A compensation that undoes nothing (no_compensation), passed through: greyed out, dashed, no time.
+const noopClassDef = "fill:#f8fafc,stroke:#94a3b8,stroke-width:1px,color:#64748b,stroke-dasharray:3 3";
 
 const sagaClass: Record<SagaStatus, StepStatus> = {
   pending: "pending",
@@ -46,12 +48,22 @@ export function formatDuration(from: string | null, to: string | null): string |
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
+/** A step the saga passed back through whose compensation undoes nothing: greyed out, not amber. */
+function passedThrough(step: StepState): boolean {
+  return (step.status === "compensating" || step.status === "compensated") && !hasUndo(step.compensation);
+}
+
 function stepLines(step: StepState, sagaStatus: SagaStatus): string[] {
   const took = formatDuration(step.startedAt, step.finishedAt);
   const status =
-    step.status === "pending" ? (sagaStatus === "completed" || sagaStatus === "failed" ? "not reached" : "pending") : step.status;
+    step.status === "pending"
+      ? sagaStatus === "completed" || sagaStatus === "failed"
+        ? "not reached"
+        : "pending"
+      : step.status;
   return [
-    status,
+    passedThrough(step) ? "completed" : status,
+    passedThrough(step) && "nothing to undo",
     took && `action ${took}`,
     step.attempts > 1 ? `${step.attempts} attempts` : "",
     step.error ?? "",
@@ -61,7 +73,7 @@ function stepLines(step: StepState, sagaStatus: SagaStatus): string[] {
 export function sagaRunDiagram(outline: SagaOutline, state: SagaState): string {
   const { steps } = state;
   const out = ["flowchart TB"];
-  const classes: [node: string, status: StepStatus][] = [];
+  const classes: [node: string, status: StepStatus | "noop"][] = [];
   const edges: EdgeKind[] = [];
   const edge = (from: string, to: string, kind: EdgeKind, text?: string) => {
     const arrow = kind === "taken" ? "==>" : "-.->";
@@ -74,7 +86,7 @@ export function sagaRunDiagram(outline: SagaOutline, state: SagaState): string {
   classes.push([runNodeIds.start, state.status === "pending" ? "pending" : "completed"]);
   steps.forEach((step, position) => {
     out.push(`${runNodeIds.step(position)}[${label(`${position + 1}. ${step.name}`, ...stepLines(step, state.status))}]`);
-    classes.push([runNodeIds.step(position), step.status]);
+    classes.push([runNodeIds.step(position), passedThrough(step) ? "noop" : step.status]);
   });
   out.push(`${runNodeIds.finish}([${label(`Saga ${state.status}`, finished ? formatDuration(state.startedAt, state.finishedAt) : null)}])`);
   classes.push([runNodeIds.finish, sagaClass[state.status]]);
@@ -97,8 +109,14 @@ export function sagaRunDiagram(outline: SagaOutline, state: SagaState): string {
       const ahead = undoing && step.status === "completed";
       if (!started && !ahead) continue;
       const node = runNodeIds.compensation(position);
-      out.push(`${node}[${label(`undo ${position + 1}. ${step.compensation}`, compensationLine(step))}]`);
-      classes.push([node, started ? step.status : "pending"]);
+      if (!hasUndo(step.compensation)) {
+        // Nothing to undo: the path passes through, but this is no call and takes no time.
+        out.push(`${node}[${label(`${position + 1}. ${step.name}`, "nothing to undo")}]`);
+        classes.push([node, started ? "noop" : "pending"]);
+      } else {
+        out.push(`${node}[${label(`undo ${position + 1}.`, step.compensation, ...compensationLines(step))}]`);
+        classes.push([node, started ? step.status : "pending"]);
+      }
       reached = reached && started;
       edge(previous, node, reached ? "compensation" : "untaken", previous === runNodeIds.step(failed) ? "compensate" : undefined);
       previous = node;
@@ -106,7 +124,7 @@ export function sagaRunDiagram(outline: SagaOutline, state: SagaState): string {
     edge(previous, runNodeIds.finish, state.status === "failed" ? "compensation" : "untaken");
   }
 
-  out.push(...Object.entries(classDefs).map(([name, style]) => `classDef ${name} ${style}`));
+  out.push(...Object.entries(classDefs).map(([name, style]) => `classDef ${name} ${style}`), `classDef noop ${noopClassDef}`);
   out.push(...classes.map(([node, status]) => `class ${node} ${status}`));
   edges.forEach((kind, index) => {
     const dash = kind === "taken" ? "" : ",stroke-dasharray:5 5";
@@ -115,11 +133,12 @@ export function sagaRunDiagram(outline: SagaOutline, state: SagaState): string {
   return out.join("\n");
 }
 
-function compensationLine(step: StepState): string {
+/** A compensation's status, then how long it took, each on a line of its own (labels wrap at 160 px). */
+function compensationLines(step: StepState): string[] {
   if (step.status === "compensated") {
     const took = formatDuration(step.compensationStartedAt, step.compensatedAt);
-    return took ? `compensated in ${took}` : "compensated";
+    return took ? ["compensated", `in ${took}`] : ["compensated"];
   }
-  if (step.status === "compensation_failed") return "compensation failed";
-  return step.status === "compensating" ? "compensating" : "to compensate";
+  if (step.status === "compensation_failed") return ["compensation failed"];
+  return [step.status === "compensating" ? "compensating" : "to compensate"];
 }

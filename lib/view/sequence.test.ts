@@ -51,7 +51,7 @@ describe("sagaSequenceDiagram", () => {
       "participant P4 as Inventory",
       "participant P5 as Payments",
       "participant P6 as Shipping",
-      "Note left of P0: user_1: 2 x product_1, #36;100",
+      "Note over P0,P1: user_1: 2 x product_1, #36;100",
       "P0->>P1: +0 ms: POST /orders",
       "P1->>P2: +0 ms: record order and saga",
       "Note over P2: +0 ms: processing: the steps run in order",
@@ -68,19 +68,29 @@ describe("sagaSequenceDiagram", () => {
       "P5-->>P2: +600 ms: undone: Refunded payment of #36;100.0 to user_1",
       "P2->>P4: +600 ms: release_inventory",
       "P4-->>P2: +700 ms: undone",
-      "P2->>P3: +700 ms: no_compensation",
-      "P3-->>P2: +800 ms: nothing to undo",
+      "rect rgb(241, 245, 249)",
+      "Note over P3: validate_order: nothing to undo",
+      "end",
       "P2-->>P1: +800 ms: failed",
       "P1-->>P0: +800 ms: 201 failed",
     ]);
   });
 
-  it("runs the three compensations in reverse order: refund, release, then validate's no_compensation", () => {
-    const calls = sagaSequenceDiagram(outline, shippingFailure(), options)
-      .split("\n")
-      .filter((line) => line.startsWith("P2->>"))
-      .map((line) => line.split(": ").slice(2).join(": "));
-    expect(calls.slice(-3)).toEqual(["refund_payment", "release_inventory", "no_compensation"]);
+  it("runs the compensations in reverse order, refund then release, and draws validate's no_compensation as no call and no time", () => {
+    const lines = sagaSequenceDiagram(outline, shippingFailure(), options).split("\n");
+    const calls = lines.filter((line) => line.startsWith("P2->>")).map((line) => line.split(": ").slice(2).join(": "));
+    expect(calls.slice(-2)).toEqual(["refund_payment", "release_inventory"]);
+    expect(lines.filter((line) => line.includes("no_compensation"))).toEqual([]);
+    // Nothing to undo: a note in a grey band, after the last real compensation, with no time on it.
+    const noop = lines.indexOf("Note over P3: validate_order: nothing to undo");
+    expect(noop).toBeGreaterThan(lines.indexOf("P4-->>P2: +700 ms: undone"));
+    expect(lines.slice(noop - 1, noop + 2)).toEqual(["rect rgb(241, 245, 249)", "Note over P3: validate_order: nothing to undo", "end"]);
+  });
+
+  it("puts the order over the client and the API, never in a margin left of the client", () => {
+    const lines = sagaSequenceDiagram(outline, shippingFailure(), options).split("\n");
+    expect(lines.filter((line) => line.startsWith("Note left of") || line.startsWith("Note right of"))).toEqual([]);
+    expect(lines[lines.indexOf("P0->>P1: +0 ms: POST /orders") - 1]).toBe("Note over P0,P1: user_1: 2 x product_1, #36;100");
   });
 
   it("names participants after the steps unless told, and gives steps with one label one participant", () => {
@@ -171,8 +181,9 @@ describe("sagaSequenceDiagram", () => {
       "P5-->>P2: +2 min 5 s: undone",
       "P2->>P4: +2 min 5 s: release_inventory",
       "P4-->>P2: +2 min 5 s: undone",
-      "P2->>P3: +2 min 5 s: no_compensation",
-      "P3-->>P2: +2 min 5 s: nothing to undo",
+      "rect rgb(241, 245, 249)",
+      "Note over P3: validate_order: nothing to undo",
+      "end",
       "P2-->>P1: +1 h 2 min: failed",
     ]);
   });
@@ -206,7 +217,8 @@ describe("sagaSequenceDiagram", () => {
     // One line per statement: the newline in the text did not make one of its own.
     expect(lines).toHaveLength(sagaSequenceDiagram(outline, shippingFailure(), options).split("\n").length);
     for (const line of lines.slice(2)) {
-      const match = /^(participant P\d+ as |Note over P2: |Note left of P0: |P\d+(?:->>|-->>|--x)P\d+: )(.*)$/.exec(line);
+      if (line === "rect rgb(241, 245, 249)" || line === "end") continue;
+      const match = /^(participant P\d+ as |Note over P\d+: |Note over P0,P1: |P\d+(?:->>|-->>|--x)P\d+: )(.*)$/.exec(line);
       expect(match, line).not.toBeNull();
       // Entity codes (#quot; #60;) are Mermaid's own escapes; nothing else may carry a ; < > " % { or }.
       const text = match![2].replace(/#(?:[a-z]+|\d+);/g, "");

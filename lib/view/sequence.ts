@@ -83,10 +83,11 @@ export function sagaSequenceDiagram(outline: SagaOutline, events: readonly LogEv
     if (event.phase === "saga") {
       switch (event.outcome) {
         case "pending": {
-          // The order beside the client, not on the arrow: a long first message would push every
-          // other participant off to the right, and the services are what the diagram is about.
+          // The order over the client and the API, not on the arrow (a long first message would push
+          // every other participant off to the right) and not left of the client (where it would open
+          // an empty margin the width of the note down the whole diagram).
           const order = options.order;
-          if (order) out.push(`Note left of ${CLIENT}: ${escapeText(`${order.user_id}: ${order.quantity} x ${order.product_id}, $${order.amount}`)}`);
+          if (order) out.push(`Note over ${CLIENT},${API}: ${escapeText(`${order.user_id}: ${order.quantity} x ${order.product_id}, $${order.amount}`)}`);
           message(CLIENT, "->>", API, "POST /orders");
           message(API, "->>", ORCHESTRATOR, "record order and saga");
           clientWaiting = first;
@@ -135,6 +136,10 @@ export function sagaSequenceDiagram(outline: SagaOutline, events: readonly LogEv
           message(service, "--x", ORCHESTRATOR, event.error ? `failed: ${event.error}` : "failed");
           break;
       }
+    } else if (event.phase === "compensation" && !hasUndo(step.compensation) && (event.outcome === "compensating" || event.outcome === "compensated")) {
+      // A step declared with no_compensation changed nothing: the saga passes back through it, but
+      // there is no call to draw and no time to give. A grey band, and a note that says so, once.
+      if (event.outcome === "compensating" && attempt("compensation", event.position) === 1) out.push("rect rgb(241, 245, 249)", `Note over ${service}: ${escapeText(`${step.name}: nothing to undo`)}`, "end");
     } else if (event.phase === "compensation") {
       switch (event.outcome) {
         case "compensating": {
@@ -143,8 +148,7 @@ export function sagaSequenceDiagram(outline: SagaOutline, events: readonly LogEv
           break;
         }
         case "compensated":
-          // A step declared with no_compensation changed nothing: "undone" would say otherwise.
-          message(service, "-->>", ORCHESTRATOR, hasUndo(step.compensation) ? `undone${detail}` : "nothing to undo");
+          message(service, "-->>", ORCHESTRATOR, `undone${detail}`);
           break;
         case "retrying":
           message(service, "--x", ORCHESTRATOR, event.error ?? "attempt failed");

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { SagaOutline } from "./outline";
 import type { LogEvent } from "./replay";
-import { why } from "./why";
+import { replay } from "./replay";
+import { rollbackLine, runHeadline, why } from "./why";
 import { orderOutline, recorder as recordEvents } from "../../tests/run-log";
 
 const outline = orderOutline;
@@ -148,10 +149,10 @@ describe("why", () => {
     add(null, "saga", "failed");
     expect(sentences().slice(5)).toEqual([
       "Reserve inventory failed (Insufficient inventory); Validate order, the only step that had completed, changed nothing, so nothing needs undoing.",
-      "The saga turns back: each completed step is compensated, the most recent first.",
+      "The saga turns back, but Validate order, the only step that had completed, changed nothing, so there is nothing to undo.",
       "Validate order is compensated too, though it changed nothing.",
       "Validate order changed nothing, so there is nothing to undo.",
-      "Every completed step was undone: the order failed and left nothing behind.",
+      "Nothing needed undoing, since the steps that had completed changed nothing: the order failed and left nothing behind.",
     ]);
   });
 
@@ -191,5 +192,114 @@ describe("why", () => {
     expect(why(outline, repeated, repeated.length - 1)).toBe("Validate order completed; next comes Reserve inventory.");
     expect(why(outline, events, events.length)).toBe("");
     expect(why(outline, events, -1)).toBe("");
+  });
+});
+
+describe("runHeadline", () => {
+  const headline = (build: (add: ReturnType<typeof recorder>["add"]) => void) => {
+    const { events, add } = recorder();
+    build(add);
+    return runHeadline(outline, events);
+  };
+  const failAt = (add: ReturnType<typeof recorder>["add"], position: number, error: string) => {
+    start(add, position);
+    add(position, "action", "running");
+    add(position, "action", "failed", error);
+    add(null, "saga", "compensating", error);
+    for (let undo = position - 1; undo >= 0; undo--) {
+      add(undo, "compensation", "compensating");
+      add(undo, "compensation", "compensated");
+    }
+    add(null, "saga", "failed", error);
+  };
+
+  it("sums up a shipping failure: where, why, what was undone and what had nothing to undo, and how long", () => {
+    expect(headline((add) => failAt(add, 3, "Shipping address invalid"))).toBe(
+      "Failed in 850 ms at Ship order (Shipping address invalid): Refund payment and Release inventory undid the earlier steps, most recent first; Validate order had nothing to undo.",
+    );
+  });
+
+  it("says nothing was undone when the only completed step changed nothing", () => {
+    expect(headline((add) => failAt(add, 1, "Insufficient inventory"))).toBe(
+      "Failed in 450 ms at Reserve inventory (Insufficient inventory): nothing was undone, since Validate order had changed nothing.",
+    );
+    expect(headline((add) => failAt(add, 0, "Invalid quantity"))).toBe("Failed in 250 ms at Validate order (Invalid quantity): no step had completed, so nothing was undone.");
+  });
+
+  it("sums up a completed run, a run in flight and a stuck one", () => {
+    expect(
+      headline((add) => {
+        start(add, 4);
+        add(null, "saga", "completed");
+      }),
+    ).toBe("Completed in 500 ms: all 4 steps succeeded.");
+    expect(
+      headline((add) => {
+        start(add, 1);
+        add(1, "action", "running");
+      }),
+    ).toBe("Running Reserve inventory, step 2 of 4.");
+    expect(headline((add) => add(null, "saga", "pending"))).toBe("Recorded, and waiting to start its first step.");
+    expect(
+      headline((add) => {
+        start(add, 3);
+        add(3, "action", "running");
+        add(3, "action", "failed", "Shipping address invalid");
+        add(null, "saga", "compensating");
+        add(2, "compensation", "compensating");
+        const error = "refund_payment failed: Payment service unavailable (gave up after 3 attempts)";
+        add(2, "compensation", "compensation_failed", error);
+        add(null, "saga", "compensation_failed", error);
+      }),
+    ).toBe(
+      "Stuck after 650 ms: Ship order (Shipping address invalid) failed, then Refund payment gave up after 3 attempts (Payment service unavailable); it waits for an operator to retry it.",
+    );
+    expect(runHeadline(outline, [])).toBe("");
+  });
+});
+
+describe("rollbackLine", () => {
+  const stateOf = (build: (add: ReturnType<typeof recorder>["add"]) => void) => {
+    const { events, add } = recorder();
+    build(add);
+    return replay(outline, events);
+  };
+
+  it("names what was undone, in the order it was, and never a step that changed nothing", () => {
+    const shipping = stateOf((add) => {
+      start(add, 3);
+      add(3, "action", "running");
+      add(3, "action", "failed", "Shipping address invalid");
+      add(null, "saga", "compensating");
+      for (const position of [2, 1, 0]) {
+        add(position, "compensation", "compensating");
+        add(position, "compensation", "compensated");
+      }
+      add(null, "saga", "failed");
+    });
+    expect(rollbackLine(shipping)).toBe("Undone, in reverse order: Refund payment, then Release inventory");
+  });
+
+  it("says nothing was undone when the completed steps changed nothing, and when no step had completed", () => {
+    const inventory = (upTo: number) =>
+      stateOf((add) => {
+        start(add, 1);
+        add(1, "action", "running");
+        add(1, "action", "failed", "Insufficient inventory");
+        add(null, "saga", "compensating");
+        if (upTo > 0) add(0, "compensation", "compensating");
+        if (upTo > 1) add(0, "compensation", "compensated");
+        if (upTo > 2) add(null, "saga", "failed");
+      });
+    expect(rollbackLine(inventory(1))).toBe("Turning back: nothing to undo");
+    expect(rollbackLine(inventory(3))).toBe("Nothing was undone: Validate order had changed nothing");
+    const first = stateOf((add) => {
+      add(null, "saga", "processing");
+      add(0, "action", "running");
+      add(0, "action", "failed", "Invalid quantity");
+      add(null, "saga", "failed");
+    });
+    expect(rollbackLine(first)).toBe("No step had completed: nothing to undo");
+    expect(rollbackLine(stateOf((add) => start(add, 2)))).toBeNull();
   });
 });

@@ -68,16 +68,21 @@ export function why(outline: SagaOutline, events: readonly LogEvent[], index: nu
           const first = humanize(hasUndo(next.compensation) ? next.compensation : next.name);
           return `An operator retried the saga: it goes back to compensating, starting again with ${first}.`;
         }
-        return before.steps.some((step) => step.status === "completed")
+        const completed = outline.steps.filter((_, position) => before.steps[position].status === "completed");
+        if (completed.length === 0) return "The saga turns back, but no step had completed, so there is nothing to undo.";
+        return completed.some((done) => hasUndo(done.compensation))
           ? "The saga turns back: each completed step is compensated, the most recent first."
-          : "The saga turns back, but no step had completed, so there is nothing to undo.";
+          : `The saga turns back, but ${completed.length === 1 ? `${humanize(completed[0].name)}, the only step that had completed,` : "the steps that had completed"} changed nothing, so there is nothing to undo.`;
       }
       case "completed":
         return `Every step completed: the ${subject} is done.`;
-      case "failed":
-        return before.steps.some((step) => step.status === "compensated")
-          ? `Every completed step was undone: the ${subject} failed and left nothing behind.`
+      case "failed": {
+        const compensated = outline.steps.filter((_, position) => before.steps[position].status === "compensated");
+        if (compensated.some((step) => hasUndo(step.compensation))) return `Every completed step was undone: the ${subject} failed and left nothing behind.`;
+        return compensated.length > 0
+          ? `Nothing needed undoing, since the steps that had completed changed nothing: the ${subject} failed and left nothing behind.`
           : `No step had completed, so the ${subject} failed and left nothing behind.`;
+      }
       case "compensation_failed": {
         const stuck = outline.steps.find((_, position) => after.steps[position].status === "compensation_failed");
         const what = stuck ? `${humanize(stuck.compensation)} could not undo ${humanize(stuck.name)}` : "a compensation gave up";
@@ -161,4 +166,104 @@ export function why(outline: SagaOutline, events: readonly LogEvent[], index: nu
     }
   }
   return `${name}: ${event.outcome.replace(/_/g, " ")}.`;
+}
+
+/** "A", "A and B", "A, B and C". */
+function listed(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+/** "655 ms", "2.10 s", "3 min 5 s": how long the run took from its first event to its last. */
+function lasted(events: readonly LogEvent[]): string {
+  const times = events.map((event) => Date.parse(event.created_at)).filter((time) => !Number.isNaN(time));
+  if (times.length === 0) return "";
+  const ms = Math.max(0, Math.max(...times) - Math.min(...times));
+  if (ms < 1_000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(2)} s`;
+  const seconds = Math.floor(ms / 1_000);
+  return seconds < 3_600 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${Math.floor(seconds / 3_600)} h ${Math.floor((seconds % 3_600) / 60)} min`;
+}
+
+/** The compensations that ran to the end, in the order they ran, split into those that undid something and those with nothing to undo. */
+function compensations(outline: SagaOutline, state: SagaState) {
+  const ran = outline.steps
+    .map((step, position) => ({ step, state: state.steps[position] }))
+    .filter(({ state }) => state.status === "compensated")
+    .sort((a, b) => (a.state.compensatedAt ?? "").localeCompare(b.state.compensatedAt ?? ""))
+    .map(({ step }) => step);
+  return { undid: ran.filter((step) => hasUndo(step.compensation)), nothing: ran.filter((step) => !hasUndo(step.compensation)) };
+}
+
+/**
+ * The whole run in one sentence, for the top of its story: how it ended, where it failed and why, what
+ * was undone and what had nothing to undo, and how long it took; or, for a run still going, where it is.
+ */
+export function runHeadline(outline: SagaOutline, events: readonly LogEvent[]): string {
+  const log = distinct(events);
+  if (log.length === 0) return "";
+  const state = replay(outline, log);
+  const took = lasted(log);
+  const failedAt = outline.steps.find((_, position) => state.steps[position].status === "failed");
+  const failedStep = failedAt ? state.steps[outline.steps.indexOf(failedAt)] : undefined;
+  const where = failedAt ? `${humanize(failedAt.name)}${failure(failedStep?.error ?? null)}` : "";
+  const { undid, nothing } = compensations(outline, state);
+  const unchanged = nothing.map((step) => humanize(step.name));
+
+  switch (state.status) {
+    case "pending":
+      return `Recorded, and waiting to start its first step.`;
+    case "processing": {
+      const position = state.steps.findIndex((step) => step.status === "running");
+      if (position < 0) return "Running its steps in order.";
+      const attempt = state.steps[position].attempts;
+      return `Running ${humanize(outline.steps[position].name)}, step ${position + 1} of ${outline.steps.length}${attempt > 1 ? ` (attempt ${attempt})` : ""}.`;
+    }
+    case "completed": {
+      const retried = outline.steps.filter((_, position) => state.steps[position].attempts > 1).map((step) => humanize(step.name));
+      const steps = outline.steps.length === 1 ? "its one step" : `all ${outline.steps.length} steps`;
+      return `Completed in ${took}: ${steps} succeeded${retried.length ? `, ${listed(retried)} after a retry` : ""}.`;
+    }
+    case "compensating": {
+      const undoing = outline.steps.find((_, position) => state.steps[position].status === "compensating");
+      const now = undoing ? (hasUndo(undoing.compensation) ? `now ${humanize(undoing.compensation)}` : `now ${humanize(undoing.name)}, which has nothing to undo`) : "";
+      return `Turning back after ${where || "a failure"}: undoing the completed steps, most recent first${now ? `; ${now}` : ""}.`;
+    }
+    case "failed": {
+      const head = `Failed in ${took}${failedAt ? ` at ${where}` : ""}`;
+      if (undid.length > 0) {
+        const rest = unchanged.length ? `; ${listed(unchanged)} had nothing to undo` : "";
+        return `${head}: ${listed(undid.map((step) => humanize(step.compensation)))} undid the earlier steps, most recent first${rest}.`;
+      }
+      if (unchanged.length > 0) return `${head}: nothing was undone, since ${listed(unchanged)} had changed nothing.`;
+      return `${head}: no step had completed, so nothing was undone.`;
+    }
+    case "compensation_failed": {
+      const stuck = outline.steps.find((_, position) => state.steps[position].status === "compensation_failed");
+      const stuckState = stuck ? state.steps[outline.steps.indexOf(stuck)] : undefined;
+      const gaveUp = stuck ? `${humanize(stuck.compensation)} gave up${failure(stuckState?.error ?? null, `${stuck.compensation} failed: `)}` : "a compensation gave up";
+      return `Stuck after ${took}: ${failedAt ? `${where} failed, then ` : ""}${gaveUp}; it waits for an operator to retry it.`;
+    }
+  }
+}
+
+/**
+ * The dashboard's line on the way back: what the compensations are doing, and once the saga has failed,
+ * what they actually undid. A step that changed nothing is passed through, but never counted as undone.
+ */
+export function rollbackLine(state: SagaState): string | null {
+  const changed = (step: SagaState["steps"][number]) => hasUndo(step.compensation);
+  if (state.status === "compensating") {
+    const ahead = state.steps.some((step) => changed(step) && (step.status === "completed" || step.status === "compensating" || step.status === "compensated"));
+    return ahead ? "Undoing completed steps, in reverse order" : "Turning back: nothing to undo";
+  }
+  if (state.status !== "failed") return null;
+  const compensated = state.steps
+    .filter((step) => step.status === "compensated")
+    .sort((a, b) => (a.compensatedAt ?? "").localeCompare(b.compensatedAt ?? ""));
+  const undone = compensated.filter(changed).map((step) => humanize(step.compensation));
+  if (undone.length === 1) return `Undone: ${undone[0]}`;
+  if (undone.length > 1) return `Undone, in reverse order: ${undone.join(", then ")}`;
+  const unchanged = compensated.map((step) => humanize(step.name));
+  if (unchanged.length > 0) return `Nothing was undone: ${listed(unchanged)} had changed nothing`;
+  return "No step had completed: nothing to undo";
 }
