@@ -8,7 +8,8 @@ import type { RunStory } from "@/lib/orders/run-story";
 import { formatDelta, ledgerEntries, ledgerLines } from "@/lib/view/ledger";
 import { humanize } from "@/lib/view/outline";
 import { replay, type LogEvent } from "@/lib/view/replay";
-import { formatDollars, shortId } from "@/lib/client/format";
+import { formatDollars, orderLine, readableError, sagaLabel } from "@/lib/client/format";
+import { LocalTime } from "./local-time";
 import { OrderStatusBadge } from "./order-status-badge";
 
 /** How a step went going forward, whatever was undone afterwards. */
@@ -28,14 +29,14 @@ function summarize(run: RunStory) {
 
 const linkClass = "rounded text-sky-700 underline-offset-2 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:text-sky-300";
 
-export function CompareRuns({ left, right }: { left: RunStory; right: RunStory }) {
+export function CompareRuns({ left, right, names }: { left: RunStory; right: RunStory; names: Record<string, string> }) {
   const runs = [summarize(left), summarize(right)] as const;
   const count = Math.max(...runs.map(({ state }) => state.steps.length));
   const rows = Array.from({ length: count }, (_, position) => runs.map(({ state }) => state.steps[position]));
   // Where the runs went different ways going forward: a step undone later had still completed.
   const diverge = rows.findIndex(([a, b]) => !a || !b || a.name !== b.name || forward(a.status) !== forward(b.status) || (a.status === "failed" && a.error !== b.error));
   const [a, b] = rows[diverge] ?? [];
-  const said = (step: (typeof rows)[number][number]) => (step ? `${forward(step.status)}${step.status === "failed" && step.error ? ` (${step.error})` : ""}` : "did not exist");
+  const said = (step: (typeof rows)[number][number]) => (step ? `${forward(step.status)}${step.status === "failed" && step.error ? ` (${readableError(step.error)})` : ""}` : "did not exist");
   const divergence =
     diverge < 0
       ? "The two runs went the same way at every step."
@@ -52,13 +53,15 @@ export function CompareRuns({ left, right }: { left: RunStory; right: RunStory }
             <h2 className="flex items-center gap-2 text-lg font-semibold">
               {index === 0 ? "A" : "B"} <OrderStatusBadge status={state.status} />
             </h2>
-            <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
-              <span className="font-mono">{run.order.user_id}</span> · {run.order.quantity} × <span className="font-mono">{run.order.product_id}</span> ·{" "}
-              {formatDollars(run.order.amount.cents / 100)}
+            <p data-testid="compare-run-order" className="mt-1 font-medium">
+              {orderLine(run.order, names)} <span className="font-normal text-slate-600 dark:text-slate-300">· {formatDollars(run.order.amount.cents / 100)}</span>
             </p>
-            {state.error && <p className="mt-1 text-sm text-red-700 dark:text-red-300">{state.error}</p>}
+            <p className="font-mono text-xs text-slate-500 wrap-anywhere dark:text-slate-400">
+              {run.order.user_id} · {run.order.product_id} · <LocalTime iso={run.order.created_at} /> · {sagaLabel(run.saga.id)}
+            </p>
+            {state.error && <p className="mt-1 text-sm text-red-700 wrap-anywhere dark:text-red-300">{readableError(state.error)}</p>}
             <Link href={`/timeline/${encodeURIComponent(run.saga.id)}`} className={`mt-2 inline-block text-sm ${linkClass}`}>
-              Timeline of {shortId(run.saga.id)}
+              Timeline of {sagaLabel(run.saga.id)}
             </Link>
           </section>
         ))}
@@ -94,7 +97,7 @@ export function CompareRuns({ left, right }: { left: RunStory; right: RunStory }
                       {step ? (
                         <span className="flex flex-col gap-0.5">
                           <OrderStatusBadge status={step.status} />
-                          {step.error && <span className="text-xs text-red-700 wrap-anywhere dark:text-red-300">{step.error}</span>}
+                          {step.error && <span className="text-xs text-red-700 wrap-anywhere dark:text-red-300">{readableError(step.error)}</span>}
                         </span>
                       ) : (
                         "—"

@@ -1,11 +1,14 @@
 "use client";
 import Link from "next/link";
 import { useState } from "react";
-import { formatDollars, shortId } from "@/lib/client/format";
+import { clockTime, formatDollars, orderLine, sagaLabel } from "@/lib/client/format";
 import { RECENT_ORDERS as SHOWN, useOrders, type Order } from "@/lib/client/hooks";
 import { OrderStatusBadge } from "./order-status-badge";
 
-/** The newest orders first, as the API lists them; each opens its saga's timeline page, and any two can be compared. */
+/**
+ * The newest orders first, as the API lists them; each opens its saga's timeline page, and any two can be
+ * compared. A run is named by its saga ("saga 6e6f5e63"), as the timeline and compare pages name it.
+ */
 export function RecentOrders({ names }: { names: Record<string, string> }) {
   const orders = useOrders();
   const list = orders.data ?? [];
@@ -51,7 +54,7 @@ export function RecentOrders({ names }: { names: Record<string, string> }) {
                   type="checkbox"
                   checked={picked.includes(order.saga_id)}
                   onChange={() => toggle(order.saga_id!)}
-                  aria-label={`Pick order ${shortId(order.id)} to compare`}
+                  aria-label={`Compare ${describe(order, names)}`}
                   data-testid="compare-pick"
                   className="h-4 w-4 shrink-0 accent-sky-700"
                 />
@@ -67,6 +70,13 @@ export function RecentOrders({ names }: { names: Record<string, string> }) {
   );
 }
 
+/** The run in words, for the compare checkbox: what was ordered, for how much, when, how it ended, and its saga. */
+function describe(order: Order, names: Record<string, string>): string {
+  const outcome = order.status === "compensation_failed" ? "stuck" : order.status;
+  const when = order.created_at ? `, placed ${clockTime(order.created_at)}` : "";
+  return `${orderLine(order, names)}, ${formatDollars(order.amount)}${when}, ${outcome}${order.saga_id ? ` (${sagaLabel(order.saga_id)})` : ""}`;
+}
+
 function OrderRow({ order, names }: { order: Order; names: Record<string, string> }) {
   // A phone shows the status and amount on one line and the order below; wider screens use one line.
   const content = (
@@ -75,13 +85,15 @@ function OrderRow({ order, names }: { order: Order; names: Record<string, string
         <OrderStatusBadge status={order.status} />
       </span>
       <span className="col-span-3 row-start-2 min-w-0 sm:col-span-1 sm:col-start-2 sm:row-start-1">
-        <span className="block truncate text-sm font-medium">
+        {/* Wrapped, never cut: on a phone the order takes the lines it needs. */}
+        <span className="block text-sm font-medium wrap-anywhere">
           {order.quantity} × {names[order.product_id] ?? order.product_id}
           <span className="font-normal text-slate-500 dark:text-slate-400"> for {names[order.user_id] ?? order.user_id}</span>
         </span>
-        <span className="block truncate font-mono text-xs text-slate-500 dark:text-slate-400">
-          {order.product_id} · {order.user_id} · order {shortId(order.id)}
-          {order.created_at && ` · ${new Date(order.created_at).toLocaleTimeString("en-GB")}`}
+        <span className="block font-mono text-xs text-slate-500 wrap-anywhere dark:text-slate-400">
+          {order.product_id} · {order.user_id}
+          {order.saga_id && ` · ${sagaLabel(order.saga_id)}`}
+          {order.created_at && ` · ${clockTime(order.created_at)}`}
         </span>
       </span>
       <span className="col-start-2 row-start-1 justify-self-end text-sm font-semibold tabular-nums sm:col-start-3">

@@ -105,8 +105,9 @@ test("compare a happy run and a failed one: where they diverge, what each undid,
   const failed = await placeOrder(request, shippingFailure);
   // Picked from the recent orders, as a visitor does.
   await page.goto("/");
-  await page.getByRole("checkbox", { name: `Pick order ${happy.order_id.slice(0, 8)} to compare` }).check();
-  await page.getByRole("checkbox", { name: `Pick order ${failed.order_id.slice(0, 8)} to compare` }).check();
+  // Each checkbox is named by its run, which ends with the saga's short id.
+  await page.getByRole("checkbox", { name: new RegExp(`^Compare .*\\(saga ${happy.saga_id.slice(0, 8)}\\)$`) }).check();
+  await page.getByRole("checkbox", { name: new RegExp(`^Compare .*\\(saga ${failed.saga_id.slice(0, 8)}\\)$`) }).check();
   await page.getByTestId("compare-picked").click();
   await expect(page).toHaveURL(new RegExp(`/compare\\?a=${happy.saga_id}&b=${failed.saga_id}$`));
 
