@@ -8,11 +8,13 @@ import { sameFaults, scenarios, type Faults, type Scenario } from "@/lib/orders/
 import type { StepOutline } from "@/lib/view/outline";
 import { FaultControls } from "./fault-controls";
 import { ScenarioPresets } from "./scenario-presets";
-import { SpeedControl, type Speed } from "./speed-control";
+import { defaultSpeed, SpeedControl, type Speed } from "./speed-control";
 
 type Values = Record<OrderField, string>;
 
-const initialValues: Values = { user_id: "", product_id: "", quantity: "1", amount: "" };
+// A whole order from the start (the first listed user and product): "Place order" works at once, and every
+// field shows a real value rather than a placeholder that looks like one.
+const initialValues: Values = { user_id: "", product_id: "", quantity: "1", amount: "100.00" };
 
 const inputClass =
   "mt-1 block w-full rounded-lg border bg-white px-3 py-2 text-base shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 disabled:opacity-60 sm:text-sm dark:bg-slate-950";
@@ -39,7 +41,7 @@ export function OrderForm({
   const balances = useBalances();
   const inventory = useInventory();
   const [values, setValues] = useState<Values>(initialValues);
-  const [speed, setSpeed] = useState<Speed>(0.5);
+  const [speed, setSpeed] = useState<Speed>(defaultSpeed);
   const [faults, setFaults] = useState<Faults>({});
   const [errors, setErrors] = useState<OrderFormErrors>(noErrors);
 
@@ -78,6 +80,9 @@ export function OrderForm({
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    // The button stays enabled while an order is placed (disabling it would drop its focus to the page):
+    // a second submit meanwhile is ignored here instead.
+    if (submitting) return;
     const form = event.currentTarget;
     const parsed = CreateOrderRequestSchema.safeParse({
       user_id: userId,
@@ -190,7 +195,6 @@ export function OrderForm({
                   type="text"
                   inputMode="decimal"
                   autoComplete="off"
-                  placeholder="100.00"
                   value={values.amount}
                   onChange={(event) => change("amount", event.target.value)}
                   aria-invalid={Boolean(errors.fields.amount)}
@@ -208,8 +212,8 @@ export function OrderForm({
           <SpeedControl value={speed} onChange={setSpeed} />
           <button
             type="submit"
-            disabled={submitting}
-            className="w-full rounded-lg bg-sky-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-sky-700 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:ring-offset-2 focus-visible:ring-offset-white disabled:opacity-60 sm:w-auto dark:focus-visible:ring-offset-slate-900"
+            aria-disabled={submitting}
+            className="w-full rounded-lg bg-sky-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-sky-700 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:ring-offset-2 focus-visible:ring-offset-white aria-disabled:cursor-wait aria-disabled:opacity-60 sm:w-auto dark:focus-visible:ring-offset-slate-900"
           >
             {submitting ? "Placing order…" : "Place order"}
           </button>

@@ -8,13 +8,21 @@ import type { Scenario } from "../lib/orders/scenarios";
 import { expect } from "./fixtures";
 
 export type ScenarioId = Scenario["id"];
-export type Speed = "1x" | "0.5x" | "0.25x" | "0.1x";
+export type Speed = "1x" | "0.25x" | "0.1x";
 
-/** One rendered transition: the step, its new status, and which DOM commit showed it. */
+/** Each speed's radio button, by the name a person reads: what it does, then the API's factor. */
+export const speedNames: Record<Speed, RegExp> = {
+  "0.1x": /^Slow motion: about 1 s a step \(speed 0\.1x\)$/,
+  "0.25x": /^Slow: 0\.4 s a step \(speed 0\.25x\)$/,
+  "1x": /^Real time: 0\.1 s a step \(speed 1x\)$/,
+};
+
+/** One rendered transition: the step, its new status, which DOM commit showed it, and when (ms, the page's clock). */
 export interface Transition {
   step: string;
   status: string;
   batch: number;
+  at: number;
 }
 
 export const stepNames = ["validate_order", "reserve_inventory", "process_payment", "ship_order"] as const;
@@ -29,7 +37,7 @@ export async function openDashboard(page: Page): Promise<void> {
 /** Starts recording every data-status change of the timeline's steps. */
 export async function recordStepTransitions(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const log: { step: string; status: string; batch: number }[] = [];
+    const log: { step: string; status: string; batch: number; at: number }[] = [];
     const last = new Map<string, string>();
     let batch = 0;
     const record = (element: Element) => {
@@ -39,7 +47,7 @@ export async function recordStepTransitions(page: Page): Promise<void> {
       const step = id.slice("step-".length);
       if (last.get(step) === status) return;
       last.set(step, status);
-      log.push({ step, status, batch });
+      log.push({ step, status, batch, at: performance.now() });
     };
     for (const element of document.querySelectorAll("[data-testid^='step-'][data-status]")) {
       const id = element.getAttribute("data-testid") ?? "";
@@ -82,7 +90,7 @@ export function batchOf(transitions: Transition[], step: string, status: string)
 export async function placeScenario(page: Page, scenario: ScenarioId, speed: Speed): Promise<Record<string, unknown>> {
   await page.getByTestId(`scenario-${scenario}`).click();
   await expect(page.getByTestId(`scenario-${scenario}`)).toHaveAttribute("aria-pressed", "true");
-  await page.getByRole("radio", { name: speed, exact: true }).check();
+  await page.getByRole("radio", { name: speedNames[speed] }).check();
   const request = page.waitForRequest((r) => r.method() === "POST" && new URL(r.url()).pathname === "/api/orders");
   await page.getByRole("button", { name: "Place order" }).click();
   return (await request).postDataJSON() as Record<string, unknown>;
