@@ -25,11 +25,14 @@ export function SagaTimeline({
   outline,
   placed,
   starting,
+  money,
   ref,
 }: {
   outline: SagaOutline;
   placed: PlacedOrder | null;
   starting: boolean;
+  /** What the order moves (its stock and balance), shown under the status, beside the steps. */
+  money?: ReactNode;
   ref?: Ref<HTMLElement>;
 }) {
   const [stepping, setStepping] = useState(false);
@@ -68,6 +71,7 @@ export function SagaTimeline({
       <div className="mt-3">
         <SagaStatusBadge status={status} error={state.error} hint={hint(status, state)} />
       </div>
+      {money}
       {status === "compensation_failed" && placed && (
         <div className="mt-3">
           <RetrySagaButton sagaId={placed.sagaId} />
