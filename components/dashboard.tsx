@@ -7,6 +7,7 @@ import { BalancesCard } from "./balances-card";
 import { HealthIndicator } from "./health-indicator";
 import { InventoryCard } from "./inventory-card";
 import { OrderForm } from "./order-form";
+import { OrderMoney } from "./order-money";
 import { RecentOrders } from "./recent-orders";
 import { ResetControl } from "./reset-control";
 import { SagaTimeline, type PlacedOrder } from "./saga-timeline";
@@ -60,12 +61,19 @@ export function Dashboard({ outline, names }: { outline: SagaOutline; names: Rec
             <OrderForm names={names} steps={outline.steps} submitting={placeOrder.isPending} onSubmit={submit} />
           </div>
           <div className="min-w-0 space-y-6 lg:col-span-7">
-            <StuckSagas />
-            <SagaTimeline ref={timeline} outline={outline} placed={placed} starting={placeOrder.isPending} />
+            <SagaTimeline
+              ref={timeline}
+              outline={outline}
+              placed={placed}
+              starting={placeOrder.isPending}
+              money={<OrderMoney placed={placed} names={names} resetRequestedAt={resetRequestedAt} />}
+            />
             <div className="grid gap-6 sm:grid-cols-2">
               <InventoryCard names={names} resetRequestedAt={resetRequestedAt} />
               <BalancesCard names={names} resetRequestedAt={resetRequestedAt} />
             </div>
+            {/* Below the live saga, so that a saga getting stuck never pushes the one being watched down. */}
+            <StuckSagas names={names} live={placed?.sagaId ?? null} />
           </div>
           <div className="min-w-0 lg:col-span-12">
             <RecentOrders names={names} />

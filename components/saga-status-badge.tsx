@@ -1,8 +1,10 @@
+import type { ReactNode } from "react";
+import { readableError } from "@/lib/client/format";
 import type { SagaStatus } from "@/lib/saga/status";
 
 export type LiveSagaStatus = SagaStatus | "idle" | "starting";
 
-const looks: Record<LiveSagaStatus, { box: string; icon: string; label: string }> = {
+const looks: Record<LiveSagaStatus, { box: string; icon: string; label: ReactNode }> = {
   idle: { box: "border-slate-300 bg-slate-50 text-slate-600 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-300", icon: "○", label: "Ready" },
   starting: { box: "border-sky-300 bg-sky-50 text-sky-800 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-200", icon: "…", label: "Starting" },
   pending: { box: "border-sky-300 bg-sky-50 text-sky-800 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-200", icon: "…", label: "Pending" },
@@ -13,13 +15,19 @@ const looks: Record<LiveSagaStatus, { box: string; icon: string; label: string }
   compensation_failed: {
     box: "border-orange-500 bg-orange-100 text-orange-950 dark:border-orange-400 dark:bg-orange-950 dark:text-orange-100",
     icon: "⚠",
-    label: "Stuck: compensation failed",
+    // "Stuck" alone on a phone, where the whole label would take two lines: the error below says what failed.
+    label: (
+      <>
+        Stuck<span className="hidden sm:inline">: compensation failed</span>
+      </>
+    ),
   },
 };
 
 /**
  * The saga's overall status, large, so the end of a run cannot be missed: solid green or solid red,
- * with the failure's reason. A fixed height keeps the timeline below it still as the status changes.
+ * with the failure's reason. A minimum height keeps the timeline below it still as the status changes;
+ * a failure's reason is shown whole, on as many lines as it takes (it only comes at the end of a run).
  */
 export function SagaStatusBadge({ status, error, hint }: { status: LiveSagaStatus; error: string | null; hint: string }) {
   const look = looks[status];
@@ -30,16 +38,22 @@ export function SagaStatusBadge({ status, error, hint }: { status: LiveSagaStatu
       data-testid="saga-status"
       data-status={status}
       // Taller on a phone, where the hint takes two lines rather than being cut off.
-      className={`flex h-20 items-center gap-3 rounded-xl border-2 px-4 sm:h-16 ${look.box}`}
+      className={`flex min-h-20 items-center gap-3 rounded-xl border-2 px-4 py-1.5 sm:min-h-16 ${look.box}`}
     >
       <span aria-hidden className={`text-2xl leading-none ${inFlight ? "motion-safe:animate-pulse" : ""}`}>
         {look.icon}
       </span>
       <div className="min-w-0">
         <p className="text-xl font-bold leading-tight">{look.label}</p>
-        <p className="line-clamp-2 text-sm leading-tight opacity-90 sm:line-clamp-none sm:truncate sm:leading-normal" title={showsError && error ? error : hint}>
-          {showsError && error ? error : hint}
-        </p>
+        {showsError && error ? (
+          <p data-testid="saga-error" className="text-sm leading-tight opacity-90 wrap-anywhere">
+            {readableError(error)}
+          </p>
+        ) : (
+          <p className="line-clamp-2 text-sm leading-tight opacity-90 sm:line-clamp-none sm:truncate sm:leading-normal" title={hint}>
+            {hint}
+          </p>
+        )}
       </div>
     </div>
   );

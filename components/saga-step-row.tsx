@@ -1,3 +1,4 @@
+import { readableError } from "@/lib/client/format";
 import { hasUndo, humanize } from "@/lib/view/outline";
 import type { StepState } from "@/lib/view/replay";
 import type { StepStatus } from "@/lib/saga/status";
@@ -169,10 +170,10 @@ function StepNote({ step }: { step: StepState }) {
   let note: string | null = null;
   let tone = "text-slate-500 dark:text-slate-400";
   if (step.status === "failed") {
-    note = step.error ?? "Failed";
+    note = step.error ? readableError(step.error) : "Failed";
     tone = "font-medium text-red-700 dark:text-red-300";
   } else if (step.status === "compensation_failed") {
-    note = step.error ?? "Compensation failed";
+    note = step.error ? readableError(step.error) : "Compensation failed";
     tone = "font-medium text-orange-700 dark:text-orange-300";
   } else if (passedThrough(step)) {
     // The line above already says there is nothing to undo; the note stays empty, as for a step not reached.

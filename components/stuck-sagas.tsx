@@ -1,13 +1,19 @@
 "use client";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { STUCK_SHOWN, useStuckSagas } from "@/lib/client/hooks";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { clockTime, formatDollars, orderLine, readableError, sagaLabel } from "@/lib/client/format";
+import { queryKeys, STUCK_SHOWN, useOrders, useStuckSagas, type Order, type Saga } from "@/lib/client/hooks";
 import { RetrySagaButton } from "./retry-saga-button";
 
 /**
  * Sagas an operator must look at: a compensation kept failing, so the saga stopped in
- * compensation_failed with its reason instead of pretending to be cleanly failed.
+ * compensation_failed with its reason instead of pretending to be cleanly failed. Each is said as the
+ * order it was, with its whole reason; the one on the Live saga card has its Retry button there, so it
+ * gets no second one here. The dashboard puts this list below the live saga and the cards, so that it
+ * appearing never moves the saga being watched.
  */
-export function StuckSagas() {
+export function StuckSagas({ names, live }: { names: Record<string, string>; live: string | null }) {
   const stuck = useStuckSagas();
   const all = stuck.data ?? [];
   if (all.length === 0) return null;
@@ -26,20 +32,49 @@ export function StuckSagas() {
       </p>
       <ul className="mt-3 space-y-3">
         {sagas.map((saga) => (
-          <li key={saga.id} className="flex flex-wrap items-center justify-between gap-2 rounded-lg bg-white/70 p-3 dark:bg-slate-900/60">
-            <div className="min-w-0">
-              <Link
-                href={`/timeline/${encodeURIComponent(saga.id)}`}
-                className="font-mono text-xs text-sky-700 underline-offset-2 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:text-sky-300"
-              >
-                {saga.id}
-              </Link>
-              <p className="text-sm text-orange-900 dark:text-orange-100">{saga.error}</p>
-            </div>
-            <RetrySagaButton sagaId={saga.id} />
-          </li>
+          <StuckSaga key={saga.id} saga={saga} names={names} live={saga.id === live} />
         ))}
       </ul>
     </section>
   );
+}
+
+function StuckSaga({ saga, names, live }: { saga: Saga; names: Record<string, string>; live: boolean }) {
+  const order = useOrderOf(saga);
+  const what = order ? `${orderLine(order, names)}, ${formatDollars(order.amount)}` : sagaLabel(saga.id);
+  return (
+    <li data-testid="stuck-saga" className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2 rounded-lg bg-white/70 p-3 dark:bg-slate-900/60">
+      <div className="min-w-0 flex-1 basis-64">
+        <Link
+          href={`/timeline/${encodeURIComponent(saga.id)}`}
+          prefetch={false}
+          className="rounded font-medium text-sky-700 underline-offset-2 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:text-sky-300"
+        >
+          {what}
+        </Link>
+        <p className="font-mono text-xs text-slate-600 wrap-anywhere dark:text-slate-400">
+          {order && `${order.user_id} · ${order.product_id} · `}
+          {sagaLabel(saga.id)}
+          {order?.created_at && ` · ${clockTime(order.created_at)}`}
+        </p>
+        {saga.error && <p className="mt-1 text-sm text-orange-900 wrap-anywhere dark:text-orange-100">{readableError(saga.error)}</p>}
+      </div>
+      {live ? (
+        <p className="text-sm text-orange-900/80 dark:text-orange-200/80">On the Live saga card, with its Retry button</p>
+      ) : (
+        <RetrySagaButton sagaId={saga.id} run={what} />
+      )}
+    </li>
+  );
+}
+
+/** The stuck saga's order: from the recent orders when it is among them, else read on its own. */
+function useOrderOf(saga: Saga): Order | undefined {
+  const recent = useOrders().data?.find((order) => order.id === saga.order_id);
+  const own = useQuery({
+    queryKey: [...queryKeys.orders, saga.order_id],
+    queryFn: () => fetchJson<Order>(`/api/orders/${encodeURIComponent(saga.order_id)}`),
+    enabled: recent === undefined,
+  });
+  return recent ?? own.data;
 }

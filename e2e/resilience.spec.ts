@@ -38,7 +38,8 @@ test("a refund that keeps failing leaves the saga stuck, listed for an operator,
   await page.screenshot({ path: testInfo.outputPath("stuck.png"), fullPage: true });
 
   // The preset's refund fails 4 times: 3 attempts in the first round, the retry's second attempt succeeds.
-  await stuck.getByRole("button", { name: "Retry compensation" }).click();
+  // The saga is on the live saga card, whose button retries it (the list offers no second one).
+  await page.getByRole("region", { name: "Live saga" }).getByRole("button", { name: "Retry compensation" }).click();
   await expect(stuck).toHaveCount(0);
   await expect(page.getByTestId("balance-user_3")).toHaveText("$200.00");
   await expect(page.getByTestId("stock-product_1")).toHaveText("100");
