@@ -32,10 +32,24 @@ const CSS = "text/css; charset=utf-8";
 
 type Asset = { contentType: string } & ({ packageFile: string[]; replace?: [string, string][] } | { text: () => Promise<string> });
 
-// Our own two: Swagger UI's start-up (no inline script on the page) and ReDoc's page margin.
+/** The bar above both docs pages that leads back to the app: its colours and sizes are the app header's. */
+const docsBarStyle = `body { margin: 0; }
+.saga-docs-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 16px; padding: 10px 16px;
+  border-bottom: 1px solid #e2e8f0; background: #fff; font: 14px/1.4 ui-sans-serif, system-ui, sans-serif; color: #0f172a; }
+.saga-docs-bar a { color: #475569; text-decoration: none; border-radius: 6px; padding: 6px 10px; font-weight: 500; }
+.saga-docs-bar a:hover { background: #f1f5f9; color: #0f172a; }
+.saga-docs-bar a:focus-visible { outline: 2px solid #0ea5e9; outline-offset: 1px; }
+.saga-docs-bar a[aria-current="page"] { background: #0f172a; color: #fff; }
+.saga-docs-bar .saga-docs-home { color: #0f172a; font-size: 18px; font-weight: 600; padding: 4px 8px 4px 0; }
+.saga-docs-bar ul { display: flex; flex-wrap: wrap; gap: 2px; margin: 0; padding: 0; list-style: none; }
+`;
+
+// Our own three: Swagger UI's start-up (no inline script on the page), ReDoc's page margin, and the bar
+// back to the app.
 const ownAssets = {
   "swagger-ui-init.js": { contentType: JS, text: async () => swaggerInitScript },
   "redoc.css": { contentType: CSS, text: async () => "body { margin: 0; padding: 0; }\n" },
+  "docs-bar.css": { contentType: CSS, text: async () => docsBarStyle },
 } satisfies Record<string, Asset>;
 
 const packageAssets = {

@@ -11,6 +11,22 @@ export const API_TITLE = "Saga Studio";
 
 const htmlHeaders = { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" };
 
+/**
+ * The way back to the app, above the docs (which, being FastAPI's pages, have none of their own): the app's
+ * name to the dashboard, and the app header's links, this page's marked as the current one.
+ */
+function appBar(current: "/docs" | "/redoc"): string {
+  const links = [
+    ["/", "Dashboard"],
+    ["/workflow", "Workflow"],
+    ["/docs", "API docs"],
+    ["/redoc", "ReDoc"],
+  ]
+    .map(([href, label]) => `<li><a href="${href}"${href === current ? ' aria-current="page"' : ""}>${label}</a></li>`)
+    .join("");
+  return `<nav class="saga-docs-bar" aria-label="Saga Studio"><a class="saga-docs-home" href="/">Saga Studio</a><ul>${links}</ul></nav>`;
+}
+
 export function swaggerUiPage(): Response {
   const html = `<!DOCTYPE html>
 <html lang="en">
@@ -20,8 +36,10 @@ export function swaggerUiPage(): Response {
 <title>${API_TITLE} - Swagger UI</title>
 <link rel="icon" href="/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" type="text/css" href="${assetUrl("swagger-ui.css")}">
+<link rel="stylesheet" type="text/css" href="${assetUrl("docs-bar.css")}">
 </head>
 <body>
+${appBar("/docs")}
 <div id="swagger-ui"></div>
 <script src="${assetUrl("swagger-ui-bundle.js")}"></script>
 <script src="${assetUrl("swagger-ui-init.js")}"></script>
@@ -40,8 +58,10 @@ export function redocPage(): Response {
 <title>${API_TITLE} - ReDoc</title>
 <link rel="icon" href="/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" type="text/css" href="${assetUrl("redoc.css")}">
+<link rel="stylesheet" type="text/css" href="${assetUrl("docs-bar.css")}">
 </head>
 <body>
+${appBar("/redoc")}
 <noscript>ReDoc requires Javascript to function. Please enable it to browse the documentation.</noscript>
 <redoc spec-url="${OPENAPI_URL}"></redoc>
 <script src="${assetUrl("redoc.standalone.js")}"></script>

@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { cache } from "react";
+import { LocalTime } from "@/components/local-time";
 import { SagaRun } from "@/components/saga-run";
 import { SiteHeader } from "@/components/site-header";
-import { shortId } from "@/lib/client/format";
+import { formatDollars, orderLine } from "@/lib/client/format";
 import { toDollars } from "@/lib/money";
-import { runSummary } from "@/lib/orders/run-story";
+import { demoAccounts, demoProducts } from "@/lib/orders/demo-data";
+import { runSummary, type RunSummary } from "@/lib/orders/run-story";
 import SagaNotFound from "./not-found";
 
 // Reads the database on every request: a saga placed a second ago must be found.
@@ -13,14 +15,19 @@ export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ sagaId: string }> };
 
+// The seed's display names, as the dashboard shows them.
+const names: Record<string, string> = Object.fromEntries([...demoProducts, ...demoAccounts].map(({ id, name }) => [id, name]));
+
+/** What the order was, as the page's heading and title say it: "1 × Mechanical keyboard for Linus, $50.00". */
+const described = ({ order }: RunSummary) => `${orderLine(order, names)}, ${formatDollars(toDollars(order.amount.cents))}`;
+
 /** The run's story (its saga, order, steps, what it moved), read once per request (the metadata and the page both ask). */
 const findRun = cache((sagaId: string) => runSummary(sagaId));
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const { sagaId } = await params;
-  return (await findRun(sagaId))
-    ? { title: `Saga ${shortId(sagaId)} · Saga Studio` }
-    : { title: "Saga not found · Saga Studio", robots: { index: false } };
+  const run = await findRun(sagaId);
+  return run ? { title: `${described(run)} · Saga Studio` } : { title: "Saga not found · Saga Studio", robots: { index: false } };
 }
 
 export default async function TimelinePage({ params }: Params) {
@@ -43,8 +50,14 @@ export default async function TimelinePage({ params }: Params) {
           >
             <span aria-hidden>← </span>Dashboard
           </Link>
-          <h1 className="mt-2 text-2xl font-semibold sm:text-3xl">Saga timeline</h1>
-          <p className="mt-1 break-all font-mono text-sm text-slate-600 dark:text-slate-400">{saga.id}</p>
+          {/* What the order was, not its id: the ids follow, in the line below. */}
+          <h1 className="mt-2 text-2xl font-semibold sm:text-3xl">
+            <span className="block text-sm font-medium text-slate-500 dark:text-slate-400">Saga timeline</span>
+            <span className="wrap-anywhere">{described(run)}</span>
+          </h1>
+          <p className="mt-1 font-mono text-sm text-slate-600 wrap-anywhere dark:text-slate-400">
+            {order.user_id} · {order.product_id} · placed <LocalTime iso={order.created_at} /> · saga {saga.id}
+          </p>
         </div>
         <SagaRun
           sagaId={saga.id}
