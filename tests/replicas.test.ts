@@ -10,7 +10,7 @@ import { postgresBinaries } from "../scripts/postgres.mjs";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { startServer, tempDatabaseUrl, type TestServer } from "./server";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -30,6 +30,20 @@ beforeAll(async () => {
     );
   }
 }, 240_000);
+// Each test starts from the seed, whatever the one before it left.
+beforeEach(async () => {
+  expect((await fetch(`${replicas[0].url}/reset`, { method: "POST" })).status).toBe(200);
+});
+// A test that failed with B paused leaves it thawed for the next.
+afterEach(() => {
+  for (const replica of replicas) {
+    try {
+      replica.resume();
+    } catch {
+      // killed
+    }
+  }
+});
 afterAll(async () => {
   await Promise.all(replicas.map((replica) => replica.stop("SIGKILL").catch(() => undefined)));
 });
@@ -125,7 +139,6 @@ it("`npm start` with a PostgreSQL URL puts the tables in PostgreSQL, not in a SQ
   for (const replica of replicas) expect((await orders(replica)).map((order) => order.id)).toContain(placed.body.order_id);
   expect(psql(`SELECT count(*) FROM orders WHERE id = '${placed.body.order_id}'`)).toBe("1");
   expect(fs.existsSync(path.join(root, "postgresql:"))).toBe(false);
-  expect((await fetch(`${replicas[0].url}/reset`, { method: "POST" })).status).toBe(200);
 });
 
 it("a replica paused past its lease stops the sagas the others took over, and nothing moves twice", { timeout: 180_000 }, async () => {
@@ -144,17 +157,17 @@ it("a replica paused past its lease stops the sagas the others took over, and no
 
   // B thaws, its steps' waits and its heartbeats overdue: it finds each lease gone and stops, writing nothing.
   b.resume();
-  await until(
-    "B stops each saga it lost",
-    async () => frozen.filter((sagaId) => !new RegExp(`Saga ${sagaId}: this replica lost its lease|Saga ${sagaId} was removed while running`).test(b.output())),
-    (left) => left.length === 0,
-  );
+  const stopped = (sagaId: string) => new RegExp(`Saga ${sagaId}: this replica lost its lease|Saga ${sagaId} was removed while running`).test(b.output());
+  await until("B stops each saga it lost", async () => frozen.filter((sagaId) => !stopped(sagaId)), (left) => left.length === 0).catch((error: Error) => {
+    // What B said about the sagas it did not stop, to tell why.
+    const said = b.output().split("\n").filter((line) => frozen.some((sagaId) => !stopped(sagaId) && line.includes(sagaId)));
+    throw new Error(`${error.message}\nB's lines about them:\n${said.join("\n")}`);
+  });
   expect(frozen.filter((sagaId) => endedBy(b, sagaId))).toEqual([]);
   const { all, kept } = await expectConserved([a, b, c]);
   expect(kept).toHaveLength(9);
   await expectNothingTwice(a, all.map((order) => order.saga_id));
   expect((await fetch(`${b.url}/health`)).status).toBe(200);
-  expect((await fetch(`${a.url}/reset`, { method: "POST" })).status).toBe(200);
 });
 
 it("finishes every order though a replica dies mid-flight; stock, money and streams agree across replicas", { timeout: 180_000 }, async () => {

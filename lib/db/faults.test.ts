@@ -15,6 +15,8 @@ describe("database faults", () => {
   it("takes a connection that node-postgres saw closed under a query as passing", () => {
     expect(isDatabaseFault(new Error("Connection terminated unexpectedly"))).toBe(true);
     expect(isDatabaseFault(new Error("Connection terminated"))).toBe(true);
+    // The next query on that client, after the process thawed.
+    expect(isDatabaseFault(new Error("Client has encountered a connection error and is not queryable"))).toBe(true);
   });
 
   it("takes deadlocks, lost connections and a shutting-down server as passing, and a constraint or a bug as not", () => {
