@@ -20,7 +20,12 @@ const REQUESTS_GRACE_MS = 10_000;
  * 503, saying the next start finishes it), and only then does the process exit.
  */
 export function installShutdownHandlers(): void {
+  let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
+    // Ctrl-C on `npm start` signals npm, scripts/start.mjs and this server at once, and start.mjs passes
+    // the signal on too: the second must not end the drain the first began.
+    if (stopping) return log.debug(`${signal} received again: already stopping`);
+    stopping = true;
     log.info(`${signal} received: no new sagas; finishing the current steps and answering the requests in flight, then exiting`);
     try {
       await drain();
@@ -36,6 +41,6 @@ export function installShutdownHandlers(): void {
     // Log lines to a pipe are written asynchronously: let them drain before the process ends.
     process.stdout.write("", () => process.stderr.write("", () => process.exit(0)));
   };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
 }

@@ -7,6 +7,7 @@ import { afterEach, expect, it } from "vitest";
 import { databasePath } from "../lib/db/config";
 import { call } from "./http";
 import { freePort, serverJs, startServer, tempDatabaseUrl, type TestServer } from "./server";
+import { until } from "./wait";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -34,17 +35,21 @@ it("refuses every write and read with a 503 once its database file is removed, r
   expect(fs.existsSync(file)).toBe(false);
 });
 
-it("on SIGTERM answers the requests in flight (503: the order is recorded) before it exits; the next start finishes them", async () => {
+// SIGTERM as an orchestrator sends it to server.js; SIGINT as Ctrl-C sends it to `npm start`'s whole
+// process group (npm, scripts/start.mjs, server.js), which start.mjs then passes on again: server.js gets
+// it twice, and the second must not cut the drain short.
+it.each([
+  { signal: "SIGTERM" as const, launch: "server.js" as const },
+  { signal: "SIGINT" as const, launch: "npm start" as const },
+])("on $signal to $launch answers the requests in flight (503: the order is recorded) before it exits; the next start finishes them", async ({ signal, launch }) => {
   const databaseUrl = tempDatabaseUrl();
-  server = await startServer({ databaseUrl, env: { SAGA_DELAY_SCALE: "4" } }); // ~2 s a saga
+  // About twenty seconds a saga: none can finish before the signal. Shutdown cuts a step's work short.
+  server = await startServer({ databaseUrl, launch, env: { SAGA_DELAY_SCALE: "40" } });
   // More waiting sagas than Node's default of ten listeners on one signal.
   const waiting = Array.from({ length: 12 }, () => call(server!.url, "POST", "/orders", { json: order }));
-  // Every order recorded, none finished (each takes about two seconds): then the signal.
-  for (let orders = 0; orders < 12; ) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    orders = (await call(server.url, "GET", "/orders?limit=20")).body.length;
-  }
-  const stopped = server.stop("SIGTERM");
+  // Every order recorded: then the signal.
+  await until("every order recorded", async () => (await call(server!.url, "GET", "/orders?limit=20")).body.length === 12);
+  const stopped = server.stop(signal);
   const replies = await Promise.all(waiting);
   await stopped;
   for (const reply of replies) {
@@ -56,31 +61,43 @@ it("on SIGTERM answers the requests in flight (503: the order is recorded) befor
 
   server = await startServer({ databaseUrl });
   for (const reply of replies) {
-    let saga = { status: "" };
-    for (let i = 0; i < 100 && saga.status !== "completed"; i++) {
-      saga = (await call(server.url, "GET", reply.headers.get("location")!.replace(/^\/api/, ""))).body;
-      if (saga.status !== "completed") await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(saga.status).toBe("completed");
+    const location = reply.headers.get("location")!.replace(/^\/api/, "");
+    await until(`saga ${location} completed`, async () => (await call(server!.url, "GET", location)).body.status === "completed");
   }
   expect((await call(server.url, "GET", "/inventory")).body.inventory.product_1).toBe(100 - replies.length);
 });
 
-it("will not start with a DATABASE_URL it cannot use, and says why", async () => {
+/** Starts server.js with `env` added, expecting it to refuse: its exit code and what it printed. */
+async function refusedStart(env: Record<string, string>): Promise<{ code: unknown; output: string; cwd: string }> {
   const port = await freePort();
   const cwd = path.dirname(serverJs);
   const child = spawn(process.execPath, [serverJs], {
     cwd,
-    env: { ...process.env, DATABASE_URL: "mysql://saga:secret@localhost:3306/saga", PORT: String(port), HOSTNAME: "127.0.0.1", LOG_FORMAT: "text", LOG_LEVEL: "INFO" },
+    env: { ...process.env, ...env, PORT: String(port), HOSTNAME: "127.0.0.1", LOG_FORMAT: "text", LOG_LEVEL: "INFO" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
   const code = await new Promise((resolve) => child.once("exit", resolve));
+  return { code, output, cwd };
+}
+
+it("will not start with a DATABASE_URL it cannot use, and says why", async () => {
+  const { code, output, cwd } = await refusedStart({ DATABASE_URL: "mysql://saga:secret@localhost:3306/saga" });
   expect(code).toBe(1);
   expect(output).toContain(
     'ERROR:startup:Cannot start: DATABASE_URL must be a SQLite file URL such as "file:./data/saga-studio.db" or a PostgreSQL URL such as "postgresql://saga:secret@localhost:5432/saga"; got the scheme "mysql:"',
   );
   expect(fs.existsSync(path.join(cwd, "mysql:"))).toBe(false);
+});
+
+it.each([
+  ["SAGA_BODY_TIMEOUT_MS", "abc", "whole number"],
+  ["SAGA_BODY_TIMEOUT_MS", "0", "whole number"],
+  ["SAGA_WORLD_MAX_ORDERS", "lots", "whole number"],
+])("will not start with %s=%s, and says why", async (name, value, kind) => {
+  const { code, output } = await refusedStart({ [name]: value });
+  expect(code).toBe(1);
+  expect(output).toContain(`ERROR:startup:Cannot start: ${name} must be a positive ${kind}; got "${value}"`);
 });
