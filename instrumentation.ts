@@ -9,9 +9,11 @@ export async function register() {
   // A configuration the app cannot run with stops the start, with a message that says what to fix.
   const { ConfigError, databaseConfig } = await import("./lib/db/config");
   const { startWorldSweeper, worldSettings } = await import("./lib/orders/worlds");
+  const { bodyTimeoutMs } = await import("./lib/method-guard");
   try {
     databaseConfig();
     worldSettings();
+    bodyTimeoutMs();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     log.error(`Cannot start: ${error.message}`);

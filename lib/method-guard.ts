@@ -15,6 +15,22 @@
 // 500), and the request is stamped with its peer's address (PEER_ADDRESS_HEADER).
 import http from "node:http";
 import type { Socket } from "node:net";
+import { positiveSetting } from "./db/config";
+
+/**
+ * How long a request's body may take to arrive once its handler reads it (SAGA_BODY_TIMEOUT_MS, default
+ * 10 s): a client that declares more than it sends, or trickles it, gets a 408 rather than holding a
+ * connection. A value that is not a positive whole number stops the start.
+ */
+export function bodyTimeoutMs(env: Record<string, string | undefined> = process.env): number {
+  return positiveSetting(env, "SAGA_BODY_TIMEOUT_MS", 10_000, true);
+}
+
+// Node's own bound on receiving a whole request (five minutes by default) comes this long after the
+// handlers' body timeout, so that a handler reading its body answers its 408 in JSON first; it cuts the
+// requests no handler reads in time: headers that trickle, a body declared but never sent to a route
+// that does not read one. (Node checks it every 30 s.)
+const NODE_REQUEST_TIMEOUT_MARGIN_MS = 5_000;
 
 /**
  * The header in which every request carries the address of the peer that sent it, set here from the
@@ -103,6 +119,15 @@ export function installMethodGuard(Server: typeof http.Server = http.Server): vo
   const guardedEmit: Emit = function (this: http.Server, event: string, ...args: unknown[]) {
     if (!withConnectListener.has(this) && (event === "listening" || event === "request")) {
       withConnectListener.add(this);
+      // (A bad SAGA_BODY_TIMEOUT_MS stops the start in instrumentation.ts; until then, the default.)
+      let bodyMs = 10_000;
+      try {
+        bodyMs = bodyTimeoutMs();
+      } catch {
+        // reported at start-up
+      }
+      this.requestTimeout = bodyMs + NODE_REQUEST_TIMEOUT_MARGIN_MS;
+      this.headersTimeout = Math.min(this.headersTimeout, this.requestTimeout);
       if (this.listenerCount("connect") === 0) this.on("connect", (_request: http.IncomingMessage, socket: Socket) => answerSocket(socket));
     }
     if (event === "request") {

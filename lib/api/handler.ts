@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { describeFault, isDatabaseFault } from "../db/faults";
 import { logger } from "../log";
 import { TooManyRequests } from "../limits";
+import { bodyTimeoutMs } from "../method-guard";
 import { errorResponse, validationError, zodDetails } from "./errors";
 
 const log = logger("api");
@@ -99,13 +100,6 @@ export function methodsNotAllowed(allowed: string[]) {
 class BodyTooLarge extends Error {}
 class BodyTooSlow extends Error {}
 
-/**
- * How long a request's body may take to arrive, from the moment its handler starts reading it: a client
- * that declares more than it sends (or trickles it) gets a 408 instead of holding a connection for
- * Node's five minutes.
- */
-export const BODY_TIMEOUT_MS = Number(process.env.SAGA_BODY_TIMEOUT_MS ?? 10_000);
-
 async function readText(request: Request): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES) throw new BodyTooLarge();
@@ -115,7 +109,7 @@ async function readText(request: Request): Promise<string> {
   let size = 0;
   let timer: NodeJS.Timeout | undefined;
   const tooSlow = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new BodyTooSlow()), BODY_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new BodyTooSlow()), bodyTimeoutMs());
   });
   try {
     for (;;) {
@@ -188,7 +182,7 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
     if (error instanceof BodyTooLarge)
       return { ok: false, response: errorResponse(413, "Request body too large", { connection: "close" }) };
     if (error instanceof BodyTooSlow)
-      return { ok: false, response: errorResponse(408, `The request body did not arrive within ${BODY_TIMEOUT_MS / 1000} s`, { connection: "close" }) };
+      return { ok: false, response: errorResponse(408, `The request body did not arrive within ${bodyTimeoutMs() / 1000} s`, { connection: "close" }) };
     throw error;
   }
   if (text.trim() === "") {

@@ -10,6 +10,17 @@ export class ConfigError extends Error {
   }
 }
 
+/** A positive number from the environment (`fallback` when unset or empty); anything else is a ConfigError. */
+export function positiveSetting(env: Record<string, string | undefined>, name: string, fallback: number, integer: boolean): number {
+  const text = env[name];
+  if (text === undefined || text === "") return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new ConfigError(`${name} must be a positive ${integer ? "whole number" : "number"}; got "${text}"`);
+  }
+  return value;
+}
+
 export type DatabaseConfig =
   | {
       provider: "sqlite";

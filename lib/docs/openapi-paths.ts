@@ -5,7 +5,8 @@
  */
 import * as examples from "./openapi-examples";
 import { inline, ref, type JsonSchema } from "./openapi-components";
-import { BODY_TIMEOUT_MS, MAX_BODY_BYTES } from "../api/handler";
+import { MAX_BODY_BYTES } from "../api/handler";
+import { bodyTimeoutMs } from "../method-guard";
 import { CursorSchema, EventIdSchema, IdempotencyKeySchema, LimitSchema } from "../api/schemas";
 
 export type Method = "get" | "post";
@@ -139,7 +140,7 @@ const createOrder: Operation = {
       content: json(ref("AcceptedOrder"), examples.acceptedOrderExample()),
     },
     "403": crossSite,
-    "408": error(`The body did not arrive within ${BODY_TIMEOUT_MS / 1000} s of the request`, `The request body did not arrive within ${BODY_TIMEOUT_MS / 1000} s`, { Connection: header("close") }),
+    "408": error(`The body did not arrive within ${bodyTimeoutMs() / 1000} s of its handler starting to read it`, `The request body did not arrive within ${bodyTimeoutMs() / 1000} s`, { Connection: header("close") }),
     "409": error("A reset removed the order while its saga ran", "The order was removed by a reset while its saga ran"),
     "413": error(`The body is larger than ${MAX_BODY_BYTES / 1024} KiB`, "Request body too large", { Connection: header("close") }),
     "422": {

@@ -6,7 +6,7 @@
  * never while one of its sagas is in flight.
  */
 import { clientAddress, requestedWorld } from "../api/world";
-import { ConfigError } from "../db/config";
+import { positiveSetting } from "../db/config";
 import { againIfTaken } from "../db/faults";
 import { TooManyRequests } from "../limits";
 import { orderEventWrites, type Tx } from "../db/client";
@@ -29,23 +29,14 @@ export interface WorldSettings {
   maxOrders: number;
 }
 
-function positive(env: Record<string, string | undefined>, name: string, fallback: number, integer: boolean): number {
-  const text = env[name];
-  if (text === undefined || text === "") return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new ConfigError(`${name} must be a positive ${integer ? "whole number" : "number"}; got "${text}"`);
-  }
-  return value;
-}
 
 /** The limits of private worlds, from the environment; a value that makes no sense stops the start. */
 export function worldSettings(env: Record<string, string | undefined> = process.env): WorldSettings {
   return {
-    idleMs: positive(env, "SAGA_WORLD_IDLE_HOURS", 24, false) * 3_600_000,
-    sweepEveryMs: positive(env, "SAGA_WORLD_SWEEP_MINUTES", 10, false) * 60_000,
-    perAddressPerMinute: positive(env, "SAGA_WORLDS_PER_MINUTE", 10, true),
-    maxOrders: positive(env, "SAGA_WORLD_MAX_ORDERS", 500, true),
+    idleMs: positiveSetting(env, "SAGA_WORLD_IDLE_HOURS", 24, false) * 3_600_000,
+    sweepEveryMs: positiveSetting(env, "SAGA_WORLD_SWEEP_MINUTES", 10, false) * 60_000,
+    perAddressPerMinute: positiveSetting(env, "SAGA_WORLDS_PER_MINUTE", 10, true),
+    maxOrders: positiveSetting(env, "SAGA_WORLD_MAX_ORDERS", 500, true),
   };
 }
 
