@@ -183,7 +183,12 @@ describe("a dashboard stream resumed from long ago", () => {
     const readUntil = async (pattern: RegExp) => {
       while (!pattern.test(received)) received += new TextDecoder().decode((await reader.read()).value);
     };
-    await readUntil(/event: resync\ndata: [^\n]*\n\n/);
+    await readUntil(/event: resync\nid: \d+\ndata: [^\n]*\n\n/);
+    // Its id is where the stream goes on from: the client's Last-Event-ID moves there, so a reconnect
+    // resumes from it instead of being sent a resync again.
+    const [, resyncId, after] = /event: resync\nid: (\d+)\ndata: \{"after":(\d+)\}/.exec(received)!;
+    expect(resyncId).toBe(after);
+    expect(Number(resyncId)).toBeGreaterThan(1_000);
     const placed = await call(server.url, "POST", "/orders", { json: { ...order, quantity: 1, amount: 1 } });
     await readUntil(new RegExp(`"saga_id":"${placed.body.saga_id}"`));
     controller.abort();
@@ -195,16 +200,24 @@ describe("a dashboard stream resumed from long ago", () => {
 });
 
 describe("odd fields of simulation.faults", () => {
-  it("refuses a step named __proto__ as it refuses any other unknown step, and a boolean given as a word in pydantic's terms", async () => {
+  it("refuses a step named __proto__ as it refuses any other unknown step; takes a boolean given as a word as pydantic does, and refuses one it cannot read", async () => {
     const before = await orderCount();
     const proto = await call(server.url, "POST", "/orders", { raw: `{"user_id":"user_1","product_id":"product_1","quantity":1,"amount":1,"simulation":{"faults":{"__proto__":{"fail":true}}}}` });
     expect(proto.status).toBe(422);
     expect(proto.body.detail[0]).toMatchObject({ loc: ["body", "simulation", "faults", "__proto__"] });
-    const word = await call(server.url, "POST", "/orders", { json: { ...order, simulation: { faults: { ship_order: { fail: "yes" } } } } });
-    expect(word.status).toBe(422);
-    expect(word.body.detail).toEqual([
-      { type: "bool_parsing", loc: ["body", "simulation", "faults", "ship_order", "fail"], msg: "Input should be a valid boolean, unable to interpret input", input: "yes" },
+    const unreadable = await call(server.url, "POST", "/orders", { json: { ...order, simulation: { faults: { ship_order: { fail: "maybe" } } } } });
+    expect(unreadable.status).toBe(422);
+    expect(unreadable.body.detail).toEqual([
+      { type: "bool_parsing", loc: ["body", "simulation", "faults", "ship_order", "fail"], msg: "Input should be a valid boolean, unable to interpret input", input: "maybe" },
     ]);
     expect(await orderCount()).toBe(before);
+    // "yes" is true to pydantic: shipping fails, and the saga compensates.
+    const word = await call(server.url, "POST", "/orders", { json: { ...order, simulation: { faults: { ship_order: { fail: "yes" } } } } });
+    expect(word.status).toBe(201);
+    expect(word.body.status).toBe("failed");
+    // "off" is false: the order completes.
+    const off = await call(server.url, "POST", "/orders", { json: { ...order, simulation: { faults: { ship_order: { fail: "off" } } } } });
+    expect(off.body.status).toBe("completed");
+    expect(await orderCount()).toBe(before + 2);
   });
 });

@@ -69,7 +69,8 @@ export async function eventStreamResponse(request: Request, feed: EventFeed): Pr
   let resync = false;
   if (resumed !== undefined && feed.maxBacklog !== undefined) {
     const latest = await feed.start();
-    if (latest - resumed > feed.maxBacklog) {
+    // (Or ahead of the log: the database was reset or restored under the client.)
+    if (latest - resumed > feed.maxBacklog || resumed > latest) {
       cursor = latest;
       resync = true;
     }
@@ -118,7 +119,8 @@ export async function eventStreamResponse(request: Request, feed: EventFeed): Pr
       request.signal.addEventListener("abort", stop);
       send(`retry: 1000\n\n`);
       // Too far behind to be sent what it missed: the client reads the state anew, and follows from here.
-      if (resync) send(`event: resync\ndata: ${JSON.stringify({ after: cursor })}\n\n`);
+      // Its id moves the client's Last-Event-ID here, so that a reconnect resumes from here, not again from too far back.
+      if (resync) send(`event: resync\nid: ${cursor}\ndata: ${JSON.stringify({ after: cursor })}\n\n`);
       (async () => {
         const unsubscribeFeed = await feed.subscribe({
           items: (items) => (backlogRead ? sendItems(items) : waiting.push(...items)),

@@ -7,8 +7,19 @@ import { z } from "zod";
 
 const times = z.int().min(0).max(20);
 
+// Pydantic's lax mode (and so FastAPI) takes these words, in any case, and 0 and 1, for a boolean.
+const TRUE_WORDS = new Set(["true", "t", "yes", "y", "on", "1"]);
+const FALSE_WORDS = new Set(["false", "f", "no", "n", "off", "0"]);
+function booleanFromWord(value: unknown): unknown {
+  const word = typeof value === "string" ? value.trim().toLowerCase() : typeof value === "number" ? String(value) : undefined;
+  if (word === undefined) return value;
+  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : value;
+}
+/** A boolean as pydantic reads one: true and false, or a word or number it takes for them. */
+export const laxBoolean = () => z.preprocess(booleanFromWord, z.boolean());
+
 export const FaultSchema = z.object({
-  fail: z.boolean().optional().describe("The step's action fails for good (a business failure): the saga compensates"),
+  fail: laxBoolean().optional().describe("The step's action fails for good (a business failure): the saga compensates"),
   transient: times.optional().describe("The action's first N attempts fail with a transient error, retried with backoff"),
   timeouts: times.optional().describe("The action's first N attempts time out, retried like transient errors"),
   compensation_failures: times.optional().describe("The step's compensation fails its first N attempts"),
