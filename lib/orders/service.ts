@@ -186,12 +186,17 @@ export async function recoverOnStart(): Promise<void> {
  */
 export async function retryStuckSaga(sagaId: string, world: string) {
   const db = await ready();
-  const owner = sagaId.includes("\u0000") ? null : await db.read.saga.findUnique({ where: { id: sagaId }, select: { scope: true } });
-  if (owner?.scope !== world) return { kind: "not_found" as const };
-  const before = await findSaga(sagaId);
-  if (!before) return { kind: "not_found" as const };
-  if (before.status !== "compensation_failed") return { kind: "not_stuck" as const, status: before.status };
-  await retrySaga(sagaId);
+  // (PostgreSQL's text cannot hold a NUL: such an id matches no saga on either database.)
+  const owner = sagaId.includes("\u0000") ? null : await db.read.saga.findUnique({ where: { id: sagaId }, select: { scope: true, status: true } });
+  if (!owner || owner.scope !== world) return { kind: "not_found" as const };
+  if (owner.status !== "compensation_failed") return { kind: "not_stuck" as const, status: owner.status };
+  try {
+    await retrySaga(sagaId);
+  } catch (error) {
+    // By name: the run may have been started by another bundle's copy of the engine (see isStepFailure).
+    if (error instanceof Error && error.name === "UnknownDefinitionVersion") return { kind: "refused" as const, reason: error.message };
+    throw error;
+  }
   const saga = await findSaga(sagaId);
   return saga ? { kind: "retried" as const, saga } : { kind: "not_found" as const };
 }

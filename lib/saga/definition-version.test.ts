@@ -99,16 +99,18 @@ describe("a saga resumed after its definition changed", () => {
     expect(await readLedger(db)).toEqual(["do a", "do b", "do c"]);
   });
 
-  it("an operator's retry of a stuck saga of a version the build lacks leaves it stuck, saying why", async () => {
+  it("an operator's retry of a stuck saga of a version the build lacks is refused, saying why, and leaves it stuck as it was", async () => {
     const id = randomUUID();
     // b fails for good, and undoing a keeps failing: stuck in compensation_failed.
     const started = await startSaga({ id, definition: toy, subjectId: `toy-${id}`, subject: { id }, options: { faults: { b: { fail: true }, a: { compensation_failures: 5 } } } });
     expect(await runSaga(started)).toBe("compensation_failed");
+    const stuck = await saga(id);
     registerSagas([toyNext]);
-    expect(await retrySaga(id)).toBe("compensation_failed");
+    await expect(retrySaga(id)).rejects.toThrow("which this build does not have");
     const after = await saga(id);
     expect(after.status).toBe("compensation_failed");
-    expect(after.error).toContain("which this build does not have");
+    // It keeps why it is stuck.
+    expect(after.error).toBe(stuck.error);
     expect(after.steps.map((step) => step.status)).toEqual(["compensation_failed", "failed", "pending"]);
   });
 });

@@ -207,14 +207,15 @@ export async function resumeInFlightSagas(): Promise<(SagaStatus | undefined)[]>
   const db = await database();
   const ids = (await claimableSagaIds(db.read, db.provider === "sqlite")).filter((id) => !runs.has(id) && !backingOff(id));
   if (ids.length > 0) log.info(`Resuming ${ids.length} saga(s) left in flight`);
-  // Each is claimed once: one that another replica took meanwhile is theirs.
+  // Each is claimed once: one that another replica took meanwhile is theirs. One that stops on an error
+  // (its run has logged why) leaves the others be: it is tried again later, after a backoff.
   return Promise.all(
     ids.map((id) =>
       runSagaToEnd(id, { wait: false }).then(
         (outcome) => outcome?.status,
-        (error: unknown) => {
+        () => {
           backOff(id);
-          throw error;
+          return undefined;
         },
       ),
     ),
@@ -306,14 +307,19 @@ async function drive(sagaId: string, started?: StartedSaga<unknown>, wait = true
 }
 
 /** A saga in flight whose definition's version this build does not have: it is not run, and says why. */
-export class UnknownDefinitionVersion extends Error {}
+export class UnknownDefinitionVersion extends Error {
+  override name = "UnknownDefinitionVersion";
+}
 
 /**
  * Refuses to run a saga under steps it did not start with: its error says so (GET /sagas/{id}, the
  * timeline), its status and steps stay as they are, and it waits for an operator (a build that still
  * registers its version resumes it). The periodic recovery backs off from it like any failed run.
  */
-async function refuseUnknownVersion(db: Database, saga: { id: string; definition: string; definitionVersion: string }): Promise<UnknownDefinitionVersion> {
+async function refuseUnknownVersion(
+  db: Database,
+  saga: { id: string; definition: string; definitionVersion: string; status: string; error: string | null },
+): Promise<UnknownDefinitionVersion> {
   const known = registeredVersions(saga.definition);
   const refusal = new UnknownDefinitionVersion(
     known.length === 0
@@ -321,7 +327,11 @@ async function refuseUnknownVersion(db: Database, saga: { id: string; definition
       : `Saga ${saga.id} started under version ${saga.definitionVersion || "(none)"} of the "${saga.definition}" saga, which this build does not have ` +
         `(it has ${known.join(", ")}); it is left as it stands for an operator: resume it with a build that registers that version`,
   );
-  await db.write((tx) => tx.saga.updateMany({ where: { id: saga.id }, data: { error: refusal.message } })).catch(() => undefined);
+  // Said once in its error (a later try finds it there), and never over the error of a stuck saga, which
+  // keeps why it is stuck: an operator's retry of one is answered with the refusal instead.
+  if (saga.status !== "compensation_failed" && saga.error !== refusal.message) {
+    await db.write((tx) => tx.saga.updateMany({ where: { id: saga.id }, data: { error: refusal.message } })).catch(() => undefined);
+  }
   return refusal;
 }
 
@@ -858,7 +868,8 @@ function parseAnswer(output: string | null): Json | undefined {
 /**
  * An operator's retry of a saga stuck in compensation_failed: back to compensating, and on with the
  * compensations, each with a fresh round of attempts. Resolves with the saga's new status, or
- * undefined when there is no such saga; a saga that is not stuck is left alone.
+ * undefined when there is no such saga; a saga that is not stuck is left alone. Rejects with
+ * UnknownDefinitionVersion, the saga left as it was, when this build lacks the version it started under.
  */
 export async function retrySaga(sagaId: string): Promise<SagaStatus | undefined> {
   const db = await database();
@@ -866,10 +877,12 @@ export async function retrySaga(sagaId: string): Promise<SagaStatus | undefined>
   if (!loaded) return undefined;
   if (loaded.saga.status !== "compensation_failed") return loaded.saga.status;
   const definition = findDefinition(loaded.saga.definition, loaded.saga.definitionVersion);
-  // Its compensations cannot run under another version's steps: it stays stuck, its error says why.
+  // Its compensations cannot run under another version's steps: it stays stuck as it is, and the
+  // operator is told why (UnknownDefinitionVersion).
   if (!definition) {
-    log.error((await refuseUnknownVersion(db, loaded.saga)).message, { saga_id: sagaId });
-    return loaded.saga.status;
+    const refusal = await refuseUnknownVersion(db, loaded.saga);
+    log.error(refusal.message, { saga_id: sagaId });
+    throw refusal;
   }
   try {
     await db.write(async (tx) => {

@@ -15,6 +15,8 @@ import { leaseOwner, leaseUntil } from "./lease";
 
 export interface SagaRow extends NewSagaRow {
   status: SagaStatus;
+  /** Why it failed, is stuck, or is not run (its error as GET /sagas/{id} shows it). */
+  error: string | null;
 }
 
 /** What a new saga's row says of it, besides its progress. */
@@ -246,6 +248,7 @@ export async function loadSaga(read: Reader, sagaId: string): Promise<{ saga: Sa
       subjectId: true,
       scope: true,
       status: true,
+      error: true,
       options: true,
       steps: {
         orderBy: { position: "asc" },

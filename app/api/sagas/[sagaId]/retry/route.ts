@@ -15,6 +15,8 @@ export const POST = handle(async (request: Request, { params }: { params: Promis
       return notFound("Saga not found");
     case "not_stuck":
       return errorResponse(409, `Only a saga in compensation_failed can be retried; this one is ${result.status}`);
+    case "refused":
+      return errorResponse(409, result.reason);
     case "retried":
       return jsonResponse(result.saga);
   }
