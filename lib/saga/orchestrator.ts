@@ -586,12 +586,15 @@ class SagaRun<Subject> {
       this.db.provider === "postgresql"
         ? setInterval(() => {
             if (this.lost.signal.aborted) return;
-            this.db.write((tx) => renewLease(tx, this.sagaId)).then(
-              (held) => {
-                if (!held) this.lost.abort(new LeaseLost(this.sagaId));
-              },
-              () => undefined,
-            );
+            this.db
+              .write(async (tx) => (await renewLease(tx, this.sagaId)) || ((await tx.saga.count({ where: { id: this.sagaId } })) === 0 ? "gone" : false))
+              .then(
+                (held) => {
+                  // Not held: another replica took it, or a reset removed it (which the run says apart).
+                  if (held !== true) this.lost.abort(held === "gone" ? new SagaVanished(this.sagaId) : new LeaseLost(this.sagaId));
+                },
+                () => undefined,
+              );
           }, leaseMs() / 3)
         : undefined;
     heartbeat?.unref();
