@@ -155,7 +155,9 @@ it("a replica paused past its lease stops the sagas the others took over, and no
   await until("A and C finish B's sagas", () => orders(a), (all) => all.length === 12 && all.every(ended));
   expect(frozen.filter((sagaId) => !endedBy(a, sagaId) && !endedBy(c, sagaId))).toEqual([]);
 
-  // B thaws, its steps' waits and its heartbeats overdue: it finds each lease gone and stops, writing nothing.
+  // B thaws, its steps' waits and its heartbeats overdue: it finds each lease gone and stops, writing nothing
+  // (by its heartbeat or by the guard on its next commit, whichever comes first: that the heartbeat
+  // stops a run at once, before its next commit, is lib/saga/lease-loss.test.ts's to show).
   b.resume();
   const stopped = (sagaId: string) => new RegExp(`Saga ${sagaId}: this replica lost its lease|Saga ${sagaId} was removed while running`).test(b.output());
   await until("B stops each saga it lost", async () => frozen.filter((sagaId) => !stopped(sagaId)), (left) => left.length === 0).catch((error: Error) => {
