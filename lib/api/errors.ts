@@ -1,5 +1,5 @@
 /** Errors in FastAPI's shapes, built in one place: `{"detail": "..."}` and 422's `{"detail": [...]}`. */
-import type { z } from "zod";
+import { z } from "zod";
 import { jsonResponse } from "./json";
 import type { HTTPError, HTTPValidationError, ValidationDetail } from "./responses";
 
@@ -22,11 +22,19 @@ export function parameterError(loc: ["query" | "header", string], schema: z.ZodT
   return validationError(zodDetails(error, schema).map((detail) => ({ ...detail, loc })));
 }
 
-/** The pydantic type a field of the schema stands for (`.meta({ pydanticType })`), for error wording. */
+/**
+ * The pydantic type a field of the schema stands for (`.meta({ pydanticType })`), for error wording:
+ * a field of the body, or one nested in an object of it (`simulation.step_timeout_seconds`).
+ */
 function pydanticType(schema: z.ZodType, path: PropertyKey[]): string | undefined {
-  const shape = (schema as { shape?: Record<string, z.ZodType> }).shape;
-  const field = path.length === 1 && shape ? shape[String(path[0])] : undefined;
-  return field?.meta()?.pydanticType as string | undefined;
+  const unwrapped = (field: z.ZodType): z.ZodType => (field instanceof z.ZodOptional || field instanceof z.ZodNullable ? unwrapped(field.unwrap() as z.ZodType) : field);
+  let field: z.ZodType | undefined = schema;
+  for (const key of path) {
+    const parent: z.ZodType = unwrapped(field);
+    field = parent instanceof z.ZodObject ? (parent.shape as Record<string, z.ZodType>)[String(key)] : undefined;
+    if (!field) return undefined;
+  }
+  return (field.meta()?.pydanticType ?? unwrapped(field).meta()?.pydanticType) as string | undefined;
 }
 
 /** "1 character", "255 characters": pydantic's plural. */

@@ -1,7 +1,8 @@
 /**
  * How one saga run is played, chosen when it starts and stored with it (so a resumed saga plays the
- * same way): `speed` slows the simulated work down for a viewer (0.25 = four times slower), and
- * `faults` inject failures into chosen steps, keyed by attempt number so a run replays identically.
+ * same way): `speed` slows the simulated work down for a viewer (0.25 = four times slower), `faults`
+ * inject failures into chosen steps, keyed by attempt number so a run replays identically, and
+ * `step_by_step` has the run wait before each transition until an operator continues it.
  */
 import { z } from "zod";
 
@@ -18,6 +19,10 @@ function booleanFromWord(value: unknown): unknown {
 /** A boolean as pydantic reads one: true and false, or a word or number it takes for them. */
 export const laxBoolean = () => z.preprocess(booleanFromWord, z.boolean());
 
+/** How long a step-by-step pause waits for a continue, unless the run says otherwise (seconds). */
+export const DEFAULT_STEP_TIMEOUT_SECONDS = 300;
+export const MAX_STEP_TIMEOUT_SECONDS = 3600;
+
 export const FaultSchema = z.object({
   fail: laxBoolean().optional().describe("The step's action fails for good (a business failure): the saga compensates"),
   transient: times.optional().describe("The action's first N attempts fail with a transient error, retried with backoff"),
@@ -32,6 +37,16 @@ export const RunOptionsSchema = z.object({
     .record(z.string().max(64), FaultSchema)
     .optional()
     .describe("Failures to inject, by step name, e.g. {\"process_payment\": {\"transient\": 2}}"),
+  step_by_step: laxBoolean()
+    .optional()
+    .describe("Wait before each transition (each step's action or compensation, and the saga's end) until POST /sagas/{saga_id}/continue, or step_timeout_seconds"),
+  step_timeout_seconds: z
+    .int()
+    .min(1)
+    .max(MAX_STEP_TIMEOUT_SECONDS)
+    .meta({ pydanticType: "int" })
+    .optional()
+    .describe(`With step_by_step: how long each pause waits for a continue before the saga goes on by itself (default ${DEFAULT_STEP_TIMEOUT_SECONDS})`),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
@@ -42,6 +57,11 @@ export function parseStoredOptions(json: string): RunOptions {
   } catch {
     return {};
   }
+}
+
+/** How long each step-by-step pause of this run waits for a continue (ms). */
+export function stepTimeoutMs(options: RunOptions): number {
+  return (options.step_timeout_seconds ?? DEFAULT_STEP_TIMEOUT_SECONDS) * 1000;
 }
 
 /** SAGA_DELAY_SCALE multiplies every simulated duration (default 1; 0 turns the delays off). */
