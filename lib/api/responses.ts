@@ -77,6 +77,18 @@ export const SagaStepSchema = z.object({
 });
 export type SagaStep = z.infer<typeof SagaStepSchema>;
 
+/** Step by step: the pause a saga waits in, until POST /sagas/{saga_id}/continue or `resumes_at`. */
+export const SagaWaitingSchema = z
+  .object({
+    before: z
+      .string()
+      .describe("What comes once it goes on: a step (its action or its compensation, as phase says), or with the phase saga the status it ends in, e.g. failed"),
+    phase: EventPhaseSchema.describe("action, compensation, or saga (the saga's own move: completed, failed)"),
+    since: timestamp.describe("When the pause began"),
+    resumes_at: timestamp.describe("When the saga goes on by itself, unless an operator continues it first"),
+  })
+  .describe("Step by step (simulation.step_by_step): what the saga waits before");
+
 export const SagaSchema = z.object({
   id: uuid,
   order_id: uuid,
@@ -86,6 +98,7 @@ export const SagaSchema = z.object({
   steps: z.array(SagaStepSchema).describe("Its steps, in the order they run"),
   created_at: timestamp,
   updated_at: timestamp,
+  waiting: SagaWaitingSchema.nullable().describe("A step-by-step saga's pause, until POST /sagas/{saga_id}/continue or resumes_at; null when it is not waiting"),
 });
 export type Saga = z.infer<typeof SagaSchema>;
 

@@ -98,6 +98,26 @@ export function sagaExample(run: RunOutcome = {}): In<typeof SagaSchema> {
     steps: views,
     created_at: at(0),
     updated_at: at(clock),
+    waiting: null,
+  };
+}
+
+/**
+ * A step-by-step saga paused mid-way, as GET /sagas/{saga_id} shows it: its first step completed, and
+ * waiting before the second until an operator continues it (or five minutes pass).
+ */
+export function waitingSagaExample(): In<typeof SagaSchema> {
+  const saga = sagaExample();
+  const [first, second] = saga.steps;
+  const since = Date.parse(first.finished_at!) - START;
+  return {
+    ...saga,
+    status: "processing",
+    steps: saga.steps.map((step) =>
+      step === first ? step : { ...step, status: "pending", attempts: 0, started_at: null, finished_at: null },
+    ),
+    updated_at: first.finished_at!,
+    waiting: { before: second.name, phase: "action", since: at(since), resumes_at: at(since + 300_000) },
   };
 }
 
@@ -183,6 +203,11 @@ export const sagaExamples: Record<string, NamedExample<In<typeof SagaSchema>>> =
     summary: "Stuck in compensation_failed",
     description: "The refund gave up after its attempts: an operator can retry it with POST /sagas/{saga_id}/retry.",
     value: sagaExample(outcomes["stuck-refund"]),
+  },
+  waiting: {
+    summary: "Step by step, waiting",
+    description: "Placed with simulation.step_by_step: its first step completed, it waits before the next until POST /sagas/{saga_id}/continue, or until resumes_at.",
+    value: waitingSagaExample(),
   },
 };
 

@@ -7,6 +7,7 @@ import { allPages, decodeCursor, encodeCursor, type Page } from "../api/list";
 import type { AcceptedOrder, Body, Order as OrderBody, Saga as SagaBody, SagaEvent, SagaStep as StepBody } from "../api/responses";
 import type { Order, SagaStep } from "../generated/prisma/client";
 import { EVENT_PAGE, eventsAfter, type SagaEventRow } from "../saga/events";
+import { waitingOf } from "../saga/store";
 import type { SagaStatus, StepStatus } from "../saga/status";
 import { ready } from "./ready";
 import { DEFAULT_WORLD } from "../world-id";
@@ -145,7 +146,14 @@ function sagaView(saga: SagaWithSteps): SagaView {
     steps: saga.steps.map(stepView),
     created_at: iso(saga.createdAt),
     updated_at: iso(saga.updatedAt),
+    waiting: waitingView(saga),
   };
+}
+
+/** Step by step: what the saga waits before, since when, and when it goes on by itself; null when it does not wait. */
+function waitingView(saga: Pick<SagaWithSteps, "waitingBefore" | "waitingPhase" | "waitingSince" | "waitingUntil">): SagaView["waiting"] {
+  const waiting = waitingOf(saga);
+  return waiting && { before: waiting.before, phase: waiting.phase, since: iso(waiting.since), resumes_at: iso(waiting.until) };
 }
 
 // Every dashboard asks for these after each commit it hears of: read once per change of the database.

@@ -8,6 +8,7 @@ import { logger } from "../log";
 import { toCents } from "../money";
 import { publish } from "../saga/events";
 import type { ValidationDetail } from "../api/errors";
+import { continueSaga } from "../saga/stepping";
 import { initialStatus, isDraining, recordSagas, resumeInFlightSagas, retrySaga, startRecovery, runSagaToEnd, type RunOutcome, type StartedSaga } from "../saga/orchestrator";
 import { restoreDemoData } from "./demo-data";
 import { orderSaga, type OrderContext } from "./order-saga";
@@ -73,7 +74,7 @@ export async function createOrder(input: CreateOrderRequest, idempotencyKey?: st
     };
     // The order's columns are its saga's subject, and its status the saga's from the outset. It goes in
     // first: the steps that may run as the saga starts write rows that refer to it.
-    await tx.order.create({ data: { ...subject, status: initialStatus(orderSaga), sagaId, createdAt: at, updatedAt: at }, select: { seq: true } });
+    await tx.order.create({ data: { ...subject, status: initialStatus(orderSaga, input.simulation), sagaId, createdAt: at, updatedAt: at }, select: { seq: true } });
     const saga = await start({ id: sagaId, definition: orderSaga, subjectId: orderId, subject, scope: world, options: input.simulation ?? {} });
     await countOrder(tx, world);
     if (idempotencyKey !== undefined) {
@@ -124,7 +125,8 @@ function orderResult(order: StartedOrder, outcome: RunOutcome): OrderResult {
 
 /**
  * POST /orders. By default the saga runs to the end before the answer, in the seed's shape; with
- * `respondAsync` (Prefer: respond-async) it starts and the caller follows its event stream.
+ * `respondAsync` (Prefer: respond-async) it starts and the caller follows its event stream. A
+ * step-by-step saga is always answered so: it waits for continues that the caller has yet to send.
  */
 export async function submitOrder(
   input: CreateOrderRequest,
@@ -143,7 +145,7 @@ export async function submitOrder(
   }
   // A run joins one already under way (a concurrent repeat), and returns at once for a finished saga.
   const running = runSagaToEnd(order.saga ?? order.sagaId);
-  if (options.respondAsync) {
+  if (options.respondAsync || input.simulation?.step_by_step) {
     // The saga's own failures are recorded in the database; this only reports a fault of the engine.
     running.catch((error: unknown) => log.error(`Saga ${order.sagaId} crashed: ${String(error)}`));
     return { kind: "accepted", order };
@@ -199,4 +201,18 @@ export async function retryStuckSaga(sagaId: string, world: string) {
   }
   const saga = await findSaga(sagaId);
   return saga ? { kind: "retried" as const, saga } : { kind: "not_found" as const };
+}
+
+/**
+ * An operator's continue of a step-by-step saga's pause (POST /sagas/{id}/continue): the saga goes on
+ * with its next transition, and the answer is the saga once that has begun. In the caller's world only,
+ * as a retry: a saga of another world is not found.
+ */
+export async function continueWaitingSaga(sagaId: string, world: string) {
+  await ready();
+  if (sagaId.includes("\u0000")) return { kind: "not_found" as const };
+  const continued = await continueSaga(sagaId, world);
+  if (continued.kind !== "continued") return continued;
+  const saga = await findSaga(sagaId);
+  return saga ? { kind: "continued" as const, saga } : { kind: "not_found" as const };
 }

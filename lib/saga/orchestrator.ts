@@ -18,7 +18,9 @@
  * share one transaction (see `finish`), and those at the start run in the one that creates the saga
  * (see `recordSagas`), so with the delays off a saga of local steps costs one transaction in all.
  * Everything needed to continue is in the database, and `runSaga` resumes a saga from any point. A step's remote call happens between two transactions, never
- * inside one. Transient failures (TransientError, a timeout, an unexpected error) are retried with
+ * inside one. Step by step (options.step_by_step), no transaction begins the next move: the one before it
+ * records a pause instead, and the run waits (lib/saga/stepping.ts) until an operator continues it or
+ * the pause times out; the transaction that then begins the move clears the pause. Transient failures (TransientError, a timeout, an unexpected error) are retried with
  * exponential backoff and jitter as the step's policy says; business failures (StepFailure) are not.
  */
 import { createHash } from "node:crypto";
@@ -29,10 +31,11 @@ import { logger } from "../log";
 import { countSaga, startAttempt } from "../metrics";
 import { isStepFailure, isTransient, StepFailure, TransientError, type Json, type RetryPolicy, type SagaDefinition, type SagaStep, type StepContext } from "./definition";
 import { publish } from "./events";
-import { parseStoredOptions, scaled, type Fault, type RunOptions } from "./options";
+import { parseStoredOptions, scaled, stepTimeoutMs, type Fault, type RunOptions } from "./options";
 import { definitionVersion, findDefinition, registeredVersions } from "./registry";
 import { claimableSagaIds, claimSaga, leaseMs, releaseLeases, renewLease } from "./lease";
-import { loadSaga, newStepRows, SagaVanished, Transition, type StepRow } from "./store";
+import { loadSaga, newStepRows, SagaVanished, Transition, type StepRow, type Waiting } from "./store";
+import { awaitContinue, nudge } from "./stepping";
 import { isInFlight, type SagaStatus } from "./status";
 
 const log = logger("orchestrator");
@@ -149,9 +152,12 @@ export function startSaga<Subject>(saga: NewSaga<Subject>): Promise<StartedSaga<
   return recordSagas((_tx, start) => start(saga));
 }
 
-/** The status a saga of `definition` is recorded with: its subject is recorded with it too. */
-export function initialStatus(definition: SagaDefinition<unknown>): SagaStatus {
-  return definition.steps.length > 0 ? "processing" : "pending";
+/**
+ * The status a saga of `definition` is recorded with: its subject is recorded with it too. Step by step,
+ * it is pending: it waits before its first step.
+ */
+export function initialStatus(definition: SagaDefinition<unknown>, options: RunOptions = {}): SagaStatus {
+  return definition.steps.length > 0 && !options.step_by_step ? "processing" : "pending";
 }
 
 async function begin<Subject>(db: Database, tx: Tx, saga: NewSaga<Subject>, limit: number): Promise<StartedSaga<Subject>> {
@@ -282,7 +288,7 @@ async function drive(sagaId: string, started?: StartedSaga<unknown>, wait = true
     const definition = findDefinition(loaded.saga.definition, loaded.saga.definitionVersion);
     if (!definition) throw await refuseUnknownVersion(db, loaded.saga);
     const subject = await definition.load(db.read, loaded.saga.subjectId);
-    const state = { status: loaded.saga.status, steps: loaded.steps };
+    const state = { status: loaded.saga.status, steps: loaded.steps, waiting: loaded.saga.waiting ?? undefined };
     return await new SagaRun(db, loaded.saga.id, loaded.saga.subjectId, state, definition, subject, parseStoredOptions(loaded.saga.options)).run();
   } catch (error) {
     if (error instanceof SagaVanished) {
@@ -426,6 +432,8 @@ interface RunState {
   steps: StepRow[];
   /** A move whose write-ahead record the last transaction already committed, with its attempt number. */
   begun?: { kind: Phase; position: number; attempt: number };
+  /** Step by step: the pause the last transaction recorded, if the saga waits. */
+  waiting?: Waiting;
 }
 
 type AttemptResult = "next" | "retry" | "stuck";
@@ -444,6 +452,8 @@ class SagaRun<Subject> {
   private readonly lost = new AbortController();
   // The attempts that ran in the transaction that started the saga, to report once it has committed.
   private startedWith: (LocalAttempt<Subject> & { message: string | void | undefined })[] = [];
+  // Step by step: when the backoff of a failed attempt ends (its retry waits for a continue as well).
+  private backoffUntil = 0;
 
   constructor(
     private readonly db: Database,
@@ -459,7 +469,7 @@ class SagaRun<Subject> {
   }
 
   private static copy(state: RunState): RunState {
-    return { status: state.status, steps: state.steps.map((row) => ({ ...row })), begun: state.begun && { ...state.begun } };
+    return { status: state.status, steps: state.steps.map((row) => ({ ...row })), begun: state.begun && { ...state.begun }, waiting: state.waiting && { ...state.waiting } };
   }
 
   /**
@@ -481,6 +491,8 @@ class SagaRun<Subject> {
         });
         if (failures > 0) log.info(`Saga ${this.sagaId}: the database takes writes again`, this.ids);
         publish({ type: "event", sagaId: this.sagaId });
+        // A continue waits for its pause to be released: this commit released it.
+        if (before.waiting && !this.state.waiting) nudge("released", this.sagaId);
         return result;
       } catch (error) {
         this.state = before;
@@ -523,6 +535,10 @@ class SagaRun<Subject> {
 
   /** Writes the record that starts `move` (for a step: its next attempt, counted in memory as in the database). */
   private async begin(t: Transition, move: Move): Promise<void> {
+    if (this.state.waiting) {
+      t.stopWaiting();
+      this.state.waiting = undefined;
+    }
     if (move.kind === "action") {
       if (this.state.status === "pending") await this.setStatus(t, "processing");
       const attempt = this.state.steps[move.position].attempts + 1;
@@ -539,9 +555,13 @@ class SagaRun<Subject> {
     }
   }
 
-  /** Inside an outcome's transaction: records the next move too, unless the process is shutting down. */
+  /**
+   * Inside an outcome's transaction: records the next move too, unless the process is shutting down.
+   * Step by step, it records the pause before that move instead: the move begins once continued.
+   */
   private async beginNext(t: Transition): Promise<void> {
     const move = this.nextMove();
+    if (this.stepping) return this.waitBefore(t, move);
     if (move.kind === "action" || move.kind === "compensation") {
       if (!isDraining()) await this.begin(t, move);
     } else {
@@ -553,6 +573,56 @@ class SagaRun<Subject> {
     return this.state.status;
   }
 
+  private get stepping(): boolean {
+    return this.options.step_by_step === true;
+  }
+
+  /** What a pause before `move` says it waits before: a step's name and phase, or the status the saga moves to. */
+  private waitsBefore(move: Move): Pick<Waiting, "before" | "phase"> | undefined {
+    if (move.kind === "none") return undefined;
+    if (move.kind === "action" || move.kind === "compensation") return { before: this.definition.steps[move.position].name, phase: move.kind };
+    return { before: move.kind, phase: "saga" };
+  }
+
+  /** Inside a transaction, step by step: the saga waits before `move` from now until the pause times out. */
+  private waitBefore(t: Transition, move: Move): void {
+    const what = this.waitsBefore(move);
+    if (!what) return;
+    const waiting = { ...what, since: t.at, until: new Date(t.at.getTime() + stepTimeoutMs(this.options)) };
+    t.waitBefore(waiting);
+    this.state.waiting = waiting;
+  }
+
+  /**
+   * Step by step, before `move` begins: waits until an operator continues the saga or the pause times
+   * out. The pause is normally recorded already, with the outcome before it; a run that resumes a saga
+   * cut off mid-step (or an operator's retry of a stuck one) records it first. Shutdown stops the wait
+   * (Interrupted: the saga stays waiting, and the next start waits again), and so does the loss of the
+   * lease (another replica drives the saga now).
+   */
+  private async waitTurn(move: Move): Promise<void> {
+    const what = this.waitsBefore(move);
+    if (!what) return;
+    const recorded = this.state.waiting;
+    if (!recorded || recorded.before !== what.before || recorded.phase !== what.phase) {
+      await this.commit(async (t) => this.waitBefore(t, move));
+    }
+    const { before, phase, until } = this.state.waiting!;
+    log.info(`Saga ${this.sagaId} waits before ${phase === "saga" ? `becoming ${before}` : `${phase === "compensation" ? "compensating " : ""}${before}`} (step by step), until continued or ${until.toISOString()}`, this.ids);
+    try {
+      await awaitContinue(this.db, this.sagaId, AbortSignal.any([shutdown.signal, this.lost.signal]));
+    } catch (error) {
+      if (isDraining()) throw new Interrupted();
+      this.stillHeld();
+      throw error;
+    }
+    // A retried attempt still waits out its backoff, counted from the failure.
+    const backoffLeft = this.backoffUntil - Date.now();
+    this.backoffUntil = 0;
+    if (backoffLeft > 0) await this.pause(backoffLeft);
+    if (isDraining()) throw new Interrupted();
+  }
+
   /**
    * In the transaction that records the saga (see recordSagas): its first move begun, and the steps
    * with nothing to wait for run at once, at most `limit` of them. The subject was recorded with the
@@ -560,6 +630,8 @@ class SagaRun<Subject> {
    */
   async start(t: Transition, limit: number): Promise<void> {
     const move = this.nextMove();
+    // Step by step, the saga is recorded pending, waiting before its first move.
+    if (this.stepping) return this.waitBefore(t, move);
     if (move.kind !== "action") return;
     t.setSagaStatus("processing");
     this.state.status = "processing";
@@ -630,6 +702,7 @@ class SagaRun<Subject> {
       const move = this.nextMove();
       if (move.kind === "none") return { status: this.state.status, steps: this.state.steps };
       if (move.kind !== "action" && move.kind !== "compensation") {
+        if (this.stepping) await this.waitTurn(move);
         await this.commit((t) => this.begin(t, move));
         this.announce();
         continue;
@@ -641,6 +714,7 @@ class SagaRun<Subject> {
       if (begun && begun.kind === move.kind && begun.position === move.position) {
         attempt = begun.attempt;
       } else {
+        if (this.stepping) await this.waitTurn(move);
         await this.commit((t) => this.begin(t, move));
         attempt = this.state.begun!.attempt;
       }
@@ -824,12 +898,17 @@ class SagaRun<Subject> {
     const limit = isAction ? policy.attempts : (this.compensationBase.get(position) ?? 0) + policy.attempts;
 
     if (!business && attempt < limit) {
-      await this.commit(async (t) => t.retrying(position, phase, reason));
+      await this.commit(async (t) => {
+        t.retrying(position, phase, reason);
+        // Step by step, the next attempt waits for a continue too (and for its backoff: see waitTurn).
+        if (this.stepping) this.waitBefore(t, { kind: phase, position });
+      });
       finished("retry");
       const wait = scaled(backoff(policy, attempt, `${this.sagaId}:${position}${isAction ? "" : ":undo"}`), this.options);
       const what = isAction ? `Step ${step.name}` : `Compensation ${step.compensation}`;
       log.warn(`${what} attempt ${attempt} failed (${reason}); retrying in ${Math.round(wait)} ms`, this.ids);
-      await this.pause(wait);
+      if (this.stepping) this.backoffUntil = Date.now() + wait;
+      else await this.pause(wait);
       return "retry";
     }
 

@@ -17,6 +17,31 @@ export interface SagaRow extends NewSagaRow {
   status: SagaStatus;
   /** Why it failed, is stuck, or is not run (its error as GET /sagas/{id} shows it). */
   error: string | null;
+  /** What a step-by-step saga waits before, if it is waiting. */
+  waiting: Waiting | null;
+}
+
+/**
+ * A step-by-step pause: the saga waits before `before` (a step's name, its action or compensation as
+ * `phase` says, or with the phase `saga` the status it moves to) from `since` until an operator
+ * continues it, or until `until`, when it goes on by itself. A continue moves `until` back to `since`.
+ */
+export interface Waiting {
+  before: string;
+  phase: EventPhase;
+  since: Date;
+  until: Date;
+}
+
+/** The saga row's columns of a pause (all null: not waiting). */
+export function waitingColumns(waiting: Waiting | null) {
+  return { waitingBefore: waiting?.before ?? null, waitingPhase: waiting?.phase ?? null, waitingSince: waiting?.since ?? null, waitingUntil: waiting?.until ?? null };
+}
+
+/** A pause from the saga row's columns, or null. */
+export function waitingOf(row: { waitingBefore: string | null; waitingPhase: string | null; waitingSince: Date | null; waitingUntil: Date | null }): Waiting | null {
+  const { waitingBefore: before, waitingPhase: phase, waitingSince: since, waitingUntil: until } = row;
+  return before !== null && phase !== null && since !== null && until !== null ? { before, phase: phase as EventPhase, since, until } : null;
 }
 
 /** What a new saga's row says of it, besides its progress. */
@@ -79,6 +104,8 @@ export class Transition {
   private status: { status: SagaStatus; error?: string } | undefined;
   private claims: { status?: SagaStatus } | undefined;
   private creates: { saga: NewSagaRow; compensations: string[] } | undefined;
+  // undefined: the pause is left as it is; null: cleared.
+  private waiting: Waiting | null | undefined;
   readonly at = new Date();
 
   constructor(
@@ -116,6 +143,16 @@ export class Transition {
    */
   claimLease(status?: SagaStatus): void {
     this.claims = { status };
+  }
+
+  /** Step by step: the saga now waits before its next move (see Waiting). */
+  waitBefore(waiting: Waiting): void {
+    this.waiting = waiting;
+  }
+
+  /** Step by step: the pause is over (the transition that begins the next move says so). */
+  stopWaiting(): void {
+    this.waiting = null;
   }
 
   setSagaStatus(status: SagaStatus, error?: string): void {
@@ -187,6 +224,7 @@ export class Transition {
         leaseOwner: leaseOwner(),
         leaseExpiresAt: leaseUntil(this.at.getTime()),
         ...(status ? { status: status.status, ...(status.error !== undefined ? { error: status.error } : {}) } : {}),
+        ...(this.waiting !== undefined ? waitingColumns(this.waiting) : {}),
       },
     });
     // No row: the saga is gone, or another process holds its lease.
@@ -211,6 +249,7 @@ export class Transition {
         updatedAt: this.at,
         leaseOwner: leaseOwner(),
         leaseExpiresAt: leaseUntil(this.at.getTime()),
+        ...(this.waiting ? waitingColumns(this.waiting) : {}),
       },
       select: { id: true },
     });
@@ -250,6 +289,10 @@ export async function loadSaga(read: Reader, sagaId: string): Promise<{ saga: Sa
       status: true,
       error: true,
       options: true,
+      waitingBefore: true,
+      waitingPhase: true,
+      waitingSince: true,
+      waitingUntil: true,
       steps: {
         orderBy: { position: "asc" },
         select: { position: true, name: true, status: true, attempts: true, compensationAttempts: true, error: true, output: true },
@@ -257,8 +300,8 @@ export async function loadSaga(read: Reader, sagaId: string): Promise<{ saga: Sa
     },
   });
   if (!saga) return undefined;
-  const { steps, ...row } = saga;
-  return { saga: row as SagaRow, steps: steps as StepRow[] };
+  const { steps, waitingBefore, waitingPhase, waitingSince, waitingUntil, ...row } = saga;
+  return { saga: { ...row, status: row.status as SagaStatus, waiting: waitingOf({ waitingBefore, waitingPhase, waitingSince, waitingUntil }) }, steps: steps as StepRow[] };
 }
 
 /** How many sagas are stuck right now (for the metrics: a count kept in the database survives restarts). */
