@@ -373,6 +373,7 @@ describe("405 in FastAPI's shape, with an Allow header", () => {
     ["POST", "/sagas", ["GET"]],
     ["DELETE", "/sagas", ["GET"]],
     ["GET", "/sagas/some-id/retry", ["POST"]],
+    ["GET", "/sagas/some-id/continue", ["POST"]],
     ["GET", "/reset", ["POST"]],
     ["DELETE", "/reset", ["POST"]],
     ["PUT", "/inventory", ["GET"]],

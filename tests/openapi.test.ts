@@ -493,6 +493,14 @@ const quick = (order: Record<string, unknown>) => ({ ...order, simulation: { ...
 
 const stuckRefund = scenarios.find((scenario) => scenario.id === "stuck-refund")!;
 
+/** A step-by-step saga of its own, in the shared world freshly reset, waiting before its first step (each pause a minute at most). */
+async function waitingSaga(): Promise<string> {
+  await call("POST", "/reset");
+  const reply = await call("POST", "/orders", { json: quick({ ...scenarios[0].order, simulation: { step_by_step: true, step_timeout_seconds: 60 } }) });
+  expect(reply.status, reply.text).toBe(202);
+  return json(reply).saga_id;
+}
+
 /** A finished order of its own, in the shared world freshly reset. */
 async function placed(order: Record<string, unknown> = scenarios[0].order): Promise<{ order_id: string; saga_id: string; status: string }> {
   await call("POST", "/reset");
@@ -632,6 +640,10 @@ const provocations: Record<string, () => Promise<Reply>> = {
   },
   "POST /sagas/{saga_id}/retry 404 application/json": () => call("POST", "/sagas/no-such-saga/retry"),
   "POST /sagas/{saga_id}/retry 409 application/json": async () => call("POST", `/sagas/${(await placed()).saga_id}/retry`),
+  "POST /sagas/{saga_id}/continue 200 application/json": async () => call("POST", `/sagas/${await waitingSaga()}/continue`),
+  "POST /sagas/{saga_id}/continue 403 application/json": async () => call("POST", `/sagas/${await waitingSaga()}/continue`, { headers: crossSite }),
+  "POST /sagas/{saga_id}/continue 404 application/json": () => call("POST", "/sagas/no-such-saga/continue"),
+  "POST /sagas/{saga_id}/continue 409 application/json": async () => call("POST", `/sagas/${(await placed()).saga_id}/continue`),
   "GET /inventory 200 application/json": () => call("GET", "/inventory"),
   "GET /balances 200 application/json": () => call("GET", "/balances"),
   "POST /reset 200 application/json": () => call("POST", "/reset"),

@@ -99,6 +99,8 @@ const createOrder: Operation = {
     "",
     "Optional: `simulation.speed` plays the simulated work slower (0.25 = four times slower) or faster, and `simulation.faults` injects",
     "failures by step name, keyed by attempt number so the same request always plays the same way.",
+    "`simulation.step_by_step` makes the saga wait on the server before each transition until POST /sagas/{saga_id}/continue",
+    "(or `simulation.step_timeout_seconds`, 300 by default): such an order is answered `202` at once, with or without the Prefer header.",
   ].join("\n"),
   parameters: [
     {
@@ -131,10 +133,10 @@ const createOrder: Operation = {
       content: jsonExamples(ref("OrderResponse"), examples.orderResultExamples),
     },
     "202": {
-      description: "With Prefer: respond-async: the order is recorded and its saga runs on",
+      description: "With Prefer: respond-async, or for a step-by-step saga: the order is recorded and its saga runs on",
       headers: {
         Location: header("The saga: /api/sagas/{saga_id}"),
-        "Preference-Applied": header("respond-async"),
+        "Preference-Applied": { ...header("respond-async, when the request asked for it (a step-by-step order is answered 202 without it)"), required: false },
         "Idempotent-Replayed": header("`true` when an earlier request with the same Idempotency-Key created this order", { type: "string", enum: ["true", "false"] }),
       },
       content: json(ref("AcceptedOrder"), examples.acceptedOrderExample()),
@@ -298,6 +300,23 @@ export const paths: Record<string, Partial<Record<Method, Operation>>> = {
         "403": crossSite,
         "404": error("No saga has this id in the caller's world (a retry acts only in the world its cookie names, the shared one without)", "Saga not found"),
         "409": error("The saga is not stuck: only a saga in compensation_failed can be retried", "Only a saga in compensation_failed can be retried; this one is completed"),
+      },
+    },
+  },
+  "/sagas/{saga_id}/continue": {
+    post: {
+      tags: ["sagas"],
+      summary: "Continue a step-by-step saga",
+      operationId: "continue_saga",
+      description:
+        "For a saga placed with `simulation.step_by_step`, waiting before its next transition (GET /sagas/{saga_id} shows `waiting`): " +
+        "it goes on with that transition, and the answer is the saga once the transition has begun. It then waits again before the one after.",
+      parameters: [sagaId],
+      responses: {
+        "200": { description: "The saga, its next transition begun", content: json(ref("Saga"), examples.sagaExamples.waiting.value) },
+        "403": crossSite,
+        "404": error("No saga has this id in the caller's world (a continue acts only in the world its cookie names, the shared one without)", "Saga not found"),
+        "409": error("The saga is not waiting: it was not placed step by step, it is running its next transition, or it has ended", "This saga is not waiting for a continue; it is completed"),
       },
     },
   },

@@ -17,7 +17,8 @@ export const POST = handle(async (request: Request) => {
   if (key && !key.success) {
     return parameterError(["header", "idempotency-key"], IdempotencyKeySchema, key.error);
   }
-  // The UI starts a saga without waiting and follows its event stream; API clients get the seed's answer.
+  // The UI starts a saga without waiting and follows its event stream; API clients get the seed's answer
+  // (but for a step-by-step saga, answered at once: see submitOrder).
   const respondAsync = /\brespond-async\b/i.test(request.headers.get("prefer") ?? "");
   const submission = await submitOrder(parsed.data, { idempotencyKey: key?.data, respondAsync, world: await worldOf(request) });
   const replayed = "order" in submission ? { "idempotent-replayed": String(submission.order.replayed) } : undefined;
@@ -27,7 +28,8 @@ export const POST = handle(async (request: Request) => {
     case "accepted":
       return jsonResponse(acceptedOrder(submission.order.orderId, submission.order.sagaId), {
         status: 202,
-        headers: { location: `/api/sagas/${submission.order.sagaId}`, "preference-applied": "respond-async", ...replayed },
+        // A step-by-step order is answered so without the preference: it waits for continues.
+        headers: { location: `/api/sagas/${submission.order.sagaId}`, ...(respondAsync ? { "preference-applied": "respond-async" } : {}), ...replayed },
       });
     case "finished":
       return jsonResponse(submission.result, { status: 201, headers: replayed });
