@@ -21,6 +21,8 @@ import { StuckSagas } from "./stuck-sagas";
 export function Dashboard({ outline, names }: { outline: SagaOutline; names: Record<string, string> }) {
   const placeOrder = usePlaceOrder();
   const [placed, setPlaced] = useState<PlacedOrder | null>(null);
+  // "Step by step", beside the live saga: the next order is placed so, and its saga waits on the server.
+  const [stepping, setStepping] = useState(false);
   const [resetRequestedAt, setResetRequestedAt] = useState<number | null>(null);
   // The saga on screen no longer exists after a reset, whoever made it: stop following it, and let the
   // cards label the jump back to the demo data as a reset rather than as refunds and releases.
@@ -31,7 +33,8 @@ export function Dashboard({ outline, names }: { outline: SagaOutline; names: Rec
   const stream = useDashboardStream(forgetOnReset);
   const timeline = useRef<HTMLElement>(null);
 
-  const submit = async (order: CreateOrderRequest) => {
+  const submit = async (form: CreateOrderRequest) => {
+    const order = stepping ? { ...form, simulation: { ...form.simulation, step_by_step: true } } : form;
     // The timeline goes back to "starting" at once, not after the API has answered.
     setPlaced(null);
     showTimeline(timeline.current);
@@ -66,6 +69,8 @@ export function Dashboard({ outline, names }: { outline: SagaOutline; names: Rec
               outline={outline}
               placed={placed}
               starting={placeOrder.isPending}
+              stepping={stepping}
+              onStepping={setStepping}
               money={<OrderMoney placed={placed} names={names} resetRequestedAt={resetRequestedAt} />}
             />
             <div className="grid gap-6 sm:grid-cols-2">

@@ -9,6 +9,7 @@
 import Link from "next/link";
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { formatDollars } from "@/lib/client/format";
+import type { SagaPause } from "@/lib/client/hooks";
 import type { SagaStatus } from "@/lib/saga/status";
 import { sagaRunDiagram } from "@/lib/view/diagrams";
 import { formatDelta, ledgerEntries, ledgerLines, valuesAt, type StepEffects } from "@/lib/view/ledger";
@@ -23,6 +24,7 @@ import { EventLog } from "./event-log";
 import { MermaidDiagram } from "./mermaid-diagram";
 import { OrderStatusBadge } from "./order-status-badge";
 import { RetrySagaButton } from "./retry-saga-button";
+import { ContinueButton, PauseText } from "./saga-pause";
 import { SagaGantt } from "./saga-gantt";
 import { SagaStatusBadge } from "./saga-status-badge";
 
@@ -47,6 +49,8 @@ export interface RunViewProps {
   initialStatus: SagaStatus;
   /** For a live saga: what the stream is doing; absent for an imported run. */
   live?: "connecting" | "open" | "closed";
+  /** For a live step-by-step saga: the pause it waits in now, if it waits. */
+  pause?: SagaPause | null;
 }
 
 const SPEEDS = [0.5, 1, 2, 4] as const;
@@ -68,7 +72,7 @@ function transitionLabel(event: LogEvent): string {
   return `${what}: ${event.phase === "compensation" ? `compensation ${event.outcome}` : event.outcome}`;
 }
 
-export function RunView({ sagaId, outline, order, events, effects, before, definitionVersion, initialStatus, live }: RunViewProps) {
+export function RunView({ sagaId, outline, order, events, effects, before, definitionVersion, initialStatus, live, pause = null }: RunViewProps) {
   // null: follow the newest event (live); a number: the replay cursor, an index into `events`.
   const [cursor, setCursor] = useState<number | null>(null);
   const [playing, setPlaying] = useState(false);
@@ -154,6 +158,7 @@ export function RunView({ sagaId, outline, order, events, effects, before, defin
             <SagaStatusBadge status={status} error={state.error} hint={hint} />
           </div>
           {live !== undefined && status === "compensation_failed" && !replaying && <RetrySagaButton sagaId={sagaId} />}
+          {live !== undefined && pause && !replaying && <PauseCard sagaId={sagaId} outline={outline} pause={pause} />}
           <Card title="Order" headingId="order-heading">
             <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm" data-testid="order-details">
               <Field name="User">
@@ -251,6 +256,25 @@ export function RunView({ sagaId, outline, order, events, effects, before, defin
         <EventLog events={shown} />
       </Card>
     </div>
+  );
+}
+
+/** A step-by-step saga waiting on the server: what it waits before, when it goes on by itself, and Continue. */
+function PauseCard({ sagaId, outline, pause }: { sagaId: string; outline: SagaOutline; pause: SagaPause }) {
+  return (
+    <section aria-label="Step by step" data-testid="saga-pause" className="rounded-xl border border-sky-300 bg-sky-50 p-3 text-sm text-sky-950 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-100">
+      <p className="font-semibold">Step by step: the saga waits for you</p>
+      <PauseText outline={outline} pause={pause} otherwise="" testId="pause-line" className="mt-1 block" />
+      <div className="mt-2 flex flex-wrap items-center gap-2">
+        <ContinueButton
+          sagaId={sagaId}
+          pause={pause}
+          label="Continue"
+          testId="continue-saga"
+          className="rounded-lg bg-sky-600 px-3 py-1.5 text-sm font-semibold text-white shadow-sm hover:bg-sky-700 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:ring-offset-2 disabled:cursor-not-allowed disabled:opacity-60 dark:focus-visible:ring-offset-slate-900"
+        />
+      </div>
+    </section>
   );
 }
 

@@ -4,7 +4,8 @@
  * so every part changes as the saga runs, without a reload. The server component above it has already
  * checked that the saga exists and read what the story needs.
  */
-import { useSagaStream } from "@/lib/client/hooks";
+import { useState } from "react";
+import { useSagaPause, useSagaStream, type SagaPause } from "@/lib/client/hooks";
 import type { SagaStatus } from "@/lib/saga/status";
 import type { StepEffects } from "@/lib/view/ledger";
 import type { SagaOutline } from "@/lib/view/outline";
@@ -20,7 +21,14 @@ export function SagaRun(props: {
   effects: StepEffects;
   before: Record<string, number> | null;
   definitionVersion: string;
+  /** A step-by-step saga's pause when the page was read: the saga is then followed for its pauses too. */
+  initialPause: SagaPause | null;
 }) {
+  const { initialPause, ...rest } = props;
   const { events, status } = useSagaStream(props.sagaId, props.outline);
-  return <RunView {...props} events={events} live={status} />;
+  // A saga seen waiting is step by step: it is then polled too, for a pause recorded without an event.
+  const [stepByStep, setStepByStep] = useState(initialPause !== null);
+  const read = useSagaPause(props.sagaId, { follow: true, poll: stepByStep });
+  if (read && !stepByStep) setStepByStep(true);
+  return <RunView {...rest} events={events} live={status} pause={read === undefined ? initialPause : read} />;
 }

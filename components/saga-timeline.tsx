@@ -1,13 +1,15 @@
 "use client";
 import Link from "next/link";
-import { useState, type ReactNode, type Ref } from "react";
+import type { ReactNode, Ref } from "react";
 import type { CreateOrderRequest } from "@/lib/api/schemas";
 import { formatDollars, shortId } from "@/lib/client/format";
-import { useSagaStream } from "@/lib/client/hooks";
+import { useSagaPause, useSagaStream, type SagaPause } from "@/lib/client/hooks";
 import { hasUndo, humanize, type SagaOutline } from "@/lib/view/outline";
 import type { LogEvent, SagaState } from "@/lib/view/replay";
+import { pauseTarget } from "@/lib/view/pause";
 import { rollbackLine } from "@/lib/view/why";
 import { RetrySagaButton } from "./retry-saga-button";
+import { ContinueButton, PauseText } from "./saga-pause";
 import { SagaStatusBadge, type LiveSagaStatus } from "./saga-status-badge";
 import { SagaStepRow } from "./saga-step-row";
 
@@ -25,20 +27,28 @@ export function SagaTimeline({
   outline,
   placed,
   starting,
+  stepping,
+  onStepping,
   money,
   ref,
 }: {
   outline: SagaOutline;
   placed: PlacedOrder | null;
   starting: boolean;
+  /** Whether the next order is placed step by step (the dashboard sends it with the order). */
+  stepping: boolean;
+  onStepping: (on: boolean) => void;
   /** What the order moves (its stock and balance), shown under the status, beside the steps. */
   money?: ReactNode;
   ref?: Ref<HTMLElement>;
 }) {
-  const [stepping, setStepping] = useState(false);
-  const { state, events, waiting, advance } = useSagaStream(placed?.sagaId ?? null, outline, { stepping });
+  const sagaId = placed?.sagaId ?? null;
+  const { state, events } = useSagaStream(sagaId, outline);
+  const stepByStep = placed?.order.simulation?.step_by_step === true;
+  const pause = useSagaPause(sagaId, { follow: stepByStep, poll: stepByStep }) ?? null;
   const status: LiveSagaStatus = placed ? state.status : starting ? "starting" : "idle";
   const last = events.at(-1);
+  const inFlight = status === "pending" || status === "processing" || status === "compensating";
 
   return (
     <section ref={ref} aria-labelledby="timeline-heading" className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900">
@@ -69,7 +79,7 @@ export function SagaTimeline({
       </div>
 
       <div className="mt-3">
-        <SagaStatusBadge status={status} error={state.error} hint={hint(status, state)} />
+        <SagaStatusBadge status={status} error={state.error} hint={hint(status, state, pause, outline)} />
       </div>
       {money}
       {status === "compensation_failed" && placed && (
@@ -78,7 +88,15 @@ export function SagaTimeline({
         </div>
       )}
 
-      <StepControls stepping={stepping} onStepping={setStepping} waiting={placed ? waiting : 0} onNext={advance} />
+      <StepControls
+        outline={outline}
+        sagaId={sagaId}
+        stepping={stepping}
+        onStepping={onStepping}
+        pause={pause}
+        // What the line says while the saga on screen does not wait.
+        otherwise={stepByStep && inFlight ? "Running the next transition; it waits again before the one after" : stepping ? "The next order waits for a click before each transition" : "Waits for a click before each transition"}
+      />
 
       <Direction status={status} state={state} />
 
@@ -97,10 +115,25 @@ export function SagaTimeline({
 }
 
 /**
- * Step by step: the timeline holds each transition until "Next step" is clicked (the saga itself runs
- * on in the background; only what is shown waits). Both controls are always there, so nothing moves.
+ * Step by step: the order is placed so, and its saga waits on the server before each transition until
+ * "Next step" is clicked (or its pause times out); the line says what it waits before. Both controls are
+ * always there, so nothing moves.
  */
-function StepControls({ stepping, onStepping, waiting, onNext }: { stepping: boolean; onStepping: (on: boolean) => void; waiting: number; onNext: () => void }) {
+function StepControls({
+  outline,
+  sagaId,
+  stepping,
+  onStepping,
+  pause,
+  otherwise,
+}: {
+  outline: SagaOutline;
+  sagaId: string | null;
+  stepping: boolean;
+  onStepping: (on: boolean) => void;
+  pause: SagaPause | null;
+  otherwise: string;
+}) {
   return (
     <div className="mt-3 flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
       <label className="inline-flex cursor-pointer items-center gap-2 font-medium">
@@ -112,18 +145,13 @@ function StepControls({ stepping, onStepping, waiting, onNext }: { stepping: boo
         />
         Step by step
       </label>
-      <button
-        type="button"
-        onClick={onNext}
-        disabled={!stepping || waiting === 0}
-        data-testid="next-step"
+      <ContinueButton
+        sagaId={sagaId}
+        pause={pause}
+        label="Next step"
         className="rounded-lg border border-slate-300 px-3 py-1 font-medium hover:bg-slate-50 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 disabled:cursor-not-allowed disabled:opacity-50 dark:border-slate-600 dark:hover:bg-slate-800"
-      >
-        Next step
-      </button>
-      <span className="text-slate-500 tabular-nums dark:text-slate-400" data-testid="steps-waiting">
-        {stepping ? (waiting === 1 ? "1 transition waiting" : `${waiting} transitions waiting`) : "Waits for a click before each transition"}
-      </span>
+      />
+      <PauseText outline={outline} pause={pause} otherwise={otherwise} testId="step-pause" className={pause ? "font-medium text-sky-800 dark:text-sky-200" : "text-slate-500 dark:text-slate-400"} />
     </div>
   );
 }
@@ -172,7 +200,8 @@ function Direction({ status, state }: { status: LiveSagaStatus; state: SagaState
   );
 }
 
-function hint(status: LiveSagaStatus, state: SagaState): string {
+function hint(status: LiveSagaStatus, state: SagaState, pause: SagaPause | null, outline: SagaOutline): string {
+  if (pause) return status === "pending" ? "Recorded; waits for “Next step” to start" : `Paused before ${pauseTarget(outline, pause)}`;
   switch (status) {
     case "idle":
       return "Pick a scenario or fill the form, then place the order.";

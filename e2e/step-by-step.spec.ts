@@ -2,32 +2,6 @@ import type { Page } from "@playwright/test";
 import { expect, resetDemo, test } from "./fixtures";
 import { expectFinalStatus, openDashboard, placeScenario } from "./dashboard";
 
-/**
- * Lets the page's clock (installed with page.clock.install) run `ms` ahead, firing every timer due, then
- * lets the page handle what they set off (React renders in a task of its own, posted to a message port).
- * Time on the page passes at once: no real waiting, and no real wait too short to see something move.
- */
-async function letTimePass(page: Page, ms: number): Promise<void> {
-  await page.clock.runFor(ms);
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => resolve();
-        channel.port2.postMessage(null);
-      }),
-  );
-}
-
-/** What the live timeline shows: the saga's status and each step's. */
-function shown(page: Page): Promise<string> {
-  return page.evaluate(() =>
-    [document.querySelector("[data-testid='saga-status']"), ...document.querySelectorAll("[data-testid^='step-'][data-status]")]
-      .map((element) => `${element?.getAttribute("data-testid")}=${element?.getAttribute("data-status")}`)
-      .join(" "),
-  );
-}
-
 test("the speeds go down to the API's 0.1x", async ({ page, request }) => {
   await resetDemo(request);
   await openDashboard(page);
@@ -36,52 +10,98 @@ test("the speeds go down to the API's 0.1x", async ({ page, request }) => {
   await expectFinalStatus(page, "completed", "Completed");
 });
 
-test("step by step, a shipping failure waits for a click before each transition", async ({ page, request }) => {
-  await page.clock.install();
+/** What the dashboard shows at a pause: the saga's status, each step's, and the stock and balance cards. */
+async function expectShown(page: Page, shown: { saga: string; steps: string[]; stock: string; balance: string }) {
+  await expect(page.getByTestId("saga-status")).toHaveAttribute("data-status", shown.saga);
+  for (const [index, name] of ["validate_order", "reserve_inventory", "process_payment", "ship_order"].entries()) {
+    await expect(page.getByTestId(`step-${name}`)).toHaveAttribute("data-status", shown.steps[index]);
+  }
+  await expect(page.getByTestId("stock-product_1")).toHaveText(shown.stock);
+  await expect(page.getByTestId("balance-user_3")).toHaveText(shown.balance);
+}
+
+test("step by step, a shipping failure waits on the server before each transition, and the cards show the real stock", async ({ page, request }) => {
   await resetDemo(request);
   await openDashboard(page);
   await page.getByLabel("Step by step").check();
   const next = page.getByRole("button", { name: "Next step" });
+  const pause = page.getByTestId("step-pause");
   await expect(next).toBeDisabled();
+  await expect(pause).toHaveText("The next order waits for a click before each transition");
 
-  await placeScenario(page, "shipping-failure", "1x");
-  // The saga itself finishes in well under a second; the timeline holds every transition back.
-  await expect(page.getByTestId("steps-waiting")).toHaveText("18 transitions waiting", { timeout: 15_000 });
-  await letTimePass(page, 5_000);
-  const start = await shown(page);
-  expect(start).toContain("step-validate_order=pending");
+  const sent = await placeScenario(page, "shipping-failure", "1x");
+  expect(sent.simulation).toMatchObject({ step_by_step: true });
+  const sagaId = decodeURIComponent((await page.getByTestId("timeline-link").getAttribute("href"))!.split("/").at(-1)!);
+
+  // Before the first click: recorded, pending, waiting before Validate order; nothing taken.
+  await expect(pause).toHaveAttribute("data-waiting", "action validate_order");
+  await expect(pause).toHaveText(/^Waiting before Validate order · resumes by itself in [45]:\d\d$/);
   await expect(next).toBeEnabled();
+  await expectShown(page, { saga: "pending", steps: ["pending", "pending", "pending", "pending"], stock: "100", balance: "$200.00" });
 
-  const seen = [start];
-  for (let waiting = 17; waiting >= 0; waiting -= 1) {
-    await next.click();
-    await expect(page.getByTestId("steps-waiting")).toHaveText(waiting === 1 ? "1 transition waiting" : `${waiting} transitions waiting`);
-    const now = await shown(page);
-    // Nothing moves until the next click, however long the page waits.
-    await letTimePass(page, 5_000);
-    expect(await shown(page)).toBe(now);
-    seen.push(now);
-  }
-  await expect(next).toBeDisabled();
+  await next.click();
+  await expect(pause).toHaveAttribute("data-waiting", "action reserve_inventory");
+  await expect(pause).toHaveText(/^Waiting before Reserve inventory · resumes by itself in /);
+  await expectShown(page, { saga: "processing", steps: ["completed", "pending", "pending", "pending"], stock: "100", balance: "$200.00" });
+
+  await next.click();
+  await expect(pause).toHaveAttribute("data-waiting", "action process_payment");
+  // Reserve inventory completed: the unit is really taken, while the saga waits.
+  await expectShown(page, { saga: "processing", steps: ["completed", "completed", "pending", "pending"], stock: "99", balance: "$200.00" });
+  await expect(page.getByTestId("stock-product_1-change")).toHaveText("-1");
+  // The API says the same (the page's world, by its cookie).
+  const saga = await (await request.get(`/api/sagas/${sagaId}`)).json();
+  expect(saga).toMatchObject({ status: "processing", waiting: { before: "process_payment", phase: "action" } });
+  expect((await (await request.get("/api/inventory")).json()).inventory.product_1).toBe(99);
+
+  await next.click();
+  await expect(pause).toHaveAttribute("data-waiting", "action ship_order");
+  await expectShown(page, { saga: "processing", steps: ["completed", "completed", "completed", "pending"], stock: "99", balance: "$150.00" });
+
+  await next.click();
+  await expect(pause).toHaveAttribute("data-waiting", "compensation process_payment");
+  await expect(pause).toHaveText(/^Waiting before Refund payment \(undoing process payment\) · /);
+  await expectShown(page, { saga: "compensating", steps: ["completed", "completed", "completed", "failed"], stock: "99", balance: "$150.00" });
+
+  await next.click();
+  await expect(pause).toHaveAttribute("data-waiting", "compensation reserve_inventory");
+  await expectShown(page, { saga: "compensating", steps: ["completed", "completed", "compensated", "failed"], stock: "99", balance: "$200.00" });
+
+  await next.click();
+  await expect(pause).toHaveAttribute("data-waiting", "compensation validate_order");
+  await expectShown(page, { saga: "compensating", steps: ["completed", "compensated", "compensated", "failed"], stock: "100", balance: "$200.00" });
+  await expect(page.getByTestId("stock-product_1-change")).toHaveText("+1 released");
+
+  await next.click();
+  await expect(pause).toHaveAttribute("data-waiting", "saga failed");
+  await expect(pause).toHaveText(/^Waiting before marking the saga failed · /);
+
+  await next.click();
   await expectFinalStatus(page, "failed", "Shipping address invalid");
-
-  // Every state was on screen in turn: the failing step running, then failing; each compensation
-  // running, then done, last first.
-  const index = (fragment: string) => seen.findIndex((state) => state.includes(fragment));
-  expect(index("step-ship_order=running")).toBeGreaterThan(0);
-  expect(index("step-ship_order=failed")).toBeGreaterThan(index("step-ship_order=running"));
-  expect(index("step-process_payment=compensating")).toBeGreaterThan(index("step-ship_order=failed"));
-  expect(index("step-process_payment=compensated")).toBeGreaterThan(index("step-process_payment=compensating"));
-  expect(index("step-reserve_inventory=compensating")).toBeGreaterThan(index("step-process_payment=compensated"));
-  expect(index("step-validate_order=compensated")).toBeGreaterThan(index("step-reserve_inventory=compensated"));
+  await expectShown(page, { saga: "failed", steps: ["compensated", "compensated", "compensated", "failed"], stock: "100", balance: "$200.00" });
+  await expect(next).toBeDisabled();
+  expect((await (await request.get(`/api/sagas/${sagaId}`)).json()).waiting).toBeNull();
 });
 
-test("turning step by step off plays what waits", async ({ page, request }) => {
+test("the timeline page shows a step-by-step saga's pause, and Continue moves it one transition", async ({ page, request }) => {
   await resetDemo(request);
-  await openDashboard(page);
-  await page.getByLabel("Step by step").check();
-  await placeScenario(page, "shipping-failure", "1x");
-  await expect(page.getByTestId("steps-waiting")).toHaveText("18 transitions waiting", { timeout: 15_000 });
-  await page.getByLabel("Step by step").uncheck();
-  await expectFinalStatus(page, "failed", "Shipping address invalid");
+  const placed = await request.post("/api/orders", {
+    data: { user_id: "user_3", product_id: "product_1", quantity: 1, amount: 50, simulation: { step_by_step: true } },
+  });
+  expect(placed.status()).toBe(202);
+  const { saga_id: sagaId } = await placed.json();
+  await request.post(`/api/sagas/${sagaId}/continue`);
+
+  await page.goto(`/timeline/${sagaId}`);
+  const line = page.getByTestId("pause-line");
+  await expect(line).toHaveAttribute("data-waiting", "action reserve_inventory");
+  await expect(line).toHaveText(/^Waiting before Reserve inventory · resumes by itself in [45]:\d\d$/);
+  await expect(page.getByTestId("order-status")).toHaveAttribute("data-status", "processing");
+
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+  await expect(line).toHaveAttribute("data-waiting", "action process_payment");
+  // The log shows the reservation run and complete, and nothing of the payment yet.
+  await expect(page.getByTestId("event-row").filter({ hasText: "reserve_inventory" })).toHaveCount(2);
+  await expect(page.getByTestId("event-row").filter({ hasText: "process_payment" })).toHaveCount(0);
+  expect((await (await request.get("/api/inventory")).json()).inventory.product_1).toBe(99);
 });

@@ -5,7 +5,7 @@
  * them from the API, so the screen always shows what the database says.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import { useEffect, useReducer, useRef, useState } from "react";
 import type { CreateOrderRequest } from "../api/schemas";
 import type { OrderView, SagaView } from "../orders/queries";
 import type { SagaOutline } from "../view/outline";
@@ -75,6 +75,44 @@ export function useSaga(sagaId: string) {
   return useQuery({ queryKey: queryKeys.saga(sagaId), queryFn: () => fetchJson<Saga>(`/api/sagas/${encodeURIComponent(sagaId)}`) });
 }
 
+/** A step-by-step saga's pause, as GET /api/sagas/{id} answers it. */
+export type SagaPause = NonNullable<Saga["waiting"]>;
+
+// A pause is recorded with the transition before it, so each event of the saga's stream says when to
+// read it again (useSagaStream). One written without an event (a run resumed after a crash mid-step) is
+// read by this poll, while a step-by-step saga is in flight and not known to wait.
+const PAUSE_POLL_MS = 2_000;
+
+/**
+ * What a step-by-step saga waits before, right now: null when it does not wait, undefined until the
+ * saga has been read. `follow`: read it (and again at each of its events); `poll`: read it every
+ * PAUSE_POLL_MS too, while it is in flight and not known to wait (a saga known to be step by step).
+ */
+export function useSagaPause(sagaId: string | null, { follow, poll }: { follow: boolean; poll: boolean }): SagaPause | null | undefined {
+  const saga = useQuery({
+    queryKey: queryKeys.saga(sagaId ?? ""),
+    queryFn: () => fetchJson<Saga>(`/api/sagas/${encodeURIComponent(sagaId!)}`),
+    enabled: sagaId !== null && follow,
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      return poll && data && !data.waiting && ["pending", "processing", "compensating"].includes(data.status) ? PAUSE_POLL_MS : false;
+    },
+  });
+  if (sagaId === null || !follow) return null;
+  return saga.data === undefined ? undefined : saga.data.waiting;
+}
+
+/** An operator's continue of a step-by-step saga's pause; resolves with the saga once its next transition has begun. */
+export function useContinueSaga() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (sagaId: string) => fetchJson<Saga>(`/api/sagas/${encodeURIComponent(sagaId)}/continue`, { method: "POST" }),
+    onSuccess: (saga) => client.setQueryData(queryKeys.saga(saga.id), saga),
+    // A 409 (the pause had ended meanwhile): read the saga as it is.
+    onError: (_error, sagaId) => client.invalidateQueries({ queryKey: queryKeys.saga(sagaId) }),
+  });
+}
+
 /** How many stuck sagas the dashboard lists (and one more, to know whether there are more). */
 export const STUCK_SHOWN = 10;
 
@@ -137,15 +175,11 @@ export const DEFAULT_DWELL_MS = 100;
  * step run or the undone step complete. So `state` shows each state of a step for at least
  * `minDwellMs`, in the log's order; `events` (the raw log) is never held back.
  *
- * With `stepping`, `state` takes no transition by itself: each call of `advance` applies the next one
- * (`waiting` says how many have arrived and wait), so a viewer can take a saga one transition at a time.
- * Turning `stepping` off plays whatever waits at the usual pace.
+ * Each event also has the saga read again (useSagaPause): a step-by-step saga's pause commits with the
+ * event before it. (Step by step is the server's: the saga itself waits, not this stream.)
  */
-export function useSagaStream(
-  sagaId: string | null,
-  outline: SagaOutline,
-  { minDwellMs = DEFAULT_DWELL_MS, stepping = false }: { minDwellMs?: number; stepping?: boolean } = {},
-) {
+export function useSagaStream(sagaId: string | null, outline: SagaOutline, { minDwellMs = DEFAULT_DWELL_MS }: { minDwellMs?: number } = {}) {
+  const client = useQueryClient();
   const [state, dispatch] = useReducer(
     (current: SagaState, action: { type: "event"; event: LogEvent } | { type: "restart" }) =>
       action.type === "restart" ? initialState(outline) : applyEvent(current, action.event),
@@ -154,24 +188,16 @@ export function useSagaStream(
   );
   const [events, setEvents] = useState<LogEvent[]>([]);
   const [status, setStatus] = useState<StreamStatus>("connecting");
-  const [waiting, setWaiting] = useState(0);
   const seen = useRef(0);
   const dwell = useRef(minDwellMs);
   dwell.current = minDwellMs;
-  const step = useRef({ on: stepping, allowed: 0 });
-  step.current.on = stepping;
-  // The pacing queue's pump, for `advance` and for turning `stepping` off.
-  const pumpRef = useRef<() => void>(() => {});
 
   useEffect(() => {
     dispatch({ type: "restart" });
     setEvents([]);
-    setWaiting(0);
     seen.current = 0;
-    step.current.allowed = 0;
     if (!sagaId) return;
-    // The pacing queue: events wait, in order, until their step has shown its current state long enough
-    // (or, stepping, until the viewer asks for the next one).
+    // The pacing queue: events wait, in order, until their step has shown its current state long enough.
     const queue: LogEvent[] = [];
     const shownAt = new Map<number, number>();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -180,24 +206,17 @@ export function useSagaStream(
       timer = undefined;
       while (queue.length > 0) {
         const next = queue[0];
-        if (step.current.on) {
-          if (step.current.allowed === 0) break;
-          step.current.allowed -= 1;
-        } else {
-          const last = next.position === null ? undefined : shownAt.get(next.position);
-          const wait = last === undefined ? 0 : last + dwell.current - performance.now();
-          if (wait > 0) {
-            timer = setTimeout(pump, wait);
-            break;
-          }
+        const last = next.position === null ? undefined : shownAt.get(next.position);
+        const wait = last === undefined ? 0 : last + dwell.current - performance.now();
+        if (wait > 0) {
+          timer = setTimeout(pump, wait);
+          break;
         }
         queue.shift();
         if (next.position !== null) shownAt.set(next.position, performance.now());
         dispatch({ type: "event", event: next });
       }
-      setWaiting(queue.length);
     };
-    pumpRef.current = pump;
     setStatus("connecting");
     const source = new EventSource(`/api/sagas/${encodeURIComponent(sagaId)}/events`);
     source.onopen = () => setStatus("open");
@@ -214,6 +233,7 @@ export function useSagaStream(
       queue.push(event);
       if (timer === undefined) pump();
       setEvents((list) => [...list, event]);
+      void client.invalidateQueries({ queryKey: queryKeys.saga(sagaId) });
       // A finished saga sends nothing more: stop listening rather than hold a connection open.
       if (event.phase === "saga" && (event.outcome === "completed" || event.outcome === "failed")) {
         source.close();
@@ -223,22 +243,10 @@ export function useSagaStream(
     return () => {
       source.close();
       if (timer !== undefined) clearTimeout(timer);
-      pumpRef.current = () => {};
     };
-  }, [sagaId]);
+  }, [sagaId, client]);
 
-  // Stepping turned off: play what waits. Turned on: hold from the next transition.
-  useEffect(() => {
-    step.current.allowed = 0;
-    if (!stepping) pumpRef.current();
-  }, [stepping]);
-
-  const advance = useCallback(() => {
-    step.current.allowed += 1;
-    pumpRef.current();
-  }, []);
-
-  return { state, events, status, waiting, advance };
+  return { state, events, status };
 }
 
 /**

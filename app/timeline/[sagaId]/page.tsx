@@ -66,6 +66,7 @@ export default async function TimelinePage({ params }: Params) {
           effects={effects}
           before={before}
           definitionVersion={saga.definition_version}
+          initialPause={saga.waiting}
           order={{
             id: order.id,
             user_id: order.user_id,
