@@ -135,23 +135,32 @@ function StepControls({
   otherwise: string;
 }) {
   return (
-    <div className="mt-3 flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
-      <label className="inline-flex cursor-pointer items-center gap-2 font-medium">
-        <input
-          type="checkbox"
-          checked={stepping}
-          onChange={(event) => onStepping(event.target.checked)}
-          className="size-4 rounded border-slate-300 accent-sky-600 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+    <div className="mt-3 text-sm">
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <label className="inline-flex cursor-pointer items-center gap-2 font-medium">
+          <input
+            type="checkbox"
+            checked={stepping}
+            onChange={(event) => onStepping(event.target.checked)}
+            className="size-4 rounded border-slate-300 accent-sky-600 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+          />
+          Step by step
+        </label>
+        <ContinueButton
+          sagaId={sagaId}
+          pause={pause}
+          label="Next step"
+          className="rounded-lg border border-slate-300 px-3 py-1 font-medium hover:bg-slate-50 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 disabled:cursor-not-allowed disabled:opacity-50 dark:border-slate-600 dark:hover:bg-slate-800"
         />
-        Step by step
-      </label>
-      <ContinueButton
-        sagaId={sagaId}
+      </div>
+      {/* A line of its own, two on a phone, whatever it says: the steps below never move. */}
+      <PauseText
+        outline={outline}
         pause={pause}
-        label="Next step"
-        className="rounded-lg border border-slate-300 px-3 py-1 font-medium hover:bg-slate-50 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 disabled:cursor-not-allowed disabled:opacity-50 dark:border-slate-600 dark:hover:bg-slate-800"
+        otherwise={otherwise}
+        testId="step-pause"
+        className={`mt-1 line-clamp-2 h-10 sm:line-clamp-1 sm:h-5 ${pause ? "font-medium text-sky-800 dark:text-sky-200" : "text-slate-500 dark:text-slate-400"}`}
       />
-      <PauseText outline={outline} pause={pause} otherwise={otherwise} testId="step-pause" className={pause ? "font-medium text-sky-800 dark:text-sky-200" : "text-slate-500 dark:text-slate-400"} />
     </div>
   );
 }
@@ -201,7 +210,7 @@ function Direction({ status, state }: { status: LiveSagaStatus; state: SagaState
 }
 
 function hint(status: LiveSagaStatus, state: SagaState, pause: SagaPause | null, outline: SagaOutline): string {
-  if (pause) return status === "pending" ? "Recorded; waits for “Next step” to start" : `Paused before ${pauseTarget(outline, pause)}`;
+  if (pause) return status === "pending" ? "Recorded; waits for “Next step” to start" : `Paused before ${pauseTarget(outline, pause, { detailed: true })}`;
   switch (status) {
     case "idle":
       return "Pick a scenario or fill the form, then place the order.";

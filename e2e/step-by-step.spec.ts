@@ -60,7 +60,7 @@ test("step by step, a shipping failure waits on the server before each transitio
 
   await next.click();
   await expect(pause).toHaveAttribute("data-waiting", "compensation process_payment");
-  await expect(pause).toHaveText(/^Waiting before Refund payment \(undoing process payment\) · /);
+  await expect(pause).toHaveText(/^Waiting before Refund payment · resumes by itself in /);
   await expectShown(page, { saga: "compensating", steps: ["completed", "completed", "completed", "failed"], stock: "99", balance: "$150.00" });
 
   await next.click();

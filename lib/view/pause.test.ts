@@ -10,7 +10,8 @@ const pause = (before: string, phase: "action" | "compensation" | "saga") => ({ 
 describe("a step-by-step pause in words", () => {
   it("names what comes next: a step, a compensation and what it undoes, or the saga's end", () => {
     expect(pauseTarget(order, pause("reserve_inventory", "action"))).toBe("Reserve inventory");
-    expect(pauseTarget(order, pause("process_payment", "compensation"))).toBe("Refund payment (undoing process payment)");
+    expect(pauseTarget(order, pause("process_payment", "compensation"))).toBe("Refund payment");
+    expect(pauseTarget(order, pause("process_payment", "compensation"), { detailed: true })).toBe("Refund payment (undoing process payment)");
     expect(pauseTarget(order, pause("validate_order", "compensation"))).toBe("undoing Validate order (nothing to undo)");
     expect(pauseTarget(order, pause("failed", "saga"))).toBe("marking the saga failed");
   });

@@ -13,13 +13,16 @@ export interface Pause {
   resumes_at: string;
 }
 
-/** What the saga will do once continued, as a viewer reads it. */
-export function pauseTarget(outline: SagaOutline, { before, phase }: Pick<Pause, "before" | "phase">): string {
+/**
+ * What the saga will do once continued, as a viewer reads it, short enough for one line beside the steps
+ * (which say what a compensation undoes); `detailed` says it too.
+ */
+export function pauseTarget(outline: SagaOutline, { before, phase }: Pick<Pause, "before" | "phase">, { detailed = false } = {}): string {
   if (phase === "saga") return `marking the saga ${before}`;
   if (phase === "action") return humanize(before);
   const step = outline.steps.find((candidate) => candidate.name === before);
   if (!step || !hasUndo(step.compensation)) return `undoing ${humanize(before)} (nothing to undo)`;
-  return `${humanize(step.compensation)} (undoing ${humanize(before).toLowerCase()})`;
+  return detailed ? `${humanize(step.compensation)} (undoing ${humanize(before).toLowerCase()})` : humanize(step.compensation);
 }
 
 /** "4:59": minutes and seconds until `resumesAt`, rounded up, never below 0:00. */
