@@ -45,7 +45,8 @@ export function SagaTimeline({
   const sagaId = placed?.sagaId ?? null;
   const { state, events } = useSagaStream(sagaId, outline);
   const stepByStep = placed?.order.simulation?.step_by_step === true;
-  const pause = useSagaPause(sagaId, { follow: stepByStep, poll: stepByStep }) ?? null;
+  const read = useSagaPause(sagaId, { follow: stepByStep, poll: stepByStep });
+  const pause = read ?? null;
   const status: LiveSagaStatus = placed ? state.status : starting ? "starting" : "idle";
   const last = events.at(-1);
   const inFlight = status === "pending" || status === "processing" || status === "compensating";
@@ -95,7 +96,15 @@ export function SagaTimeline({
         onStepping={onStepping}
         pause={pause}
         // What the line says while the saga on screen does not wait.
-        otherwise={stepByStep && inFlight ? "Running the next transition; it waits again before the one after" : stepping ? "The next order waits for a click before each transition" : "Waits for a click before each transition"}
+        otherwise={
+          stepByStep && read === undefined
+            ? "Reading where the saga waits…"
+            : stepByStep && inFlight
+              ? "Running the next transition; it waits again before the one after"
+              : stepping
+                ? "The next order waits for a click before each transition"
+                : "Waits for a click before each transition"
+        }
       />
 
       <Direction status={status} state={state} />
