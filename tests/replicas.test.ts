@@ -141,6 +141,23 @@ it("`npm start` with a PostgreSQL URL puts the tables in PostgreSQL, not in a SQ
   expect(fs.existsSync(path.join(root, "postgresql:"))).toBe(false);
 });
 
+it("a step-by-step saga continued on another replica goes on where it runs, within a poll", async () => {
+  const [a, b] = replicas;
+  const placed = await post(a, { ...shippingFails, simulation: { step_by_step: true } });
+  expect(placed.status).toBe(202);
+  const sagaId = placed.body.saga_id as string;
+  const saga = async (replica: TestServer) => (await fetch(`${replica.url}/sagas/${sagaId}`)).json();
+  await until("A to wait before validate_order", () => saga(a), (now) => now.waiting?.before === "validate_order");
+  // The continue reaches B; A holds the saga (its lease) and is the one that moves it.
+  const continued = await fetch(`${b.url}/sagas/${sagaId}/continue`, { method: "POST" });
+  expect(continued.status).toBe(200);
+  expect((await continued.json()).waiting?.before).not.toBe("validate_order");
+  const paused = await until("the saga to wait before reserve_inventory", () => saga(b), (now) => now.waiting?.before === "reserve_inventory");
+  expect(paused.steps[0].status).toBe("completed");
+  expect(a.output()).toContain(`Saga ${sagaId} waits before reserve_inventory`);
+  expect(b.output()).not.toContain(`Saga ${sagaId} waits before`);
+});
+
 it("a replica paused past its lease stops the sagas the others took over, and nothing moves twice", { timeout: 180_000 }, async () => {
   const [a, b, c] = replicas;
   // 12 orders on B, started without waiting (they run about half a second each, delays on).
