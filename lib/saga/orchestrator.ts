@@ -18,10 +18,12 @@
  * share one transaction (see `finish`), and those at the start run in the one that creates the saga
  * (see `recordSagas`), so with the delays off a saga of local steps costs one transaction in all.
  * Everything needed to continue is in the database, and `runSaga` resumes a saga from any point. A step's remote call happens between two transactions, never
- * inside one. Step by step (options.step_by_step), no transaction begins the next move: the one before it
- * records a pause instead, and the run waits (lib/saga/stepping.ts) until an operator continues it or
- * the pause times out; the transaction that then begins the move clears the pause. Transient failures (TransientError, a timeout, an unexpected error) are retried with
+ * inside one. Transient failures (TransientError, a timeout, an unexpected error) are retried with
  * exponential backoff and jitter as the step's policy says; business failures (StepFailure) are not.
+ *
+ * Step by step (options.step_by_step), no transaction begins the next move: the one before it records a
+ * pause instead, and the run waits (lib/saga/stepping.ts) until an operator continues it or the pause
+ * times out; the transaction that then begins the move clears the pause. Nothing chains, then.
  */
 import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
