@@ -171,7 +171,10 @@ export async function resetDemo(world = DEFAULT_WORLD): Promise<void> {
   log.info(world === DEFAULT_WORLD ? "Mock database reset to initial state" : "A private demo world was reset to its initial state");
 }
 
-/** At start-up: seeds a new database and finishes every saga a previous process left in flight. */
+/**
+ * At start-up: seeds a new database and resumes every saga a previous process left in flight; they run
+ * on while the server serves.
+ */
 export async function recoverOnStart(): Promise<void> {
   // With replicas (PostgreSQL), each keeps claiming the sagas whose holder died: from the start, whatever
   // becomes of the resume below (a database not reachable yet, say).

@@ -210,24 +210,17 @@ export async function runSaga(saga: string | StartedSaga<unknown>): Promise<Saga
 /**
  * Resumes every saga that a previous process left in flight: on SQLite all of them (one process has
  * the file); on PostgreSQL those nobody holds, whose lease has expired, or that this replica held.
+ * Resolves with how many it resumed once their runs have begun, not ended: the server serves meanwhile
+ * (a step-by-step saga may wait an hour for a click, and a remote step for its service).
  */
-export async function resumeInFlightSagas(): Promise<(SagaStatus | undefined)[]> {
+export async function resumeInFlightSagas(): Promise<number> {
   const db = await database();
   const ids = (await claimableSagaIds(db.read, db.provider === "sqlite")).filter((id) => !runs.has(id) && !backingOff(id));
   if (ids.length > 0) log.info(`Resuming ${ids.length} saga(s) left in flight`);
-  // Each is claimed once: one that another replica took meanwhile is theirs. One that stops on an error
-  // (its run has logged why) leaves the others be: it is tried again later, after a backoff.
-  return Promise.all(
-    ids.map((id) =>
-      runSagaToEnd(id, { wait: false }).then(
-        (outcome) => outcome?.status,
-        () => {
-          backOff(id);
-          return undefined;
-        },
-      ),
-    ),
-  );
+  // Each is claimed once: one that another replica took meanwhile is theirs. A run that fails says why
+  // (see drive), and is not claimed again at once.
+  for (const id of ids) runSagaToEnd(id, { wait: false }).catch(() => backOff(id));
+  return ids.length;
 }
 
 // A saga whose run stopped on an unexpected error (a bug, an unknown definition) is not claimed again at
