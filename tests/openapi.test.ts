@@ -226,12 +226,12 @@ describe("(d) the document is OpenAPI 3.1", () => {
     expect(checked).toBeGreaterThan(30);
   });
 
-  it("documents POST /orders's optional parts: async start, idempotency key, failure injection, speed", () => {
+  it("documents POST /orders's optional parts: async start, idempotency key, failure injection, speed, step by step", () => {
     const post = doc.paths["/orders"].post as { parameters: { name: string }[]; responses: Record<string, unknown> };
     expect(post.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(["Idempotency-Key", "Prefer"]));
     expect(Object.keys(post.responses).sort()).toEqual(["201", "202", "403", "408", "409", "413", "422", "503"]);
     const simulation = doc.components.schemas.SimulationOptions as { properties: Record<string, unknown> };
-    expect(Object.keys(simulation.properties).sort()).toEqual(["faults", "speed"]);
+    expect(Object.keys(simulation.properties).sort()).toEqual(["faults", "speed", "step_by_step", "step_timeout_seconds"]);
     expect(Object.keys((doc.components.schemas.Fault as { properties: object }).properties).sort()).toEqual(["compensation_failures", "fail", "timeouts", "transient"]);
   });
 });
