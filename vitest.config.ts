@@ -8,6 +8,7 @@ const onPostgres = [
   "lib/saga/remote-step.test.ts",
   "lib/saga/event-order.test.ts",
   "lib/saga/lease-loss.test.ts",
+  "lib/saga/step-by-step.test.ts",
   "lib/db/schema-postgres.test.ts",
   "lib/db/insert-rows.test.ts",
   "lib/db/query-plans.test.ts",
