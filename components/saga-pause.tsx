@@ -10,9 +10,12 @@ import { useContinueSaga, type SagaPause } from "@/lib/client/hooks";
 import type { SagaOutline } from "@/lib/view/outline";
 import { pauseLine } from "@/lib/view/pause";
 
-/** The time now, ticking each second while there is a pause to count down. */
-function usePauseClock(pause: SagaPause | null): number {
-  const [now, setNow] = useState(() => Date.now());
+/**
+ * The time now, ticking each second while there is a pause to count down; null until the page runs in
+ * the browser (the server's render and the browser's first must say the same).
+ */
+function usePauseClock(pause: SagaPause | null): number | null {
+  const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
     setNow(Date.now());
     if (!pause) return;

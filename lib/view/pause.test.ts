@@ -22,5 +22,7 @@ describe("a step-by-step pause in words", () => {
     expect(pauseLine(order, pause("reserve_inventory", "action"), start + 1_000)).toBe("Waiting before Reserve inventory · resumes by itself in 4:59");
     expect(timeLeft("2025-01-01T12:05:00.000Z", start + 299_001)).toBe("0:01");
     expect(pauseLine(order, pause("ship_order", "action"), start + 300_000)).toBe("Waiting before Ship order · resuming");
+    // Before the browser knows the time (the server's render): no countdown.
+    expect(pauseLine(order, pause("ship_order", "action"), null)).toBe("Waiting before Ship order");
   });
 });

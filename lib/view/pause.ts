@@ -31,8 +31,10 @@ export function timeLeft(resumesAt: string, now: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
-/** The whole line: "Waiting before Reserve inventory · resumes by itself in 4:59". */
-export function pauseLine(outline: SagaOutline, pause: Pause, now: number): string {
+/** The whole line: "Waiting before Reserve inventory · resumes by itself in 4:59" (without the time when `now` is unknown). */
+export function pauseLine(outline: SagaOutline, pause: Pause, now: number | null): string {
+  const waiting = `Waiting before ${pauseTarget(outline, pause)}`;
+  if (now === null) return waiting;
   const left = Date.parse(pause.resumes_at) - now;
-  return `Waiting before ${pauseTarget(outline, pause)} · ${left > 0 ? `resumes by itself in ${timeLeft(pause.resumes_at, now)}` : "resuming"}`;
+  return `${waiting} · ${left > 0 ? `resumes by itself in ${timeLeft(pause.resumes_at, now)}` : "resuming"}`;
 }
