@@ -111,7 +111,9 @@ export function RunView({ sagaId, outline, order, events, effects, before, defin
       : finished
         ? `${took ? `Finished in ${took}` : "Finished"} · ${events.length} events`
         : live === "open"
-          ? "Live: following the event stream"
+          ? pause
+            ? "Live: paused on the server until you continue it"
+            : "Live: following the event stream"
           : live === "closed"
             ? "The live stream stopped; reload the page to see where the saga is"
             : "Connecting to the event stream…";

@@ -159,7 +159,8 @@ function StepControls({
           sagaId={sagaId}
           pause={pause}
           label="Next step"
-          className="rounded-lg border border-slate-300 px-3 py-1 font-medium hover:bg-slate-50 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 disabled:cursor-not-allowed disabled:opacity-50 dark:border-slate-600 dark:hover:bg-slate-800"
+          // Filled while the saga waits for it: the click is what comes next.
+          className="rounded-lg border px-3 py-1 font-medium focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:ring-offset-2 enabled:border-sky-600 enabled:bg-sky-600 enabled:text-white enabled:hover:bg-sky-700 disabled:cursor-not-allowed disabled:border-slate-300 disabled:opacity-50 dark:focus-visible:ring-offset-slate-900 dark:disabled:border-slate-600"
         />
       </div>
       {/* A line of its own, two on a phone, whatever it says: the steps below never move. */}
