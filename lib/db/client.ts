@@ -28,7 +28,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient, type Prisma } from "../generated/prisma/client";
 import { databaseConfig, migrationsDir, type DatabaseConfig } from "./config";
 import { DatabaseUnavailable, describeFault, isDatabaseFault } from "./faults";
-import { migrateFile } from "./migrate";
+import { migrateFile } from "./migrate-sqlite";
 import type { Database as Connection } from "better-sqlite3";
 import { withStatementCache } from "./statement-cache";
 

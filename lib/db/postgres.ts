@@ -4,9 +4,9 @@
  *
  * Unlike SQLite's single connection, a pool serves many transactions at once and a plain query never
  * runs inside another's transaction, so `write` needs no queue and `read` is the same client. Several
- * replicas share the database: migrations take an advisory lock (lib/db/migrate-pg.ts), sagas are leased
- * (lib/saga/lease.ts), and `relay` carries PostgreSQL's NOTIFY between them, so a live stream on one
- * replica wakes when another commits.
+ * replicas share the database: migrations take an advisory lock (lib/db/migrate-postgres.ts), sagas
+ * are leased (lib/saga/lease.ts), and `relay` carries PostgreSQL's NOTIFY between them, so a live
+ * stream on one replica wakes when another commits.
  */
 import { randomUUID } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -15,7 +15,7 @@ import type { PrismaClient } from "../generated/prisma/client";
 import { PrismaClient as PostgresClient } from "../generated/prisma-pg/client";
 import { healthTracker, transactions, type Database } from "./client";
 import { migrationsDir } from "./config";
-import { migratePostgres } from "./migrate-pg";
+import { migratePostgres } from "./migrate-postgres";
 
 const CHANNEL = "saga_studio";
 // Connections of this process's pool: enough for the transactions and reads a replica runs at once.

@@ -12,7 +12,8 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { applyMigrations, readMigrations } from "./migrate";
+import { readMigrations } from "./migrate";
+import { applyMigrations } from "./migrate-sqlite";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const schemaFile = path.join(root, "prisma", "schema.prisma");
