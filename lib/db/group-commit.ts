@@ -21,7 +21,7 @@ const MAX_GROUP = 8;
 
 /**
  * The queue of `transaction`. `refuse` may refuse a group before it starts (the file is not the one
- * opened); `open` says whether the database's transaction is still open.
+ * opened); `open` says whether the database's transaction is still open (and throws if it cannot tell).
  */
 export function groupCommits(transaction: Transaction, refuse: () => Error | undefined, open: () => boolean) {
   interface Queued {

@@ -47,25 +47,36 @@ export async function openSqlite(config: Extract<DatabaseConfig, { provider: "sq
   const { dev, ino } = fs.statSync(file);
 
   const stats = { transactions: 0, commits: 0, statements: 0 };
-  let writerConnection: Connection | undefined;
+  // Each client's better-sqlite3 connection, as the statement cache sees the adapter open it.
+  const connections: { writer?: Connection; reader?: Connection } = {};
+  // Known only through the statement cache, which reaches into the adapter's private shape. Unknown, it
+  // is an error, never a guess: a transaction SQLite had rolled back, taken for open, would let the rest
+  // of a group commit one by one, and the earlier members' writes be lost.
+  const connection = (which: keyof typeof connections): Connection => {
+    const found = connections[which];
+    if (!found) throw new Error(`The ${which}'s SQLite connection is unknown: Prisma's better-sqlite3 adapter no longer has the shape lib/db/statement-cache.ts expects`);
+    return found;
+  };
   const writer = new PrismaClient({
     errorFormat: "minimal",
-    adapter: withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS }), stats, (connection) => (writerConnection = connection)),
+    adapter: withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS }), stats, (opened) => (connections.writer = opened)),
   });
   // Per-connection settings, sent before the writer takes any transaction. (journal_mode=WAL is a
   // property of the file, set by the migration runner; better-sqlite3 enforces foreign keys by default.)
   await writer.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
-  let readerConnection: Connection | undefined;
   // SQLite's data_version changes on this connection when any other connection commits to the file.
-  const unlessChanged = memoizedUntilChange(() => (readerConnection?.prepare("PRAGMA data_version").all() as unknown[][] | undefined)?.[0]?.[0]);
+  const unlessChanged = memoizedUntilChange(() => (connection("reader").prepare("PRAGMA data_version").all() as unknown[][])[0]?.[0]);
   const reader = new PrismaClient({
     errorFormat: "minimal",
-    adapter: withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}`, readonly: true, timeout: BUSY_TIMEOUT_MS }), stats, (connection) => (readerConnection = connection)),
+    adapter: withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}`, readonly: true, timeout: BUSY_TIMEOUT_MS }), stats, (opened) => (connections.reader = opened)),
   });
 
   // Both connections open now, not at the first query: the health check must judge the file they
   // opened (a file removed later must not be recreated, empty, by a lazy connect).
   await reader.$connect();
+  // Both are known by now, or the start stops here, rather than at the first write.
+  connection("writer");
+  connection("reader");
 
   const fileProblem = (): string | undefined => {
     let current: fs.Stats;
@@ -89,7 +100,7 @@ export async function openSqlite(config: Extract<DatabaseConfig, { provider: "sq
       health.failed(refused);
       return refused;
     },
-    () => writerConnection?.inTransaction ?? true,
+    () => connection("writer").inTransaction,
   );
 
   return {
@@ -101,12 +112,11 @@ export async function openSqlite(config: Extract<DatabaseConfig, { provider: "sq
     // Straight on the reader's connection, the one Prisma reads through: /health is asked often (a load
     // balancer, the bench), and a Prisma call costs 0.3 ms of a request where this costs a hundredth.
     // What the probe reads changes only with a commit: while none has happened since, its answer stands.
-    // (A probe that throws is not kept: the next one asks again.)
+    // (A probe that throws is not kept: the next one asks again. prepare is the statement cache's: the
+    // statement is prepared once.)
     probe: () =>
       unlessChanged("health probe", async () => {
-        // (prepare is the statement cache's: the statement is prepared once.)
-        if (readerConnection) readerConnection.prepare(PROBE).all();
-        else await reader.saga.findFirst({ select: { id: true } });
+        connection("reader").prepare(PROBE).all();
       }),
     unlessChanged,
     write: queue.write,
