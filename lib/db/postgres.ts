@@ -103,6 +103,7 @@ export async function openPostgres(config: Extract<DatabaseConfig, { provider: "
 
   return {
     provider: "postgresql",
+    replicated: config.replicated,
     file: label,
     fileProblem: () => undefined,
     writeHealth: health.get,

@@ -105,6 +105,7 @@ export async function openSqlite(config: Extract<DatabaseConfig, { provider: "sq
 
   return {
     provider: "sqlite",
+    replicated: config.replicated,
     file,
     fileProblem,
     writeHealth: health.get,

@@ -16,7 +16,14 @@ export interface WriteHealth {
 }
 
 export interface Database {
+  /** The SQL dialect. Whether other processes share the database is `replicated`, not this. */
   provider: "sqlite" | "postgresql";
+  /**
+   * Whether several processes (replicas) may share this database: then sagas are leased, a run keeps
+   * its lease with a heartbeat, and recovery takes only the sagas nobody holds. False on SQLite, where
+   * one process has the file.
+   */
+  replicated: boolean;
   /** The SQLite file, resolved; on PostgreSQL, where the database is (without its password). */
   file: string;
   /** Whether the file at the path is still the one the connections opened (a file removed or replaced
