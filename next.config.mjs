@@ -14,8 +14,8 @@ const nextConfig = {
   // "node_modules/..."). The key "/*" matches every route (Next matches keys with `contains`).
   outputFileTracingIncludes: {
     "/*": [
-      // applied at start-up by lib/db/migrate.ts (MIGRATIONS_DIR, or ./prisma/migrations) and, on
-      // PostgreSQL, lib/db/migrate-pg.ts (POSTGRES_MIGRATIONS_DIR, or ./prisma/postgresql/migrations)
+      // applied at start-up by lib/db/migrate-sqlite.ts (MIGRATIONS_DIR, or ./prisma/migrations) and, on
+      // PostgreSQL, lib/db/migrate-postgres.ts (POSTGRES_MIGRATIONS_DIR, or ./prisma/postgresql/migrations)
       "./prisma/migrations/**/*",
       "./prisma/postgresql/migrations/**/*",
       // the native addon better-sqlite3 loads through `bindings`, and Prisma's query compiler

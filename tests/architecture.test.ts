@@ -173,7 +173,7 @@ describe("imports run one way", () => {
 
   it("nothing under app/ imports Prisma or a database connection", () => {
     for (const file of files("app")) {
-      for (const { target } of imports(file)) expect(target, `${file} imports ${target}`).not.toMatch(/^(lib\/db\/client|lib\/generated|@prisma|better-sqlite3)/);
+      for (const { target } of imports(file)) expect(target, `${file} imports ${target}`).not.toMatch(/^(lib\/db\/(client|sqlite|postgres)$|lib\/generated|@prisma|better-sqlite3)/);
     }
   });
 });
@@ -191,6 +191,18 @@ describe("one data layer", () => {
     for (const file of [...files("lib"), ...files("app"), ...files("components")].filter((f) => !f.startsWith("lib/db/"))) {
       expect(imports(file).map((i) => i.target), file).not.toContain("better-sqlite3");
     }
+  });
+
+  it("lib/db has no import circle: the providers' files know the types, never the singleton that picks one", () => {
+    const within = (file: string) => imports(file).map((i) => i.target).filter((target) => target.startsWith("lib/db/"));
+    const circles: string[] = [];
+    const visit = (module: string, chain: string[]) => {
+      if (chain.includes(module)) return circles.push([...chain.slice(chain.indexOf(module)), module].join(" -> "));
+      const file = [`${module}.ts`, `${module}.tsx`].find((candidate) => fs.existsSync(path.join(root, candidate)));
+      if (file) for (const target of within(file)) visit(target, [...chain, module]);
+    };
+    for (const file of code("lib/db")) visit(file.replace(/\.tsx?$/, ""), []);
+    expect(circles).toEqual([]);
   });
 
   it("has no SQL strings in lib/saga or lib/orders: only Prisma Client's model API", () => {

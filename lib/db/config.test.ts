@@ -4,13 +4,14 @@ import { describe, expect, it } from "vitest";
 import { databaseConfig } from "./config";
 
 describe("DATABASE_URL", () => {
-  it("a file: URL is SQLite (the default), resolved from the working directory", () => {
-    expect(databaseConfig("file:./data/x.db")).toEqual({ provider: "sqlite", file: path.resolve("data/x.db") });
+  it("a file: URL is SQLite (the default), resolved from the working directory, and one process's alone", () => {
+    expect(databaseConfig("file:./data/x.db")).toEqual({ provider: "sqlite", replicated: false, file: path.resolve("data/x.db") });
   });
 
-  it("a postgresql:// or postgres:// URL is PostgreSQL; its label leaves the password out", () => {
+  it("a postgresql:// or postgres:// URL is PostgreSQL, shared by replicas; its label leaves the password out", () => {
     expect(databaseConfig("postgresql://saga:secret@db:5432/saga")).toEqual({
       provider: "postgresql",
+      replicated: true,
       url: "postgresql://saga:secret@db:5432/saga",
       label: "postgresql://db:5432/saga",
     });

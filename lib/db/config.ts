@@ -21,14 +21,21 @@ export function positiveSetting(env: Record<string, string | undefined>, name: s
   return value;
 }
 
+/**
+ * `provider` is the SQL dialect; `replicated` whether several processes may share the database (the
+ * question the engine asks for leases, heartbeats and recovery), answered here once: a SQLite file has
+ * one process, a PostgreSQL database any number of replicas.
+ */
 export type DatabaseConfig =
   | {
       provider: "sqlite";
+      replicated: false;
       /** The SQLite file, resolved from the working directory. */
       file: string;
     }
   | {
       provider: "postgresql";
+      replicated: true;
       /** The connection string, as given. */
       url: string;
       /** Where it points, without the password: for logs and /health. */
@@ -52,7 +59,7 @@ export function databaseConfig(url = process.env.DATABASE_URL || DEFAULT_DATABAS
     if (!parsed.hostname || parsed.pathname.length <= 1) {
       throw new ConfigError(`DATABASE_URL must name a PostgreSQL host and database, e.g. "postgresql://saga:secret@localhost:5432/saga"`);
     }
-    return { provider: "postgresql", url, label: `postgresql://${parsed.host}${parsed.pathname}` };
+    return { provider: "postgresql", replicated: true, url, label: `postgresql://${parsed.host}${parsed.pathname}` };
   }
   if (scheme !== "file") {
     throw new ConfigError(
@@ -63,7 +70,7 @@ export function databaseConfig(url = process.env.DATABASE_URL || DEFAULT_DATABAS
   if (file === "" || file === ":memory:") {
     throw new ConfigError("DATABASE_URL must name a file (the saga log has to outlive the process), e.g. \"file:./data/saga-studio.db\"");
   }
-  return { provider: "sqlite", file: path.resolve(/* turbopackIgnore: true */ file) };
+  return { provider: "sqlite", replicated: false, file: path.resolve(/* turbopackIgnore: true */ file) };
 }
 
 /** The SQLite file that DATABASE_URL names (an error on PostgreSQL). */

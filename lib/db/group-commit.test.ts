@@ -5,6 +5,7 @@ import { afterEach, expect, it } from "vitest";
 import { refuseWrites } from "../../tests/engine/faults";
 import { closeDatabase, database, type Tx } from "./client";
 import { isDatabaseFault } from "./faults";
+import { groupCommits } from "./group-commit";
 
 afterEach(async () => {
   await refuseWrites(await database(), false);
@@ -87,4 +88,18 @@ it("when the database ends the transaction under a member that goes on, the whol
   // The queue goes on.
   await db.write((tx) => addProduct(tx, "lost-d"));
   expect(await products("lost-")).toEqual(["lost-d"]);
+});
+
+it("when it cannot tell whether the database's transaction is still open, the whole group rejects with why", async () => {
+  // No database: a transaction that runs its function on a stand-in, and an `open` that cannot tell.
+  const cannotTell = new Error("the writer's connection is unknown");
+  const tx = { $executeRaw: async () => 0 } as unknown as Tx;
+  const queue = groupCommits(async (fn) => fn(tx), () => undefined, () => {
+    throw cannotTell;
+  });
+  const settled = await Promise.allSettled([queue.write(async () => "a"), queue.write(async () => "b")]);
+  expect(settled).toEqual([
+    { status: "rejected", reason: cannotTell },
+    { status: "rejected", reason: cannotTell },
+  ]);
 });

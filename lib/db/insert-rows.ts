@@ -11,7 +11,7 @@
  * with every value a bound parameter; both databases take the same statement.
  */
 import { Prisma } from "../generated/prisma/client";
-import type { Tx } from "./client";
+import type { Tx } from "./types";
 
 /** A table, and the column each field of its rows is stored in (a row's fields are the model's). */
 export interface RowTable<Row> {

@@ -1,21 +1,22 @@
 /**
- * The data layer on PostgreSQL: the same Prisma model API as on SQLite, through the client generated
- * from prisma/postgresql/schema.prisma (the same models) and Prisma's pg adapter.
+ * Opens the data layer on PostgreSQL: the same Prisma model API as on SQLite, through the client
+ * generated from prisma/postgresql/schema.prisma (the same models) and Prisma's pg adapter.
  *
  * Unlike SQLite's single connection, a pool serves many transactions at once and a plain query never
  * runs inside another's transaction, so `write` needs no queue and `read` is the same client. Several
- * replicas share the database: migrations take an advisory lock (lib/db/migrate-pg.ts), sagas are leased
- * (lib/saga/lease.ts), and `relay` carries PostgreSQL's NOTIFY between them, so a live stream on one
- * replica wakes when another commits.
+ * replicas share the database: migrations take an advisory lock (lib/db/migrate-postgres.ts), sagas
+ * are leased (lib/saga/lease.ts), and `relay` carries PostgreSQL's NOTIFY between them, so a live
+ * stream on one replica wakes when another commits.
  */
 import { randomUUID } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client";
 import { PrismaClient as PostgresClient } from "../generated/prisma-pg/client";
-import { healthTracker, transactions, type Database } from "./client";
-import { migrationsDir } from "./config";
-import { migratePostgres } from "./migrate-pg";
+import { migrationsDir, type DatabaseConfig } from "./config";
+import { migratePostgres } from "./migrate-postgres";
+import { healthTracker, transactions } from "./transactions";
+import type { Database } from "./types";
 
 const CHANNEL = "saga_studio";
 // Connections of this process's pool: enough for the transactions and reads a replica runs at once.
@@ -87,7 +88,8 @@ function relay(url: string): NonNullable<Database["relay"]> & { close(): Promise
   };
 }
 
-export async function openPostgres(url: string, label: string): Promise<Database> {
+export async function openPostgres(config: Extract<DatabaseConfig, { provider: "postgresql" }>): Promise<Database> {
+  const { url, label } = config;
   await migratePostgres(url, migrationsDir("postgresql"));
   const adapter = new PrismaPg({ connectionString: url, max: POOL_SIZE, idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS });
   // The same models as SQLite's client, generated for PostgreSQL: its model API is the same, call for call.
@@ -101,6 +103,7 @@ export async function openPostgres(url: string, label: string): Promise<Database
 
   return {
     provider: "postgresql",
+    replicated: config.replicated,
     file: label,
     fileProblem: () => undefined,
     writeHealth: health.get,

@@ -9,8 +9,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
-import { migrateFile } from "./migrate";
-import { migratePostgres } from "./migrate-pg";
+import { migrateFile } from "./migrate-sqlite";
+import { migratePostgres } from "./migrate-postgres";
 // @ts-expect-error: a plain ES module shared with `npm install`
 import { postgresFrom, postgresSchema, sqliteSchema } from "../../scripts/prisma-schemas.mjs";
 

@@ -6,6 +6,10 @@
  * tenth of the time of a saga. Wrapping the adapter's connection so that `prepare` returns a cached
  * statement with the arguments kept aside (a better-sqlite3 statement can be bound only once) removes
  * that cost and changes nothing else: the same SQL runs with the same arguments.
+ *
+ * This reaches into the adapter's private shape: its connection is `adapter.client`, and it uses of a
+ * statement only what `Prepared` has. That shape is the one of the exact version package.json pins
+ * (no range: an update is a deliberate change), and lib/db/statement-cache.test.ts fails if it changes.
  */
 import type { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { Database as Connection, Statement } from "better-sqlite3";
@@ -63,7 +67,10 @@ export function withStatementCache(factory: PrismaBetterSqlite3, counter: { stat
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
-    const connection = (adapter as unknown as { client: Connection }).client;
+    const connection = (adapter as unknown as { client?: Connection }).client;
+    if (typeof connection?.prepare !== "function") {
+      throw new Error("Prisma's better-sqlite3 adapter has no better-sqlite3 connection at `client` any more: lib/db/statement-cache.ts needs the version package.json pins");
+    }
     cacheStatements(connection, counter);
     connected?.(connection);
     return adapter;

@@ -178,7 +178,7 @@ export async function resetDemo(world = DEFAULT_WORLD): Promise<void> {
 export async function recoverOnStart(): Promise<void> {
   // With replicas (PostgreSQL), each keeps claiming the sagas whose holder died: from the start, whatever
   // becomes of the resume below (a database not reachable yet, say).
-  if (databaseConfig().provider === "postgresql") startRecovery();
+  if (databaseConfig().replicated) startRecovery();
   await ready();
   await resumeInFlightSagas();
 }

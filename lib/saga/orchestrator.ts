@@ -66,7 +66,7 @@ export async function drain(): Promise<void> {
   await settleRunningSagas();
   // With other replicas about, what this one leaves in flight is theirs at once, not after the lease.
   const db = await openedDatabase();
-  if (db?.provider === "postgresql") await db.write((tx) => releaseLeases(tx)).catch(() => undefined);
+  if (db?.replicated) await db.write((tx) => releaseLeases(tx)).catch(() => undefined);
 }
 
 /** Waits, unless the process is shutting down: then it returns at once and the run stops. */
@@ -215,7 +215,7 @@ export async function runSaga(saga: string | StartedSaga<unknown>): Promise<Saga
  */
 export async function resumeInFlightSagas(): Promise<number> {
   const db = await database();
-  const ids = (await claimableSagaIds(db.read, db.provider === "sqlite")).filter((id) => !runs.has(id) && !backingOff(id));
+  const ids = (await claimableSagaIds(db.read, !db.replicated)).filter((id) => !runs.has(id) && !backingOff(id));
   if (ids.length > 0) log.info(`Resuming ${ids.length} saga(s) left in flight`);
   // Each is claimed once: one that another replica took meanwhile is theirs. A run that fails says why
   // (see drive), and is not claimed again at once.
@@ -348,7 +348,7 @@ async function claimOrWait(db: Database, sagaId: string, wait: boolean): Promise
     const loaded = await loadSaga(db.read, sagaId);
     if (!loaded) return undefined;
     if (!isInFlight(loaded.saga.status)) return { status: loaded.saga.status, steps: loaded.steps };
-    if (await db.write((tx) => claimSaga(tx, sagaId, db.provider === "sqlite"))) return "claimed";
+    if (await db.write((tx) => claimSaga(tx, sagaId, !db.replicated))) return "claimed";
     if (!wait) return undefined;
     if (isDraining()) throw new Interrupted();
     await sleep(WAIT_FOR_OTHER_MS);
@@ -650,7 +650,7 @@ class SagaRun<Subject> {
     // A heartbeat that finds the lease gone (this process paused past it, and another replica took the
     // saga) stops the run at once: the step's work and remote call are cut off, and nothing more is written.
     const heartbeat =
-      this.db.provider === "postgresql"
+      this.db.replicated
         ? setInterval(() => {
             if (this.lost.signal.aborted) return;
             this.db

@@ -1,12 +1,11 @@
 /**
- * Applies pending migrations from prisma/postgresql/migrations at start-up on PostgreSQL, recorded in
- * `_prisma_migrations` as `prisma migrate deploy` records them (its table, the sha256 of each file).
- * Several replicas may start at once: an advisory lock lets one apply while the others wait, and they
- * then find everything applied.
+ * Applies pending migrations from prisma/postgresql/migrations at start-up on PostgreSQL, the way
+ * `prisma migrate deploy` does (lib/db/migrate.ts). Several replicas may start at once: an advisory lock
+ * lets one apply while the others wait, and they then find everything applied.
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { readMigrations } from "./migrate";
+import { FINISHED_MIGRATIONS, pendingMigrations, type LedgerRow } from "./migrate";
 
 const LEDGER_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
@@ -29,17 +28,9 @@ export async function migratePostgres(url: string, dir: string): Promise<string[
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     await client.query(LEDGER_DDL);
-    const { rows } = await client.query<{ migration_name: string; checksum: string }>(
-      `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-    );
-    const finished = new Map(rows.map((row) => [row.migration_name, row.checksum]));
+    const { rows } = await client.query<LedgerRow>(FINISHED_MIGRATIONS);
     const applied: string[] = [];
-    for (const migration of readMigrations(dir)) {
-      const recorded = finished.get(migration.name);
-      if (recorded !== undefined) {
-        if (recorded !== migration.checksum) console.warn(`WARNING:migrate:migration ${migration.name} was modified after it was applied`);
-        continue;
-      }
+    for (const migration of pendingMigrations(dir, rows)) {
       const startedAt = new Date();
       await client.query("BEGIN");
       try {
