@@ -69,7 +69,7 @@ function nudged(kind: Nudge, sagaId: string, ms: number, signal?: AbortSignal): 
  * `signal` (shutdown, the loss of the lease) cuts the wait short, rejecting with its reason.
  */
 export async function awaitContinue(db: Database, sagaId: string, signal: AbortSignal): Promise<void> {
-  const poll = db.provider === "postgresql" ? POLL_MS : SOLO_POLL_MS;
+  const poll = db.replicated ? POLL_MS : SOLO_POLL_MS;
   for (;;) {
     if (signal.aborted) throw signal.reason;
     const row = await db.read.saga.findUnique({ where: { id: sagaId }, select: { waitingUntil: true } });
