@@ -20,7 +20,7 @@ export async function register() {
     process.stdout.write("", () => process.stderr.write("", () => process.exit(1)));
     return;
   }
-  if (process.env.NEXT_MANUAL_SIG_HANDLE) (await import("./lib/shutdown")).installShutdownHandlers();
+  if (process.env.NEXT_MANUAL_SIG_HANDLE) (await import("./shutdown")).installShutdownHandlers();
   const { recoverOnStart } = await import("./lib/orders/service");
   await recoverOnStart().catch((error: unknown) => {
     log.error(`Recovering in-flight sagas failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -10,7 +10,7 @@
  * LOG_FORMAT=json|text overrides the choice; LOG_LEVEL (DEBUG, INFO, WARNING or WARN, ERROR, or SILENT
  * for none; default INFO) filters. No pino transport: transports run in a worker thread, which Next's bundler breaks. Lines
  * go to process.stdout (warnings and errors to stderr in text, as the seed did), whose writes to a file
- * or pipe are synchronous on Linux, so nothing is lost on exit and lib/shutdown's flush still holds.
+ * or pipe are synchronous on Linux, so nothing is lost on exit and shutdown.ts's flush still holds.
  */
 import pino from "pino";
 

@@ -1,5 +1,5 @@
-// The layout's rules, checked on the source: imports run one way (pages and handlers, then lib/orders,
-// then the engine, then the database), the engine knows nothing of orders, better-sqlite3 stays inside
+// The layout's rules, checked on the source: imports run one way, down the ranks of \`ranks\` (pages and
+// handlers, then lib/orders, then the engine, then the database), with no circle; the engine knows nothing of orders, better-sqlite3 stays inside
 // lib/db, and lib/saga and lib/orders speak to the database through Prisma Client's model API only.
 import fs from "node:fs";
 import path from "node:path";
@@ -178,6 +178,96 @@ describe("imports run one way", () => {
   });
 });
 
+/**
+ * The layers, lowest first: a module may import its own folder (or file) and anything of a lower rank,
+ * never the same rank or higher. Every folder of lib/, every file in its root, and the app's own roots
+ * have a rank: a new one fails "has a rank" below until it is given one here.
+ */
+const ranks: Record<string, number> = {
+  // Leaves: no import of the project.
+  "lib/generated": 0,
+  "lib/log": 0,
+  "lib/money": 0,
+  "lib/limits": 0,
+  "lib/world-id": 0,
+  // The database (Prisma, the providers, migrations).
+  "lib/db": 1,
+  // The engine, and the guard that knows which requests may write.
+  "lib/saga": 2,
+  "lib/method-guard": 2,
+  // What the HTTP API and the views share: schemas, errors, streams; the diagrams and timelines.
+  "lib/api": 3,
+  "lib/view": 3,
+  // The order saga and the demo's data.
+  "lib/orders": 4,
+  // The API's documents, and the browser's client code.
+  "lib/docs": 5,
+  "lib/client": 5,
+  components: 6,
+  // The pages and handlers, the proxy before them, and the process's shutdown.
+  app: 7,
+  proxy: 7,
+  shutdown: 7,
+  // The process's start-up: it installs shutdown's handlers.
+  instrumentation: 8,
+};
+
+/** The ranked unit a module belongs to: its folder under lib/, a file of lib/'s root, or the app's own root. */
+function unit(module: string): string | undefined {
+  const parts = module.split("/");
+  if (parts[0] === "lib") return parts.length > 2 ? `${parts[0]}/${parts[1]}` : module;
+  if (parts[0] === "app" || parts[0] === "components") return parts[0];
+  return parts.length === 1 && module in ranks ? module : undefined;
+}
+
+const layered = () => [...code("lib"), ...code("app"), ...code("components"), ...["instrumentation.ts", "shutdown.ts", "proxy.ts"]];
+
+describe("the layers", () => {
+  it("gives every folder of lib/, every file in its root, and the app's roots a rank", () => {
+    const units = new Set(layered().map((file) => unit(file.replace(/\.tsx?$/, ""))));
+    for (const name of fs.readdirSync(path.join(root, "lib"), { withFileTypes: true })) {
+      if (!name.name.endsWith(".test.ts")) units.add(unit(`lib/${name.name.replace(/\.tsx?$/, "")}`));
+    }
+    for (const name of units) expect(name !== undefined && name in ranks, `${name} has no rank`).toBe(true);
+  });
+
+  it("sees an arrow that runs upward", () => {
+    const upward = (from: string, to: string) => ranks[unit(from)!] <= ranks[unit(to)!] && unit(from) !== unit(to);
+    expect(upward("lib/saga/run", "lib/orders/service")).toBe(true);
+    expect(upward("lib/saga/run", "lib/saga/store")).toBe(false);
+    expect(upward("lib/api/handler", "lib/view/sequence")).toBe(true);
+  });
+
+  it("has every import, of whatever form, run downward or within its own unit", () => {
+    const upward: string[] = [];
+    for (const file of layered()) {
+      const from = unit(file.replace(/\.tsx?$/, ""))!;
+      for (const { target } of imports(file)) {
+        const to = unit(target);
+        if (to === undefined || to === from) continue;
+        if (!(to in ranks) || ranks[to] >= ranks[from]) upward.push(`${file} (${from}, rank ${ranks[from]}) imports ${target} (rank ${ranks[to]})`);
+      }
+    }
+    expect(upward).toEqual([]);
+  });
+
+  it("has no import circle anywhere in lib/", () => {
+    // Prisma's generated client has circles of its own, and is not ours to change.
+    const within = (file: string) => imports(file).map((i) => i.target).filter((target) => target.startsWith("lib/") && !target.startsWith("lib/generated/"));
+    const circles = new Set<string>();
+    const done = new Set<string>();
+    const visit = (module: string, chain: string[]) => {
+      if (chain.includes(module)) return void circles.add([...chain.slice(chain.indexOf(module)), module].join(" -> "));
+      if (done.has(module)) return;
+      const file = [`${module}.ts`, `${module}.tsx`, `${module}/index.ts`].find((candidate) => fs.existsSync(path.join(root, candidate)));
+      if (file) for (const target of within(file)) visit(target, [...chain, module]);
+      done.add(module);
+    };
+    for (const file of code("lib")) visit(file.replace(/\.tsx?$/, ""), []);
+    expect([...circles]).toEqual([]);
+  });
+});
+
 describe("every import can be checked", () => {
   it("names its module with a string, so that the rules above can see where it leads", () => {
     for (const file of [...files("lib"), ...files("app"), ...files("components")]) {
@@ -191,18 +281,6 @@ describe("one data layer", () => {
     for (const file of [...files("lib"), ...files("app"), ...files("components")].filter((f) => !f.startsWith("lib/db/"))) {
       expect(imports(file).map((i) => i.target), file).not.toContain("better-sqlite3");
     }
-  });
-
-  it("lib/db has no import circle: the providers' files know the types, never the singleton that picks one", () => {
-    const within = (file: string) => imports(file).map((i) => i.target).filter((target) => target.startsWith("lib/db/"));
-    const circles: string[] = [];
-    const visit = (module: string, chain: string[]) => {
-      if (chain.includes(module)) return circles.push([...chain.slice(chain.indexOf(module)), module].join(" -> "));
-      const file = [`${module}.ts`, `${module}.tsx`].find((candidate) => fs.existsSync(path.join(root, candidate)));
-      if (file) for (const target of within(file)) visit(target, [...chain, module]);
-    };
-    for (const file of code("lib/db")) visit(file.replace(/\.tsx?$/, ""), []);
-    expect(circles).toEqual([]);
   });
 
   it("has no SQL strings in lib/saga or lib/orders: only Prisma Client's model API", () => {

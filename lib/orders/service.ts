@@ -9,7 +9,7 @@ import { toCents } from "../money";
 import { publish } from "../saga/events";
 import type { ValidationDetail } from "../api/errors";
 import { continueSaga } from "../saga/stepping";
-import { initialStatus, isDraining, recordSagas, resumeInFlightSagas, retrySaga, startRecovery, runSagaToEnd, type RunOutcome, type StartedSaga } from "../saga/orchestrator";
+import { initialStatus, isDraining, recordSagas, resumeInFlightSagas, retrySaga, startRecovery, runSagaToEnd, type RunOutcome, type StartedSaga } from "../saga";
 import { restoreDemoData } from "./demo-data";
 import { orderSaga, type OrderContext } from "./order-saga";
 import { findSaga } from "./queries";

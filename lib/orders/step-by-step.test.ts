@@ -3,7 +3,7 @@
 // transition. (Before, the saga ran to its end at once and only the browser held the transitions back.)
 import { beforeEach, expect, it } from "vitest";
 import { until } from "../../tests/wait";
-import { settleRunningSagas } from "../saga/orchestrator";
+import { settleRunningSagas } from "../saga";
 import { balances, findOrder, findSaga, inventory } from "./queries";
 import { continueWaitingSaga, resetDemo, submitOrder } from "./service";
 

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventStreamResponse } from "../api/sse";
 import { TooManyRequests } from "../limits";
-import { runSaga } from "../saga/orchestrator";
+import { runSaga } from "../saga";
 import { DEFAULT_WORLD, newWorldId } from "../world-id";
 import { allSagasFeed } from "./live";
 import { balances, findSaga, inventory, listOrders, listSagas } from "./queries";

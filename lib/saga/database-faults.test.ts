@@ -10,7 +10,7 @@ import { refuseWrites } from "../../tests/engine/faults";
 import { ledger, resetLedger } from "../../tests/engine/ledger";
 import { failAt, toy } from "../../tests/engine/toy-saga";
 import { until } from "../../tests/wait";
-import { runSaga, startSaga } from "./orchestrator";
+import { runSaga, startSaga } from ".";
 import { registerSagas } from "./registry";
 
 let db: Database;

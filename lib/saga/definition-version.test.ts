@@ -7,7 +7,7 @@ import { database, type Database } from "../db/client";
 import { ledger as readLedger, record, resetLedger } from "../../tests/engine/ledger";
 import { failAt, toy } from "../../tests/engine/toy-saga";
 import type { SagaDefinition } from "./definition";
-import { retrySaga, runSaga, startSaga, UnknownDefinitionVersion } from "./orchestrator";
+import { retrySaga, runSaga, startSaga, UnknownDefinitionVersion } from ".";
 import { definitionVersion, registerSagas } from "./registry";
 
 let db: Database;

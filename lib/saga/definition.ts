@@ -130,6 +130,8 @@ export interface SagaDefinition<Subject> {
 
 /** Checks a definition once, when it is registered: a mistake here would otherwise show mid-saga. */
 export function validateDefinition(definition: SagaDefinition<unknown>): void {
+  // A saga moves pending -> processing as its first step begins (lib/saga/status.ts): with none, it could not.
+  if (definition.steps.length === 0) throw new Error(`Saga "${definition.name}" has no steps`);
   const names = new Set<string>();
   for (const step of definition.steps) {
     if (names.has(step.name)) throw new Error(`Saga "${definition.name}" has two steps named "${step.name}"`);

@@ -8,7 +8,7 @@ import { expect, it } from "vitest";
 import { database } from "../db/client";
 import { toy } from "../../tests/engine/toy-saga";
 import { eventTail, publish } from "./events";
-import { startSaga } from "./orchestrator";
+import { startSaga } from ".";
 import { registerSagas } from "./registry";
 import { Transition } from "./store";
 

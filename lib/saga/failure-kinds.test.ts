@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, expect, it } from "vitest";
 import { database, type Database } from "../db/client";
 import type { SagaDefinition } from "./definition";
-import { runSaga, startSaga } from "./orchestrator";
+import { runSaga, startSaga } from ".";
 import { registerSagas } from "./registry";
 
 /** StepFailure and TransientError as another bundle's copy of lib/saga/definition.ts defines them. */

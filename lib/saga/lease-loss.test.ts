@@ -9,7 +9,7 @@ import { ledger, resetLedger } from "../../tests/engine/ledger";
 import { startPaymentService, type PaymentRequest, type PaymentService } from "../../tests/engine/payment-service";
 import { paymentService, remote } from "../../tests/engine/toy-saga";
 import type { SagaDefinition } from "./definition";
-import { runSaga, startSaga } from "./orchestrator";
+import { runSaga, startSaga } from ".";
 import { registerSagas } from "./registry";
 
 let db: Database;

@@ -7,7 +7,7 @@
  * and stops without writing.
  */
 import os from "node:os";
-import type { Tx } from "../db/client";
+import type { Database, Tx } from "../db/client";
 import type { Reader } from "./definition";
 import { inFlightSagaStatuses } from "./status";
 
@@ -82,4 +82,28 @@ export async function claimableSagaIds(read: Reader, all = false): Promise<strin
 /** At shutdown: this process's sagas in flight are free for the other replicas at once. */
 export async function releaseLeases(tx: Writer): Promise<void> {
   await tx.saga.updateMany({ where: { leaseOwner: leaseOwner(), status: { in: [...inFlightSagaStatuses] } }, data: { leaseOwner: null, leaseExpiresAt: null } });
+}
+
+/**
+ * With other replicas about, keeps this process's lease on a saga while its run takes its time (a slow
+ * service, a long backoff): renewed every third of the lease (every commit extends it too). When the
+ * lease is found gone, `lost` is told why, once: another process holds the saga now ("taken"), or a
+ * reset removed it ("gone"). Returns the function that stops the heartbeat.
+ */
+export function keepLease(db: Database, sagaId: string, lost: (why: "taken" | "gone") => void): () => void {
+  let told = false;
+  const timer = setInterval(() => {
+    if (told) return;
+    db.write(async (tx) => (await renewLease(tx, sagaId)) || ((await tx.saga.count({ where: { id: sagaId } })) === 0 ? "gone" : "taken")).then(
+      (held) => {
+        if (held === true || told) return;
+        told = true;
+        lost(held);
+      },
+      // A fault of the database: the next beat tries again (the lease outlasts two missed beats).
+      () => undefined,
+    );
+  }, leaseMs() / 3);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -7,7 +7,7 @@ import { ledger as readLedger, record, resetLedger } from "../../tests/engine/le
 import { failAt, holdAt, toy } from "../../tests/engine/toy-saga";
 import { gate } from "../../tests/wait";
 import type { RunOptions } from "./options";
-import { backoff, retrySaga, runSaga, settleRunningSagas, startSaga, type StartedSaga } from "./orchestrator";
+import { backoff, retrySaga, runSaga, settleRunningSagas, startSaga, type StartedSaga } from ".";
 import { registerSagas } from "./registry";
 
 let db: Database;

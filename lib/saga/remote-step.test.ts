@@ -11,7 +11,7 @@ import { startPaymentService, type PaymentService } from "../../tests/engine/pay
 import { failAt, paymentService, remote } from "../../tests/engine/toy-saga";
 import { until } from "../../tests/wait";
 import { leaseOwner } from "./lease";
-import { runSaga, startSaga, type StartedSaga } from "./orchestrator";
+import { runSaga, startSaga, type StartedSaga } from ".";
 import { registerSagas } from "./registry";
 
 let db: Database;

@@ -44,6 +44,11 @@ export const sagaTransitions: readonly { from: SagaStatus | "start"; to: SagaSta
   { from: "failed", to: "end", why: "" },
 ];
 
+/** Whether `sagaTransitions` lists the move from `from` to `to`: the engine makes no other. */
+export function isSagaTransition(from: SagaStatus, to: SagaStatus): boolean {
+  return sagaTransitions.some((transition) => transition.from === from && transition.to === to);
+}
+
 export const inFlightSagaStatuses: readonly SagaStatus[] = ["pending", "processing", "compensating"];
 
 export function isInFlight(status: string): boolean {

@@ -9,7 +9,7 @@ import { ledger as readLedger, resetLedger } from "../../tests/engine/ledger";
 import { failAt, toy } from "../../tests/engine/toy-saga";
 import { until, within } from "../../tests/wait";
 import type { RunOptions } from "./options";
-import { drain, runSaga, settleRunningSagas, startSaga, type StartedSaga } from "./orchestrator";
+import { drain, runSaga, settleRunningSagas, startSaga, type StartedSaga } from ".";
 import { registerSagas } from "./registry";
 import { continueSaga } from "./stepping";
 

@@ -1,7 +1,7 @@
 /**
  * Step by step (RunOptions.step_by_step): a run waits before each transition until an operator continues
  * it, or until its pause times out. The pause is on the saga's row (Waiting, lib/saga/store.ts), so every
- * reader sees it and a restart waits again; the orchestrator records it and waits here. A continue moves
+ * reader sees it and a restart waits again; the run (run.ts) records it and waits here. A continue moves
  * the pause's end back to its start, then wakes the run: at once in this process (an emitter keyed by
  * saga id), and within POLL_MS on another replica of the same database, which reads the row.
  *
@@ -9,11 +9,14 @@
  */
 import { EventEmitter } from "node:events";
 import { database, type Database } from "../db/client";
+import type { SagaDefinition } from "./definition";
 import { subscribe } from "./events";
+import { isStepMove, type Move } from "./moves";
+import { stepTimeoutMs, type RunOptions } from "./options";
 import type { SagaStatus } from "./status";
-import { SagaVanished } from "./store";
+import { SagaVanished, type Waiting } from "./store";
 
-// Process-wide, as the runs are (see orchestrator.ts): a route handler's bundle continues what the
+// Process-wide, as the runs are (see process.ts): a route handler's bundle continues what the
 // instrumentation's bundle runs.
 const globalForStepping = globalThis as unknown as { sagaStudioStepping?: EventEmitter };
 const nudges = (globalForStepping.sagaStudioStepping ??= new EventEmitter().setMaxListeners(0));
@@ -29,6 +32,27 @@ const RELEASE_MS = 5_000;
 const RELEASE_POLL_MS = 50;
 
 type Nudge = "continue" | "released";
+
+/**
+ * The pause before `move` that begins at `at`: it waits before a step's action or compensation, or
+ * before the status the saga moves to, until the step timeout of the run's options. None after the end.
+ */
+export function pauseBefore(definition: SagaDefinition<unknown>, move: Move, at: Date, options: RunOptions): Waiting | undefined {
+  if (move.kind === "none") return undefined;
+  const what = isStepMove(move) ? { before: definition.steps[move.position].name, phase: move.kind } : { before: move.kind, phase: "saga" as const };
+  return { ...what, since: at, until: new Date(at.getTime() + stepTimeoutMs(options)) };
+}
+
+/** Whether two pauses wait before the same move. */
+export function samePause(a: Waiting | undefined, b: Waiting | undefined): boolean {
+  return a?.before === b?.before && a?.phase === b?.phase;
+}
+
+/** How the log says what a pause waits before: "reserve_inventory", "compensating reserve_inventory", "becoming completed". */
+export function describePause({ before, phase }: Waiting): string {
+  if (phase === "saga") return `becoming ${before}`;
+  return `${phase === "compensation" ? "compensating " : ""}${before}`;
+}
 
 /** Tells whoever waits in this process that a saga's pause was continued, or released by its run. */
 export function nudge(kind: Nudge, sagaId: string): void {

@@ -69,14 +69,23 @@ export interface StepRow {
   output: string | null;
 }
 
-/**
- * Thrown when a saga's rows are gone mid-run (POST /reset wiped them), or another process holds its
- * lease now (this one paused past it): the run stops quietly, writing nothing.
- */
+/** Thrown when a saga's rows are gone mid-run (POST /reset wiped them): the run stops quietly, writing nothing. */
 export class SagaVanished extends Error {
   constructor(sagaId: string) {
-    super(`Saga ${sagaId} no longer exists, or another process drives it now`);
+    super(`Saga ${sagaId} no longer exists`);
     this.name = "SagaVanished";
+  }
+}
+
+/**
+ * Thrown when another process holds a saga's lease now (this one paused past it, and a replica took the
+ * saga over), or, for a transition that takes it over, when the saga is no longer as it expected: the
+ * run stops at once, writing nothing.
+ */
+export class LeaseLost extends Error {
+  constructor(sagaId: string) {
+    super(`Saga ${sagaId}: another process holds its lease now`);
+    this.name = "LeaseLost";
   }
 }
 
@@ -102,7 +111,7 @@ export class Transition {
   private readonly events: (EventInput & { createdAt: Date })[] = [];
   private readonly changes = new Map<number, StepData>();
   private status: { status: SagaStatus; error?: string } | undefined;
-  private claims: { status?: SagaStatus } | undefined;
+  private claims: { status: SagaStatus } | undefined;
   private creates: { saga: NewSagaRow; compensations: string[] } | undefined;
   // undefined: the pause is left as it is; null: cleared.
   private waiting: Waiting | null | undefined;
@@ -138,10 +147,10 @@ export class Transition {
   }
 
   /**
-   * This transition takes the saga's lease, whoever held it (an operator's retry of a stuck saga), if
-   * the saga still has `status`: otherwise it rolls back with SagaVanished.
+   * This transition takes the saga's lease over, whoever held it (an operator's retry of a stuck saga),
+   * if the saga still has `status`: otherwise it rolls back with LeaseLost.
    */
-  claimLease(status?: SagaStatus): void {
+  takeOverIf(status: SagaStatus): void {
     this.claims = { status };
   }
 
@@ -207,7 +216,7 @@ export class Transition {
    * update of its own (a nested `updateMany` of the steps would first read each step's row back, for
    * twice the statements), then the new events in one INSERT. The saga's update is also the guard of the
    * transition: a saga that is gone (a reset deleted it mid-run) has no row to update, and the whole
-   * transaction, the step's own writes included, rolls back with SagaVanished. A transition that
+   * transaction, the step's own writes included, rolls back with SagaVanished (LeaseLost when another process holds it). A transition that
    * creates its saga inserts it instead, then its steps and its events.
    */
   async save(): Promise<void> {
@@ -218,7 +227,7 @@ export class Transition {
     const saved = await this.tx.saga.updateMany({
       // Only while this process holds the lease (unless it takes it now): a process that paused past
       // its lease must not write over the progress of the one that took the saga over.
-      where: { id: this.sagaId, ...(this.claims ? (this.claims.status ? { status: this.claims.status } : {}) : { leaseOwner: leaseOwner() }) },
+      where: { id: this.sagaId, ...(this.claims ? { status: this.claims.status } : { leaseOwner: leaseOwner() }) },
       data: {
         updatedAt: this.at,
         leaseOwner: leaseOwner(),
@@ -227,8 +236,11 @@ export class Transition {
         ...(this.waiting !== undefined ? waitingColumns(this.waiting) : {}),
       },
     });
-    // No row: the saga is gone, or another process holds its lease.
-    if (saved.count === 0) throw new SagaVanished(this.sagaId);
+    // No row: the saga is gone, or another process holds its lease (or took it over first).
+    if (saved.count === 0) {
+      const gone = (await this.tx.saga.count({ where: { id: this.sagaId } })) === 0;
+      throw gone ? new SagaVanished(this.sagaId) : new LeaseLost(this.sagaId);
+    }
     for (const [position, data] of this.changes) {
       await this.tx.sagaStep.updateMany({ where: { sagaId: this.sagaId, position }, data });
     }

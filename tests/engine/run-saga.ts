@@ -2,7 +2,7 @@
 // would, so that a test can kill it at a chosen moment (SIGKILL: no shutdown handler, no last write).
 // Run with jiti: node jiti-cli.mjs this-file <saga id>.
 import { closeDatabase, database } from "../../lib/db/client";
-import { runSaga, startSaga } from "../../lib/saga/orchestrator";
+import { runSaga, startSaga } from "../../lib/saga";
 import { registerSagas } from "../../lib/saga/registry";
 import { remote, toy } from "./toy-saga";
 

@@ -1,7 +1,7 @@
 import { handle, methodsNotAllowed } from "@/lib/api/handler";
-import { scrape } from "@/lib/metrics";
+import { scrape } from "@/lib/saga/metrics";
 
-// Prometheus's text exposition (text/plain; version=0.0.4) of the engine's metrics: see lib/metrics.ts.
+// Prometheus's text exposition (text/plain; version=0.0.4) of the engine's metrics: see lib/saga/metrics.ts.
 export const dynamic = "force-dynamic";
 
 export const GET = handle(async () => {

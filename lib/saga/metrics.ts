@@ -13,8 +13,8 @@
  * Prometheus expects of counters; the gauge of stuck sagas comes from the database, so it survives restarts.
  */
 import client from "prom-client";
-import { openedDatabase, type Database } from "./db/client";
-import { countStuckSagas } from "./saga/store";
+import { openedDatabase, type Database } from "../db/client";
+import { countStuckSagas } from "./store";
 
 export type AttemptPhase = "action" | "compensation";
 /** How an attempt ended: the orchestrator's own outcome names, "retry" included. */

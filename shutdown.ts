@@ -4,10 +4,10 @@
  * Every transition is a transaction, so even an abrupt stop loses nothing; this makes the stop prompt
  * and the log clear about what the next start will resume.
  */
-import { logger } from "./log";
-import { requestsInFlight } from "./api/handler";
-import { answersBeingWritten } from "./method-guard";
-import { drain } from "./saga/orchestrator";
+import { logger } from "./lib/log";
+import { requestsInFlight } from "./lib/api/handler";
+import { answersBeingWritten } from "./lib/method-guard";
+import { drain } from "./lib/saga";
 
 const log = logger("startup");
 

@@ -1,0 +1,91 @@
+/**
+ * One attempt's work outside any transaction: its check, its simulated work and its remote call, cut
+ * short by its timeout; then, if it failed, what the failure means. The run (lib/saga/run.ts) records
+ * the attempt before this starts and its outcome after.
+ */
+import type { Database } from "../db/client";
+import { isStepFailure, isTransient, StepFailure, TransientError, type Json, type SagaStep, type StepContext } from "./definition";
+import { phases, type Phase } from "./moves";
+import { scaled, type Fault, type RunOptions } from "./options";
+import { describe, wait } from "./process";
+
+class TimedOut extends TransientError {}
+
+// A timeout shorter than this would fire before any real work could finish (e.g. with delays off).
+const MIN_TIMEOUT_MS = 20;
+
+/** Faults injected by the request (RunOptions.faults), keyed by attempt number: the same request fails the same way every time. */
+function injectedFault(fault: Fault | undefined, phase: Phase, attempt: number): void {
+  if (!fault) return;
+  if (phase === "compensation") {
+    if (attempt <= (fault.compensation_failures ?? 0)) throw new TransientError(`Injected compensation failure (attempt ${attempt})`);
+    return;
+  }
+  if (fault.fail) throw new StepFailure("Injected failure");
+  if (attempt <= (fault.transient ?? 0)) throw new TransientError(`Injected transient failure (attempt ${attempt})`);
+}
+
+/** Whether a step waits for nothing outside the database (no simulated work, no remote call, no injected fault): it may run chained in a transaction. */
+export function runsInline(step: SagaStep<unknown>, phase: Phase, options: RunOptions): boolean {
+  return !phases[phase].call(step) && scaled(step.durationMs, options) <= 0 && !options.faults?.[step.name];
+}
+
+/** What the work came to: the context it ran with, and what the call answered or the failure (undefined: none). */
+export interface WorkDone<Subject> {
+  ctx: StepContext<Subject>;
+  answer?: Json;
+  failure?: unknown;
+}
+
+/**
+ * Does the attempt's work: the check (an action's, when slow work or a call follows), the simulated
+ * work, the remote call. `makeContext` is given the signal that fires at the step's timeout, at
+ * shutdown, or when `cancel` fires (the lease was lost). A failure after the timeout fired is the timeout.
+ */
+export async function doWork<Subject>(
+  db: Database,
+  step: SagaStep<Subject>,
+  phase: Phase,
+  attempt: number,
+  options: RunOptions,
+  makeContext: (signal: AbortSignal) => StepContext<Subject>,
+  cancel: AbortSignal,
+): Promise<WorkDone<Subject>> {
+  const call = phases[phase].call(step);
+  // A real service answers in real time; a simulated step's timeout scales with its simulated work.
+  const limitMs = call ? step.timeoutMs : Math.max(scaled(step.timeoutMs, options), MIN_TIMEOUT_MS);
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new TimedOut(`Timed out after ${Math.round(limitMs)} ms`)), limitMs);
+  const ctx = makeContext(AbortSignal.any([timeout.signal, cancel]));
+  const fault = options.faults?.[step.name];
+  try {
+    injectedFault(fault, phase, attempt);
+    const isAction = phase === "action";
+    const hangs = isAction && attempt <= (fault?.timeouts ?? 0);
+    const duration = hangs ? Infinity : scaled(step.durationMs, options);
+    // The check exists to fail before slow work; with none to come, the action finds the same failure itself.
+    if (isAction && step.check && (duration > 0 || call)) await step.check(db.read, ctx);
+    await wait(duration, ctx.signal);
+    return { ctx, answer: call ? ((await call(ctx)) ?? undefined) : undefined };
+  } catch (error) {
+    return { ctx, failure: timeout.signal.aborted ? timeout.signal.reason : error };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What a failed attempt means: a business failure of an action (never retried), and the reason to record. */
+export function judge(failure: unknown, phase: Phase): { business: boolean; expected: boolean; reason: string } {
+  const expected = isStepFailure(failure) || isTransient(failure);
+  return { business: phase === "action" && isStepFailure(failure), expected, reason: expected ? describe(failure) : `Unexpected error: ${describe(failure)}` };
+}
+
+/** What the action's remote call answered, from the step's row, for its compensation. */
+export function parseAnswer(output: string | null): Json | undefined {
+  if (output === null) return undefined;
+  try {
+    return JSON.parse(output) as Json;
+  } catch {
+    return undefined;
+  }
+}
