@@ -1,7 +1,7 @@
 import { expect, test } from "./fixtures";
 
 // The page answers 200 with the message: Chromium logs "Failed to load resource" for a 404 document,
-// and a journey must end without console errors (see app/timeline/[sagaId]/page.tsx).
+// and a journey must end without console errors (see app/(runs)/timeline/[sagaId]/page.tsx).
 test("an unknown saga id shows 'Saga not found', and no console error", async ({ page }) => {
   await page.goto("/timeline/no-such-saga");
   await expect(page.getByRole("heading", { level: 1, name: "Saga not found" })).toBeVisible();

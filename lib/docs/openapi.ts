@@ -7,7 +7,11 @@
 import packageJson from "../../package.json";
 import { API_TITLE } from "./docs-pages";
 import { componentSchemas } from "./openapi-components";
-import { paths, type Method, type Operation, type ResponseObject } from "./openapi-paths";
+import { demoPaths } from "./openapi-demo";
+import type { Method, Operation, Paths, ResponseObject } from "./openapi-operation";
+import { orderPaths } from "./openapi-orders";
+import { apiOnlyPaths, sagaPaths } from "./openapi-sagas";
+import { servicePaths } from "./openapi-service";
 
 const description = `
 Runs, shows and explains the **Saga pattern**: an order goes through four local transactions (validate the
@@ -32,6 +36,12 @@ const methodNotAllowed: ResponseObject = {
   headers: { Allow: { description: "The methods the path serves, e.g. GET, POST", schema: { type: "string" } } },
   content: { "application/json": { schema: { $ref: "#/components/schemas/HTTPError" }, example: { detail: "Method Not Allowed" } } },
 };
+
+/**
+ * Every path, in the document's order: those of each tag below, in the tags' order, one file a tag
+ * (lib/docs/openapi-orders.ts, -sagas, -demo, -service), then the one served under /api only.
+ */
+const paths: Paths = { ...orderPaths, ...sagaPaths, ...demoPaths, ...servicePaths, ...apiOnlyPaths };
 
 type PathItem = Partial<Record<Method, Operation>> & { description?: string };
 

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
+import { BackToDashboard } from "@/components/back-to-dashboard";
 import { CompareRuns } from "@/components/compare-runs";
 import { LocalTime } from "@/components/local-time";
-import { SiteHeader } from "@/components/site-header";
 import { formatDollars, orderLine, readableError, sagaLabel } from "@/lib/client/format";
 import { toDollars } from "@/lib/money";
 import { demoAccounts, demoProducts } from "@/lib/orders/demo-data";
@@ -30,19 +30,14 @@ export default async function ComparePage({ searchParams }: Props) {
 
   return (
     <>
-      <SiteHeader />
-      <main className="mx-auto max-w-7xl space-y-6 px-4 py-8 sm:px-6">
-        <div>
-          <Link href="/" className={`text-sm ${linkClass}`}>
-            <span aria-hidden>← </span>Dashboard
-          </Link>
-          <h1 className="mt-2 text-2xl font-semibold sm:text-3xl">Compare two runs</h1>
-          <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-300">
-            Two sagas side by side, step by step: where they part ways, what each one undid, and what each moved.
-          </p>
-        </div>
-        {left && right ? <CompareRuns left={left} right={right} names={names} /> : <Picker a={left ? a : undefined} first={left} missing={Boolean((a && !left) || (b && !right))} />}
-      </main>
+      <div>
+        <BackToDashboard />
+        <h1 className="mt-2 text-2xl font-semibold sm:text-3xl">Compare two runs</h1>
+        <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-300">
+          Two sagas side by side, step by step: where they part ways, what each one undid, and what each moved.
+        </p>
+      </div>
+      {left && right ? <CompareRuns left={left} right={right} names={names} /> : <Picker a={left ? a : undefined} first={left} missing={Boolean((a && !left) || (b && !right))} />}
     </>
   );
 }

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { cache } from "react";
+import { BackToDashboard } from "@/components/back-to-dashboard";
 import { LocalTime } from "@/components/local-time";
 import { SagaRun } from "@/components/saga-run";
-import { SiteHeader } from "@/components/site-header";
 import { formatDollars, orderLine } from "@/lib/client/format";
 import { toDollars } from "@/lib/money";
 import { demoAccounts, demoProducts } from "@/lib/orders/demo-data";
@@ -41,42 +40,34 @@ export default async function TimelinePage({ params }: Params) {
 
   return (
     <>
-      <SiteHeader />
-      <main className="mx-auto max-w-7xl space-y-6 px-4 py-8 sm:px-6">
-        <div>
-          <Link
-            href="/"
-            className="rounded text-sm text-sky-700 underline-offset-2 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:text-sky-300"
-          >
-            <span aria-hidden>← </span>Dashboard
-          </Link>
-          {/* What the order was, not its id: the ids follow, in the line below. */}
-          <h1 className="mt-2 text-2xl font-semibold sm:text-3xl">
-            <span className="block text-sm font-medium text-slate-500 dark:text-slate-400">Saga timeline</span>
-            <span className="wrap-anywhere">{described(run)}</span>
-          </h1>
-          <p className="mt-1 font-mono text-sm text-slate-600 wrap-anywhere dark:text-slate-400">
-            {order.user_id} · {order.product_id} · placed <LocalTime iso={order.created_at} /> · saga {saga.id}
-          </p>
-        </div>
-        <SagaRun
-          sagaId={saga.id}
-          outline={outline}
-          initialStatus={saga.status}
-          effects={effects}
-          before={before}
-          definitionVersion={saga.definition_version}
-          initialPause={saga.waiting}
-          order={{
-            id: order.id,
-            user_id: order.user_id,
-            product_id: order.product_id,
-            quantity: order.quantity,
-            // Money crosses to the client as a plain number of dollars, as the API sends it.
-            amount: toDollars(order.amount.cents),
-          }}
-        />
-      </main>
+      <div>
+        <BackToDashboard />
+        {/* What the order was, not its id: the ids follow, in the line below. */}
+        <h1 className="mt-2 text-2xl font-semibold sm:text-3xl">
+          <span className="block text-sm font-medium text-slate-500 dark:text-slate-400">Saga timeline</span>
+          <span className="wrap-anywhere">{described(run)}</span>
+        </h1>
+        <p className="mt-1 font-mono text-sm text-slate-600 wrap-anywhere dark:text-slate-400">
+          {order.user_id} · {order.product_id} · placed <LocalTime iso={order.created_at} /> · saga {saga.id}
+        </p>
+      </div>
+      <SagaRun
+        sagaId={saga.id}
+        outline={outline}
+        initialStatus={saga.status}
+        effects={effects}
+        before={before}
+        definitionVersion={saga.definition_version}
+        initialPause={saga.waiting}
+        order={{
+          id: order.id,
+          user_id: order.user_id,
+          product_id: order.product_id,
+          quantity: order.quantity,
+          // Money crosses to the client as a plain number of dollars, as the API sends it.
+          amount: toDollars(order.amount.cents),
+        }}
+      />
     </>
   );
 }
