@@ -2,26 +2,20 @@
 // in flight waits and tries its write again until the database takes it, then finishes, and /health
 // says meanwhile that writes are failing. (Before, the run died and the saga stayed `processing`,
 // holding stock and money, until the next restart.)
-import { randomUUID } from "node:crypto";
 import { afterEach, beforeAll, beforeEach, expect, it } from "vitest";
-import { database, type Database } from "../db/client";
+import type { Database } from "../db/client";
 import { checkDatabase } from "../db/health";
 import { refuseWrites } from "../../tests/engine/faults";
-import { ledger, resetLedger } from "../../tests/engine/ledger";
-import { failAt, toy } from "../../tests/engine/toy-saga";
+import { useToySaga } from "../../tests/engine/use-toy-saga";
 import { until } from "../../tests/wait";
-import { runSaga, startSaga } from ".";
-import { registerSagas } from "./registry";
 
+const toys = useToySaga();
 let db: Database;
 
-beforeAll(async () => {
-  db = await database();
-  registerSagas([toy]);
+beforeAll(() => {
+  db = toys.db;
 });
-beforeEach(async () => {
-  await resetLedger(db);
-  failAt.step = "";
+beforeEach(() => {
   process.env.SAGA_DELAY_SCALE = "0.2"; // each step works 10 ms, so each commits on its own
 });
 afterEach(async () => {
@@ -30,11 +24,10 @@ afterEach(async () => {
 });
 
 it("a saga waits out a spell of refused writes, then finishes, each step done once; /health says so meanwhile", async () => {
-  const id = randomUUID();
-  const started = await startSaga({ id, definition: toy, subjectId: id, subject: { id }, options: {} });
+  const id = await toys.newSaga();
   // Step a is recorded running, and the run reads nothing back: a's outcome is its first write.
   await refuseWrites(db, true);
-  const running = runSaga(started);
+  const running = toys.run(id);
 
   // The run has tried to write a's outcome, and the database refused it.
   const health = await until("/health to say that writes are failing", async () => {
@@ -48,7 +41,7 @@ it("a saga waits out a spell of refused writes, then finishes, each step done on
 
   await refuseWrites(db, false);
   expect(await running).toBe("completed");
-  expect(await ledger(db)).toEqual(["do a", "do b", "do c"]);
+  expect(await toys.ledger()).toEqual(["do a", "do b", "do c"]);
   expect(await checkDatabase()).toEqual({ ok: true });
   const attempts = await db.read.sagaStep.findMany({ where: { sagaId: id }, orderBy: { position: "asc" }, select: { attempts: true } });
   expect(attempts.map((step) => step.attempts)).toEqual([1, 1, 1]);

@@ -1,25 +1,23 @@
 // The engine on sagas of its own (tests/engine/toy-saga.ts, about no order): ordering, reverse
 // compensation, write-ahead records, retries, and resuming from the database alone after a crash.
-import { randomUUID } from "node:crypto";
 import { beforeAll, beforeEach, afterEach, describe, expect, it } from "vitest";
-import { database, type Database } from "../db/client";
-import { ledger as readLedger, record, resetLedger } from "../../tests/engine/ledger";
+import type { Database } from "../db/client";
+import { record } from "../../tests/engine/ledger";
 import { failAt, holdAt, toy } from "../../tests/engine/toy-saga";
 import { gate } from "../../tests/wait";
-import type { RunOptions } from "./options";
-import { backoff, retrySaga, runSaga, settleRunningSagas, startSaga, type StartedSaga } from ".";
-import { registerSagas } from "./registry";
+import { useToySaga } from "../../tests/engine/use-toy-saga";
+import { backoff, retrySaga, runSaga, settleRunningSagas } from ".";
 
+// A saga started by this process is run from where startSaga left it (as the app does); one run by its
+// id alone is read from the database, as after a crash.
+const toys = useToySaga();
+const { newSaga, ledger, run } = toys;
 let db: Database;
 
-beforeAll(async () => {
-  db = await database();
-  registerSagas([toy]);
+beforeAll(() => {
+  db = toys.db;
 });
-
-beforeEach(async () => {
-  await resetLedger(db);
-  failAt.step = "";
+beforeEach(() => {
   process.env.SAGA_DELAY_SCALE = "0";
 });
 afterEach(async () => {
@@ -31,18 +29,6 @@ afterEach(async () => {
   await settleRunningSagas();
 });
 
-const ledger = () => readLedger(db);
-
-// Sagas started by this process, to be run from where startSaga left them (as the app does); a saga
-// run by its id alone is read from the database, as after a crash.
-const started = new Map<string, StartedSaga<{ id: string }>>();
-
-async function newSaga(options: RunOptions = {}): Promise<string> {
-  const id = randomUUID();
-  started.set(id, await startSaga({ id, definition: toy, subjectId: `toy-${id}`, subject: { id }, options }));
-  return id;
-}
-
 /** A saga recorded with its first step begun and nothing run yet: simulated work to wait for keeps it there. */
 async function recordedOnly(): Promise<string> {
   process.env.SAGA_DELAY_SCALE = "1";
@@ -53,7 +39,6 @@ async function recordedOnly(): Promise<string> {
   }
 }
 
-const run = (sagaId: string) => runSaga(started.get(sagaId) ?? sagaId);
 
 function steps(sagaId: string) {
   return db.read.sagaStep.findMany({

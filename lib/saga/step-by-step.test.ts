@@ -2,27 +2,22 @@
 // server, before each transition, until an operator continues it or the pause times out; one continue
 // moves one transition; the pause is in the database, so a run resumed from the database alone waits
 // again; and shutdown cuts a pause short without ending it.
-import { randomUUID } from "node:crypto";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { database, type Database } from "../db/client";
-import { ledger as readLedger, resetLedger } from "../../tests/engine/ledger";
-import { failAt, toy } from "../../tests/engine/toy-saga";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../db/client";
+import { failAt } from "../../tests/engine/toy-saga";
+import { useToySaga } from "../../tests/engine/use-toy-saga";
 import { until, within } from "../../tests/wait";
-import type { RunOptions } from "./options";
-import { drain, runSaga, settleRunningSagas, startSaga, type StartedSaga } from ".";
-import { registerSagas } from "./registry";
+import { drain, runSaga, settleRunningSagas } from ".";
 import { continueSaga } from "./stepping";
 
-let db: Database;
 const SCOPE = "stepping-tests";
+const toys = useToySaga({ scope: SCOPE });
+const { newSaga, ledger } = toys;
+const started = (id: string) => toys.started(id)!;
+let db: Database;
 
-beforeAll(async () => {
-  db = await database();
-  registerSagas([toy]);
-});
-beforeEach(async () => {
-  await resetLedger(db);
-  failAt.step = "";
+beforeAll(() => {
+  db = toys.db;
 });
 afterEach(async () => {
   // A test that failed midway leaves a run waiting: continue it until every run has ended.
@@ -35,16 +30,6 @@ afterEach(async () => {
     await Promise.all(waiting.map((saga) => continueSaga(saga.id, saga.scope)));
   }
 });
-
-const ledger = () => readLedger(db);
-
-const started = new Map<string, StartedSaga<{ id: string }>>();
-
-async function newSaga(options: RunOptions): Promise<string> {
-  const id = randomUUID();
-  started.set(id, await startSaga({ id, definition: toy, subjectId: `toy-${id}`, subject: { id }, scope: SCOPE, options }));
-  return id;
-}
 
 /** The saga as a reader of the database sees it: its status, its steps', and what it waits before. */
 async function saga(id: string) {
@@ -85,7 +70,7 @@ describe("a step-by-step saga", () => {
     const { since, until: resumesAt } = await saga(id);
     expect(resumesAt!.getTime() - since!.getTime()).toBe(300_000);
 
-    const run = runSaga(started.get(id)!);
+    const run = runSaga(started(id));
     await next(id);
     expect(await pausedBefore(id, "action b")).toMatchObject({ status: "processing", steps: ["completed", "pending", "pending"] });
     // One continue, one transition: a ran, and nothing of b.
@@ -107,7 +92,7 @@ describe("a step-by-step saga", () => {
   it("waits before each compensation and before it ends failed", async () => {
     failAt.step = "c";
     const id = await newSaga({ step_by_step: true });
-    const run = runSaga(started.get(id)!);
+    const run = runSaga(started(id));
     await next(id);
     await pausedBefore(id, "action b");
     await next(id);
@@ -128,7 +113,7 @@ describe("a step-by-step saga", () => {
 
   it("waits before a retried attempt too", async () => {
     const id = await newSaga({ step_by_step: true, faults: { a: { transient: 1 } } });
-    const run = runSaga(started.get(id)!);
+    const run = runSaga(started(id));
     await next(id);
     // The first attempt failed; the second waits.
     expect(await pausedBefore(id, "action a")).toMatchObject({ status: "processing", steps: ["running", "pending", "pending"] });
@@ -150,7 +135,7 @@ describe("a step-by-step saga", () => {
     expect(resumesAt!.getTime() - since!.getTime()).toBe(1_000);
     const begun = Date.now();
     // Nobody continues it: four pauses of a second each.
-    expect(await within("the saga to time its pauses out", runSaga(started.get(id)!))).toBe("completed");
+    expect(await within("the saga to time its pauses out", runSaga(started(id)))).toBe("completed");
     expect(Date.now() - begun).toBeGreaterThanOrEqual(3_900);
     expect(await ledger()).toEqual(["do a", "do b", "do c"]);
   });
@@ -161,7 +146,7 @@ describe("a step-by-step saga", () => {
     expect(await continueSaga("no-such-saga", SCOPE)).toEqual({ kind: "not_found" });
     expect((await saga(id)).waiting).toBe("action a");
     const plain = await newSaga({});
-    expect(await runSaga(started.get(plain)!)).toBe("completed");
+    expect(await runSaga(started(plain))).toBe("completed");
     expect(await continueSaga(plain, SCOPE)).toEqual({ kind: "not_waiting", status: "completed" });
     // Nothing runs the first one: removed, as a reset would.
     await db.write((tx) => tx.saga.deleteMany({ where: { id } }));
@@ -191,7 +176,7 @@ describe("a step-by-step saga", () => {
 describe("shutdown", () => {
   it("cuts a pause short: the run stops at once, and the saga stays waiting in the database for the next start", async () => {
     const id = await newSaga({ step_by_step: true });
-    const run = runSaga(started.get(id)!);
+    const run = runSaga(started(id));
     await next(id);
     const paused = await pausedBefore(id, "action b");
     await within("drain to stop the waiting run", drain(), 10_000);
