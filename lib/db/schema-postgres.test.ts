@@ -117,7 +117,13 @@ it("the PostgreSQL migrations make the same tables as the SQLite ones: columns, 
   await migratePostgres(url, path.join(root, "prisma", "postgresql", "migrations"));
   const sqlite = sqliteShape(file);
   expect(Object.keys(sqlite).sort()).toEqual(
-    ["accounts", "idempotency_keys", "inventory_reservations", "orders", "payments", "products", "saga_events", "saga_steps", "sagas", "shipments", "worlds"],
+    [
+      ...["accounts", "idempotency_keys", "inventory_reservations", "orders", "payments", "products", "saga_events", "saga_steps", "sagas", "shipments", "worlds"],
+      // The services' own (lib/services).
+      ...["inventory_service_requests", "inventory_service_reservations", "inventory_service_stock"],
+      ...["payment_service_accounts", "payment_service_charges", "payment_service_ledger", "payment_service_requests"],
+      ...["shipping_service_addresses", "shipping_service_requests", "shipping_service_shipments"],
+    ].sort(),
   );
   expect(sqlite.sagas.indexes).toMatchObject({ sagas_scope_status_created_at_id_idx: "(scope, status, created_at, id)" });
   expect(sqlite.products.foreignKeys).toEqual(["world_id -> worlds.id on delete cascade"]);
