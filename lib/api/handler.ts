@@ -43,6 +43,11 @@ export function handle<A extends unknown[]>(handler: Handler<A>): (...args: A) =
         return errorResponse(400, "The client closed the connection", { connection: "close" });
       }
       if (error instanceof TooManyRequests) return errorResponse(429, error.message, { "retry-after": String(error.retryAfterSeconds) });
+      // A service the app reads from (lib/services) did not answer: not the client's fault, and it may pass.
+      if ((error as { code?: string } | undefined)?.code === "SERVICE_UNAVAILABLE") {
+        log.warn(String((error as Error).message));
+        return errorResponse(503, `${(error as Error).message}. Retry shortly.`, { "retry-after": "5" });
+      }
       if (isDatabaseFault(error)) {
         log.warn(`The database refused a request: ${describeFault(error)}`);
         return errorResponse(503, `The database is unavailable: ${describeFault(error)}. Retry shortly.`, { "retry-after": "5" });

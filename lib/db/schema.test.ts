@@ -63,8 +63,8 @@ describe("the comparison notices a disagreement", () => {
   it.each([
     {
       change: "an extra field",
-      schema: () => alter("  stock     Int\n", "  stock     Int\n  sku       String\n"),
-      differences: ["products.sku: in schema.prisma, not created by the migrations"],
+      schema: () => alter("  available Int\n", "  available Int\n  sku       String\n"),
+      differences: ["inventory_service_stock.sku: in schema.prisma, not created by the migrations"],
     },
     {
       change: "a dropped @@index",
@@ -91,8 +91,8 @@ describe("the comparison notices a disagreement", () => {
     },
     {
       change: "another type",
-      schema: () => alter("  stock     Int\n", "  stock     BigInt\n"),
-      differences: ["products.stock: type is INTEGER in the migrations, BIGINT in schema.prisma"],
+      schema: () => alter("  available Int\n", "  available BigInt\n"),
+      differences: ["inventory_service_stock.available: type is INTEGER in the migrations, BIGINT in schema.prisma"],
     },
     {
       change: "another default",
@@ -101,18 +101,18 @@ describe("the comparison notices a disagreement", () => {
     },
     {
       change: "another column name",
-      schema: () => alter('@map("shipping_address")', '@map("address")'),
+      schema: () => alter('@map("balance_cents")', '@map("balance")'),
       differences: [
-        "accounts.address: in schema.prisma, not created by the migrations",
-        "accounts.shipping_address: created by the migrations, no field in schema.prisma maps to it",
+        "payment_service_accounts.balance: in schema.prisma, not created by the migrations",
+        "payment_service_accounts.balance_cents: created by the migrations, no field in schema.prisma maps to it",
       ],
     },
     {
       change: "another table name",
-      schema: () => alter('@@map("shipments")', '@@map("shipment")'),
+      schema: () => alter('@@map("shipping_service_shipments")', '@@map("shipping_service_shipment")'),
       differences: [
-        "table shipment: in schema.prisma, not created by the migrations",
-        "table shipments: created by the migrations, no model in schema.prisma maps to it",
+        "table shipping_service_shipment: in schema.prisma, not created by the migrations",
+        "table shipping_service_shipments: created by the migrations, no model in schema.prisma maps to it",
       ],
     },
     {
@@ -150,8 +150,8 @@ describe("the comparison notices a disagreement", () => {
     },
     {
       change: "an extra column",
-      sql: `ALTER TABLE "payments" ADD COLUMN "note" TEXT`,
-      differences: ["payments.note: created by the migrations, no field in schema.prisma maps to it"],
+      sql: `ALTER TABLE "payment_service_charges" ADD COLUMN "note" TEXT`,
+      differences: ["payment_service_charges.note: created by the migrations, no field in schema.prisma maps to it"],
     },
     {
       change: "an extra index",
@@ -160,8 +160,8 @@ describe("the comparison notices a disagreement", () => {
     },
     {
       change: "a missing index",
-      sql: `DROP INDEX "payments_user_id_idx"`,
-      differences: ['payments: index payments_user_id_idx ["user_id"] is in schema.prisma, not created by the migrations'],
+      sql: `DROP INDEX "payment_service_ledger_world_id_id_idx"`,
+      differences: ['payment_service_ledger: index payment_service_ledger_world_id_id_idx ["world_id","id"] is in schema.prisma, not created by the migrations'],
     },
     {
       change: "a trigger",
@@ -175,7 +175,7 @@ describe("the comparison notices a disagreement", () => {
   });
 
   it("refuses schema syntax it does not understand instead of ignoring it", () => {
-    expect(() => compare(alter("  stock     Int\n", "  stock     Int @db.Whatever\n"), migratedDb())).toThrow(/does not understand @db.Whatever/);
+    expect(() => compare(alter("  available Int\n", "  available Int @db.Whatever\n"), migratedDb())).toThrow(/does not understand @db.Whatever/);
     expect(() => compare(`${schemaText}\nenum Status {\n  A\n}\n`, migratedDb())).toThrow(/does not understand "enum" blocks/);
   });
 });

@@ -3,18 +3,17 @@
  * compensations that undo them. This list is the one place the steps are written: the orchestrator runs
  * it, the API names its steps from it, and the UI draws it.
  *
- * The seed's services are simulated here as local steps: a quick `check` on committed data first (a
- * business failure shows at once, before the simulated work, as the seed's services fail), then the
- * writes, in the transaction that records the step's outcome. The writes never trust the check:
- * stock and balances move only through conditional updates (`stock >= quantity`, checking the count),
- * so concurrent orders can never oversell or overdraw. Every action and compensation is idempotent,
- * keyed by order: a reservation, a payment and a shipment are rows keyed by order id, so a second run
- * finds its row and changes nothing.
+ * Validation is the orchestrator's own (a local step, as in the seed). Inventory, payment and shipping
+ * are services with their own data (lib/services), called over HTTP outside any transaction: each call
+ * carries the step's idempotency key, the same on every attempt and resume, so a service that already
+ * did the work answers it again instead of doing it twice; each compensation is safe to send when its
+ * action never arrived (the service answers that there was nothing to undo, and refuses the late action).
  */
 import type { Tx } from "../db/client";
-import { isUniqueViolation } from "../db/faults";
 import { pythonDollars } from "../money";
-import { defaultRetry, StepFailure, type Reader, type SagaDefinition } from "../saga/definition";
+import { defaultRetry, StepFailure, type Json, type Reader, type SagaDefinition, type StepContext } from "../saga/definition";
+import { NOTHING_TO_UNDO } from "../services/answer";
+import { callService, type ServiceName } from "../services/client";
 import type { SagaStatus } from "../saga/status";
 import type { Movement, StepEffects } from "../view/ledger";
 
@@ -35,7 +34,7 @@ export interface OrderContext {
 }
 
 async function account(db: Reader | Tx, order: OrderContext) {
-  return db.account.findUnique({ where: { worldId_id: { worldId: order.worldId, id: order.userId } }, select: { balanceCents: true, shippingAddress: true } });
+  return db.account.findUnique({ where: { worldId_id: { worldId: order.worldId, id: order.userId } }, select: { id: true } });
 }
 
 async function validate(db: Reader | Tx, order: OrderContext): Promise<void> {
@@ -45,19 +44,22 @@ async function validate(db: Reader | Tx, order: OrderContext): Promise<void> {
 }
 
 /**
- * Inserts the row that records a step's effect, keyed by order; false when the row is there already
- * (a repeat of the step, which must then change nothing).
+ * Calls a service for a step, with the step's idempotency key, the order's world and the step's signal
+ * (lib/services/client.ts). Its answer is recorded with the step's outcome; a refusal (insufficient
+ * funds, an invalid address, ...) is the step's business failure, with the service's own words.
  */
-async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await insert();
-    return true;
-  } catch (error) {
-    // P2002: unique constraint. (Never seen in practice: a step's writes commit with its outcome, so a
-    // completed step is not run again; this keeps the step idempotent on its own.)
-    if (isUniqueViolation(error)) return false;
-    throw error;
-  }
+async function ask(ctx: StepContext<OrderContext>, service: ServiceName, path: string, body: Json): Promise<Json> {
+  const answer = await callService({ service, path, body, key: ctx.idempotencyKey, world: ctx.subject.worldId, signal: ctx.signal });
+  if (answer.status < 300) return answer.body as Json;
+  const detail = (answer.body as { detail?: unknown } | null)?.detail;
+  if ((answer.status === 402 || answer.status === 404 || answer.status === 409) && typeof detail === "string") throw new StepFailure(detail);
+  // Anything else (a 422: the request was not one the service takes) is a fault of ours, not a business answer.
+  throw new Error(`The ${service} service answered ${answer.status} to POST /${path}: ${JSON.stringify(answer.body)}`);
+}
+
+/** Whether a compensation's service undid something (rather than answering that there was nothing to undo). */
+function undid(answer: Json | undefined): boolean {
+  return (answer as { status?: string } | undefined)?.status !== NOTHING_TO_UNDO;
 }
 
 export const orderSaga: SagaDefinition<OrderContext> = {
@@ -94,93 +96,33 @@ export const orderSaga: SagaDefinition<OrderContext> = {
       service: "Inventory",
       compensation: "release_inventory",
       ...timing(100),
-      async check(read, { subject: order }) {
-        const product = await read.product.findUnique({ where: { worldId_id: { worldId: order.worldId, id: order.productId } }, select: { stock: true } });
-        if (!product) throw new StepFailure("Product not found");
-        if (product.stock < order.quantity) throw new StepFailure("Insufficient inventory");
-      },
-      async action(tx, { subject: order }) {
-        const at = new Date();
-        // The reservation row, keyed by order, goes in first: a repeat finds it and changes nothing.
-        const reservation = { orderId: order.id, productId: order.productId, quantity: order.quantity, status: "reserved", reservedAt: at };
-        if (!(await insertOnce(() => tx.inventoryReservation.create({ data: reservation, select: { orderId: true } })))) return;
-        const taken = await tx.product.updateMany({
-          where: { worldId: order.worldId, id: order.productId, stock: { gte: order.quantity } },
-          data: { stock: { decrement: order.quantity }, updatedAt: at },
-        });
-        // Throwing rolls the reservation back with the rest of the step's transaction.
-        if (taken.count === 0) {
-          const exists = await tx.product.findUnique({ where: { worldId_id: { worldId: order.worldId, id: order.productId } }, select: { id: true } });
-          throw new StepFailure(exists ? "Insufficient inventory" : "Product not found");
-        }
-        return `Reserved ${order.quantity} units of ${order.productId}`;
-      },
-      async compensate(tx, { subject: order }) {
-        const at = new Date();
-        const released = await tx.inventoryReservation.updateMany({
-          where: { orderId: order.id, status: "reserved" },
-          data: { status: "released", releasedAt: at },
-        });
-        if (released.count === 0) return;
-        await tx.product.updateMany({ where: { worldId: order.worldId, id: order.productId }, data: { stock: { increment: order.quantity }, updatedAt: at } });
-        return `Released ${order.quantity} units of ${order.productId}`;
-      },
+      call: (ctx) => ask(ctx, "inventory", "reservations", { order_id: ctx.subject.id, product_id: ctx.subject.productId, quantity: ctx.subject.quantity }),
+      action: async (_tx, { subject: order }) => `Reserved ${order.quantity} units of ${order.productId}`,
+      compensateCall: (ctx) => ask(ctx, "inventory", "releases", { order_id: ctx.subject.id }),
+      compensate: async (_tx, { subject: order, undoAnswer }) =>
+        undid(undoAnswer) ? `Released ${order.quantity} units of ${order.productId}` : `Nothing to release for order ${order.id}: its reservation never arrived`,
     },
     {
       name: "process_payment",
       service: "Payments",
       compensation: "refund_payment",
       ...timing(100),
-      async check(read, { subject: order }) {
-        const user = await account(read, order);
-        if (!user) throw new StepFailure("User not found");
-        if (user.balanceCents < order.amountCents) throw new StepFailure("Insufficient funds");
-      },
-      async action(tx, { subject: order }) {
-        const at = new Date();
-        const payment = { orderId: order.id, userId: order.userId, amountCents: order.amountCents, status: "charged", chargedAt: at };
-        if (!(await insertOnce(() => tx.payment.create({ data: payment, select: { orderId: true } })))) return;
-        const charged = await tx.account.updateMany({
-          where: { worldId: order.worldId, id: order.userId, balanceCents: { gte: order.amountCents } },
-          data: { balanceCents: { decrement: order.amountCents }, updatedAt: at },
-        });
-        if (charged.count === 0) throw new StepFailure((await account(tx, order)) ? "Insufficient funds" : "User not found");
-        return `Processed payment of $${pythonDollars(order.amountCents)} for ${order.userId}`;
-      },
-      async compensate(tx, { subject: order }) {
-        const at = new Date();
-        const refunded = await tx.payment.updateMany({
-          where: { orderId: order.id, status: "charged" },
-          data: { status: "refunded", refundedAt: at },
-        });
-        if (refunded.count === 0) return;
-        await tx.account.updateMany({ where: { worldId: order.worldId, id: order.userId }, data: { balanceCents: { increment: order.amountCents }, updatedAt: at } });
-        return `Refunded payment of $${pythonDollars(order.amountCents)} to ${order.userId}`;
-      },
+      call: (ctx) => ask(ctx, "payment", "charges", { order_id: ctx.subject.id, account_id: ctx.subject.userId, amount_cents: ctx.subject.amountCents }),
+      action: async (_tx, { subject: order }) => `Processed payment of $${pythonDollars(order.amountCents)} for ${order.userId}`,
+      compensateCall: (ctx) => ask(ctx, "payment", "refunds", { order_id: ctx.subject.id }),
+      compensate: async (_tx, { subject: order, undoAnswer }) =>
+        undid(undoAnswer) ? `Refunded payment of $${pythonDollars(order.amountCents)} to ${order.userId}` : `Nothing to refund for order ${order.id}: its charge never arrived`,
     },
     {
       name: "ship_order",
       service: "Shipping",
       compensation: "cancel_shipment",
       ...timing(200),
-      async check(read, { subject: order }) {
-        if (!(await account(read, order))?.shippingAddress) throw new StepFailure("Shipping address invalid");
-      },
-      async action(tx, { subject: order }) {
-        const address = (await account(tx, order))?.shippingAddress;
-        if (!address) throw new StepFailure("Shipping address invalid");
-        const shipment = { orderId: order.id, userId: order.userId, address, status: "shipped", shippedAt: new Date() };
-        if (!(await insertOnce(() => tx.shipment.create({ data: shipment, select: { orderId: true } })))) return;
-        return `Shipped order ${order.id} to ${address}`;
-      },
-      async compensate(tx, { subject: order }) {
-        const cancelled = await tx.shipment.updateMany({
-          where: { orderId: order.id, status: "shipped" },
-          data: { status: "cancelled", cancelledAt: new Date() },
-        });
-        if (cancelled.count === 0) return;
-        return `Cancelled shipment for order ${order.id}`;
-      },
+      call: (ctx) => ask(ctx, "shipping", "shipments", { order_id: ctx.subject.id, user_id: ctx.subject.userId }),
+      action: async (_tx, { subject: order, answer }) => `Shipped order ${order.id} to ${(answer as { address?: string } | undefined)?.address}`,
+      compensateCall: (ctx) => ask(ctx, "shipping", "cancellations", { order_id: ctx.subject.id }),
+      compensate: async (_tx, { subject: order, undoAnswer }) =>
+        undid(undoAnswer) ? `Cancelled shipment for order ${order.id}` : `Nothing to cancel for order ${order.id}: its shipment never arrived`,
     },
   ],
 };

@@ -8,6 +8,7 @@ import type { AcceptedOrder, Body, Order as OrderBody, Saga as SagaBody, SagaEve
 import type { Order, SagaStep } from "../generated/prisma/client";
 import { EVENT_PAGE, eventsAfter, type SagaEventRow } from "../saga/events";
 import { waitingOf } from "../saga/store";
+import { readService } from "../services/client";
 import type { SagaStatus, StepStatus } from "../saga/status";
 import { ready } from "./ready";
 import { DEFAULT_WORLD } from "../world-id";
@@ -160,18 +161,20 @@ function waitingView(saga: Pick<SagaWithSteps, "waitingBefore" | "waitingPhase" 
 
 export async function inventory(world = DEFAULT_WORLD): Promise<Record<string, number>> {
   const db = await ready();
-  // A copy: the answer is shared with every caller until the next change.
+  // From the inventory service. A copy: the answer is shared with every caller until the next change
+  // (every step of a saga commits here after its service has answered).
   return { ...(await db.unlessChanged(`inventory:${world}`, async () => {
-    const products = await db.read.product.findMany({ where: { worldId: world }, orderBy: { id: "asc" }, select: { id: true, stock: true } });
-    return Object.fromEntries(products.map((p) => [p.id, p.stock]));
+    const stock = await readService<{ product_id: string; available: number }[]>("inventory", "stock", world);
+    return Object.fromEntries(stock.map((row) => [row.product_id, row.available]));
   })) };
 }
 
 export async function balances(world = DEFAULT_WORLD): Promise<Record<string, Money>> {
   const db = await ready();
+  // From the payment service.
   return { ...(await db.unlessChanged(`balances:${world}`, async () => {
-    const accounts = await db.read.account.findMany({ where: { worldId: world }, orderBy: { id: "asc" }, select: { id: true, balanceCents: true } });
-    return Object.fromEntries(accounts.map((a) => [a.id, money(a.balanceCents)]));
+    const accounts = await readService<{ account_id: string; balance_cents: number }[]>("payment", "accounts", world);
+    return Object.fromEntries(accounts.map((row) => [row.account_id, money(row.balance_cents)]));
   })) };
 }
 

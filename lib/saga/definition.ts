@@ -84,6 +84,8 @@ export interface StepContext<Subject> {
   signal: AbortSignal;
   /** For `action`: what `call` answered on this attempt. For the compensation: what the action's `call` answered. */
   answer?: Json;
+  /** For `compensate`: what `compensateCall` answered on this attempt. */
+  undoAnswer?: Json;
 }
 
 /** Reads outside any transaction (committed data only), for `check`. */

@@ -310,7 +310,7 @@ export class RunRecord<Subject> {
     const fn = phases[phase].local(this.definition.steps[position]);
     let line: LogLine;
     try {
-      line = fn ? await fn(t.tx, phase === "action" ? { ...ctx, answer } : ctx) : undefined;
+      line = fn ? await fn(t.tx, phase === "action" ? { ...ctx, answer } : { ...ctx, undoAnswer: answer }) : undefined;
     } catch (error) {
       // The database failing under the step's writes is the database's fault, not the step's.
       if (isDatabaseFault(error)) throw error;

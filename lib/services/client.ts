@@ -36,8 +36,13 @@ export interface ServiceAnswer {
   replayed: boolean;
 }
 
-/** No answer from a service (refused, reset, lost) or a 5xx: transient, retried with the step's backoff. */
-export class ServiceUnavailable extends TransientError {}
+/**
+ * No answer from a service (refused, reset, lost) or a 5xx: transient, retried with the step's backoff.
+ * A request of the app's own that meets it answers 503 (lib/api/handler.ts knows it by its code).
+ */
+export class ServiceUnavailable extends TransientError {
+  readonly code = "SERVICE_UNAVAILABLE";
+}
 
 /** Where a service answers. */
 export function serviceUrl(service: ServiceName, env: Record<string, string | undefined> = process.env): string {
@@ -135,4 +140,29 @@ function parse(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** Reads from a service (GET /services/<service>/<path>) in a world: what the app's own reads answer from. */
+export async function readService<T>(service: ServiceName, path: string, world: string): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${serviceUrl(service)}/${path}`, { headers: { [WORLD_HEADER]: world }, signal: AbortSignal.timeout(READ_TIMEOUT_MS) });
+  } catch (error) {
+    throw new ServiceUnavailable(`The ${service} service did not answer GET /${path}: ${reason(error)}`);
+  }
+  if (!response.ok) throw new ServiceUnavailable(`The ${service} service answered ${response.status} to GET /${path}`);
+  return (await response.json()) as T;
+}
+
+// A read the app answers a client with waits this long for a service at most.
+const READ_TIMEOUT_MS = 5_000;
+
+/** Tells a service to put a world's data back as seeded (POST /reset of the app resets every service). */
+export async function resetService(service: ServiceName, world: string): Promise<void> {
+  const response = await fetch(`${serviceUrl(service)}/reset`, { method: "POST", headers: { [WORLD_HEADER]: world, "content-type": "application/json" }, body: "{}" }).catch(
+    (error: unknown) => {
+      throw new ServiceUnavailable(`The ${service} service did not answer POST /reset: ${reason(error)}`);
+    },
+  );
+  if (!response.ok) throw new ServiceUnavailable(`The ${service} service answered ${response.status} to POST /reset`);
 }
