@@ -1,6 +1,6 @@
-// For `npm run bench`: what a saga costs the data layer, in one process, with no HTTP in the way. It
-// places orders through the app's own service (lib/orders/service.ts) on the database at DATABASE_URL
-// and measures twice:
+// For `npm run bench`: what a saga costs the data layer, in one process, with no Next.js in the way. It
+// places orders through the app's own service (lib/orders/service.ts) on the database at DATABASE_URL,
+// its steps calling the services (lib/services) on a loopback port of this process, and measures twice:
 //   - the rate: `count` orders, `concurrency` at once, as the server would run them (with the delays
 //     SAGA_DELAY_SCALE says): sagas a second, their p50, the process's CPU time a saga, and the
 //     transactions and commits a saga takes;
@@ -13,9 +13,13 @@
 import { closeDatabase, database, type Database, type Tx } from "../lib/db/client";
 import { delayScale } from "../lib/saga/options";
 import { submitOrder } from "../lib/orders/service";
+import { startServicesServer } from "../tests/services-server";
 
 const [count, concurrency, sample] = process.argv.slice(2, 5).map(Number);
 if (![count, concurrency, sample].every((n) => Number.isSafeInteger(n) && n > 0)) throw new Error("usage: bench-engine.ts <count> <concurrency> <sample>");
+
+const services = await startServicesServer();
+process.env.SAGA_SERVICES_URL = services.url;
 
 const order = { user_id: "user_1", product_id: "product_1", quantity: 1, amount: 0.01 };
 async function place(): Promise<number> {
@@ -27,10 +31,11 @@ async function place(): Promise<number> {
 
 await place();
 const db = await database();
-// Stock and money for every order to complete (one unit and one cent each; within a 32-bit column).
+// Stock and money for every order to complete (one unit and one cent each; within a 32-bit column), in
+// the services' own tables: the first order seeded them.
 await db.write(async (tx) => {
-  await tx.product.updateMany({ where: { worldId: "default" }, data: { stock: 1_000_000_000 } });
-  await tx.account.updateMany({ where: { worldId: "default" }, data: { balanceCents: 1_000_000_000 } });
+  await tx.inventoryServiceStock.updateMany({ where: { worldId: "default" }, data: { available: 1_000_000_000 } });
+  await tx.paymentServiceAccount.updateMany({ where: { worldId: "default" }, data: { balanceCents: 1_000_000_000 } });
 });
 // The JIT, and Prisma's query plan cache.
 await Promise.all(Array.from({ length: concurrency }, async () => { for (let i = 0; i < 200 / concurrency; i++) await place(); }));
@@ -102,4 +107,5 @@ console.log(
     calls: [...calls].map(([name, { count: made, micros }]) => ({ name, perSaga: made / sample, microsEach: micros / made })),
   }),
 );
+await services.close();
 await closeDatabase();

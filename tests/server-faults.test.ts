@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { afterEach, expect, it } from "vitest";
 import { databasePath } from "../lib/db/config";
 import { call } from "./http";
-import { freePort, serverJs, startServer, tempDatabaseUrl, type TestServer } from "./server";
+import { freePort, inheritedEnv, serverJs, startServer, tempDatabaseUrl, type TestServer } from "./server";
 import { until } from "./wait";
 
 let server: TestServer | undefined;
@@ -73,7 +73,7 @@ async function refusedStart(env: Record<string, string>): Promise<{ code: unknow
   const cwd = path.dirname(serverJs);
   const child = spawn(process.execPath, [serverJs], {
     cwd,
-    env: { ...process.env, ...env, PORT: String(port), HOSTNAME: "127.0.0.1", LOG_FORMAT: "text", LOG_LEVEL: "INFO" },
+    env: { ...inheritedEnv(), ...env, PORT: String(port), HOSTNAME: "127.0.0.1", LOG_FORMAT: "text", LOG_LEVEL: "INFO" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

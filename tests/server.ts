@@ -54,11 +54,20 @@ export interface StartOptions {
   launch?: "server.js" | "npm start";
 }
 
+/**
+ * This process's environment, for a server a test starts: without the address of the in-process tests'
+ * services (tests/setup-env.ts), since a server serves its own.
+ */
+export function inheritedEnv(): NodeJS.ProcessEnv {
+  const { SAGA_SERVICES_URL: _ownServices, ...env } = process.env;
+  return env;
+}
+
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const port = await freePort();
   const databaseUrl = options.databaseUrl ?? tempDatabaseUrl();
   const env = {
-    ...process.env,
+    ...inheritedEnv(),
     SAGA_DELAY_SCALE: "0",
     LOG_LEVEL: "INFO",
     NEXT_MANUAL_SIG_HANDLE: "true",

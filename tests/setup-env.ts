@@ -8,3 +8,9 @@ process.env.SAGA_DELAY_SCALE ??= "0";
 // Quiet: the tests provoke failures on purpose, and their log lines would read like alarms. A test that
 // looks at the logs sets its own level (the HTTP tests' servers log into the output they capture).
 process.env.LOG_LEVEL ??= "SILENT";
+
+// In-process tests have no Next.js server: the services the order saga calls (lib/services) answer on a
+// loopback port of this process, over real HTTP, on this file's database. A server a test starts does not
+// inherit it (tests/server.ts: inheritedEnv): it serves the services itself.
+const { startServicesServer } = await import("./services-server");
+process.env.SAGA_SERVICES_URL = (await startServicesServer()).url;

@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { expect, it } from "vitest";
-import { freePort, tempDatabaseUrl } from "./server";
+import { freePort, inheritedEnv, tempDatabaseUrl } from "./server";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -13,7 +13,7 @@ it("says that Saga Studio is ready, with the address to open, once /health answe
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DATABASE_URL: tempDatabaseUrl(), LOG_LEVEL: "ERROR", SAGA_DELAY_SCALE: "0" },
+    env: { ...inheritedEnv(), PORT: String(port), DATABASE_URL: tempDatabaseUrl(), LOG_LEVEL: "ERROR", SAGA_DELAY_SCALE: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

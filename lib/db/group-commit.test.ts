@@ -12,7 +12,7 @@ afterEach(async () => {
   await closeDatabase();
 });
 
-const addProduct = (tx: Tx, id: string) => tx.product.create({ data: { worldId: "default", id, name: id, stock: 1, updatedAt: new Date() }, select: { id: true } });
+const addProduct = (tx: Tx, id: string) => tx.product.create({ data: { worldId: "default", id, name: id, updatedAt: new Date() }, select: { id: true } });
 const products = async (prefix = "grouped-") => (await (await database()).read.product.findMany({ where: { id: { startsWith: prefix } }, orderBy: { id: "asc" }, select: { id: true } })).map((p) => p.id);
 
 it("writes queued together commit together; the one that throws is rolled back alone, and nothing shows before the commit", async () => {

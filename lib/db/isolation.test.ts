@@ -11,18 +11,20 @@ import { placeOrder, resetDemo } from "../orders/service";
 import { database, type Tx } from "./client";
 
 interface Design {
-  read: Pick<PrismaClient, "product">;
+  read: Pick<PrismaClient, "product" | "world">;
   /** An interactive transaction. */
   transaction(fn: (tx: Tx) => Promise<void>): Promise<void>;
-  /** Another request takes a unit of product_1 while that transaction is open. */
+  /** Another request takes one from the default world's order count while that transaction is open. */
   takeOne(): Promise<unknown>;
 }
 
 /**
  * One transaction writes a row, then fails; while it is open, another request reads that row and takes
- * a unit of product_1. Leaked: the read saw the uncommitted row. Lost: the unit taken is back.
+ * one from a counter (the default world's order count). Leaked: the read saw the uncommitted row. Lost:
+ * the one taken is back.
  */
 async function rollbackWhileOthersWork(design: Design) {
+  const before = (await design.read.world.findUniqueOrThrow({ where: { id: "default" } })).orderCount;
   const suffix = Math.random().toString(36).slice(2);
   let opened = () => {};
   const isOpen = new Promise<void>((resolve) => (opened = resolve));
@@ -30,7 +32,7 @@ async function rollbackWhileOthersWork(design: Design) {
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const failing = design
     .transaction(async (tx) => {
-      await tx.product.create({ data: { worldId: "default", id: `uncommitted-${suffix}`, name: "never committed", stock: 1, updatedAt: new Date() } });
+      await tx.product.create({ data: { worldId: "default", id: `uncommitted-${suffix}`, name: "never committed", updatedAt: new Date() } });
       opened();
       await finished;
       throw new Error("this transaction fails");
@@ -44,8 +46,8 @@ async function rollbackWhileOthersWork(design: Design) {
   finish();
   expect(await failing).toBe("rolled back");
   await other;
-  const after = await design.read.product.findUnique({ where: { worldId_id: { worldId: "default", id: "product_1" } } });
-  return { leaked: seen !== null, lost: after?.stock !== 99 };
+  const after = await design.read.world.findUnique({ where: { id: "default" } });
+  return { leaked: seen !== null, lost: after?.orderCount !== before - 1 };
 }
 
 const naive = await (async () => {
@@ -62,7 +64,7 @@ it("one client for both (the naive design) lets a read see a row its transaction
     transaction: (fn) => naive.$transaction((tx) => fn(tx)),
     // A single statement: Prisma wraps some model writes in a transaction of their own (which the
     // adapter's mutex then orders), but a plain statement runs at once, inside the open transaction.
-    takeOne: () => naive.$executeRaw`UPDATE products SET stock = stock - 1 WHERE id = 'product_1'`,
+    takeOne: () => naive.$executeRaw`UPDATE worlds SET order_count = order_count - 1 WHERE id = 'default'`,
   });
   expect(outcome.leaked).toBe(true);
   // (With @prisma/client 7.10 the plain write waits for the transaction to end; the adapter alone would
@@ -74,7 +76,7 @@ it("the app's design leaks nothing and loses nothing", async () => {
   const outcome = await rollbackWhileOthersWork({
     read: db.read,
     transaction: (fn) => db.write(fn),
-    takeOne: () => db.write((tx) => tx.product.updateMany({ where: { id: "product_1" }, data: { stock: { decrement: 1 } } })),
+    takeOne: () => db.write((tx) => tx.world.updateMany({ where: { id: "default" }, data: { orderCount: { decrement: 1 } } })),
   });
   expect(outcome).toEqual({ leaked: false, lost: false });
 });
@@ -82,8 +84,8 @@ it("the app's design leaks nothing and loses nothing", async () => {
 it("concurrent sagas, some rolled back mid-step, while others read: every read is a committed state, nothing is lost", async () => {
   const db = await database();
   process.env.SAGA_DELAY_SCALE = "0";
-  // user_3's payments of $150 succeed until the balance runs out; later ones fail after the reservation,
-  // and their payment transaction (its payment row inserted first) is rolled back.
+  // user_3's payments of $150 succeed until the balance runs out; later ones are refused by the payment
+  // service after the reservation, which is then released.
   const orders = Array.from({ length: 40 }, (_, i) => ({
     user_id: i % 2 === 0 ? "user_3" : "user_2",
     product_id: i % 3 === 0 ? "product_2" : "product_3",
@@ -92,23 +94,24 @@ it("concurrent sagas, some rolled back mid-step, while others read: every read i
   }));
   let reads = 0;
   let placing = true;
+  const world = { worldId: "default" };
   const reader = (async () => {
     while (placing) {
-      // One read transaction: a snapshot. Stock plus what is reserved, and balance plus what is charged,
-      // always equal the seed: a read never sees a step's writes without the rest of its transaction.
-      const [products, reservations, accounts, payments] = await db.read.$transaction([
-        db.read.product.findMany(),
-        db.read.inventoryReservation.findMany({ where: { status: "reserved" } }),
-        db.read.account.findMany(),
-        db.read.payment.findMany({ where: { status: "charged" } }),
+      // One read transaction: a snapshot of the services' data. Stock plus what is reserved, and balance
+      // plus what is charged, always equal the seed: a read never sees a service's writes half done.
+      const [stock, reservations, accounts, charges] = await db.read.$transaction([
+        db.read.inventoryServiceStock.findMany({ where: world }),
+        db.read.inventoryServiceReservation.findMany({ where: { ...world, status: "reserved" } }),
+        db.read.paymentServiceAccount.findMany({ where: world }),
+        db.read.paymentServiceCharge.findMany({ where: { ...world, status: "charged" } }),
       ]);
       for (const product of demoProducts) {
         const held = reservations.filter((r) => r.productId === product.id).reduce((sum, r) => sum + r.quantity, 0);
-        expect(products.find((p) => p.id === product.id)!.stock + held).toBe(product.stock);
+        expect(stock.find((p) => p.productId === product.id)!.available + held).toBe(product.stock);
       }
       for (const account of demoAccounts) {
-        const charged = payments.filter((p) => p.userId === account.id).reduce((sum, p) => sum + p.amountCents, 0);
-        expect(accounts.find((a) => a.id === account.id)!.balanceCents + charged).toBe(account.balanceCents);
+        const charged = charges.filter((c) => c.accountId === account.id).reduce((sum, c) => sum + c.amountCents, 0);
+        expect(accounts.find((a) => a.accountId === account.id)!.balanceCents + charged).toBe(account.balanceCents);
       }
       reads++;
       await new Promise((resolve) => setImmediate(resolve));
@@ -122,10 +125,10 @@ it("concurrent sagas, some rolled back mid-step, while others read: every read i
   // Nothing lost: every order ended, and what the completed ones took is exactly what is gone.
   expect(results.every((r) => r?.status === "completed" || r?.status === "failed")).toBe(true);
   const completed = orders.filter((_, i) => results[i]?.status === "completed");
-  const stock = await db.read.product.findMany();
+  const stock = await db.read.inventoryServiceStock.findMany({ where: world });
   for (const product of demoProducts) {
     const sold = completed.filter((o) => o.product_id === product.id).length;
-    expect(stock.find((p) => p.id === product.id)!.stock).toBe(product.stock - sold);
+    expect(stock.find((p) => p.productId === product.id)!.available).toBe(product.stock - sold);
   }
   expect(await db.read.order.count()).toBe(40);
 });

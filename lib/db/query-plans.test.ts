@@ -51,10 +51,13 @@ async function reads(read: () => Promise<unknown>): Promise<Sent[]> {
   } finally {
     recording = false;
   }
-  const selects = sent.filter((s) => /^\s*SELECT\b/i.test(s.sql) && /\bFROM\s+\S*\b(orders|accounts|sagas)\b[`"]?\s/i.test(s.sql));
+  const selects = sent.filter((s) => /^\s*SELECT\b/i.test(s.sql) && /\bFROM\s+\S*\b(orders|payment_service_accounts|sagas)\b[`"]?\s/i.test(s.sql));
   expect(selects.length, "the read sent no SELECT of its list").toBeGreaterThan(0);
   return selects;
 }
+
+/** The id of the test's world number `i`, in the shape of a demo world's (the services refuse any other). */
+const planWorld = (i: number) => `plans-world-${i}`.padEnd(22, "x");
 
 const HISTORY = 3_000;
 const WORLDS = 300;
@@ -63,7 +66,7 @@ const provider = db.provider;
 
 beforeAll(async () => {
   const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 1_000);
-  const worlds = Array.from({ length: WORLDS }, (_, i) => `plans-world-${i}`);
+  const worlds = Array.from({ length: WORLDS }, (_, i) => planWorld(i));
   // The shared world's history first, then as many orders of other worlds, newer: the newest rows of the
   // table are not the shared world's. (On PostgreSQL, walking the primary key backward and filtering on
   // the world looks cheap for a world that holds half the table: it reads every newer row of the others.)
@@ -76,9 +79,13 @@ beforeAll(async () => {
   }));
   const created = new Date(Date.UTC(2026, 0, 1));
   await db.write((tx) => tx.world.createMany({ data: worlds.map((id) => ({ id, createdAt: created, lastSeenAt: created })) }));
-  await db.write((tx) =>
-    tx.account.createMany({ data: worlds.flatMap((worldId) => ["user_1", "user_2", "user_3"].map((id) => ({ worldId, id, name: id, balanceCents: 100, updatedAt: created }))) }),
-  );
+  await db.write(async (tx) => {
+    await tx.account.createMany({ data: worlds.flatMap((worldId) => ["user_1", "user_2", "user_3"].map((id) => ({ worldId, id, name: id, updatedAt: created }))) });
+    // The balances are the payment service's (lib/services/payment.ts), which GET /balances asks.
+    await tx.paymentServiceAccount.createMany({
+      data: worlds.flatMap((worldId) => ["user_1", "user_2", "user_3"].map((accountId) => ({ worldId, accountId, balanceCents: 100, updatedAt: created }))),
+    });
+  });
   // A transaction a batch: on PostgreSQL one that waits on its client for 5 s is ended (lib/db/postgres.ts).
   for (let from = 0; from < orders.length; from += 500) {
     const batch = orders.slice(from, from + 500);
@@ -136,9 +143,9 @@ async function postgresPlan({ sql, args }: Sent): Promise<PgNode[]> {
 
 // SAGA_SHOW_PLANS=1 prints each statement with its plan.
 const showPlans = process.env.SAGA_SHOW_PLANS === "1";
-const listIndex = { orders: /^orders_world_id_/, sagas: /^sagas_scope_/, accounts: /^accounts_pkey$/ } as const;
+const listIndex = { orders: /^orders_world_id_/, sagas: /^sagas_scope_/, payment_service_accounts: /^payment_service_accounts_pkey$/ } as const;
 type Table = keyof typeof listIndex;
-const tableOf = (sql: string) => /\bFROM\s+\S*?\b(orders|accounts|sagas)\b/i.exec(sql)![1] as Table;
+const tableOf = (sql: string) => /\bFROM\s+\S*?\b(orders|payment_service_accounts|sagas)\b/i.exec(sql)![1] as Table;
 
 /**
  * Asserts that every read of `read` seeks its list's index: by the world (or scope) alone on a first
@@ -152,7 +159,7 @@ async function expectSeeks(read: () => Promise<unknown>, pastCursor = false) {
       const plan = sqlitePlan(statement);
       const text = plan.join("\n");
       if (showPlans) console.log(`${statement.sql}\n  ${plan.join("\n  ")}`);
-      expect(text, what).toMatch(new RegExp(`SEARCH \\S*${table} USING (COVERING )?INDEX (orders_world_id_|sagas_scope_|sqlite_autoindex_accounts_1)`));
+      expect(text, what).toMatch(new RegExp(`SEARCH \\S*${table} USING (COVERING )?INDEX (orders_world_id_|sagas_scope_|sqlite_autoindex_payment_service_accounts_1)`));
       expect(text, what).not.toMatch(/\bSCAN\b/);
       expect(text, what).not.toMatch(/TEMP B-TREE/);
       // Past the first page, the index is sought to the cursor too: a range after the world's equality.
@@ -169,7 +176,7 @@ async function expectSeeks(read: () => Promise<unknown>, pastCursor = false) {
       expect(index, `${what}\n${shown}`).toMatch(listIndex[table]);
       // The world is sought in the index, not filtered out row by row.
       expect(scan.Filter ?? "", `${what}\n${shown}`).not.toMatch(/world_id|scope/);
-      if (table !== "accounts") expect(plan.map((node) => node["Node Type"]), `${what}\n${shown}`).not.toContain("Sort");
+      if (table !== "payment_service_accounts") expect(plan.map((node) => node["Node Type"]), `${what}\n${shown}`).not.toContain("Sort");
       if (pastCursor) expect(scan["Index Cond"], `${what}\nseeks to the cursor\n${shown}`).toMatch(/ <=? /);
     }
   }
@@ -177,8 +184,8 @@ async function expectSeeks(read: () => Promise<unknown>, pastCursor = false) {
 
 it("reads the first page of a world's orders from its index, whatever the other worlds hold", async () => {
   await expectSeeks(() => ordersPage(20, undefined, "default"));
-  await expectSeeks(() => ordersPage(20, undefined, "plans-world-3"));
-  await expectSeeks(() => ordersPage(20, undefined, "plans-world-299"));
+  await expectSeeks(() => ordersPage(20, undefined, planWorld(3)));
+  await expectSeeks(() => ordersPage(20, undefined, planWorld(299)));
 });
 
 it("reads a later page of orders from where its cursor points", async () => {
@@ -187,8 +194,8 @@ it("reads a later page of orders from where its cursor points", async () => {
   await expectSeeks(() => ordersPage(20, first.next!, "default"), true);
 });
 
-it("reads a world's balances from its accounts' key", async () => {
-  await expectSeeks(() => balances("plans-world-7"));
+it("reads a world's balances from the payment service's accounts' key", async () => {
+  await expectSeeks(() => balances(planWorld(7)));
 });
 
 it("reads pages of sagas from their index, a later page from where its cursor points", async () => {

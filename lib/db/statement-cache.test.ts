@@ -44,7 +44,7 @@ describe("the adapter statement-cache.ts relies on", () => {
     const client = new PrismaClient({ adapter: withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}` }), counter, (opened) => (connection = opened)) });
     cleanups.push(() => client.$disconnect());
 
-    const read = () => client.product.findMany({ where: { worldId: "default" }, select: { id: true, stock: true } });
+    const read = () => client.product.findMany({ where: { worldId: "default" }, select: { id: true, name: true } });
     expect(await read()).toEqual([]);
     expect(connection, "the adapter did not open its connection through factory.connect(), or keeps it elsewhere than `client`").toBeInstanceOf(Sqlite);
     const afterFirstRead = { statements: counter.statements, prepared: prepare.mock.calls.length };
@@ -53,18 +53,18 @@ describe("the adapter statement-cache.ts relies on", () => {
     // A transaction (BEGIN, a write, a read, COMMIT), then the same read again: each through the cache.
     const updatedAt = new Date();
     await client.$transaction(async (tx) => {
-      await tx.product.create({ data: { worldId: "default", id: "p1", name: "P1", stock: 3, updatedAt } });
-      await tx.product.updateMany({ where: { worldId: "default", id: "p1" }, data: { stock: 4 } });
+      await tx.product.create({ data: { worldId: "default", id: "p1", name: "P1", updatedAt } });
+      await tx.product.updateMany({ where: { worldId: "default", id: "p1" }, data: { name: "P4" } });
       // A statement that returns no rows (the adapter runs it rather than reads it).
-      await tx.$executeRaw`UPDATE products SET stock = stock WHERE id = 'none'`;
+      await tx.$executeRaw`UPDATE products SET name = name WHERE id = 'none'`;
     });
-    expect(await read()).toEqual([{ id: "p1", stock: 4 }]);
+    expect(await read()).toEqual([{ id: "p1", name: "P4" }]);
     expect(counter.statements).toBeGreaterThan(afterFirstRead.statements + 4);
 
     // Asked again, every statement comes from the cache: nothing more is prepared.
     const prepared = prepare.mock.calls.length;
     const counted = counter.statements;
-    expect(await read()).toEqual([{ id: "p1", stock: 4 }]);
+    expect(await read()).toEqual([{ id: "p1", name: "P4" }]);
     expect(counter.statements).toBeGreaterThan(counted);
     expect(prepare.mock.calls.length, "a statement asked twice was prepared twice: the cache is bypassed").toBe(prepared);
   });

@@ -1,25 +1,38 @@
 /** The seed's demo data: what every demo world starts with, and what POST /reset restores. */
 import { orderEventWrites, type Tx } from "../db/client";
 import { deleteSagas } from "../saga/store";
+import { initialStock } from "../services/inventory";
+import { initialBalances } from "../services/payment";
+import { initialAddresses } from "../services/shipping";
 import { DEFAULT_WORLD } from "../world-id";
 
+// What each world starts with. The stock, the balances and the addresses are the services' own seeds
+// (lib/services): the orchestrator keeps only the names, for display, and the ids it validates.
 export const demoProducts = [
-  { id: "product_1", name: "Mechanical keyboard", stock: 100 },
-  { id: "product_2", name: "Noise-cancelling headphones", stock: 50 },
-  { id: "product_3", name: "4K monitor", stock: 25 },
-] as const;
+  { id: "product_1", name: "Mechanical keyboard" },
+  { id: "product_2", name: "Noise-cancelling headphones" },
+  { id: "product_3", name: "4K monitor" },
+].map((product) => ({ ...product, stock: initialStock[product.id] }));
 
 /** user_3 has no valid shipping address: shipping fails for them, as in the seed. */
 export const demoAccounts = [
-  { id: "user_1", name: "Ada", balanceCents: 100_000, shippingAddress: "1 Analytical Way, London" },
-  { id: "user_2", name: "Grace", balanceCents: 50_000, shippingAddress: "7 Compiler Court, Arlington" },
-  { id: "user_3", name: "Linus", balanceCents: 20_000, shippingAddress: null },
-] as const;
+  { id: "user_1", name: "Ada" },
+  { id: "user_2", name: "Grace" },
+  { id: "user_3", name: "Linus" },
+].map((account) => ({ ...account, balanceCents: initialBalances[account.id], shippingAddress: initialAddresses[account.id] }));
+
+/** The rows of a world's products and accounts, as the orchestrator keeps them. */
+export function demoRows(worldId: string, updatedAt: Date) {
+  return {
+    products: demoProducts.map(({ id, name }) => ({ worldId, id, name, updatedAt })),
+    accounts: demoAccounts.map(({ id, name }) => ({ worldId, id, name, updatedAt })),
+  };
+}
 
 /**
- * Puts one world back as the seed made it: its orders and order sagas forgotten (with the orders go
- * their reservations, payments, shipments and idempotency keys), its stock and balances restored.
- * Other worlds are untouched. Call inside a transaction.
+ * Puts the orchestrator's part of one world back as the seed made it: its orders and order sagas
+ * forgotten (with the orders go their idempotency keys). The services' data (stock, balances, what each
+ * did) is theirs to reset (resetDemo asks them). Other worlds are untouched. Call inside a transaction.
  */
 export async function restoreDemoData(tx: Tx, world: string): Promise<void> {
   // On PostgreSQL, the locks an order's transaction takes come in this order: its product and account
@@ -35,8 +48,9 @@ export async function restoreDemoData(tx: Tx, world: string): Promise<void> {
   await tx.order.deleteMany({ where: { worldId: world } });
   await tx.product.deleteMany({ where: { worldId: world } });
   await tx.account.deleteMany({ where: { worldId: world } });
-  await tx.product.createMany({ data: demoProducts.map((p) => ({ ...p, worldId: world, updatedAt })) });
-  await tx.account.createMany({ data: demoAccounts.map((a) => ({ ...a, worldId: world, updatedAt })) });
+  const rows = demoRows(world, updatedAt);
+  await tx.product.createMany({ data: rows.products });
+  await tx.account.createMany({ data: rows.accounts });
 }
 
 /** Seeds the shared world of a brand-new database, in the caller's transaction; a database that has ever been seeded is left as it is. */

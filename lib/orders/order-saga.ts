@@ -17,10 +17,17 @@ import { callService, type ServiceName } from "../services/client";
 import type { SagaStatus } from "../saga/status";
 import type { Movement, StepEffects } from "../view/ledger";
 
-// Every step of this saga is patient in the same way: a tenth of a second of work times out after ten
-// times that, and transient failures of an action or a compensation get three attempts in all.
+// Every step of this saga is patient in the same way: transient failures of an action or a compensation
+// get three attempts in all. A local step's simulated work times out after ten times its length; a call
+// of a service, in real time, after SERVICE_TIMEOUT_MS (its work, and the service's queue under load).
 function timing(durationMs: number) {
   return { durationMs, timeoutMs: durationMs * 10, retry: defaultRetry, compensationRetry: defaultRetry };
+}
+
+export const SERVICE_TIMEOUT_MS = 5_000;
+
+function serviceTiming(durationMs: number) {
+  return { ...timing(durationMs), timeoutMs: SERVICE_TIMEOUT_MS };
 }
 
 export interface OrderContext {
@@ -95,7 +102,7 @@ export const orderSaga: SagaDefinition<OrderContext> = {
       name: "reserve_inventory",
       service: "Inventory",
       compensation: "release_inventory",
-      ...timing(100),
+      ...serviceTiming(100),
       call: (ctx) => ask(ctx, "inventory", "reservations", { order_id: ctx.subject.id, product_id: ctx.subject.productId, quantity: ctx.subject.quantity }),
       action: async (_tx, { subject: order }) => `Reserved ${order.quantity} units of ${order.productId}`,
       compensateCall: (ctx) => ask(ctx, "inventory", "releases", { order_id: ctx.subject.id }),
@@ -106,7 +113,7 @@ export const orderSaga: SagaDefinition<OrderContext> = {
       name: "process_payment",
       service: "Payments",
       compensation: "refund_payment",
-      ...timing(100),
+      ...serviceTiming(100),
       call: (ctx) => ask(ctx, "payment", "charges", { order_id: ctx.subject.id, account_id: ctx.subject.userId, amount_cents: ctx.subject.amountCents }),
       action: async (_tx, { subject: order }) => `Processed payment of $${pythonDollars(order.amountCents)} for ${order.userId}`,
       compensateCall: (ctx) => ask(ctx, "payment", "refunds", { order_id: ctx.subject.id }),
@@ -117,7 +124,7 @@ export const orderSaga: SagaDefinition<OrderContext> = {
       name: "ship_order",
       service: "Shipping",
       compensation: "cancel_shipment",
-      ...timing(200),
+      ...serviceTiming(200),
       call: (ctx) => ask(ctx, "shipping", "shipments", { order_id: ctx.subject.id, user_id: ctx.subject.userId }),
       action: async (_tx, { subject: order, answer }) => `Shipped order ${order.id} to ${(answer as { address?: string } | undefined)?.address}`,
       compensateCall: (ctx) => ask(ctx, "shipping", "cancellations", { order_id: ctx.subject.id }),

@@ -9,6 +9,7 @@ import type { SagaEvent } from "../api/responses";
 import { movingSteps, orderEffects, orderSaga } from "./order-saga";
 import { findOrder, findSaga, sagaEvents, type OrderView, type SagaView } from "./queries";
 import { ready } from "./ready";
+import { readService } from "../services/client";
 
 /** What the timeline page draws from the server: the live stream brings the events. */
 export interface RunSummary {
@@ -41,10 +42,13 @@ async function valuesBefore(order: OrderView, firstEventId: number, limit: numbe
   const worldOrder = await read.order.findUnique({ where: { id: order.id }, select: { worldId: true } });
   if (!worldOrder) return null;
   const world = worldOrder.worldId;
-  const [product, account] = await Promise.all([
-    read.product.findUnique({ where: { worldId_id: { worldId: world, id: order.product_id } }, select: { stock: true } }),
-    read.account.findUnique({ where: { worldId_id: { worldId: world, id: order.user_id } }, select: { balanceCents: true } }),
+  // Their values now, as the services that own them answer.
+  const [stock, accounts] = await Promise.all([
+    readService<{ product_id: string; available: number }[]>("inventory", "stock", world),
+    readService<{ account_id: string; balance_cents: number }[]>("payment", "accounts", world),
   ]);
+  const product = stock.find((row) => row.product_id === order.product_id);
+  const account = accounts.find((row) => row.account_id === order.user_id);
   if (!product || !account) return null;
   // Not filtered by world here: a filter through the saga would have the database read the world's
   // sagas first, every one of them, and sort their events.
@@ -62,7 +66,7 @@ async function valuesBefore(order: OrderView, firstEventId: number, limit: numbe
   });
   const orderById = new Map(orders.map((o) => [o.id, o]));
   const orderOf = new Map(sagas.map((row) => [row.id, orderById.get(row.subjectId)]));
-  const values: Record<string, number> = { [order.product_id]: product.stock, [order.user_id]: account.balanceCents };
+  const values: Record<string, number> = { [order.product_id]: product.available, [order.user_id]: account.balance_cents };
   for (const move of moves) {
     const other = orderOf.get(move.sagaId);
     if (!other || !move.step) continue;

@@ -9,6 +9,7 @@ import { toCents } from "../money";
 import { publish } from "../saga/events";
 import type { ValidationDetail } from "../api/errors";
 import { continueSaga } from "../saga/stepping";
+import { resetService, serviceNames } from "../services/client";
 import { initialStatus, isDraining, recordSagas, resumeInFlightSagas, retrySaga, startRecovery, runSagaToEnd, type RunOutcome, type StartedSaga } from "../saga";
 import { restoreDemoData } from "./demo-data";
 import { orderSaga, type OrderContext } from "./order-saga";
@@ -161,12 +162,16 @@ export async function placeOrder(input: CreateOrderRequest) {
   return submission.kind === "finished" ? submission.result : null;
 }
 
-/** Restores one world's inventory and balances and forgets its orders and sagas, in one transaction. */
+/**
+ * Forgets one world's orders and sagas (one transaction of the orchestrator's), then has every service
+ * put its data of the world back as seeded: its stock, balances, and what it did for the orders.
+ */
 export async function resetDemo(world = DEFAULT_WORLD): Promise<void> {
   const db = await ready();
   // Two resets of one world at once on PostgreSQL (two replicas): the later one finds the first's rows
   // only when it tries again.
   await againIfTaken(() => db.write((tx) => restoreDemoData(tx, world)));
+  await Promise.all(serviceNames.map((service) => resetService(service, world)));
   publish({ type: "reset", scope: world });
   log.info(world === DEFAULT_WORLD ? "Mock database reset to initial state" : "A private demo world was reset to its initial state");
 }

@@ -11,6 +11,7 @@ import { againIfTaken } from "../db/faults";
 import { TooManyRequests } from "../limits";
 import { orderEventWrites, type Tx } from "../db/client";
 import { logger } from "../log";
+import { forgetWorlds, serviceNames } from "../services/client";
 import { countInFlight, deleteSagas } from "../saga/store";
 import { DEFAULT_WORLD } from "../world-id";
 import { demoAccounts, demoProducts } from "./demo-data";
@@ -99,8 +100,8 @@ async function createWorld(tx: Tx, world: string, at: Date): Promise<void> {
       id: world,
       createdAt: at,
       lastSeenAt: at,
-      products: { create: demoProducts.map((product) => ({ ...product, updatedAt: at })) },
-      accounts: { create: demoAccounts.map((account) => ({ ...account, updatedAt: at })) },
+      products: { create: demoProducts.map(({ id, name }) => ({ id, name, updatedAt: at })) },
+      accounts: { create: demoAccounts.map(({ id, name }) => ({ id, name, updatedAt: at })) },
     },
     select: { id: true },
   });
@@ -201,6 +202,7 @@ export async function sweepWorlds(settings = worldSettings(), now = Date.now()):
       select: { id: true },
     });
     if (idle.length === 0) break;
+    const gonePage: string[] = [];
     for (const { id } of idle) {
       const gone = await db.write(async (tx) => {
         // Serialized with every saga's writes (on PostgreSQL, the lock that orders event writes; on SQLite,
@@ -219,9 +221,13 @@ export async function sweepWorlds(settings = worldSettings(), now = Date.now()):
       });
       if (gone) {
         removed++;
+        gonePage.push(id);
         remembered.touched.delete(id);
       }
     }
+    // The services forget them too: each owns its data of a world (a service that does not answer now
+    // keeps a removed world's rows, which nothing reads, until a reset of that id).
+    if (gonePage.length > 0) await Promise.all(serviceNames.map((service) => forgetWorlds(service, gonePage).catch((error: unknown) => log.warn(String(error)))));
     after = idle[idle.length - 1].id;
   }
   if (removed > 0) log.info(`Removed ${removed} demo world(s) unused for ${settings.idleMs / 3_600_000} h`);

@@ -166,3 +166,13 @@ export async function resetService(service: ServiceName, world: string): Promise
   );
   if (!response.ok) throw new ServiceUnavailable(`The ${service} service answered ${response.status} to POST /reset`);
 }
+
+/** Tells a service to forget the worlds the orchestrator removed (a sweep of idle worlds): at most FORGET_PAGE at once. */
+export async function forgetWorlds(service: ServiceName, worlds: string[]): Promise<void> {
+  const response = await fetch(`${serviceUrl(service)}/forget`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ worlds }) }).catch(
+    (error: unknown) => {
+      throw new ServiceUnavailable(`The ${service} service did not answer POST /forget: ${reason(error)}`);
+    },
+  );
+  if (!response.ok) throw new ServiceUnavailable(`The ${service} service answered ${response.status} to POST /forget`);
+}

@@ -59,6 +59,19 @@ function reset(fn: (tx: Tx, worldId: string) => Promise<void>): Handler {
   };
 }
 
+/** Forgets the worlds a body names (at most a page of a sweep): not the caller's world, every one listed. */
+function forget(fn: (tx: Tx, worlds: string[]) => Promise<void>): Handler {
+  return async (request) => {
+    const parsed = await parseJsonBody(request, z.object({ worlds: z.array(WorldSchema).max(FORGET_PAGE) }));
+    if (!parsed.ok) return parsed.response;
+    await (await database()).write((tx) => fn(tx, parsed.data.worlds));
+    return jsonResponse({ forgotten: parsed.data.worlds.length });
+  };
+}
+
+/** How many worlds one request may have a service forget. */
+export const FORGET_PAGE = 100;
+
 /** Every endpoint, by service, path and method. */
 export const endpoints: Record<string, Record<string, Partial<Record<"GET" | "POST", Handler>>>> = {
   inventory: {
@@ -68,6 +81,7 @@ export const endpoints: Record<string, Record<string, Partial<Record<"GET" | "PO
     },
     releases: { POST: mutation(inventory.requests, "release", OrderOnly, inventory.release) },
     reset: { POST: reset(inventory.reset) },
+    forget: { POST: forget(inventory.forget) },
   },
   payment: {
     accounts: { GET: read(payment.balances) },
@@ -75,11 +89,13 @@ export const endpoints: Record<string, Record<string, Partial<Record<"GET" | "PO
     charges: { POST: mutation(payment.requests, "charge", z.object({ order_id: Id, account_id: Id, amount_cents: z.int().min(1).max(MAX_AMOUNT * 100) }), payment.charge) },
     refunds: { POST: mutation(payment.requests, "refund", OrderOnly, payment.refund) },
     reset: { POST: reset(payment.reset) },
+    forget: { POST: forget(payment.forget) },
   },
   shipping: {
     shipments: { GET: read(shipping.shipments), POST: mutation(shipping.requests, "ship", z.object({ order_id: Id, user_id: Id }), shipping.ship) },
     cancellations: { POST: mutation(shipping.requests, "cancel", OrderOnly, shipping.cancel) },
     reset: { POST: reset(shipping.reset) },
+    forget: { POST: forget(shipping.forget) },
   },
 };
 

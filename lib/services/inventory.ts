@@ -23,10 +23,9 @@ export const requests: RequestLog = {
 
 async function seeded(tx: Tx, worldId: string): Promise<void> {
   await seedOnce(
-    tx,
     SERVICE,
     worldId,
-    () => tx.inventoryServiceStock.count({ where: { worldId } }),
+    () => tx.inventoryServiceStock.findFirst({ where: { worldId }, select: { worldId: true } }),
     () => tx.inventoryServiceStock.createMany({ data: Object.entries(initialStock).map(([productId, available]) => ({ worldId, productId, available, updatedAt: new Date() })) }),
   );
 }
@@ -90,4 +89,12 @@ export async function reset(tx: Tx, worldId: string): Promise<void> {
   await tx.inventoryServiceStock.deleteMany({ where: { worldId } });
   forgetWorld(SERVICE, worldId);
   await seeded(tx, worldId);
+}
+
+/** Forgets every row of the worlds named: the orchestrator removed them (an idle world's sweep). */
+export async function forget(tx: Tx, worlds: string[]): Promise<void> {
+  await tx.inventoryServiceReservation.deleteMany({ where: { worldId: { in: worlds } } });
+  await tx.inventoryServiceRequest.deleteMany({ where: { worldId: { in: worlds } } });
+  await tx.inventoryServiceStock.deleteMany({ where: { worldId: { in: worlds } } });
+  for (const worldId of worlds) forgetWorld(SERVICE, worldId);
 }

@@ -23,10 +23,9 @@ export const requests: RequestLog = {
 
 async function seeded(tx: Tx, worldId: string): Promise<void> {
   await seedOnce(
-    tx,
     SERVICE,
     worldId,
-    () => tx.paymentServiceAccount.count({ where: { worldId } }),
+    () => tx.paymentServiceAccount.findFirst({ where: { worldId }, select: { worldId: true } }),
     () => tx.paymentServiceAccount.createMany({ data: Object.entries(initialBalances).map(([accountId, balanceCents]) => ({ worldId, accountId, balanceCents, updatedAt: new Date() })) }),
   );
 }
@@ -105,4 +104,13 @@ export async function reset(tx: Tx, worldId: string): Promise<void> {
   await tx.paymentServiceAccount.deleteMany({ where: { worldId } });
   forgetWorld(SERVICE, worldId);
   await seeded(tx, worldId);
+}
+
+/** Forgets every row of the worlds named: the orchestrator removed them (an idle world's sweep). */
+export async function forget(tx: Tx, worlds: string[]): Promise<void> {
+  await tx.paymentServiceLedgerEntry.deleteMany({ where: { worldId: { in: worlds } } });
+  await tx.paymentServiceCharge.deleteMany({ where: { worldId: { in: worlds } } });
+  await tx.paymentServiceRequest.deleteMany({ where: { worldId: { in: worlds } } });
+  await tx.paymentServiceAccount.deleteMany({ where: { worldId: { in: worlds } } });
+  for (const worldId of worlds) forgetWorld(SERVICE, worldId);
 }

@@ -27,10 +27,9 @@ export const requests: RequestLog = {
 
 async function seeded(tx: Tx, worldId: string): Promise<void> {
   await seedOnce(
-    tx,
     SERVICE,
     worldId,
-    () => tx.shippingServiceAddress.count({ where: { worldId } }),
+    () => tx.shippingServiceAddress.findFirst({ where: { worldId }, select: { worldId: true } }),
     () => tx.shippingServiceAddress.createMany({ data: Object.entries(initialAddresses).map(([userId, address]) => ({ worldId, userId, address })) }),
   );
 }
@@ -84,4 +83,12 @@ export async function reset(tx: Tx, worldId: string): Promise<void> {
   await tx.shippingServiceAddress.deleteMany({ where: { worldId } });
   forgetWorld(SERVICE, worldId);
   await seeded(tx, worldId);
+}
+
+/** Forgets every row of the worlds named: the orchestrator removed them (an idle world's sweep). */
+export async function forget(tx: Tx, worlds: string[]): Promise<void> {
+  await tx.shippingServiceShipment.deleteMany({ where: { worldId: { in: worlds } } });
+  await tx.shippingServiceRequest.deleteMany({ where: { worldId: { in: worlds } } });
+  await tx.shippingServiceAddress.deleteMany({ where: { worldId: { in: worlds } } });
+  for (const worldId of worlds) forgetWorld(SERVICE, worldId);
 }
