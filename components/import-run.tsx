@@ -33,7 +33,11 @@ export function ImportRun() {
         />
       </label>
       {problem && (
-        <p role="alert" data-testid="import-problem" className="rounded-lg bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+        <p
+          role="alert"
+          data-testid="import-problem"
+          className="rounded-lg bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+        >
           {problem}
         </p>
       )}

@@ -54,9 +54,12 @@ function useSeen(ref: React.RefObject<HTMLElement | null>, margin = "200px"): bo
   useEffect(() => {
     const element = ref.current;
     if (!element || seen) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) setSeen(true);
-    }, { rootMargin: margin });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) setSeen(true);
+      },
+      { rootMargin: margin },
+    );
     observer.observe(element);
     return () => observer.disconnect();
   }, [ref, margin, seen]);
@@ -82,24 +85,27 @@ export function MermaidDiagram({ source, label, className = "" }: { source: stri
     let current = true;
     // A live page changes the source once per event, and events come in bursts: once a first SVG is
     // on screen, wait a moment so a burst costs one render rather than one each.
-    const timer = setTimeout(async () => {
-      try {
-        const mermaid = await mermaidFor(theme);
-        // A fresh id each time: Mermaid looks its drawing up by id, and the previous SVG (same
-        // component, still on screen) must not be the element it finds.
-        const id = `${baseId}-${++renders}`;
-        const { svg } = await mermaid.render(id, source);
-        if (!current || !canvas.current) return;
-        canvas.current.innerHTML = svg;
-        drawing.current = { svg, id };
-        if (dialog.current?.open) showFullSize();
-        hasSvg.current = true;
-        setRendered(true);
-        setError(null);
-      } catch (reason) {
-        if (current) setError(reason instanceof Error ? reason.message : String(reason));
-      }
-    }, hasSvg.current ? 60 : 0);
+    const timer = setTimeout(
+      async () => {
+        try {
+          const mermaid = await mermaidFor(theme);
+          // A fresh id each time: Mermaid looks its drawing up by id, and the previous SVG (same
+          // component, still on screen) must not be the element it finds.
+          const id = `${baseId}-${++renders}`;
+          const { svg } = await mermaid.render(id, source);
+          if (!current || !canvas.current) return;
+          canvas.current.innerHTML = svg;
+          drawing.current = { svg, id };
+          if (dialog.current?.open) showFullSize();
+          hasSvg.current = true;
+          setRendered(true);
+          setError(null);
+        } catch (reason) {
+          if (current) setError(reason instanceof Error ? reason.message : String(reason));
+        }
+      },
+      hasSvg.current ? 60 : 0,
+    );
     return () => {
       current = false;
       clearTimeout(timer);
@@ -127,14 +133,12 @@ export function MermaidDiagram({ source, label, className = "" }: { source: stri
   }
 
   return (
-    <div
-      ref={frame}
-      data-testid="mermaid-diagram"
-      data-rendered={rendered ? "true" : "false"}
-      className={`relative min-h-40 ${className}`}
-    >
+    <div ref={frame} data-testid="mermaid-diagram" data-rendered={rendered ? "true" : "false"} className={`relative min-h-40 ${className}`}>
       {error && (
-        <p role="alert" className="mb-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+        <p
+          role="alert"
+          className="mb-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
+        >
           The diagram could not be drawn: {error}
         </p>
       )}

@@ -26,10 +26,26 @@ function usePauseClock(pause: SagaPause | null): number | null {
 }
 
 /** "Waiting before Reserve inventory · resumes by itself in 4:59", or `otherwise` when the saga does not wait. */
-export function PauseText({ outline, pause, otherwise, testId, className }: { outline: SagaOutline; pause: SagaPause | null; otherwise: string; testId: string; className?: string }) {
+export function PauseText({
+  outline,
+  pause,
+  otherwise,
+  testId,
+  className,
+}: {
+  outline: SagaOutline;
+  pause: SagaPause | null;
+  otherwise: string;
+  testId: string;
+  className?: string;
+}) {
   const now = usePauseClock(pause);
   return (
-    <span data-testid={testId} data-waiting={pause ? `${pause.phase} ${pause.before}` : undefined} className={`tabular-nums ${className ?? ""}`}>
+    <span
+      data-testid={testId}
+      data-waiting={pause ? `${pause.phase} ${pause.before}` : undefined}
+      className={`tabular-nums ${className ?? ""}`}
+    >
       {pause ? pauseLine(outline, pause, now) : otherwise}
     </span>
   );
@@ -53,7 +69,8 @@ export function ContinueButton({
   testId?: string;
 }) {
   const continuing = useContinueSaga();
-  const failure = continuing.error instanceof ApiError ? String(continuing.error.detail) : continuing.error ? "The continue could not be sent." : null;
+  const failure =
+    continuing.error instanceof ApiError ? String(continuing.error.detail) : continuing.error ? "The continue could not be sent." : null;
   // A new pause (or none): what the last click answered no longer matters.
   const { reset } = continuing;
   useEffect(() => reset(), [pause?.since, reset]);

@@ -132,7 +132,9 @@ export async function appRoutes(): Promise<Route[]> {
 /** The first segments next.config.mjs rewrites to /api (the seed's paths: /orders -> /api/orders). */
 export async function seedRoots(): Promise<Set<string>> {
   const rewrites = await nextConfig.rewrites();
-  const rules: { source: string; destination: string }[] = Array.isArray(rewrites) ? rewrites : [...(rewrites.beforeFiles ?? []), ...(rewrites.afterFiles ?? [])];
+  const rules: { source: string; destination: string }[] = Array.isArray(rewrites)
+    ? rewrites
+    : [...(rewrites.beforeFiles ?? []), ...(rewrites.afterFiles ?? [])];
   const roots = new Set<string>();
   for (const { source, destination } of rules) {
     const match = /^\/([^/:]+)$/.exec(source);

@@ -178,7 +178,11 @@ export const DEFAULT_DWELL_MS = 100;
  * Each event also has the saga read again (useSagaPause): a step-by-step saga's pause commits with the
  * event before it. (Step by step is the server's: the saga itself waits, not this stream.)
  */
-export function useSagaStream(sagaId: string | null, outline: SagaOutline, { minDwellMs = DEFAULT_DWELL_MS }: { minDwellMs?: number } = {}) {
+export function useSagaStream(
+  sagaId: string | null,
+  outline: SagaOutline,
+  { minDwellMs = DEFAULT_DWELL_MS }: { minDwellMs?: number } = {},
+) {
   const client = useQueryClient();
   const [state, dispatch] = useReducer(
     (current: SagaState, action: { type: "event"; event: LogEvent } | { type: "restart" }) =>

@@ -68,7 +68,7 @@ export function databaseConfig(url = process.env.DATABASE_URL || DEFAULT_DATABAS
   }
   const file = url.replace(/^file:(\/\/)?/i, "").replace(/\?.*$/, "");
   if (file === "" || file === ":memory:") {
-    throw new ConfigError("DATABASE_URL must name a file (the saga log has to outlive the process), e.g. \"file:./data/saga-studio.db\"");
+    throw new ConfigError('DATABASE_URL must name a file (the saga log has to outlive the process), e.g. "file:./data/saga-studio.db"');
   }
   return { provider: "sqlite", replicated: false, file: path.resolve(/* turbopackIgnore: true */ file) };
 }
@@ -82,6 +82,7 @@ export function databasePath(url?: string): string {
 
 /** Where a provider's migrations live: beside the app, wherever the process was started from (prisma/migrations, prisma/postgresql/migrations). */
 export function migrationsDir(provider: DatabaseConfig["provider"] = "sqlite"): string {
-  if (provider === "postgresql") return path.resolve(/* turbopackIgnore: true */ process.env.POSTGRES_MIGRATIONS_DIR || "prisma/postgresql/migrations");
+  if (provider === "postgresql")
+    return path.resolve(/* turbopackIgnore: true */ process.env.POSTGRES_MIGRATIONS_DIR || "prisma/postgresql/migrations");
   return path.resolve(/* turbopackIgnore: true */ process.env.MIGRATIONS_DIR || "prisma/migrations");
 }

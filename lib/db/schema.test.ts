@@ -69,7 +69,9 @@ describe("the comparison notices a disagreement", () => {
     {
       change: "a dropped @@index",
       schema: () => alter("  @@index([scope, status, createdAt, id])\n", ""),
-      differences: ['sagas: index sagas_scope_status_created_at_id_idx ["scope","status","created_at","id"] is created by the migrations, not in schema.prisma'],
+      differences: [
+        'sagas: index sagas_scope_status_created_at_id_idx ["scope","status","created_at","id"] is created by the migrations, not in schema.prisma',
+      ],
     },
     {
       change: "a dropped @unique",
@@ -175,7 +177,9 @@ describe("the comparison notices a disagreement", () => {
   });
 
   it("refuses schema syntax it does not understand instead of ignoring it", () => {
-    expect(() => compare(alter("  stock     Int\n", "  stock     Int @db.Whatever\n"), migratedDb())).toThrow(/does not understand @db.Whatever/);
+    expect(() => compare(alter("  stock     Int\n", "  stock     Int @db.Whatever\n"), migratedDb())).toThrow(
+      /does not understand @db.Whatever/,
+    );
     expect(() => compare(`${schemaText}\nenum Status {\n  A\n}\n`, migratedDb())).toThrow(/does not understand "enum" blocks/);
   });
 });

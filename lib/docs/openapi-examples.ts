@@ -9,14 +9,7 @@ import { demoAccounts, demoProducts } from "../orders/demo-data";
 import { orderSaga } from "../orders/order-saga";
 import { definitionVersion } from "../saga/registry";
 import type { SagaStatus, StepStatus } from "../saga/status";
-import type {
-  AcceptedOrderSchema,
-  OrderResultSchema,
-  OrderSchema,
-  SagaEventSchema,
-  SagaSchema,
-  SagaStepSchema,
-} from "../api/responses";
+import type { AcceptedOrderSchema, OrderResultSchema, OrderSchema, SagaEventSchema, SagaSchema, SagaStepSchema } from "../api/responses";
 import type { CreateOrderRequest } from "../api/schemas";
 
 type In<S extends z.ZodType> = z.input<S>;
@@ -145,7 +138,9 @@ const outcomes: Record<Scenario["id"], RunOutcome> = {
 
 const requestOf = (scenario: Scenario, speed?: number): CreateOrderRequest => ({
   ...scenario.order,
-  ...(scenario.faults || speed ? { simulation: { ...(speed ? { speed } : {}), ...(scenario.faults ? { faults: scenario.faults } : {}) } } : {}),
+  ...(scenario.faults || speed
+    ? { simulation: { ...(speed ? { speed } : {}), ...(scenario.faults ? { faults: scenario.faults } : {}) } }
+    : {}),
 });
 
 export interface NamedExample<T> {
@@ -206,7 +201,8 @@ export const sagaExamples: Record<string, NamedExample<In<typeof SagaSchema>>> =
   },
   waiting: {
     summary: "Step by step, waiting",
-    description: "Placed with simulation.step_by_step: its first step completed, it waits before the next until POST /sagas/{saga_id}/continue, or until resumes_at.",
+    description:
+      "Placed with simulation.step_by_step: its first step completed, it waits before the next until POST /sagas/{saga_id}/continue, or until resumes_at.",
     value: waitingSagaExample(),
   },
 };
@@ -214,12 +210,24 @@ export const sagaExamples: Record<string, NamedExample<In<typeof SagaSchema>>> =
 export function orderExample(): In<typeof OrderSchema> {
   const [happy] = scenarios;
   const saga = sagaExample();
-  return { id: exampleIds.order, ...happy.order, status: saga.status, saga_id: saga.id, created_at: saga.created_at, updated_at: saga.updated_at };
+  return {
+    id: exampleIds.order,
+    ...happy.order,
+    status: saga.status,
+    saga_id: saga.id,
+    created_at: saga.created_at,
+    updated_at: saga.updated_at,
+  };
 }
 
 export function acceptedOrderExample(): In<typeof AcceptedOrderSchema> {
   const { order, saga } = exampleIds;
-  return { order_id: order, saga_id: saga, status: "pending", links: { order: `/api/orders/${order}`, saga: `/api/sagas/${saga}`, events: `/api/sagas/${saga}/events` } };
+  return {
+    order_id: order,
+    saga_id: saga,
+    status: "pending",
+    links: { order: `/api/orders/${order}`, saga: `/api/sagas/${saga}`, events: `/api/sagas/${saga}/events` },
+  };
 }
 
 /** What each service of the happy path says it did, as the completed events carry it. */
@@ -237,8 +245,24 @@ export function sagaEventsExample(): In<typeof SagaEventSchema>[] {
     { position: null, step: null, phase: "saga", outcome: "pending", error: null, detail: null, created_at: at(0) },
     { position: null, step: null, phase: "saga", outcome: "processing", error: null, detail: null, created_at: at(1) },
     ...saga.steps.flatMap((step, i) => [
-      { position: i, step: step.name, phase: "action" as const, outcome: "running" as const, error: null, detail: null, created_at: step.started_at! },
-      { position: i, step: step.name, phase: "action" as const, outcome: "completed" as const, error: null, detail: serviceLines[step.name] ?? null, created_at: step.finished_at! },
+      {
+        position: i,
+        step: step.name,
+        phase: "action" as const,
+        outcome: "running" as const,
+        error: null,
+        detail: null,
+        created_at: step.started_at!,
+      },
+      {
+        position: i,
+        step: step.name,
+        phase: "action" as const,
+        outcome: "completed" as const,
+        error: null,
+        detail: serviceLines[step.name] ?? null,
+        created_at: step.finished_at!,
+      },
     ]),
     { position: null, step: null, phase: "saga", outcome: "completed", error: null, detail: null, created_at: saga.updated_at },
   ];

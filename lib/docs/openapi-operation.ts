@@ -58,7 +58,14 @@ export const crossSite = error(
 );
 
 export function pathParameter(name: "order_id" | "saga_id", description: string) {
-  return { name, in: "path", required: true, description, schema: { type: "string" }, example: name === "order_id" ? examples.exampleIds.order : examples.exampleIds.saga };
+  return {
+    name,
+    in: "path",
+    required: true,
+    description,
+    schema: { type: "string" },
+    example: name === "order_id" ? examples.exampleIds.order : examples.exampleIds.saga,
+  };
 }
 
 export const validationExample = (loc: (string | number)[], type: string, msg: string, input?: unknown, ctx?: Record<string, unknown>) => ({
@@ -75,7 +82,13 @@ export const listParameters = [
     schema: inline(LimitSchema),
     example: 20,
   },
-  { name: "cursor", in: "query", required: false, description: "Where the page starts: the previous page's X-Next-Cursor", schema: inline(CursorSchema) },
+  {
+    name: "cursor",
+    in: "query",
+    required: false,
+    description: "Where the page starts: the previous page's X-Next-Cursor",
+    schema: inline(CursorSchema),
+  },
 ];
 export const pageHeaders = {
   Link: { ...header('`<path?limit=...&cursor=...>; rel="next"` when there is a next page'), required: false },
@@ -83,5 +96,8 @@ export const pageHeaders = {
 };
 export const listErrors = (extra: string) => ({
   description: `The limit is not a whole number from 1 to 500, or the cursor is not one this list gave${extra}`,
-  content: json(ref("HTTPValidationError"), validationExample(["query", "limit"], "less_than_equal", "Input should be less than or equal to 500", "1000")),
+  content: json(
+    ref("HTTPValidationError"),
+    validationExample(["query", "limit"], "less_than_equal", "Input should be less than or equal to 500", "1000"),
+  ),
 });

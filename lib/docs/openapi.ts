@@ -57,7 +57,10 @@ function buildDocument() {
     info: { title: API_TITLE, version: packageJson.version, description },
     tags: [
       { name: "orders", description: "Place orders and read them" },
-      { name: "sagas", description: "The saga of each order: its steps, its event log, live streams, an operator's retry, a step-by-step saga's continue" },
+      {
+        name: "sagas",
+        description: "The saga of each order: its steps, its event log, live streams, an operator's retry, a step-by-step saga's continue",
+      },
       { name: "demo", description: "The demo's inventory and balances, and resetting them" },
       { name: "service", description: "Health and metrics" },
     ],

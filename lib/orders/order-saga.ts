@@ -35,7 +35,10 @@ export interface OrderContext {
 }
 
 async function account(db: Reader | Tx, order: OrderContext) {
-  return db.account.findUnique({ where: { worldId_id: { worldId: order.worldId, id: order.userId } }, select: { balanceCents: true, shippingAddress: true } });
+  return db.account.findUnique({
+    where: { worldId_id: { worldId: order.worldId, id: order.userId } },
+    select: { balanceCents: true, shippingAddress: true },
+  });
 }
 
 async function validate(db: Reader | Tx, order: OrderContext): Promise<void> {
@@ -95,7 +98,10 @@ export const orderSaga: SagaDefinition<OrderContext> = {
       compensation: "release_inventory",
       ...timing(100),
       async check(read, { subject: order }) {
-        const product = await read.product.findUnique({ where: { worldId_id: { worldId: order.worldId, id: order.productId } }, select: { stock: true } });
+        const product = await read.product.findUnique({
+          where: { worldId_id: { worldId: order.worldId, id: order.productId } },
+          select: { stock: true },
+        });
         if (!product) throw new StepFailure("Product not found");
         if (product.stock < order.quantity) throw new StepFailure("Insufficient inventory");
       },
@@ -110,7 +116,10 @@ export const orderSaga: SagaDefinition<OrderContext> = {
         });
         // Throwing rolls the reservation back with the rest of the step's transaction.
         if (taken.count === 0) {
-          const exists = await tx.product.findUnique({ where: { worldId_id: { worldId: order.worldId, id: order.productId } }, select: { id: true } });
+          const exists = await tx.product.findUnique({
+            where: { worldId_id: { worldId: order.worldId, id: order.productId } },
+            select: { id: true },
+          });
           throw new StepFailure(exists ? "Insufficient inventory" : "Product not found");
         }
         return `Reserved ${order.quantity} units of ${order.productId}`;
@@ -122,7 +131,10 @@ export const orderSaga: SagaDefinition<OrderContext> = {
           data: { status: "released", releasedAt: at },
         });
         if (released.count === 0) return;
-        await tx.product.updateMany({ where: { worldId: order.worldId, id: order.productId }, data: { stock: { increment: order.quantity }, updatedAt: at } });
+        await tx.product.updateMany({
+          where: { worldId: order.worldId, id: order.productId },
+          data: { stock: { increment: order.quantity }, updatedAt: at },
+        });
         return `Released ${order.quantity} units of ${order.productId}`;
       },
     },
@@ -154,7 +166,10 @@ export const orderSaga: SagaDefinition<OrderContext> = {
           data: { status: "refunded", refundedAt: at },
         });
         if (refunded.count === 0) return;
-        await tx.account.updateMany({ where: { worldId: order.worldId, id: order.userId }, data: { balanceCents: { increment: order.amountCents }, updatedAt: at } });
+        await tx.account.updateMany({
+          where: { worldId: order.worldId, id: order.userId },
+          data: { balanceCents: { increment: order.amountCents }, updatedAt: at },
+        });
         return `Refunded payment of $${pythonDollars(order.amountCents)} to ${order.userId}`;
       },
     },

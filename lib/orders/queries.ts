@@ -60,7 +60,8 @@ function stepView(step: SagaStep): StepBody {
 const isSeq = (key: unknown): key is number => Number.isSafeInteger(key) && (key as number) > 0;
 const isTime = (key: unknown): key is string => typeof key === "string" && !Number.isNaN(Date.parse(key));
 const isOrderKey = (key: unknown): key is [string, number] => Array.isArray(key) && key.length === 2 && isTime(key[0]) && isSeq(key[1]);
-const isSagaKey = (key: unknown): key is [string, string] => Array.isArray(key) && key.length === 2 && isTime(key[0]) && typeof key[1] === "string";
+const isSagaKey = (key: unknown): key is [string, string] =>
+  Array.isArray(key) && key.length === 2 && isTime(key[0]) && typeof key[1] === "string";
 
 // Both lists are newest first by (created_at, a unique tie-break), each from an index of (world, created_at,
 // tie-break). Past a cursor, the rows before it are `created_at < at OR (created_at = at AND tie < key)`;
@@ -72,8 +73,13 @@ const isSagaKey = (key: unknown): key is [string, string] => Array.isArray(key) 
 export async function ordersPage(limit: number, cursor?: string, world = DEFAULT_WORLD): Promise<Page<OrderView>> {
   const [time, seq] = cursor === undefined ? [] : decodeCursor(cursor, isOrderKey);
   const at = time === undefined ? undefined : new Date(time);
-  const orders = await (await read()).order.findMany({
-    where: { worldId: world, ...(at ? { createdAt: { lte: at }, OR: [{ createdAt: { lt: at } }, { createdAt: at, seq: { lt: seq } }] } : {}) },
+  const orders = await (
+    await read()
+  ).order.findMany({
+    where: {
+      worldId: world,
+      ...(at ? { createdAt: { lte: at }, OR: [{ createdAt: { lt: at } }, { createdAt: at, seq: { lt: seq } }] } : {}),
+    },
     orderBy: [{ createdAt: "desc" }, { seq: "desc" }],
     take: limit + 1,
   });
@@ -83,10 +89,17 @@ export async function ordersPage(limit: number, cursor?: string, world = DEFAULT
 }
 
 /** A world's sagas, newest first (with a status, only those: `compensation_failed` lists what needs an operator). */
-export async function sagasPage(status: SagaStatus | undefined, limit: number, cursor?: string, world = DEFAULT_WORLD): Promise<Page<SagaView>> {
+export async function sagasPage(
+  status: SagaStatus | undefined,
+  limit: number,
+  cursor?: string,
+  world = DEFAULT_WORLD,
+): Promise<Page<SagaView>> {
   const [time, id] = cursor === undefined ? [] : decodeCursor(cursor, isSagaKey);
   const at = time === undefined ? undefined : new Date(time);
-  const sagas = await (await read()).saga.findMany({
+  const sagas = await (
+    await read()
+  ).saga.findMany({
     where: {
       scope: world,
       ...(status ? { status } : {}),
@@ -161,18 +174,30 @@ function waitingView(saga: Pick<SagaWithSteps, "waitingBefore" | "waitingPhase" 
 export async function inventory(world = DEFAULT_WORLD): Promise<Record<string, number>> {
   const db = await ready();
   // A copy: the answer is shared with every caller until the next change.
-  return { ...(await db.unlessChanged(`inventory:${world}`, async () => {
-    const products = await db.read.product.findMany({ where: { worldId: world }, orderBy: { id: "asc" }, select: { id: true, stock: true } });
-    return Object.fromEntries(products.map((p) => [p.id, p.stock]));
-  })) };
+  return {
+    ...(await db.unlessChanged(`inventory:${world}`, async () => {
+      const products = await db.read.product.findMany({
+        where: { worldId: world },
+        orderBy: { id: "asc" },
+        select: { id: true, stock: true },
+      });
+      return Object.fromEntries(products.map((p) => [p.id, p.stock]));
+    })),
+  };
 }
 
 export async function balances(world = DEFAULT_WORLD): Promise<Record<string, Money>> {
   const db = await ready();
-  return { ...(await db.unlessChanged(`balances:${world}`, async () => {
-    const accounts = await db.read.account.findMany({ where: { worldId: world }, orderBy: { id: "asc" }, select: { id: true, balanceCents: true } });
-    return Object.fromEntries(accounts.map((a) => [a.id, money(a.balanceCents)]));
-  })) };
+  return {
+    ...(await db.unlessChanged(`balances:${world}`, async () => {
+      const accounts = await db.read.account.findMany({
+        where: { worldId: world },
+        orderBy: { id: "asc" },
+        select: { id: true, balanceCents: true },
+      });
+      return Object.fromEntries(accounts.map((a) => [a.id, money(a.balanceCents)]));
+    })),
+  };
 }
 
 /** The answer to an order started without waiting: its ids and where to follow it. */
@@ -208,7 +233,7 @@ export async function sagaEvents(sagaId: string): Promise<SagaEvent[] | null> {
   const saga = await db.saga.findUnique({ where: { id: sagaId }, select: { id: true } });
   if (!saga) return null;
   const events: SagaEvent[] = [];
-  for (let cursor = 0; ; ) {
+  for (let cursor = 0; ;) {
     const rows = await eventsAfter(db, cursor, { sagaId });
     events.push(...rows.map(eventView));
     if (rows.length < EVENT_PAGE) return events;

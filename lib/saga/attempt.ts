@@ -77,7 +77,11 @@ export async function doWork<Subject>(
 /** What a failed attempt means: a business failure of an action (never retried), and the reason to record. */
 export function judge(failure: unknown, phase: Phase): { business: boolean; expected: boolean; reason: string } {
   const expected = isStepFailure(failure) || isTransient(failure);
-  return { business: phase === "action" && isStepFailure(failure), expected, reason: expected ? describe(failure) : `Unexpected error: ${describe(failure)}` };
+  return {
+    business: phase === "action" && isStepFailure(failure),
+    expected,
+    reason: expected ? describe(failure) : `Unexpected error: ${describe(failure)}`,
+  };
 }
 
 /** What the action's remote call answered, from the step's row, for its compensation. */
