@@ -8,6 +8,22 @@ import prettier from "eslint-config-prettier/flat";
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
+  {
+    rules: {
+      // `_` marks a binding kept on purpose: a property left out of `...rest`, a loop that only drains.
+      "@typescript-eslint/no-unused-vars": ["warn", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true }],
+    },
+  },
+  {
+    // The tests run no React code.
+    files: ["tests/**", "e2e/**", "**/*.test.ts"],
+    rules: {
+      // Playwright's fixture callback `use` and the engine tests' useToySaga() are not React hooks.
+      "react-hooks/rules-of-hooks": "off",
+      // Tests read JSON and YAML of no declared shape (answers, docker-compose.yml) and let assertions check it.
+      "@typescript-eslint/no-explicit-any": "off",
+    },
+  },
   prettier,
   globalIgnores([
     // Build output: Next's default and the side-by-side builds (NEXT_DIST_DIR=.next-*), the bench's server.

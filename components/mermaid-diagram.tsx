@@ -66,6 +66,19 @@ function useSeen(ref: React.RefObject<HTMLElement | null>, margin = "200px"): bo
   return seen;
 }
 
+/** The drawing at its natural size, in the dialog: a copy, its id (and the ids of its markers and style) renamed. */
+function showFullSize(target: HTMLDivElement | null, drawing: { svg: string; id: string } | null) {
+  if (!target || !drawing) return;
+  target.innerHTML = drawing.svg.split(drawing.id).join(`${drawing.id}-full`);
+  const svg = target.querySelector("svg");
+  const width = svg?.viewBox.baseVal?.width;
+  if (svg && width) {
+    svg.style.maxWidth = "none";
+    svg.style.width = `${Math.ceil(width)}px`;
+    svg.removeAttribute("height");
+  }
+}
+
 export function MermaidDiagram({ source, label, className = "" }: { source: string; label: string; className?: string }) {
   const frame = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLDivElement>(null);
@@ -96,7 +109,7 @@ export function MermaidDiagram({ source, label, className = "" }: { source: stri
           if (!current || !canvas.current) return;
           canvas.current.innerHTML = svg;
           drawing.current = { svg, id };
-          if (dialog.current?.open) showFullSize();
+          if (dialog.current?.open) showFullSize(full.current, drawing.current);
           hasSvg.current = true;
           setRendered(true);
           setError(null);
@@ -112,23 +125,8 @@ export function MermaidDiagram({ source, label, className = "" }: { source: stri
     };
   }, [seen, source, theme, baseId]);
 
-  /** The drawing at its natural size, in the dialog: a copy, its id (and the ids of its markers and style) renamed. */
-  function showFullSize() {
-    const target = full.current;
-    const current = drawing.current;
-    if (!target || !current) return;
-    target.innerHTML = current.svg.split(current.id).join(`${current.id}-full`);
-    const svg = target.querySelector("svg");
-    const width = svg?.viewBox.baseVal?.width;
-    if (svg && width) {
-      svg.style.maxWidth = "none";
-      svg.style.width = `${Math.ceil(width)}px`;
-      svg.removeAttribute("height");
-    }
-  }
-
   function openFullSize() {
-    showFullSize();
+    showFullSize(full.current, drawing.current);
     dialog.current?.showModal();
   }
 

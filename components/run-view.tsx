@@ -97,6 +97,7 @@ export function RunView({
   useEffect(() => {
     if (!playing) return;
     if (at >= last) {
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- playback stops at the last event, however the cursor got there
       setPlaying(false);
       return;
     }

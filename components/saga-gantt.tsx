@@ -32,6 +32,7 @@ function useNow(running: boolean): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!running) return;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the clock is outside React: read it as it starts, then on each tick
     setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), 100);
     return () => clearInterval(timer);

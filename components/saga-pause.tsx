@@ -17,6 +17,7 @@ import { pauseLine } from "@/lib/view/pause";
 function usePauseClock(pause: SagaPause | null): number | null {
   const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the clock is read in the browser only, after hydration
     setNow(Date.now());
     if (!pause) return;
     const timer = setInterval(() => setNow(Date.now()), 1_000);

@@ -120,9 +120,9 @@ function urlOf(file: string): { url: string; catchAll: boolean } {
 export async function appRoutes(): Promise<Route[]> {
   const routes: Route[] = [];
   for (const file of routeFiles(path.join(root, "app")).sort()) {
-    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const handlers = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     const methods = HTTP_METHODS.map((method) => method.toUpperCase()).filter(
-      (method) => typeof module[method] === "function" && !isMethodNotAllowed(module[method]),
+      (method) => typeof handlers[method] === "function" && !isMethodNotAllowed(handlers[method]),
     );
     routes.push({ file: path.relative(root, file), ...urlOf(file), methods });
   }

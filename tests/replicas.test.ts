@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { startServer, tempDatabaseUrl, type TestServer } from "./server";
 
 const root = path.resolve(import.meta.dirname, "..");
-let replicas: TestServer[] = [];
+const replicas: TestServer[] = [];
 let databaseUrl = "";
 
 /** Asks PostgreSQL itself, with psql: the answer's one value. */

@@ -3,7 +3,7 @@
 import { beforeAll, beforeEach, afterEach, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { record } from "../../tests/engine/ledger";
-import { failAt, holdAt, toy } from "../../tests/engine/toy-saga";
+import { failAt, holdAt } from "../../tests/engine/toy-saga";
 import { gate } from "../../tests/wait";
 import { useToySaga } from "../../tests/engine/use-toy-saga";
 import { backoff, retrySaga, runSaga, settleRunningSagas } from ".";
