@@ -1,6 +1,7 @@
 // The layout's rules, checked on the source: imports run one way, down the ranks of \`ranks\` (pages and
-// handlers, then lib/orders, then the engine, then the database), with no circle; the engine knows nothing of orders, better-sqlite3 stays inside
-// lib/db, and lib/saga and lib/orders speak to the database through Prisma Client's model API only.
+// handlers, then lib/orders, then the engine, then the database), with no circle; the engine knows
+// nothing of orders, better-sqlite3 stays inside lib/db, and lib/saga and lib/orders speak to the
+// database through Prisma Client's model API only.
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";

@@ -19,11 +19,13 @@ const examples: ScenarioExamples = {
 
 const explanations: Record<string, string> = {
   "main-workflow":
-    "How a POST /orders runs: each step either completes and hands over to the next, or fails and starts compensation of the steps before it, last first.",
+    "How a POST /orders runs: each step either completes and hands over to the next, " +
+    "or fails and starts compensation of the steps before it, last first.",
   "service-interactions": "What each step's service does when it runs, and what its compensation does to undo it.",
   "api-data-flow": "Which endpoint reads or writes which data, including the saga's live event stream.",
   "status-transitions":
-    "The statuses a saga and its order move through, from pending to completed, or through compensating to failed, or to compensation_failed until an operator retries.",
+    "The statuses a saga and its order move through, from pending to completed, or through compensating to failed, " +
+    "or to compensation_failed until an operator retries.",
   "test-scenarios": "The outcome of a success and of a failure at each step, with the compensations each failure runs.",
   sequence: "The same saga as messages between the client, the API, the orchestrator and each step's service, one alternative per step.",
 };

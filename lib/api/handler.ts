@@ -175,7 +175,8 @@ export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response 
 export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<Parsed<z.infer<S>>> {
   let text: string;
   log.debug(
-    `Reading the body of ${request.method} ${new URL(request.url).pathname} (${request.headers.get("content-length") ?? "no"} bytes declared)`,
+    `Reading the body of ${request.method} ${new URL(request.url).pathname} ` +
+      `(${request.headers.get("content-length") ?? "no"} bytes declared)`,
   );
   try {
     text = await readText(request);

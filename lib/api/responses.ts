@@ -84,7 +84,8 @@ export const SagaWaitingSchema = z
     before: z
       .string()
       .describe(
-        "What comes once it goes on: a step (its action or its compensation, as phase says), or with the phase saga the status it ends in, e.g. failed",
+        "What comes once it goes on: a step (its action or its compensation, as phase says), " +
+          "or with the phase saga the status it ends in, e.g. failed",
       ),
     phase: EventPhaseSchema.describe("action, compensation, or saga (the saga's own move: completed, failed)"),
     since: timestamp.describe("When the pause began"),

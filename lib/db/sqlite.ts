@@ -56,7 +56,8 @@ export async function openSqlite(config: Extract<DatabaseConfig, { provider: "sq
     const found = connections[which];
     if (!found)
       throw new Error(
-        `The ${which}'s SQLite connection is unknown: Prisma's better-sqlite3 adapter no longer has the shape lib/db/statement-cache.ts expects`,
+        `The ${which}'s SQLite connection is unknown: ` +
+          "Prisma's better-sqlite3 adapter no longer has the shape lib/db/statement-cache.ts expects",
       );
     return found;
   };

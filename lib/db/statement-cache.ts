@@ -74,7 +74,8 @@ export function withStatementCache(
     const connection = (adapter as unknown as { client?: Connection }).client;
     if (typeof connection?.prepare !== "function") {
       throw new Error(
-        "Prisma's better-sqlite3 adapter has no better-sqlite3 connection at `client` any more: lib/db/statement-cache.ts needs the version package.json pins",
+        "Prisma's better-sqlite3 adapter has no better-sqlite3 connection at `client` any more: " +
+          "lib/db/statement-cache.ts needs the version package.json pins",
       );
     }
     cacheStatements(connection, counter);

@@ -33,8 +33,8 @@ export const demoPaths: Paths = {
       summary: "Reset all mock data to initial state",
       operationId: "reset",
       description:
-        "Restores the demo's inventory and balances and forgets every order and saga, in one transaction: those of the caller's world only " +
-        "(the shared world without a cookie, the private one its saga_world cookie names).",
+        "Restores the demo's inventory and balances and forgets every order and saga, in one transaction: " +
+        "those of the caller's world only (the shared world without a cookie, the private one its saga_world cookie names).",
       responses: {
         "200": { description: "Reset", content: json(ref("ResetResponse"), { message: "Mock database reset to initial state." }) },
         "403": crossSite,

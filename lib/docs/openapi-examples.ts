@@ -202,7 +202,8 @@ export const sagaExamples: Record<string, NamedExample<In<typeof SagaSchema>>> =
   waiting: {
     summary: "Step by step, waiting",
     description:
-      "Placed with simulation.step_by_step: its first step completed, it waits before the next until POST /sagas/{saga_id}/continue, or until resumes_at.",
+      "Placed with simulation.step_by_step: its first step completed, it waits before the next " +
+      "until POST /sagas/{saga_id}/continue, or until resumes_at.",
     value: waitingSagaExample(),
   },
 };

@@ -53,7 +53,8 @@ export const notFound = (what: "Order" | "Saga") => error(`No ${what.toLowerCase
 
 /** Every write answers this to a browser page of another site (lib/api/handler.ts, crossSiteRefusal). */
 export const crossSite = error(
-  "A browser sent this write from another site's page (Sec-Fetch-Site, or Origin against Host): refused. Clients that are not browsers send neither.",
+  "A browser sent this write from another site's page (Sec-Fetch-Site, or Origin against Host): refused. " +
+    "Clients that are not browsers send neither.",
   "Cross-site request refused: this API takes writes from its own pages and from clients that are not browsers",
 );
 

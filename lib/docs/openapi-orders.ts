@@ -29,10 +29,12 @@ const createOrder: Operation = {
   operationId: "create_order",
   description: [
     "Records the order and its saga, then runs the saga: validate the order, reserve inventory, process the payment, ship.",
-    "When a step fails, the steps that completed are compensated in reverse order (cancel the shipment, refund the payment, release the inventory).",
+    "When a step fails, the steps that completed are compensated in reverse order " +
+      "(cancel the shipment, refund the payment, release the inventory).",
     "",
     "A business failure (unknown user or product, insufficient inventory or funds, an invalid shipping address) is **not** an HTTP error:",
-    'the answer is still `201`, with `"status": "failed"`, the failed step\'s `error_message`, and the steps that had completed marked `compensated`.',
+    'the answer is still `201`, with `"status": "failed"`, the failed step\'s `error_message`, ' +
+      "and the steps that had completed marked `compensated`.",
     "A compensation that keeps failing leaves the saga in `compensation_failed` (see POST /sagas/{saga_id}/retry).",
     "",
     "By default the answer comes once the saga has finished, as in the seed. With `Prefer: respond-async` it comes at once (`202`),",
@@ -49,7 +51,8 @@ const createOrder: Operation = {
       in: "header",
       required: false,
       description:
-        "Makes a retried POST safe: a repeat with the same key and body answers the same order and saga and creates nothing (Idempotent-Replayed: true); the same key with another body is a 422.",
+        "Makes a retried POST safe: a repeat with the same key and body answers the same order and saga and creates nothing " +
+        "(Idempotent-Replayed: true); the same key with another body is a 422.",
       schema: inline(IdempotencyKeySchema),
       example: "order-2025-01-01-0001",
     },
@@ -103,7 +106,8 @@ const createOrder: Operation = {
     "413": error(`The body is larger than ${MAX_BODY_BYTES / 1024} KiB`, "Request body too large", { Connection: header("close") }),
     "422": {
       description:
-        "The body is not valid JSON or does not match the schema (FastAPI's detail list), or the Idempotency-Key was used with another body",
+        "The body is not valid JSON or does not match the schema (FastAPI's detail list), " +
+        "or the Idempotency-Key was used with another body",
       content: {
         "application/json": {
           schema: { anyOf: [ref("HTTPValidationError"), ref("HTTPError")] },

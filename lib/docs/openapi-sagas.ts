@@ -37,7 +37,9 @@ const resumeParameters = [
 const eventStream = (description: string): MediaType & { schema: JsonSchema } => ({
   schema: {
     type: "string",
-    description: `${description} Each event is \`id: <event id>\`, \`event: saga\` and \`data: <a SagaEvent as JSON>\` (see the SagaEvent schema); \`event: reset\` when the demo is reset; a comment line every 15 s keeps the connection open.`,
+    description:
+      `${description} Each event is \`id: <event id>\`, \`event: saga\` and \`data: <a SagaEvent as JSON>\` (see the SagaEvent schema); ` +
+      "`event: reset` when the demo is reset; a comment line every 15 s keeps the connection open.",
   },
   example: examples.eventStreamExample(),
 });
@@ -127,7 +129,8 @@ export const sagaPaths: Paths = {
       summary: "Retry a stuck saga's compensations",
       operationId: "retry_saga",
       description:
-        "For a saga stuck in `compensation_failed`: runs its remaining compensations again, each with a fresh round of attempts, and answers the saga afterwards (`failed` once every compensation has succeeded).",
+        "For a saga stuck in `compensation_failed`: runs its remaining compensations again, each with a fresh round of attempts, " +
+        "and answers the saga afterwards (`failed` once every compensation has succeeded).",
       parameters: [sagaId],
       responses: {
         "200": { description: "The saga after the retry", content: json(ref("Saga"), examples.sagaExamples.failed.value) },
@@ -150,7 +153,8 @@ export const sagaPaths: Paths = {
       operationId: "continue_saga",
       description:
         "For a saga placed with `simulation.step_by_step`, waiting before its next transition (GET /sagas/{saga_id} shows `waiting`): " +
-        "it goes on with that transition, and the answer is the saga once the transition has begun. It then waits again before the one after.",
+        "it goes on with that transition, and the answer is the saga once the transition has begun. " +
+        "It then waits again before the one after.",
       parameters: [sagaId],
       responses: {
         "200": { description: "The saga, its next transition begun", content: json(ref("Saga"), examples.sagaExamples.waiting.value) },
@@ -176,7 +180,8 @@ export const apiOnlyPaths: Paths = {
       summary: "Follow every saga live",
       operationId: "stream_events",
       description: [
-        "A Server-Sent Events stream of the transitions of every saga in the caller's world as they are committed, from now on (or after Last-Event-ID),",
+        "A Server-Sent Events stream of the transitions of every saga in the caller's world as they are committed, " +
+          "from now on (or after Last-Event-ID),",
         "and `event: reset` when that world is reset: what the dashboard follows. Served under /api only.",
       ].join("\n"),
       parameters: resumeParameters,

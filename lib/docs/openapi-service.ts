@@ -35,7 +35,9 @@ export const servicePaths: Paths = {
             "text/plain": {
               schema: { type: "string", description: "Prometheus text exposition format 0.0.4" },
               example:
-                "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 0.42\n",
+                "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n" +
+                "# TYPE process_cpu_seconds_total counter\n" +
+                "process_cpu_seconds_total 0.42\n",
             },
           },
         },

@@ -16,7 +16,10 @@ export interface RunSummary {
   saga: SagaView;
   outline: SagaOutline;
   effects: StepEffects;
-  /** The stock of the run's product (units) and the balance of its user (cents) when the run began; null if too much happened since to say. */
+  /**
+   * The stock of the run's product (units) and the balance of its user (cents) when the run began; null
+   * if too much happened since to say.
+   */
   before: Record<string, number> | null;
 }
 

@@ -59,9 +59,10 @@ function fingerprint(input: CreateOrderRequest): string {
 
 /**
  * Records the order and its saga, its first step already recorded running, in one transaction (with
- * the delays off, every step runs in it too: see recordSagas): from here on a crash cannot lose it. With an idempotency key, a repeat of the same request finds the order
- * the first one created (the check and the insert share the transaction, so even concurrent repeats
- * create one order). The order, its saga and its key belong to `world`.
+ * the delays off, every step runs in it too: see recordSagas): from here on a crash cannot lose it.
+ * With an idempotency key, a repeat of the same request finds the order the first one created (the
+ * check and the insert share the transaction, so even concurrent repeats create one order). The
+ * order, its saga and its key belong to `world`.
  */
 export async function createOrder(input: CreateOrderRequest, idempotencyKey?: string, world = DEFAULT_WORLD): Promise<StartedOrder> {
   await ready();

@@ -25,7 +25,10 @@ function injectedFault(fault: Fault | undefined, phase: Phase, attempt: number):
   if (attempt <= (fault.transient ?? 0)) throw new TransientError(`Injected transient failure (attempt ${attempt})`);
 }
 
-/** Whether a step waits for nothing outside the database (no simulated work, no remote call, no injected fault): it may run chained in a transaction. */
+/**
+ * Whether a step waits for nothing outside the database (no simulated work, no remote call, no
+ * injected fault): it may run chained in a transaction.
+ */
 export function runsInline(step: SagaStep<unknown>, phase: Phase, options: RunOptions): boolean {
   return !phases[phase].call(step) && scaled(step.durationMs, options) <= 0 && !options.faults?.[step.name];
 }

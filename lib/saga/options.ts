@@ -45,7 +45,8 @@ export const RunOptionsSchema = z.object({
   step_by_step: laxBoolean()
     .optional()
     .describe(
-      "Wait before each transition (each step's action or compensation, and the saga's end) until POST /sagas/{saga_id}/continue, or step_timeout_seconds",
+      "Wait before each transition (each step's action or compensation, and the saga's end) " +
+        "until POST /sagas/{saga_id}/continue, or step_timeout_seconds",
     ),
   step_timeout_seconds: z
     .int()
@@ -54,7 +55,8 @@ export const RunOptionsSchema = z.object({
     .meta({ pydanticType: "int" })
     .optional()
     .describe(
-      `With step_by_step: how long each pause waits for a continue before the saga goes on by itself (default ${DEFAULT_STEP_TIMEOUT_SECONDS})`,
+      "With step_by_step: how long each pause waits for a continue before the saga goes on by itself " +
+        `(default ${DEFAULT_STEP_TIMEOUT_SECONDS})`,
     ),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;

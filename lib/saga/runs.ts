@@ -107,9 +107,11 @@ export async function refuseUnknownVersion(
   const known = registeredVersions(saga.definition);
   const refusal = new UnknownDefinitionVersion(
     known.length === 0
-      ? `Saga ${saga.id} is of the saga definition "${saga.definition}", which this build does not register; it is left as it stands for an operator`
-      : `Saga ${saga.id} started under version ${saga.definitionVersion || "(none)"} of the "${saga.definition}" saga, which this build does not have ` +
-          `(it has ${known.join(", ")}); it is left as it stands for an operator: resume it with a build that registers that version`,
+      ? `Saga ${saga.id} is of the saga definition "${saga.definition}", which this build does not register; ` +
+          "it is left as it stands for an operator"
+      : `Saga ${saga.id} started under version ${saga.definitionVersion || "(none)"} of the "${saga.definition}" saga, ` +
+          `which this build does not have (it has ${known.join(", ")}); ` +
+          "it is left as it stands for an operator: resume it with a build that registers that version",
   );
   // Said once in its error (a later try finds it there), and never over the error of a stuck saga, which
   // keeps why it is stuck: an operator's retry of one is answered with the refusal instead.

@@ -70,9 +70,12 @@ export function why(outline: SagaOutline, events: readonly LogEvent[], index: nu
         }
         const completed = outline.steps.filter((_, position) => before.steps[position].status === "completed");
         if (completed.length === 0) return "The saga turns back, but no step had completed, so there is nothing to undo.";
-        return completed.some((done) => hasUndo(done.compensation))
-          ? "The saga turns back: each completed step is compensated, the most recent first."
-          : `The saga turns back, but ${completed.length === 1 ? `${humanize(completed[0].name)}, the only step that had completed,` : "the steps that had completed"} changed nothing, so there is nothing to undo.`;
+        if (completed.some((done) => hasUndo(done.compensation))) {
+          return "The saga turns back: each completed step is compensated, the most recent first.";
+        }
+        const which =
+          completed.length === 1 ? `${humanize(completed[0].name)}, the only step that had completed,` : "the steps that had completed";
+        return `The saga turns back, but ${which} changed nothing, so there is nothing to undo.`;
       }
       case "completed":
         return `Every step completed: the ${subject} is done.`;
@@ -110,7 +113,8 @@ export function why(outline: SagaOutline, events: readonly LogEvent[], index: nu
         if (attempt > 1) {
           return last === "retrying"
             ? `${name} runs again (attempt ${attempt}): the last attempt failed for a passing reason.`
-            : `${name} runs again (attempt ${attempt}): the last attempt was cut off before it recorded an outcome, and the step is safe to repeat.`;
+            : `${name} runs again (attempt ${attempt}): ` +
+                "the last attempt was cut off before it recorded an outcome, and the step is safe to repeat.";
         }
         const previous = outline.steps[position - 1];
         return previous ? `${name} runs now that ${humanize(previous.name)} has completed.` : `${name} runs first.`;
@@ -144,7 +148,10 @@ export function why(outline: SagaOutline, events: readonly LogEvent[], index: nu
         if (attempt > 1) {
           if (last === "retrying") return `${undo} runs again (attempt ${attempt}): the last attempt failed for a passing reason.`;
           if (last === "compensation_failed") return `${undo} runs again (attempt ${attempt}): an operator retried the saga.`;
-          return `${undo} runs again (attempt ${attempt}): the last attempt was cut off before it recorded an outcome, and it is safe to repeat.`;
+          return (
+            `${undo} runs again (attempt ${attempt}): the last attempt was cut off before it recorded an outcome, ` +
+            "and it is safe to repeat."
+          );
         }
         return hasUndo(step.compensation) ? `${undo} undoes ${name}.` : `${name} is compensated too, though it changed nothing.`;
       }
