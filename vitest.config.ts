@@ -13,6 +13,7 @@ const onPostgres = [
   "lib/db/insert-rows.test.ts",
   "lib/db/query-plans.test.ts",
   "lib/orders/order-saga.test.ts",
+  "lib/services/services.test.ts",
   "lib/orders/concurrency.test.ts",
   "tests/api-contract.test.ts",
   "tests/crash.test.ts",

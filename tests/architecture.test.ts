@@ -221,18 +221,20 @@ const ranks: Record<string, number> = {
   // What the HTTP API and the views share: schemas, errors, streams; the diagrams and timelines.
   "lib/api": 3,
   "lib/view": 3,
+  // The inventory, payment and shipping services, each with its own data and HTTP API.
+  "lib/services": 4,
   // The order saga and the demo's data.
-  "lib/orders": 4,
+  "lib/orders": 5,
   // The API's documents, and the browser's client code.
-  "lib/docs": 5,
-  "lib/client": 5,
-  components: 6,
+  "lib/docs": 6,
+  "lib/client": 6,
+  components: 7,
   // The pages and handlers, the proxy before them, and the process's shutdown.
-  app: 7,
-  proxy: 7,
-  shutdown: 7,
+  app: 8,
+  proxy: 8,
+  shutdown: 8,
   // The process's start-up: it installs shutdown's handlers.
-  instrumentation: 8,
+  instrumentation: 9,
 };
 
 /** The ranked unit a module belongs to: its folder under lib/, a file of lib/'s root, or the app's own root. */
@@ -292,6 +294,26 @@ describe("the layers", () => {
     };
     for (const file of code("lib")) visit(file.replace(/\.tsx?$/, ""), []);
     expect([...circles]).toEqual([]);
+  });
+});
+
+describe("each service owns its data", () => {
+  // Prisma Client's model of each service's tables: tx.inventoryServiceStock, tx.paymentServiceCharge, ...
+  const owners = { inventory: /\binventoryService[A-Z]\w*/, payment: /\bpaymentService[A-Z]\w*/, shipping: /\bshippingService[A-Z]\w*/ };
+
+  it("sees a use of a service's model", () => {
+    expect("await tx.paymentServiceCharge.create({ data })").toMatch(owners.payment);
+    expect("await tx.payment.create({ data })").not.toMatch(owners.payment);
+  });
+
+  it("reads and writes a service's tables only in that service's own module", () => {
+    for (const file of [...code("lib"), ...code("app"), ...code("components")]) {
+      const text = fs.readFileSync(path.join(root, file), "utf8");
+      for (const [service, model] of Object.entries(owners)) {
+        if (file === `lib/services/${service}.ts`) continue;
+        expect(text.match(model)?.[0], `${file} touches the ${service} service's tables`).toBeUndefined();
+      }
+    }
   });
 });
 

@@ -1,0 +1,138 @@
+/**
+ * How the orchestrator calls a service: over HTTP, with the step's Idempotency-Key, the demo world in its
+ * header, and the step's AbortSignal (its timeout cancels the request), through the service's circuit
+ * breaker. A service answers where SAGA_<SERVICE>_URL says (SAGA_PAYMENT_URL, ...), else where
+ * SAGA_SERVICES_URL says, else this server itself on loopback (the default: one process serves all).
+ *
+ * Failures at the boundary can be staged on purpose, per request: a lost answer (the service commits, and
+ * the connection drops before its answer is read) and a duplicate delivery (the request arrives twice).
+ */
+import { isTransient, TransientError } from "../saga/definition";
+import { CircuitBreaker, type BreakerView } from "./breaker";
+import { WORLD_HEADER } from "./http";
+
+export const serviceNames = ["inventory", "payment", "shipping"] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+export interface ServiceRequest {
+  service: ServiceName;
+  /** The endpoint under /services/<service>/: "charges", "refunds", ... */
+  path: string;
+  body: unknown;
+  key: string;
+  world: string;
+  signal: AbortSignal;
+  /** Staged: the service does the work, and its answer is lost on the way back. */
+  loseAnswer?: boolean;
+  /** Staged: the same request is delivered twice at once; the first answer is heard. */
+  duplicate?: boolean;
+}
+
+/** What a service answered: a success or a refusal (a 4xx); a 5xx or no answer at all is thrown instead. */
+export interface ServiceAnswer {
+  status: number;
+  body: unknown;
+  /** True when the service answered from its record of an earlier request with the same key. */
+  replayed: boolean;
+}
+
+/** No answer from a service (refused, reset, lost) or a 5xx: transient, retried with the step's backoff. */
+export class ServiceUnavailable extends TransientError {}
+
+/** Where a service answers. */
+export function serviceUrl(service: ServiceName, env: Record<string, string | undefined> = process.env): string {
+  const own = env[`SAGA_${service.toUpperCase()}_URL`];
+  const base = own ?? env.SAGA_SERVICES_URL ?? `http://127.0.0.1:${env.PORT || 8000}`;
+  return `${base.replace(/\/+$/, "")}/services/${service}`;
+}
+
+// One breaker per service in this process, on globalThis (Next.js bundles each route apart).
+const globalForBreakers = globalThis as unknown as { sagaStudioBreakers?: Map<ServiceName, CircuitBreaker> };
+const breakers = (globalForBreakers.sagaStudioBreakers ??= new Map());
+
+function breakerSetting(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** The service's breaker: opens after SAGA_BREAKER_FAILURES transport failures in a row (5), for SAGA_BREAKER_COOLDOWN_SECONDS (5). */
+export function breakerOf(service: ServiceName): CircuitBreaker {
+  let breaker = breakers.get(service);
+  if (!breaker) {
+    breaker = new CircuitBreaker(service, breakerSetting("SAGA_BREAKER_FAILURES", 5), breakerSetting("SAGA_BREAKER_COOLDOWN_SECONDS", 5) * 1000);
+    breakers.set(service, breaker);
+  }
+  return breaker;
+}
+
+export function breakerViews(): Record<ServiceName, BreakerView> {
+  return Object.fromEntries(serviceNames.map((service) => [service, breakerOf(service).view()])) as Record<ServiceName, BreakerView>;
+}
+
+/** A failure the breaker counts: no answer (refused, reset, lost, past the step's timeout), or a 5xx. */
+function isTransportFailure(error: unknown): boolean {
+  return error instanceof ServiceUnavailable;
+}
+
+/** The step's signal fired: at its timeout the service was too slow (a transport failure); else (shutdown) its reason. */
+function cutOff(signal: AbortSignal, what: string): unknown {
+  return isTransient(signal.reason) ? new ServiceUnavailable(`${what}: ${(signal.reason as Error).message}`) : signal.reason;
+}
+
+/** Calls a service once (twice, for a staged duplicate delivery), through its breaker. */
+export function callService(request: ServiceRequest): Promise<ServiceAnswer> {
+  return breakerOf(request.service).run(async () => {
+    if (!request.duplicate) return send(request);
+    const [first] = await Promise.all([send(request), send({ ...request, loseAnswer: false })]);
+    return first;
+  }, isTransportFailure);
+}
+
+async function send(request: ServiceRequest): Promise<ServiceAnswer> {
+  const { service, path, body, key, world, signal } = request;
+  const url = `${serviceUrl(service)}/${path}`;
+  // The request's own controller: a staged loss drops the connection once the service has answered.
+  const connection = new AbortController();
+  const abort = () => connection.abort(signal.reason);
+  signal.addEventListener("abort", abort, { once: true });
+  if (signal.aborted) abort();
+  try {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": key, [WORLD_HEADER]: world },
+        body: JSON.stringify(body),
+        signal: connection.signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw cutOff(signal, `The ${service} service did not answer POST /${path} in time`);
+      throw new ServiceUnavailable(`The ${service} service did not answer POST /${path}: ${reason(error)}`);
+    }
+    if (request.loseAnswer) {
+      connection.abort();
+      throw new ServiceUnavailable(`The ${service} service's answer to POST /${path} was lost on its way back (the connection dropped)`);
+    }
+    const text = await response.text().catch((error: unknown) => {
+      if (signal.aborted) throw cutOff(signal, `The ${service} service's answer to POST /${path} did not arrive in time`);
+      throw new ServiceUnavailable(`The ${service} service's answer to POST /${path} was cut off: ${reason(error)}`);
+    });
+    if (response.status >= 500) throw new ServiceUnavailable(`The ${service} service answered ${response.status} to POST /${path}`);
+    return { status: response.status, body: parse(text), replayed: response.headers.get("idempotent-replayed") === "true" };
+  } finally {
+    signal.removeEventListener("abort", abort);
+  }
+}
+
+function reason(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

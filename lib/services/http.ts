@@ -1,0 +1,98 @@
+/**
+ * The services' HTTP API, under /services/<service>/...: JSON in and out, FastAPI's error shapes, and on
+ * every mutating request a required Idempotency-Key (see idempotency.ts). The world travels with each
+ * call in the Saga-World header (the orchestrator sends it); without one, a browser's cookie names it,
+ * or the shared world.
+ */
+import { z } from "zod";
+import { database, type Tx } from "../db/client";
+import { errorResponse, notFound, parameterError } from "../api/errors";
+import { parseJsonBody } from "../api/handler";
+import { jsonResponse } from "../api/json";
+import { IdempotencyKeySchema, MAX_AMOUNT, MAX_ID_LENGTH, MAX_QUANTITY } from "../api/schemas";
+import { requestedWorld } from "../api/world";
+import { DEFAULT_WORLD, isWorldId } from "../world-id";
+import type { Answer } from "./answer";
+import { answerOnce, type RequestLog } from "./idempotency";
+import * as inventory from "./inventory";
+import * as payment from "./payment";
+import * as shipping from "./shipping";
+
+/** The header that carries the demo world from the orchestrator to a service. */
+export const WORLD_HEADER = "saga-world";
+
+const WorldSchema = z.string().refine((value) => value === DEFAULT_WORLD || isWorldId(value), "A demo world's id, or \"default\"");
+const Id = z.string().min(1).max(MAX_ID_LENGTH);
+const OrderOnly = z.object({ order_id: Id });
+
+type Handler = (request: Request, worldId: string) => Promise<Response>;
+
+/** A mutating endpoint: its body validated, its Idempotency-Key required, its work done once per key. */
+function mutation<S extends z.ZodType>(log: RequestLog, operation: string, schema: S, work: (tx: Tx, worldId: string, input: z.infer<S>) => Promise<Answer>): Handler {
+  return async (request, worldId) => {
+    const header = request.headers.get("idempotency-key");
+    if (header === null) return parameterError(["header", "idempotency-key"], IdempotencyKeySchema, missingKey());
+    const key = IdempotencyKeySchema.safeParse(header, { reportInput: true });
+    if (!key.success) return parameterError(["header", "idempotency-key"], IdempotencyKeySchema, key.error);
+    const parsed = await parseJsonBody(request, schema);
+    if (!parsed.ok) return parsed.response;
+    const done = await answerOnce(await database(), log, worldId, key.data, { operation, body: parsed.data }, (tx) => work(tx, worldId, parsed.data));
+    return jsonResponse(done.body, { status: done.status, headers: { "idempotent-replayed": String(done.replayed) } });
+  };
+}
+
+/** The zod error of a header that is missing, for FastAPI's "Field required". */
+function missingKey(): z.ZodError {
+  return IdempotencyKeySchema.safeParse(undefined).error!;
+}
+
+/** A read: answered from the service's own tables (a world's first call seeds them, hence a write). */
+function read(fn: (tx: Tx, worldId: string) => Promise<unknown>): Handler {
+  return async (_request, worldId) => jsonResponse(await (await database()).write((tx) => fn(tx, worldId)));
+}
+
+/** Puts the world's data of the service back as seeded. */
+function reset(fn: (tx: Tx, worldId: string) => Promise<void>): Handler {
+  return async (_request, worldId) => {
+    await (await database()).write((tx) => fn(tx, worldId));
+    return jsonResponse({ message: "The service's data of this world is reset to its seed." });
+  };
+}
+
+/** Every endpoint, by service, path and method. */
+export const endpoints: Record<string, Record<string, Partial<Record<"GET" | "POST", Handler>>>> = {
+  inventory: {
+    stock: { GET: read(inventory.stock) },
+    reservations: {
+      POST: mutation(inventory.requests, "reserve", z.object({ order_id: Id, product_id: Id, quantity: z.int().min(1).max(MAX_QUANTITY) }), inventory.reserve),
+    },
+    releases: { POST: mutation(inventory.requests, "release", OrderOnly, inventory.release) },
+    reset: { POST: reset(inventory.reset) },
+  },
+  payment: {
+    accounts: { GET: read(payment.balances) },
+    ledger: { GET: read(payment.ledger) },
+    charges: { POST: mutation(payment.requests, "charge", z.object({ order_id: Id, account_id: Id, amount_cents: z.int().min(1).max(MAX_AMOUNT * 100) }), payment.charge) },
+    refunds: { POST: mutation(payment.requests, "refund", OrderOnly, payment.refund) },
+    reset: { POST: reset(payment.reset) },
+  },
+  shipping: {
+    shipments: { GET: read(shipping.shipments), POST: mutation(shipping.requests, "ship", z.object({ order_id: Id, user_id: Id }), shipping.ship) },
+    cancellations: { POST: mutation(shipping.requests, "cancel", OrderOnly, shipping.cancel) },
+    reset: { POST: reset(shipping.reset) },
+  },
+};
+
+/** Answers a request for /services/<path>: 404 for a path no service has, 405 for a method it does not take. */
+export async function serveServices(request: Request, path: string[]): Promise<Response> {
+  const [service, resource, ...rest] = path;
+  const methods = rest.length === 0 ? endpoints[service]?.[resource] : undefined;
+  if (!methods) return notFound();
+  const handler = methods[request.method as "GET" | "POST"];
+  if (!handler) return errorResponse(405, "Method Not Allowed", { allow: Object.keys(methods).join(", ") });
+  const header = request.headers.get(WORLD_HEADER);
+  if (header === null) return handler(request, requestedWorld(request));
+  const world = WorldSchema.safeParse(header, { reportInput: true });
+  if (!world.success) return parameterError(["header", WORLD_HEADER], WorldSchema, world.error);
+  return handler(request, world.data);
+}

@@ -1,0 +1,93 @@
+/**
+ * The inventory service: stock per product, and one reservation per order. Its tables
+ * (inventory_service_*) are its own; every write commits in a transaction of its own.
+ *
+ *   reserve(order, product, quantity)   201 reserved, 409 Insufficient inventory, 404 Product not found
+ *   release(order)                      200 released, or nothing_to_undo when the reservation never
+ *                                       arrived; then a late reservation for that order is refused (409)
+ */
+import type { Tx } from "../db/client";
+import { answer, NOTHING_TO_UNDO, refusal, type Answer } from "./answer";
+import type { RequestLog } from "./idempotency";
+import { forgetWorld, seedOnce } from "./seeded";
+
+export const SERVICE = "inventory";
+
+/** What every world's stock starts as, and what a reset restores: the seed's units per product. */
+export const initialStock: Readonly<Record<string, number>> = { product_1: 100, product_2: 50, product_3: 25 };
+
+export const requests: RequestLog = {
+  find: (tx, worldId, key) => tx.inventoryServiceRequest.findUnique({ where: { worldId_key: { worldId, key } }, select: { requestHash: true, status: true, body: true } }),
+  record: (tx, row) => tx.inventoryServiceRequest.create({ data: row, select: { key: true } }),
+};
+
+async function seeded(tx: Tx, worldId: string): Promise<void> {
+  await seedOnce(
+    tx,
+    SERVICE,
+    worldId,
+    () => tx.inventoryServiceStock.count({ where: { worldId } }),
+    () => tx.inventoryServiceStock.createMany({ data: Object.entries(initialStock).map(([productId, available]) => ({ worldId, productId, available, updatedAt: new Date() })) }),
+  );
+}
+
+const reservationBody = (row: { orderId: string; productId: string; quantity: number; status: string }) => ({
+  order_id: row.orderId,
+  product_id: row.productId,
+  quantity: row.quantity,
+  status: row.status,
+});
+
+export async function reserve(tx: Tx, worldId: string, input: { order_id: string; product_id: string; quantity: number }): Promise<Answer> {
+  await seeded(tx, worldId);
+  const existing = await tx.inventoryServiceReservation.findUnique({ where: { worldId_orderId: { worldId, orderId: input.order_id } } });
+  // The same order again (another key): its reservation, as it stands.
+  if (existing?.status === "reserved") return answer(201, reservationBody(existing));
+  if (existing) return refusal(409, `The reservation of order ${input.order_id} was released before it arrived`);
+  const now = new Date();
+  const taken = await tx.inventoryServiceStock.updateMany({
+    where: { worldId, productId: input.product_id, available: { gte: input.quantity } },
+    data: { available: { decrement: input.quantity }, updatedAt: now },
+  });
+  if (taken.count === 0) {
+    const product = await tx.inventoryServiceStock.count({ where: { worldId, productId: input.product_id } });
+    return refusal(product ? 409 : 404, product ? "Insufficient inventory" : "Product not found");
+  }
+  const row = { worldId, orderId: input.order_id, productId: input.product_id, quantity: input.quantity, status: "reserved", createdAt: now, updatedAt: now };
+  await tx.inventoryServiceReservation.create({ data: row, select: { orderId: true } });
+  return answer(201, reservationBody(row));
+}
+
+export async function release(tx: Tx, worldId: string, input: { order_id: string }): Promise<Answer> {
+  await seeded(tx, worldId);
+  const where = { worldId_orderId: { worldId, orderId: input.order_id } };
+  const existing = await tx.inventoryServiceReservation.findUnique({ where });
+  const now = new Date();
+  if (!existing) {
+    // Released before it arrived (its request was lost, or is late): remembered, so the late one is refused.
+    await tx.inventoryServiceReservation.create({ data: { worldId, orderId: input.order_id, productId: "", quantity: 0, status: "voided", createdAt: now, updatedAt: now } });
+    return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });
+  }
+  if (existing.status === "voided") return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });
+  if (existing.status === "reserved") {
+    await tx.inventoryServiceStock.updateMany({ where: { worldId, productId: existing.productId }, data: { available: { increment: existing.quantity }, updatedAt: now } });
+    await tx.inventoryServiceReservation.update({ where, data: { status: "released", updatedAt: now }, select: { orderId: true } });
+  }
+  return answer(200, reservationBody({ ...existing, status: "released" }));
+}
+
+/** Units available per product in a world. */
+export async function stock(tx: Tx, worldId: string): Promise<{ product_id: string; available: number }[]> {
+  await seeded(tx, worldId);
+  const rows = await tx.inventoryServiceStock.findMany({ where: { worldId }, orderBy: { productId: "asc" }, select: { productId: true, available: true } });
+  return rows.map((row) => ({ product_id: row.productId, available: row.available }));
+}
+
+/** Puts a world's stock back as seeded, and forgets its reservations and answered requests. */
+export async function reset(tx: Tx, worldId: string): Promise<void> {
+  await tx.inventoryServiceReservation.deleteMany({ where: { worldId } });
+  await tx.inventoryServiceRequest.deleteMany({ where: { worldId } });
+  await tx.inventoryServiceStock.deleteMany({ where: { worldId } });
+  forgetWorld(SERVICE, worldId);
+  await seeded(tx, worldId);
+}

@@ -1,0 +1,108 @@
+/**
+ * The payment service: a balance per account, one charge per order, and its own ledger of charges and
+ * refunds. Its tables (payment_service_*) are its own; every write commits in a transaction of its own.
+ *
+ *   charge(order, account, amount)   201 charged, 402 Insufficient funds, 404 User not found
+ *   refund(order)                    200 refunded, or nothing_to_undo when the charge never arrived; then
+ *                                    a late charge for that order is refused (409): no charge after its refund
+ */
+import type { Tx } from "../db/client";
+import { answer, NOTHING_TO_UNDO, refusal, type Answer } from "./answer";
+import type { RequestLog } from "./idempotency";
+import { forgetWorld, seedOnce } from "./seeded";
+
+export const SERVICE = "payment";
+
+/** What every world's balances start as, and what a reset restores: the seed's, in cents. */
+export const initialBalances: Readonly<Record<string, number>> = { user_1: 100_000, user_2: 50_000, user_3: 20_000 };
+
+export const requests: RequestLog = {
+  find: (tx, worldId, key) => tx.paymentServiceRequest.findUnique({ where: { worldId_key: { worldId, key } }, select: { requestHash: true, status: true, body: true } }),
+  record: (tx, row) => tx.paymentServiceRequest.create({ data: row, select: { key: true } }),
+};
+
+async function seeded(tx: Tx, worldId: string): Promise<void> {
+  await seedOnce(
+    tx,
+    SERVICE,
+    worldId,
+    () => tx.paymentServiceAccount.count({ where: { worldId } }),
+    () => tx.paymentServiceAccount.createMany({ data: Object.entries(initialBalances).map(([accountId, balanceCents]) => ({ worldId, accountId, balanceCents, updatedAt: new Date() })) }),
+  );
+}
+
+const chargeBody = (row: { orderId: string; accountId: string; amountCents: number; status: string }) => ({
+  order_id: row.orderId,
+  account_id: row.accountId,
+  amount_cents: row.amountCents,
+  status: row.status,
+});
+
+export async function charge(tx: Tx, worldId: string, input: { order_id: string; account_id: string; amount_cents: number }): Promise<Answer> {
+  await seeded(tx, worldId);
+  const existing = await tx.paymentServiceCharge.findUnique({ where: { worldId_orderId: { worldId, orderId: input.order_id } } });
+  // The same order again (another key): its charge, as it stands. Never a second charge.
+  if (existing?.status === "charged") return answer(201, chargeBody(existing));
+  if (existing) return refusal(409, `The charge of order ${input.order_id} was refunded before it arrived`);
+  const now = new Date();
+  const taken = await tx.paymentServiceAccount.updateMany({
+    where: { worldId, accountId: input.account_id, balanceCents: { gte: input.amount_cents } },
+    data: { balanceCents: { decrement: input.amount_cents }, updatedAt: now },
+  });
+  if (taken.count === 0) {
+    const account = await tx.paymentServiceAccount.count({ where: { worldId, accountId: input.account_id } });
+    return account ? refusal(402, "Insufficient funds") : refusal(404, "User not found");
+  }
+  const row = { worldId, orderId: input.order_id, accountId: input.account_id, amountCents: input.amount_cents, status: "charged", createdAt: now, updatedAt: now };
+  await tx.paymentServiceCharge.create({ data: row, select: { orderId: true } });
+  await tx.paymentServiceLedgerEntry.create({
+    data: { worldId, orderId: input.order_id, accountId: input.account_id, kind: "charge", amountCents: -input.amount_cents, createdAt: now },
+    select: { id: true },
+  });
+  return answer(201, chargeBody(row));
+}
+
+export async function refund(tx: Tx, worldId: string, input: { order_id: string }): Promise<Answer> {
+  await seeded(tx, worldId);
+  const where = { worldId_orderId: { worldId, orderId: input.order_id } };
+  const existing = await tx.paymentServiceCharge.findUnique({ where });
+  const now = new Date();
+  if (!existing) {
+    // Refunded before the charge arrived (its request was lost, or is late): remembered, so the late charge is refused.
+    await tx.paymentServiceCharge.create({ data: { worldId, orderId: input.order_id, accountId: "", amountCents: 0, status: "voided", createdAt: now, updatedAt: now } });
+    return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });
+  }
+  if (existing.status === "voided") return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });
+  if (existing.status === "charged") {
+    await tx.paymentServiceAccount.updateMany({ where: { worldId, accountId: existing.accountId }, data: { balanceCents: { increment: existing.amountCents }, updatedAt: now } });
+    await tx.paymentServiceCharge.update({ where, data: { status: "refunded", updatedAt: now }, select: { orderId: true } });
+    await tx.paymentServiceLedgerEntry.create({
+      data: { worldId, orderId: existing.orderId, accountId: existing.accountId, kind: "refund", amountCents: existing.amountCents, createdAt: now },
+      select: { id: true },
+    });
+  }
+  return answer(200, chargeBody({ ...existing, status: "refunded" }));
+}
+
+/** Each account's balance in a world, in cents. */
+export async function balances(tx: Tx, worldId: string): Promise<{ account_id: string; balance_cents: number }[]> {
+  await seeded(tx, worldId);
+  const rows = await tx.paymentServiceAccount.findMany({ where: { worldId }, orderBy: { accountId: "asc" }, select: { accountId: true, balanceCents: true } });
+  return rows.map((row) => ({ account_id: row.accountId, balance_cents: row.balanceCents }));
+}
+
+/** The service's ledger of a world, oldest first: every charge (negative) and refund (positive). */
+export async function ledger(tx: Tx, worldId: string): Promise<{ order_id: string; account_id: string; kind: string; amount_cents: number; at: string }[]> {
+  const rows = await tx.paymentServiceLedgerEntry.findMany({ where: { worldId }, orderBy: { id: "asc" }, take: 1_000 });
+  return rows.map((row) => ({ order_id: row.orderId, account_id: row.accountId, kind: row.kind, amount_cents: row.amountCents, at: row.createdAt.toISOString() }));
+}
+
+/** Puts a world's balances back as seeded, and forgets its charges, ledger and answered requests. */
+export async function reset(tx: Tx, worldId: string): Promise<void> {
+  await tx.paymentServiceLedgerEntry.deleteMany({ where: { worldId } });
+  await tx.paymentServiceCharge.deleteMany({ where: { worldId } });
+  await tx.paymentServiceRequest.deleteMany({ where: { worldId } });
+  await tx.paymentServiceAccount.deleteMany({ where: { worldId } });
+  forgetWorld(SERVICE, worldId);
+  await seeded(tx, worldId);
+}

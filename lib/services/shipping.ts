@@ -1,0 +1,87 @@
+/**
+ * The shipping service: an address per user (user_3 has none, as in the seed), and one shipment per
+ * order. Its tables (shipping_service_*) are its own; every write commits in a transaction of its own.
+ *
+ *   ship(order, user)   201 created, 409 Shipping address invalid, 404 User not found
+ *   cancel(order)       200 cancelled, or nothing_to_undo when the shipment never arrived; then a late
+ *                       shipment for that order is refused (409)
+ */
+import type { Tx } from "../db/client";
+import { answer, NOTHING_TO_UNDO, refusal, type Answer } from "./answer";
+import type { RequestLog } from "./idempotency";
+import { forgetWorld, seedOnce } from "./seeded";
+
+export const SERVICE = "shipping";
+
+/** Where each user's orders ship, as seeded: user_3 has no valid address, so shipping fails for them. */
+export const initialAddresses: Readonly<Record<string, string | null>> = {
+  user_1: "1 Analytical Way, London",
+  user_2: "7 Compiler Court, Arlington",
+  user_3: null,
+};
+
+export const requests: RequestLog = {
+  find: (tx, worldId, key) => tx.shippingServiceRequest.findUnique({ where: { worldId_key: { worldId, key } }, select: { requestHash: true, status: true, body: true } }),
+  record: (tx, row) => tx.shippingServiceRequest.create({ data: row, select: { key: true } }),
+};
+
+async function seeded(tx: Tx, worldId: string): Promise<void> {
+  await seedOnce(
+    tx,
+    SERVICE,
+    worldId,
+    () => tx.shippingServiceAddress.count({ where: { worldId } }),
+    () => tx.shippingServiceAddress.createMany({ data: Object.entries(initialAddresses).map(([userId, address]) => ({ worldId, userId, address })) }),
+  );
+}
+
+const shipmentBody = (row: { orderId: string; userId: string; address: string | null; status: string }) => ({
+  order_id: row.orderId,
+  user_id: row.userId,
+  address: row.address,
+  status: row.status,
+});
+
+export async function ship(tx: Tx, worldId: string, input: { order_id: string; user_id: string }): Promise<Answer> {
+  await seeded(tx, worldId);
+  const existing = await tx.shippingServiceShipment.findUnique({ where: { worldId_orderId: { worldId, orderId: input.order_id } } });
+  if (existing?.status === "created") return answer(201, shipmentBody(existing));
+  if (existing) return refusal(409, `The shipment of order ${input.order_id} was cancelled before it arrived`);
+  const user = await tx.shippingServiceAddress.findUnique({ where: { worldId_userId: { worldId, userId: input.user_id } } });
+  if (!user) return refusal(404, "User not found");
+  if (!user.address) return refusal(409, "Shipping address invalid");
+  const now = new Date();
+  const row = { worldId, orderId: input.order_id, userId: input.user_id, address: user.address, status: "created", createdAt: now, updatedAt: now };
+  await tx.shippingServiceShipment.create({ data: row, select: { orderId: true } });
+  return answer(201, shipmentBody(row));
+}
+
+export async function cancel(tx: Tx, worldId: string, input: { order_id: string }): Promise<Answer> {
+  await seeded(tx, worldId);
+  const where = { worldId_orderId: { worldId, orderId: input.order_id } };
+  const existing = await tx.shippingServiceShipment.findUnique({ where });
+  const now = new Date();
+  if (!existing) {
+    // Cancelled before the shipment arrived: remembered, so the late one is refused.
+    await tx.shippingServiceShipment.create({ data: { worldId, orderId: input.order_id, userId: "", address: null, status: "voided", createdAt: now, updatedAt: now } });
+    return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });
+  }
+  if (existing.status === "voided") return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });
+  if (existing.status === "created") await tx.shippingServiceShipment.update({ where, data: { status: "cancelled", updatedAt: now }, select: { orderId: true } });
+  return answer(200, shipmentBody({ ...existing, status: "cancelled" }));
+}
+
+/** A world's shipments, newest first (at most a thousand). */
+export async function shipments(tx: Tx, worldId: string): Promise<ReturnType<typeof shipmentBody>[]> {
+  const rows = await tx.shippingServiceShipment.findMany({ where: { worldId, status: { not: "voided" } }, orderBy: { createdAt: "desc" }, take: 1_000 });
+  return rows.map(shipmentBody);
+}
+
+/** Puts a world's addresses back as seeded, and forgets its shipments and answered requests. */
+export async function reset(tx: Tx, worldId: string): Promise<void> {
+  await tx.shippingServiceShipment.deleteMany({ where: { worldId } });
+  await tx.shippingServiceRequest.deleteMany({ where: { worldId } });
+  await tx.shippingServiceAddress.deleteMany({ where: { worldId } });
+  forgetWorld(SERVICE, worldId);
+  await seeded(tx, worldId);
+}
