@@ -59,7 +59,11 @@ function breakerSetting(name: string, fallback: number): number {
 export function breakerOf(service: ServiceName): CircuitBreaker {
   let breaker = breakers.get(service);
   if (!breaker) {
-    breaker = new CircuitBreaker(service, breakerSetting("SAGA_BREAKER_FAILURES", 5), breakerSetting("SAGA_BREAKER_COOLDOWN_SECONDS", 5) * 1000);
+    breaker = new CircuitBreaker(
+      service,
+      breakerSetting("SAGA_BREAKER_FAILURES", 5),
+      breakerSetting("SAGA_BREAKER_COOLDOWN_SECONDS", 5) * 1000,
+    );
     breakers.set(service, breaker);
   }
   return breaker;

@@ -21,14 +21,19 @@ import * as shipping from "./shipping";
 /** The header that carries the demo world from the orchestrator to a service. */
 export const WORLD_HEADER = "saga-world";
 
-const WorldSchema = z.string().refine((value) => value === DEFAULT_WORLD || isWorldId(value), "A demo world's id, or \"default\"");
+const WorldSchema = z.string().refine((value) => value === DEFAULT_WORLD || isWorldId(value), 'A demo world\'s id, or "default"');
 const Id = z.string().min(1).max(MAX_ID_LENGTH);
 const OrderOnly = z.object({ order_id: Id });
 
 type Handler = (request: Request, worldId: string) => Promise<Response>;
 
 /** A mutating endpoint: its body validated, its Idempotency-Key required, its work done once per key. */
-function mutation<S extends z.ZodType>(log: RequestLog, operation: string, schema: S, work: (tx: Tx, worldId: string, input: z.infer<S>) => Promise<Answer>): Handler {
+function mutation<S extends z.ZodType>(
+  log: RequestLog,
+  operation: string,
+  schema: S,
+  work: (tx: Tx, worldId: string, input: z.infer<S>) => Promise<Answer>,
+): Handler {
   return async (request, worldId) => {
     const header = request.headers.get("idempotency-key");
     if (header === null) return parameterError(["header", "idempotency-key"], IdempotencyKeySchema, missingKey());
@@ -36,7 +41,9 @@ function mutation<S extends z.ZodType>(log: RequestLog, operation: string, schem
     if (!key.success) return parameterError(["header", "idempotency-key"], IdempotencyKeySchema, key.error);
     const parsed = await parseJsonBody(request, schema);
     if (!parsed.ok) return parsed.response;
-    const done = await answerOnce(await database(), log, worldId, key.data, { operation, body: parsed.data }, (tx) => work(tx, worldId, parsed.data));
+    const done = await answerOnce(await database(), log, worldId, key.data, { operation, body: parsed.data }, (tx) =>
+      work(tx, worldId, parsed.data),
+    );
     return jsonResponse(done.body, { status: done.status, headers: { "idempotent-replayed": String(done.replayed) } });
   };
 }
@@ -64,7 +71,12 @@ export const endpoints: Record<string, Record<string, Partial<Record<"GET" | "PO
   inventory: {
     stock: { GET: read(inventory.stock) },
     reservations: {
-      POST: mutation(inventory.requests, "reserve", z.object({ order_id: Id, product_id: Id, quantity: z.int().min(1).max(MAX_QUANTITY) }), inventory.reserve),
+      POST: mutation(
+        inventory.requests,
+        "reserve",
+        z.object({ order_id: Id, product_id: Id, quantity: z.int().min(1).max(MAX_QUANTITY) }),
+        inventory.reserve,
+      ),
     },
     releases: { POST: mutation(inventory.requests, "release", OrderOnly, inventory.release) },
     reset: { POST: reset(inventory.reset) },
@@ -72,12 +84,29 @@ export const endpoints: Record<string, Record<string, Partial<Record<"GET" | "PO
   payment: {
     accounts: { GET: read(payment.balances) },
     ledger: { GET: read(payment.ledger) },
-    charges: { POST: mutation(payment.requests, "charge", z.object({ order_id: Id, account_id: Id, amount_cents: z.int().min(1).max(MAX_AMOUNT * 100) }), payment.charge) },
+    charges: {
+      POST: mutation(
+        payment.requests,
+        "charge",
+        z.object({
+          order_id: Id,
+          account_id: Id,
+          amount_cents: z
+            .int()
+            .min(1)
+            .max(MAX_AMOUNT * 100),
+        }),
+        payment.charge,
+      ),
+    },
     refunds: { POST: mutation(payment.requests, "refund", OrderOnly, payment.refund) },
     reset: { POST: reset(payment.reset) },
   },
   shipping: {
-    shipments: { GET: read(shipping.shipments), POST: mutation(shipping.requests, "ship", z.object({ order_id: Id, user_id: Id }), shipping.ship) },
+    shipments: {
+      GET: read(shipping.shipments),
+      POST: mutation(shipping.requests, "ship", z.object({ order_id: Id, user_id: Id }), shipping.ship),
+    },
     cancellations: { POST: mutation(shipping.requests, "cancel", OrderOnly, shipping.cancel) },
     reset: { POST: reset(shipping.reset) },
   },

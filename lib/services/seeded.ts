@@ -12,7 +12,13 @@ const seen = (globalForSeeded.sagaStudioServiceWorlds ??= new Map());
 const MAX_REMEMBERED = 10_000;
 
 /** Inside a transaction: seeds `worldId` for `service` unless it has data already (`count` says). */
-export async function seedOnce(tx: Tx, service: string, worldId: string, count: () => Promise<number>, seed: () => Promise<unknown>): Promise<void> {
+export async function seedOnce(
+  tx: Tx,
+  service: string,
+  worldId: string,
+  count: () => Promise<number>,
+  seed: () => Promise<unknown>,
+): Promise<void> {
   const worlds = seen.get(service) ?? seen.set(service, new Set()).get(service)!;
   if (worlds.has(worldId)) return;
   // Seeded now, it is remembered only once a later call finds the seed committed: this transaction may yet roll back.
