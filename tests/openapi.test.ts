@@ -21,6 +21,7 @@ import {
   readEventStream,
   schemaCompiler,
   seedRoots,
+  serviceRoutes,
   shape,
   type JsonSchema,
   type OpenApiDocument,
@@ -28,6 +29,7 @@ import {
   type Route,
   type SseFrame,
 } from "./openapi-helpers";
+import { serviceProvocations } from "./openapi-services";
 import { startServer, type TestServer } from "./server";
 import { call as callServer, type CallOptions, type Reply } from "./http";
 
@@ -112,7 +114,8 @@ describe("(a) every route the app serves is in the document", () => {
   let served: Set<string>;
 
   beforeAll(async () => {
-    routes = await appRoutes();
+    // The services' catch-all serves the paths of their endpoints table: each is a route of its own here.
+    routes = [...(await appRoutes()), ...serviceRoutes()];
     roots = await seedRoots();
     // Every URL a route answers at: its own, and the seed's path that next.config.mjs rewrites to it.
     served = new Set(
@@ -156,18 +159,27 @@ describe("(a) every route the app serves is in the document", () => {
     }
   });
 
-  it("documents nothing the app does not serve, and each path is served under /api too, as info.description says", () => {
+  it("documents nothing the app does not serve, and each path but the services' is served under /api too, as info.description says", () => {
     expect(doc.info.description).toContain("also served under `/api`");
+    expect(doc.info.description).toContain("served under `/services` only");
     for (const path of Object.keys(doc.paths)) {
       expect(served, `${path} is served`).toContain(shape(path));
-      if (!path.startsWith("/api/")) expect(served, `/api${path} is served`).toContain(shape(`/api${path}`));
+      if (!path.startsWith("/api/") && !path.startsWith("/services/"))
+        expect(served, `/api${path} is served`).toContain(shape(`/api${path}`));
     }
   });
 
-  it("has one catch-all, the JSON 404 for paths nothing serves, which answers every method", async () => {
+  it("has two catch-alls, the JSON 404 for paths nothing serves and the services' (their table, above), each a JSON 404 off its paths", async () => {
     const catchAlls = routes.filter((route) => route.catchAll);
-    expect(catchAlls.map((route) => route.url)).toEqual(["/api/{path}"]);
-    for (const path of ["/api/nope", "/orders/x/y/z", "/api"]) {
+    expect(catchAlls.map((route) => route.url)).toEqual(["/api/{path}", "/services/{path}"]);
+    for (const path of [
+      "/api/nope",
+      "/orders/x/y/z",
+      "/api",
+      "/services/nope/stock",
+      "/services/inventory/stock/x",
+      "/services/inventory",
+    ]) {
       const reply = await call("GET", path);
       expect(reply.status, path).toBe(404);
       expectMatches({ $ref: "#/components/schemas/HTTPError" }, json(reply), `GET ${path}`);
@@ -754,6 +766,8 @@ const provocations: Record<string, () => Promise<Reply>> = {
     const last = String(log.at(-1)!.id);
     return streamed("/api/events", { "last-event-id": String(log[0].id - 1) }, (frames) => frames.some((f) => f.id === last));
   },
+  // The services' (/services/...), each in a world of its own (tests/openapi-services.ts).
+  ...serviceProvocations((method, path, options) => call(method, path, options)),
 };
 
 describe("(e) every documented answer is provoked, each by a test of its own", () => {

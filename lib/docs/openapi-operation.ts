@@ -1,6 +1,6 @@
 /**
  * What an operation of the OpenAPI document is, and the pieces each resource's operations are built
- * from (lib/docs/openapi-orders.ts, -sagas, -demo, -service): JSON bodies, FastAPI-shaped errors, the
+ * from (lib/docs/openapi-orders.ts, -sagas, -demo, -service, -services): JSON bodies, FastAPI-shaped errors, the
  * refusal of a cross-site write, path parameters, and the paging of the lists. Schemas come from the zod
  * schemas (by $ref to components, or converted in place); examples from lib/docs/openapi-examples.ts.
  */
