@@ -22,7 +22,12 @@ const onPostgres = [
   "tests/replicas.test.ts",
 ];
 // Only meaningful with several processes on one database.
-const postgresOnly = ["lib/saga/event-order.test.ts", "lib/saga/lease-loss.test.ts", "lib/db/schema-postgres.test.ts", "tests/replicas.test.ts"];
+const postgresOnly = [
+  "lib/saga/event-order.test.ts",
+  "lib/saga/lease-loss.test.ts",
+  "lib/db/schema-postgres.test.ts",
+  "tests/replicas.test.ts",
+];
 
 const shared = {
   setupFiles: ["tests/setup-env.ts"],
@@ -36,7 +41,15 @@ export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     projects: [
-      { resolve: { alias: { "@": path.resolve(import.meta.dirname) } }, test: { ...shared, name: "sqlite", include: ["lib/**/*.test.ts", "tests/**/*.test.ts"], exclude: [...configDefaults.exclude, ...postgresOnly] } },
+      {
+        resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+        test: {
+          ...shared,
+          name: "sqlite",
+          include: ["lib/**/*.test.ts", "tests/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...postgresOnly],
+        },
+      },
       {
         resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
         test: {

@@ -23,20 +23,26 @@ function summarize(run: RunStory) {
   const events = run.events as LogEvent[];
   const state = replay(run.outline, events);
   const lines = ledgerLines(ledgerEntries(run.effects, events, run.outline));
-  const undone = events.filter((event) => event.phase === "compensation" && (event.outcome === "compensated" || event.outcome === "compensation_failed"));
+  const undone = events.filter(
+    (event) => event.phase === "compensation" && (event.outcome === "compensated" || event.outcome === "compensation_failed"),
+  );
   return { run, state, lines, undone };
 }
 
-const linkClass = "rounded text-sky-700 underline-offset-2 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:text-sky-300";
+const linkClass =
+  "rounded text-sky-700 underline-offset-2 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:text-sky-300";
 
 export function CompareRuns({ left, right, names }: { left: RunStory; right: RunStory; names: Record<string, string> }) {
   const runs = [summarize(left), summarize(right)] as const;
   const count = Math.max(...runs.map(({ state }) => state.steps.length));
   const rows = Array.from({ length: count }, (_, position) => runs.map(({ state }) => state.steps[position]));
   // Where the runs went different ways going forward: a step undone later had still completed.
-  const diverge = rows.findIndex(([a, b]) => !a || !b || a.name !== b.name || forward(a.status) !== forward(b.status) || (a.status === "failed" && a.error !== b.error));
+  const diverge = rows.findIndex(
+    ([a, b]) => !a || !b || a.name !== b.name || forward(a.status) !== forward(b.status) || (a.status === "failed" && a.error !== b.error),
+  );
   const [a, b] = rows[diverge] ?? [];
-  const said = (step: (typeof rows)[number][number]) => (step ? `${forward(step.status)}${step.status === "failed" && step.error ? ` (${readableError(step.error)})` : ""}` : "did not exist");
+  const said = (step: (typeof rows)[number][number]) =>
+    step ? `${forward(step.status)}${step.status === "failed" && step.error ? ` (${readableError(step.error)})` : ""}` : "did not exist";
   const divergence =
     diverge < 0
       ? "The two runs went the same way at every step."
@@ -44,17 +50,26 @@ export function CompareRuns({ left, right, names }: { left: RunStory; right: Run
 
   return (
     <div className="space-y-6">
-      <p data-testid="divergence" className="rounded-xl bg-sky-50 p-4 text-sm font-medium text-sky-900 dark:bg-sky-950/50 dark:text-sky-100">
+      <p
+        data-testid="divergence"
+        className="rounded-xl bg-sky-50 p-4 text-sm font-medium text-sky-900 dark:bg-sky-950/50 dark:text-sky-100"
+      >
         {divergence}
       </p>
       <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
         {runs.map(({ run, state }, index) => (
-          <section key={run.saga.id} data-testid="compare-run" aria-label={`Run ${index === 0 ? "A" : "B"}`} className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+          <section
+            key={run.saga.id}
+            data-testid="compare-run"
+            aria-label={`Run ${index === 0 ? "A" : "B"}`}
+            className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+          >
             <h2 className="flex items-center gap-2 text-lg font-semibold">
               {index === 0 ? "A" : "B"} <OrderStatusBadge status={state.status} />
             </h2>
             <p data-testid="compare-run-order" className="mt-1 font-medium">
-              {orderLine(run.order, names)} <span className="font-normal text-slate-600 dark:text-slate-300">· {formatDollars(run.order.amount.cents / 100)}</span>
+              {orderLine(run.order, names)}{" "}
+              <span className="font-normal text-slate-600 dark:text-slate-300">· {formatDollars(run.order.amount.cents / 100)}</span>
             </p>
             <p className="font-mono text-xs text-slate-500 wrap-anywhere dark:text-slate-400">
               {run.order.user_id} · {run.order.product_id} · <LocalTime iso={run.order.created_at} /> · {sagaLabel(run.saga.id)}
@@ -67,7 +82,10 @@ export function CompareRuns({ left, right, names }: { left: RunStory; right: Run
         ))}
       </div>
 
-      <section aria-labelledby="steps-heading" className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900">
+      <section
+        aria-labelledby="steps-heading"
+        className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900"
+      >
         <h2 id="steps-heading" className="text-lg font-semibold">
           Step by step
         </h2>
@@ -75,9 +93,15 @@ export function CompareRuns({ left, right, names }: { left: RunStory; right: Run
           <table className="w-full min-w-[32rem] text-left text-sm">
             <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800 dark:text-slate-400">
               <tr>
-                <th scope="col" className="py-2 pr-3 font-medium">Step</th>
-                <th scope="col" className="py-2 pr-3 font-medium">A</th>
-                <th scope="col" className="py-2 font-medium">B</th>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  Step
+                </th>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  A
+                </th>
+                <th scope="col" className="py-2 font-medium">
+                  B
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -90,14 +114,18 @@ export function CompareRuns({ left, right, names }: { left: RunStory; right: Run
                 >
                   <th scope="row" className="py-2 pr-3 font-medium">
                     {humanize((stepA ?? stepB)!.name)}
-                    {position === diverge && <span className="ml-2 text-xs font-semibold text-amber-800 dark:text-amber-200">they diverge here</span>}
+                    {position === diverge && (
+                      <span className="ml-2 text-xs font-semibold text-amber-800 dark:text-amber-200">they diverge here</span>
+                    )}
                   </th>
                   {[stepA, stepB].map((step, side) => (
                     <td key={side} className="py-2 pr-3" data-testid={`compare-cell-${side === 0 ? "a" : "b"}`} data-status={step?.status}>
                       {step ? (
                         <span className="flex flex-col gap-0.5">
                           <OrderStatusBadge status={step.status} />
-                          {step.error && <span className="text-xs text-red-700 wrap-anywhere dark:text-red-300">{readableError(step.error)}</span>}
+                          {step.error && (
+                            <span className="text-xs text-red-700 wrap-anywhere dark:text-red-300">{readableError(step.error)}</span>
+                          )}
                         </span>
                       ) : (
                         "—"
@@ -113,7 +141,11 @@ export function CompareRuns({ left, right, names }: { left: RunStory; right: Run
 
       <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
         {runs.map(({ run, lines, undone }, index) => (
-          <section key={run.saga.id} aria-label={`What run ${index === 0 ? "A" : "B"} undid and moved`} className="rounded-2xl border border-slate-200 bg-white p-4 text-sm shadow-sm dark:border-slate-800 dark:bg-slate-900">
+          <section
+            key={run.saga.id}
+            aria-label={`What run ${index === 0 ? "A" : "B"} undid and moved`}
+            className="rounded-2xl border border-slate-200 bg-white p-4 text-sm shadow-sm dark:border-slate-800 dark:bg-slate-900"
+          >
             <h2 className="text-lg font-semibold">{index === 0 ? "A" : "B"}: undone and moved</h2>
             <h3 className="mt-3 font-medium">Compensations, in the order they ran</h3>
             {undone.length === 0 ? (
@@ -134,9 +166,14 @@ export function CompareRuns({ left, right, names }: { left: RunStory; right: Run
             ) : (
               <ul className="mt-1 space-y-1">
                 {lines.map((line) => (
-                  <li key={`${line.kind}:${line.account}`} data-testid={`compare-ledger-${index === 0 ? "a" : "b"}`} className="flex justify-between gap-3">
+                  <li
+                    key={`${line.kind}:${line.account}`}
+                    data-testid={`compare-ledger-${index === 0 ? "a" : "b"}`}
+                    className="flex justify-between gap-3"
+                  >
                     <span>
-                      <span className="font-mono">{line.account}</span>: {line.entries.map((entry) => formatDelta(line.kind, entry.delta)).join(", ")}
+                      <span className="font-mono">{line.account}</span>:{" "}
+                      {line.entries.map((entry) => formatDelta(line.kind, entry.delta)).join(", ")}
                     </span>
                     <span className="font-semibold tabular-nums">{formatDelta(line.kind, line.total)}</span>
                   </li>

@@ -46,17 +46,14 @@ export function Dashboard({ outline, names }: { outline: SagaOutline; names: Rec
     <>
       <SiteHeader>
         <HealthIndicator stream={stream} />
-        <ResetControl
-          onRequested={() => setResetRequestedAt(Date.now())}
-          onDone={forgetOnReset}
-        />
+        <ResetControl onRequested={() => setResetRequestedAt(Date.now())} onDone={forgetOnReset} />
       </SiteHeader>
       <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
         <div className="mb-6">
           <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">Order saga dashboard</h1>
           <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-300">
-            Each order runs four local transactions in turn. When one fails, the ones that completed are undone by their
-            compensations, in reverse order.
+            Each order runs four local transactions in turn. When one fails, the ones that completed are undone by their compensations, in
+            reverse order.
           </p>
         </div>
         <div className="grid gap-6 lg:grid-cols-12">

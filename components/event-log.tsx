@@ -19,18 +19,37 @@ export function EventLog({ events }: { events: LogEvent[] }) {
   const origin = events.length ? Date.parse(events[0].created_at) : 0;
   return (
     // Scrolls sideways on a phone; focusable so the keyboard can scroll it.
-    <div tabIndex={0} role="region" aria-label="Event log" className="overflow-x-auto rounded-lg focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500">
+    <div
+      tabIndex={0}
+      role="region"
+      aria-label="Event log"
+      className="overflow-x-auto rounded-lg focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+    >
       <table className="w-full min-w-[40rem] text-left text-sm">
         <caption className="sr-only">Every event of this saga, oldest first</caption>
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800 dark:text-slate-400">
           <tr>
-            <th scope="col" className="py-2 pr-3 font-medium">#</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Time (UTC)</th>
-            <th scope="col" className="py-2 pr-3 text-right font-medium">Since start</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Step</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Phase</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Outcome</th>
-            <th scope="col" className="py-2 font-medium">Error</th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              #
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Time (UTC)
+            </th>
+            <th scope="col" className="py-2 pr-3 text-right font-medium">
+              Since start
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Step
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Phase
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Outcome
+            </th>
+            <th scope="col" className="py-2 font-medium">
+              Error
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -52,7 +71,9 @@ export function EventLog({ events }: { events: LogEvent[] }) {
               <td className="whitespace-nowrap py-1.5 pr-3 font-mono text-xs tabular-nums">
                 <time dateTime={event.created_at}>{clock.format(new Date(event.created_at))}</time>
               </td>
-              <td className="whitespace-nowrap py-1.5 pr-3 text-right font-mono text-xs tabular-nums">+{Date.parse(event.created_at) - origin} ms</td>
+              <td className="whitespace-nowrap py-1.5 pr-3 text-right font-mono text-xs tabular-nums">
+                +{Date.parse(event.created_at) - origin} ms
+              </td>
               <td className="whitespace-nowrap py-1.5 pr-3 font-mono text-xs">{event.step ?? "—"}</td>
               <td className="py-1.5 pr-3">{phaseLabel[event.phase] ?? event.phase}</td>
               <td className="py-1.5 pr-3">

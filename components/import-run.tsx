@@ -23,7 +23,7 @@ export function ImportRun() {
   return (
     <div className="space-y-6">
       <label className="block max-w-xl rounded-2xl border border-dashed border-slate-300 bg-white p-4 text-sm dark:border-slate-700 dark:bg-slate-900">
-        <span className="font-medium">A run's JSON file</span>
+        <span className="font-medium">A run&apos;s JSON file</span>
         <input
           type="file"
           accept="application/json,.json"
@@ -33,7 +33,11 @@ export function ImportRun() {
         />
       </label>
       {problem && (
-        <p role="alert" data-testid="import-problem" className="rounded-lg bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+        <p
+          role="alert"
+          data-testid="import-problem"
+          className="rounded-lg bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+        >
           {problem}
         </p>
       )}

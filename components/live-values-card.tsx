@@ -17,11 +17,23 @@ interface LiveValuesCardProps {
  * A card of named values that the live stream keeps current (stock, balances). Each change is flashed
  * beside its value for a few seconds with its delta; rows have a fixed height so nothing jumps.
  */
-export function LiveValuesCard({ title, testIdPrefix, values, failed, names, format, describeChange, resetRequestedAt }: LiveValuesCardProps) {
+export function LiveValuesCard({
+  title,
+  testIdPrefix,
+  values,
+  failed,
+  names,
+  format,
+  describeChange,
+  resetRequestedAt,
+}: LiveValuesCardProps) {
   const highlights = useChangeHighlights(values, resetRequestedAt);
   const headingId = `${testIdPrefix}-heading`;
   return (
-    <section aria-labelledby={headingId} className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+    <section
+      aria-labelledby={headingId}
+      className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+    >
       <h2 id={headingId} className="text-base font-semibold">
         {title}
       </h2>
@@ -41,7 +53,9 @@ export function LiveValuesCard({ title, testIdPrefix, values, failed, names, for
                   describeChange={describeChange}
                 />
               ))
-            : [0, 1, 2].map((slot) => <li key={slot} className="h-14 rounded-lg bg-slate-100 motion-safe:animate-pulse dark:bg-slate-800" />)}
+            : [0, 1, 2].map((slot) => (
+                <li key={slot} className="h-14 rounded-lg bg-slate-100 motion-safe:animate-pulse dark:bg-slate-800" />
+              ))}
         </ul>
       )}
     </section>

@@ -10,7 +10,11 @@ const never = () => () => {};
  * zone, so hydration never sees two different texts.
  */
 export function LocalTime({ iso }: { iso: string }) {
-  const hydrated = useSyncExternalStore(never, () => true, () => false);
+  const hydrated = useSyncExternalStore(
+    never,
+    () => true,
+    () => false,
+  );
   return (
     <time dateTime={iso} className="tabular-nums">
       {clockTime(iso, hydrated ? undefined : "UTC")}

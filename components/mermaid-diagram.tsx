@@ -54,13 +54,29 @@ function useSeen(ref: React.RefObject<HTMLElement | null>, margin = "200px"): bo
   useEffect(() => {
     const element = ref.current;
     if (!element || seen) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) setSeen(true);
-    }, { rootMargin: margin });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) setSeen(true);
+      },
+      { rootMargin: margin },
+    );
     observer.observe(element);
     return () => observer.disconnect();
   }, [ref, margin, seen]);
   return seen;
+}
+
+/** The drawing at its natural size, in the dialog: a copy, its id (and the ids of its markers and style) renamed. */
+function showFullSize(target: HTMLDivElement | null, drawing: { svg: string; id: string } | null) {
+  if (!target || !drawing) return;
+  target.innerHTML = drawing.svg.split(drawing.id).join(`${drawing.id}-full`);
+  const svg = target.querySelector("svg");
+  const width = svg?.viewBox.baseVal?.width;
+  if (svg && width) {
+    svg.style.maxWidth = "none";
+    svg.style.width = `${Math.ceil(width)}px`;
+    svg.removeAttribute("height");
+  }
 }
 
 export function MermaidDiagram({ source, label, className = "" }: { source: string; label: string; className?: string }) {
@@ -82,59 +98,45 @@ export function MermaidDiagram({ source, label, className = "" }: { source: stri
     let current = true;
     // A live page changes the source once per event, and events come in bursts: once a first SVG is
     // on screen, wait a moment so a burst costs one render rather than one each.
-    const timer = setTimeout(async () => {
-      try {
-        const mermaid = await mermaidFor(theme);
-        // A fresh id each time: Mermaid looks its drawing up by id, and the previous SVG (same
-        // component, still on screen) must not be the element it finds.
-        const id = `${baseId}-${++renders}`;
-        const { svg } = await mermaid.render(id, source);
-        if (!current || !canvas.current) return;
-        canvas.current.innerHTML = svg;
-        drawing.current = { svg, id };
-        if (dialog.current?.open) showFullSize();
-        hasSvg.current = true;
-        setRendered(true);
-        setError(null);
-      } catch (reason) {
-        if (current) setError(reason instanceof Error ? reason.message : String(reason));
-      }
-    }, hasSvg.current ? 60 : 0);
+    const timer = setTimeout(
+      async () => {
+        try {
+          const mermaid = await mermaidFor(theme);
+          // A fresh id each time: Mermaid looks its drawing up by id, and the previous SVG (same
+          // component, still on screen) must not be the element it finds.
+          const id = `${baseId}-${++renders}`;
+          const { svg } = await mermaid.render(id, source);
+          if (!current || !canvas.current) return;
+          canvas.current.innerHTML = svg;
+          drawing.current = { svg, id };
+          if (dialog.current?.open) showFullSize(full.current, drawing.current);
+          hasSvg.current = true;
+          setRendered(true);
+          setError(null);
+        } catch (reason) {
+          if (current) setError(reason instanceof Error ? reason.message : String(reason));
+        }
+      },
+      hasSvg.current ? 60 : 0,
+    );
     return () => {
       current = false;
       clearTimeout(timer);
     };
   }, [seen, source, theme, baseId]);
 
-  /** The drawing at its natural size, in the dialog: a copy, its id (and the ids of its markers and style) renamed. */
-  function showFullSize() {
-    const target = full.current;
-    const current = drawing.current;
-    if (!target || !current) return;
-    target.innerHTML = current.svg.split(current.id).join(`${current.id}-full`);
-    const svg = target.querySelector("svg");
-    const width = svg?.viewBox.baseVal?.width;
-    if (svg && width) {
-      svg.style.maxWidth = "none";
-      svg.style.width = `${Math.ceil(width)}px`;
-      svg.removeAttribute("height");
-    }
-  }
-
   function openFullSize() {
-    showFullSize();
+    showFullSize(full.current, drawing.current);
     dialog.current?.showModal();
   }
 
   return (
-    <div
-      ref={frame}
-      data-testid="mermaid-diagram"
-      data-rendered={rendered ? "true" : "false"}
-      className={`relative min-h-40 ${className}`}
-    >
+    <div ref={frame} data-testid="mermaid-diagram" data-rendered={rendered ? "true" : "false"} className={`relative min-h-40 ${className}`}>
       {error && (
-        <p role="alert" className="mb-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+        <p
+          role="alert"
+          className="mb-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
+        >
           The diagram could not be drawn: {error}
         </p>
       )}

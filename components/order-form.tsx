@@ -104,7 +104,10 @@ export function OrderForm({
   const stock = inventory.data?.[productId];
 
   return (
-    <section aria-labelledby="order-heading" className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900">
+    <section
+      aria-labelledby="order-heading"
+      className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900"
+    >
       <h2 id="order-heading" className="text-lg font-semibold">
         Place an order
       </h2>
@@ -218,7 +221,12 @@ export function OrderForm({
             {submitting ? "Placing order…" : "Place order"}
           </button>
         </div>
-        <p id="order-form-error" role="alert" data-testid="form-error" className="min-h-5 text-sm font-medium text-red-700 dark:text-red-300">
+        <p
+          id="order-form-error"
+          role="alert"
+          data-testid="form-error"
+          className="min-h-5 text-sm font-medium text-red-700 dark:text-red-300"
+        >
           {errors.form}
         </p>
       </form>

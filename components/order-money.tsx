@@ -6,8 +6,10 @@ import type { PlacedOrder } from "./saga-timeline";
 
 // As the Inventory and Balances cards say them: stock only rises when a reservation is released, and a
 // balance when a payment is refunded (or the demo is reset).
-const stockChange = ({ delta, cause }: Highlight) => `${formatSignedCount(delta)}${cause === "reset" ? " reset" : delta > 0 ? " released" : ""}`;
-const moneyChange = ({ delta, cause }: Highlight) => `${formatSignedDollars(delta)}${cause === "reset" ? " reset" : delta > 0 ? " refund" : ""}`;
+const stockChange = ({ delta, cause }: Highlight) =>
+  `${formatSignedCount(delta)}${cause === "reset" ? " reset" : delta > 0 ? " released" : ""}`;
+const moneyChange = ({ delta, cause }: Highlight) =>
+  `${formatSignedDollars(delta)}${cause === "reset" ? " reset" : delta > 0 ? " refund" : ""}`;
 
 /**
  * The two values the order on the Live saga card moves, its product's stock and its user's balance, with
@@ -15,7 +17,15 @@ const moneyChange = ({ delta, cause }: Highlight) => `${formatSignedDollars(delt
  * on a phone too, where the Inventory and Balances cards are a screen further down. Always two lines tall,
  * before an order as after, so nothing below it moves.
  */
-export function OrderMoney({ placed, names, resetRequestedAt }: { placed: PlacedOrder | null; names: Record<string, string>; resetRequestedAt: number | null }) {
+export function OrderMoney({
+  placed,
+  names,
+  resetRequestedAt,
+}: {
+  placed: PlacedOrder | null;
+  names: Record<string, string>;
+  resetRequestedAt: number | null;
+}) {
   const inventory = useInventory();
   const balances = useBalances();
   const stockChanges = useChangeHighlights(inventory.data, resetRequestedAt);

@@ -14,10 +14,14 @@ export function RecentOrders({ names }: { names: Record<string, string> }) {
   const list = orders.data ?? [];
   // The sagas picked to compare, oldest pick first; a third pick replaces the oldest.
   const [picked, setPicked] = useState<string[]>([]);
-  const toggle = (sagaId: string) => setPicked((current) => (current.includes(sagaId) ? current.filter((id) => id !== sagaId) : [...current, sagaId].slice(-2)));
+  const toggle = (sagaId: string) =>
+    setPicked((current) => (current.includes(sagaId) ? current.filter((id) => id !== sagaId) : [...current, sagaId].slice(-2)));
   const comparable = picked.filter((id) => list.some((order) => order.saga_id === id));
   return (
-    <section aria-labelledby="orders-heading" className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900">
+    <section
+      aria-labelledby="orders-heading"
+      className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900"
+    >
       <div className="flex items-baseline justify-between gap-3">
         <h2 id="orders-heading" className="text-lg font-semibold">
           Recent orders

@@ -48,7 +48,7 @@ export function ResetControl({ onRequested, onDone }: { onRequested: () => void;
     <div className="relative flex items-center gap-2" onKeyDown={(event) => event.key === "Escape" && confirming && cancel()}>
       {confirming ? (
         <>
-          <span className="hidden text-xs text-slate-600 sm:inline dark:text-slate-300">Forget this demo's orders?</span>
+          <span className="hidden text-xs text-slate-600 sm:inline dark:text-slate-300">Forget this demo&apos;s orders?</span>
           <button
             ref={confirmButton}
             type="button"

@@ -72,7 +72,18 @@ function transitionLabel(event: LogEvent): string {
   return `${what}: ${event.phase === "compensation" ? `compensation ${event.outcome}` : event.outcome}`;
 }
 
-export function RunView({ sagaId, outline, order, events, effects, before, definitionVersion, initialStatus, live, pause = null }: RunViewProps) {
+export function RunView({
+  sagaId,
+  outline,
+  order,
+  events,
+  effects,
+  before,
+  definitionVersion,
+  initialStatus,
+  live,
+  pause = null,
+}: RunViewProps) {
   // null: follow the newest event (live); a number: the replay cursor, an index into `events`.
   const [cursor, setCursor] = useState<number | null>(null);
   const [playing, setPlaying] = useState(false);
@@ -86,6 +97,7 @@ export function RunView({ sagaId, outline, order, events, effects, before, defin
   useEffect(() => {
     if (!playing) return;
     if (at >= last) {
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- playback stops at the last event, however the cursor got there
       setPlaying(false);
       return;
     }
@@ -118,12 +130,21 @@ export function RunView({ sagaId, outline, order, events, effects, before, defin
             ? "The live stream stopped; reload the page to see where the saga is"
             : "Connecting to the event stream…";
 
-  const exported = () => JSON.stringify(exportRun({ order, saga: { id: sagaId, status, definition_version: definitionVersion }, outline, effects, before, events }), null, 2);
+  const exported = () =>
+    JSON.stringify(
+      exportRun({ order, saga: { id: sagaId, status, definition_version: definitionVersion }, outline, effects, before, events }),
+      null,
+      2,
+    );
   const base = `saga-${sagaId.slice(0, 8)}`;
 
   return (
     <div className="space-y-6">
-      <Card title="Replay" headingId="replay-heading" note="Move through the run's events: every part of this page shows the run as it was at that event, from the event log alone.">
+      <Card
+        title="Replay"
+        headingId="replay-heading"
+        note="Move through the run's events: every part of this page shows the run as it was at that event, from the event log alone."
+      >
         <ReplayControls
           count={events.length}
           at={at}
@@ -148,8 +169,10 @@ export function RunView({ sagaId, outline, order, events, effects, before, defin
         />
         {shown.length > 0 && (
           <p data-testid="replay-position" className="mt-3 text-sm text-slate-700 dark:text-slate-300">
-            <span className="font-medium">Event {at + 1} of {events.length}</span>: {transitionLabel(shown[shown.length - 1])}.{" "}
-            <span data-testid="replay-why">{why(outline, events, at)}</span>
+            <span className="font-medium">
+              Event {at + 1} of {events.length}
+            </span>
+            : {transitionLabel(shown[shown.length - 1])}. <span data-testid="replay-why">{why(outline, events, at)}</span>
           </p>
         )}
       </Card>
@@ -164,16 +187,24 @@ export function RunView({ sagaId, outline, order, events, effects, before, defin
           <Card title="Order" headingId="order-heading">
             <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm" data-testid="order-details">
               <Field name="User">
-                <span data-testid="order-user" className="break-all font-mono">{order.user_id}</span>
+                <span data-testid="order-user" className="break-all font-mono">
+                  {order.user_id}
+                </span>
               </Field>
               <Field name="Product">
-                <span data-testid="order-product" className="break-all font-mono">{order.product_id}</span>
+                <span data-testid="order-product" className="break-all font-mono">
+                  {order.product_id}
+                </span>
               </Field>
               <Field name="Quantity">
-                <span data-testid="order-quantity" className="tabular-nums">{order.quantity}</span>
+                <span data-testid="order-quantity" className="tabular-nums">
+                  {order.quantity}
+                </span>
               </Field>
               <Field name="Amount">
-                <span data-testid="order-amount" className="tabular-nums">{formatDollars(order.amount)}</span>
+                <span data-testid="order-amount" className="tabular-nums">
+                  {formatDollars(order.amount)}
+                </span>
               </Field>
               <Field name="Status">
                 <span data-testid="order-status" data-status={status}>
@@ -184,17 +215,31 @@ export function RunView({ sagaId, outline, order, events, effects, before, defin
                 <span className="break-all font-mono text-xs">{order.id}</span>
               </Field>
               <Field name="Definition">
-                <span data-testid="definition-version" className="break-all font-mono text-xs" title="The version of the saga definition this run used: a digest of its steps and compensations">
+                <span
+                  data-testid="definition-version"
+                  className="break-all font-mono text-xs"
+                  title="The version of the saga definition this run used: a digest of its steps and compensations"
+                >
                   {outline.name}@{definitionVersion || "unversioned"}
                 </span>
               </Field>
             </dl>
           </Card>
-          <Card title="Export" headingId="export-heading" note="This run as files: the JSON opens again with Import and replays the same way.">
+          <Card
+            title="Export"
+            headingId="export-heading"
+            note="This run as files: the JSON opens again with Import and replays the same way."
+          >
             <div className="flex flex-wrap gap-2">
-              <ExportButton testId="export-json" onClick={() => download(`${base}.json`, "application/json", exported())}>JSON</ExportButton>
-              <ExportButton testId="export-sequence" onClick={() => download(`${base}-sequence.mmd`, "text/plain", sequence)}>Sequence (Mermaid)</ExportButton>
-              <ExportButton testId="export-flowchart" onClick={() => download(`${base}-flowchart.mmd`, "text/plain", flowchart)}>Flowchart (Mermaid)</ExportButton>
+              <ExportButton testId="export-json" onClick={() => download(`${base}.json`, "application/json", exported())}>
+                JSON
+              </ExportButton>
+              <ExportButton testId="export-sequence" onClick={() => download(`${base}-sequence.mmd`, "text/plain", sequence)}>
+                Sequence (Mermaid)
+              </ExportButton>
+              <ExportButton testId="export-flowchart" onClick={() => download(`${base}-flowchart.mmd`, "text/plain", flowchart)}>
+                Flowchart (Mermaid)
+              </ExportButton>
               <ExportButton
                 testId="export-svg"
                 onClick={() => {
@@ -217,26 +262,46 @@ export function RunView({ sagaId, outline, order, events, effects, before, defin
             </p>
           </Card>
         </div>
-        <Card title="Timeline" headingId="gantt-heading" note="Each step and each compensation, on one time axis from the saga's first event.">
+        <Card
+          title="Timeline"
+          headingId="gantt-heading"
+          note="Each step and each compensation, on one time axis from the saga's first event."
+        >
           <SagaGantt outline={outline} events={shown} all={events} live={live !== undefined} />
         </Card>
       </div>
 
       <div className="grid grid-cols-1 gap-6 xl:grid-cols-2">
-        <Card title="Ledger" headingId="ledger-heading" note="Every movement of stock and money this run made, as an entry with a sign: a compensation is a new, opposite entry, not a deletion.">
+        <Card
+          title="Ledger"
+          headingId="ledger-heading"
+          note="Every movement of stock and money this run made, as an entry with a sign: a compensation is a new, opposite entry, not a deletion."
+        >
           <Ledger lines={lines} values={values} order={order} status={status} />
         </Card>
-        <Card title="What happened, and why" headingId="story-heading" note="The run in one line, then one sentence per transition, with the service's own log line where it did something.">
+        <Card
+          title="What happened, and why"
+          headingId="story-heading"
+          note="The run in one line, then one sentence per transition, with the service's own log line where it did something."
+        >
           <Story outline={outline} events={shown} all={events} replaying={replaying} />
         </Card>
       </div>
 
-      <Card title="Sequence diagram" headingId="sequence-heading" note="Every request and answer of this run, in order, with the time since its first event.">
+      <Card
+        title="Sequence diagram"
+        headingId="sequence-heading"
+        note="Every request and answer of this run, in order, with the time since its first event."
+      >
         <div ref={sequenceFrame} data-testid="sequence-diagram">
           <MermaidDiagram source={sequence} label={`The messages of saga ${sagaId}: ${status}`} />
         </div>
       </Card>
-      <Card title="Run diagram" headingId="diagram-heading" note="The path this run took: green completed, red failed, amber compensated (dashed while compensating), blue running, grey not reached.">
+      <Card
+        title="Run diagram"
+        headingId="diagram-heading"
+        note="The path this run took: green completed, red failed, amber compensated (dashed while compensating), blue running, grey not reached."
+      >
         <MermaidDiagram source={flowchart} label={`The path of saga ${sagaId}: ${status}`} />
       </Card>
       <Card
@@ -264,7 +329,11 @@ export function RunView({ sagaId, outline, order, events, effects, before, defin
 /** A step-by-step saga waiting on the server: what it waits before, when it goes on by itself, and Continue. */
 function PauseCard({ sagaId, outline, pause }: { sagaId: string; outline: SagaOutline; pause: SagaPause }) {
   return (
-    <section aria-label="Step by step" data-testid="saga-pause" className="rounded-xl border border-sky-300 bg-sky-50 p-3 text-sm text-sky-950 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-100">
+    <section
+      aria-label="Step by step"
+      data-testid="saga-pause"
+      className="rounded-xl border border-sky-300 bg-sky-50 p-3 text-sm text-sky-950 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-100"
+    >
       <p className="font-semibold">Step by step: the saga waits for you</p>
       <PauseText outline={outline} pause={pause} otherwise="" testId="pause-line" className="mt-1 block" />
       <div className="mt-2 flex flex-wrap items-center gap-2">
@@ -309,13 +378,27 @@ function ReplayControls(props: {
   const disabled = count === 0;
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <button type="button" className={buttonClass} disabled={disabled || at <= 0} onClick={() => onSeek(Math.max(0, at - 1))} aria-label="Previous event" data-testid="replay-back">
+      <button
+        type="button"
+        className={buttonClass}
+        disabled={disabled || at <= 0}
+        onClick={() => onSeek(Math.max(0, at - 1))}
+        aria-label="Previous event"
+        data-testid="replay-back"
+      >
         ◀
       </button>
       <button type="button" className={buttonClass} disabled={disabled} onClick={onPlay} data-testid="replay-play">
         {playing ? "Pause" : "Play"}
       </button>
-      <button type="button" className={buttonClass} disabled={disabled || at >= count - 1} onClick={() => onSeek(Math.min(count - 1, at + 1))} aria-label="Next event" data-testid="replay-step">
+      <button
+        type="button"
+        className={buttonClass}
+        disabled={disabled || at >= count - 1}
+        onClick={() => onSeek(Math.min(count - 1, at + 1))}
+        aria-label="Next event"
+        data-testid="replay-step"
+      >
         ▶
       </button>
       <input
@@ -332,7 +415,11 @@ function ReplayControls(props: {
       />
       <label className="flex items-center gap-1 text-sm text-slate-600 dark:text-slate-300">
         Speed
-        <select value={speed} onChange={(event) => onSpeed(Number(event.target.value) as (typeof SPEEDS)[number])} className="rounded border border-slate-300 bg-white px-1 py-0.5 dark:border-slate-700 dark:bg-slate-900">
+        <select
+          value={speed}
+          onChange={(event) => onSpeed(Number(event.target.value) as (typeof SPEEDS)[number])}
+          className="rounded border border-slate-300 bg-white px-1 py-0.5 dark:border-slate-700 dark:bg-slate-900"
+        >
           {SPEEDS.map((s) => (
             <option key={s} value={s}>
               {s}x
@@ -349,7 +436,17 @@ function ReplayControls(props: {
   );
 }
 
-function Ledger({ lines, values, order, status }: { lines: ReturnType<typeof ledgerLines>; values: Record<string, number> | null; order: RunOrder; status: SagaStatus }) {
+function Ledger({
+  lines,
+  values,
+  order,
+  status,
+}: {
+  lines: ReturnType<typeof ledgerLines>;
+  values: Record<string, number> | null;
+  order: RunOrder;
+  status: SagaStatus;
+}) {
   const format = (kind: "stock" | "money", value: number) => (kind === "money" ? formatDollars(value / 100) : String(value));
   const accounts: { account: string; kind: "stock" | "money"; label: string }[] = [
     { account: order.product_id, kind: "stock", label: `${order.product_id} in stock` },
@@ -378,7 +475,13 @@ function Ledger({ lines, values, order, status }: { lines: ReturnType<typeof led
           const settled = line.total === 0;
           const held = !settled && (status === "compensation_failed" || status === "compensating" || status === "processing");
           return (
-            <div key={`${line.kind}:${line.account}`} data-testid="ledger-line" data-account={line.account} data-kind={line.kind} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
+            <div
+              key={`${line.kind}:${line.account}`}
+              data-testid="ledger-line"
+              data-account={line.account}
+              data-kind={line.kind}
+              className="rounded-lg border border-slate-200 p-3 dark:border-slate-800"
+            >
               <p className="font-medium">
                 <span className="font-mono">{line.account}</span> · {line.kind === "stock" ? "stock (units)" : "money"}
               </p>
@@ -389,7 +492,9 @@ function Ledger({ lines, values, order, status }: { lines: ReturnType<typeof led
                       {entry.phase === "compensation" ? "↩ " : ""}
                       <span className="font-mono text-xs">{entry.name}</span>
                     </span>
-                    <span className={`tabular-nums font-medium ${entry.delta < 0 ? "text-red-700 dark:text-red-300" : "text-emerald-700 dark:text-emerald-300"}`}>
+                    <span
+                      className={`tabular-nums font-medium ${entry.delta < 0 ? "text-red-700 dark:text-red-300" : "text-emerald-700 dark:text-emerald-300"}`}
+                    >
                       {formatDelta(line.kind, entry.delta)}
                     </span>
                   </li>
@@ -487,7 +592,11 @@ function Story({ outline, events, all, replaying }: { outline: SagaOutline; even
             {event.detail && (
               <p data-testid="service-log" className="mt-0.5 font-mono text-xs text-slate-500 wrap-anywhere dark:text-slate-400">
                 {/* Who said it: the step's action, or its compensation. */}
-                {event.phase === "compensation" && event.position !== null ? `${outline.steps[event.position]?.compensation ?? event.step}: ` : event.step ? `${event.step}: ` : ""}
+                {event.phase === "compensation" && event.position !== null
+                  ? `${outline.steps[event.position]?.compensation ?? event.step}: `
+                  : event.step
+                    ? `${event.step}: `
+                    : ""}
                 {event.detail}
               </p>
             )}
@@ -500,7 +609,10 @@ function Story({ outline, events, all, replaying }: { outline: SagaOutline; even
 
 function Card({ title, headingId, note, children }: { title: string; headingId: string; note?: ReactNode; children: ReactNode }) {
   return (
-    <section aria-labelledby={headingId} className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900">
+    <section
+      aria-labelledby={headingId}
+      className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900"
+    >
       <h2 id={headingId} className="text-lg font-semibold">
         {title}
       </h2>

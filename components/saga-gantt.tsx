@@ -18,7 +18,8 @@ const barTone: Record<BarStatus, string> = {
   // A failed attempt that was retried: striped red, lighter than a final failure.
   retried: "bg-[repeating-linear-gradient(45deg,var(--color-red-300)_0_4px,var(--color-red-500)_4px_8px)]",
   compensation_failed: "bg-orange-600 ring-2 ring-orange-300",
-  compensating: "border-2 border-dashed border-amber-600 bg-gradient-to-l from-amber-400 to-amber-200 motion-safe:animate-pulse dark:from-amber-500 dark:to-amber-700",
+  compensating:
+    "border-2 border-dashed border-amber-600 bg-gradient-to-l from-amber-400 to-amber-200 motion-safe:animate-pulse dark:from-amber-500 dark:to-amber-700",
   compensated: "bg-gradient-to-l from-amber-500 to-amber-300 dark:from-amber-400 dark:to-amber-600",
 };
 
@@ -31,6 +32,7 @@ function useNow(running: boolean): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!running) return;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the clock is outside React: read it as it starts, then on each tick
     setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), 100);
     return () => clearInterval(timer);
@@ -42,7 +44,17 @@ function useNow(running: boolean): number {
  * `events`: the events shown (up to the replay's cursor); `all`: every event of the run known so far,
  * which sets the axis; `live`: the run is followed as it happens, so an unfinished one runs to "now".
  */
-export function SagaGantt({ outline, events, all = events, live = false }: { outline: SagaOutline; events: LogEvent[]; all?: LogEvent[]; live?: boolean }) {
+export function SagaGantt({
+  outline,
+  events,
+  all = events,
+  live = false,
+}: {
+  outline: SagaOutline;
+  events: LogEvent[];
+  all?: LogEvent[];
+  live?: boolean;
+}) {
   const chart = useMemo(() => ganttChart(outline, events), [outline, events]);
   const following = events.length === all.length;
   const finished = useMemo(() => ganttChart(outline, all).endMs !== null, [outline, all]);
@@ -116,14 +128,24 @@ function GanttRowView({ row, origin, end, at }: { row: GanttRow; origin: number;
           {compensation ? `compensation of ${row.step}` : attempts === 0 ? "not reached" : `${attempts} attempt${attempts > 1 ? "s" : ""}`}
         </p>
         {error && (
-          <p className="text-xs font-medium text-red-700 wrap-anywhere sm:truncate dark:text-red-300" title={error} data-testid="step-error">
+          <p
+            className="text-xs font-medium text-red-700 wrap-anywhere sm:truncate dark:text-red-300"
+            title={error}
+            data-testid="step-error"
+          >
             {error}
           </p>
         )}
       </div>
-      <div className={`relative h-7 rounded ${noop ? "bg-slate-50 dark:bg-slate-800/30" : compensation ? "bg-amber-50 dark:bg-amber-950/40" : "bg-slate-100 dark:bg-slate-800/60"}`}>
+      <div
+        className={`relative h-7 rounded ${noop ? "bg-slate-50 dark:bg-slate-800/30" : compensation ? "bg-amber-50 dark:bg-amber-950/40" : "bg-slate-100 dark:bg-slate-800/60"}`}
+      >
         {row.bars.map((bar) =>
-          noop ? <NothingToUndo key={bar.attempt} bar={bar} row={row} at={at} /> : <Bar key={bar.attempt} bar={bar} row={row} origin={origin} end={end} at={at} />,
+          noop ? (
+            <NothingToUndo key={bar.attempt} bar={bar} row={row} at={at} />
+          ) : (
+            <Bar key={bar.attempt} bar={bar} row={row} origin={origin} end={end} at={at} />
+          ),
         )}
       </div>
     </li>
@@ -169,7 +191,14 @@ function NothingToUndo({ bar, row, at }: { bar: GanttBar; row: GanttRow; at: (ti
   const left = at(bar.startMs);
   const labelLeft = parseFloat(left) > 60;
   return (
-    <div data-testid="gantt-bar" data-kind={row.kind} data-status={bar.status} data-noop="true" className="absolute inset-y-1 flex items-center" style={{ left }}>
+    <div
+      data-testid="gantt-bar"
+      data-kind={row.kind}
+      data-status={bar.status}
+      data-noop="true"
+      className="absolute inset-y-1 flex items-center"
+      style={{ left }}
+    >
       <div aria-hidden className="h-full w-0.5 rounded-sm bg-slate-300 dark:bg-slate-600" />
       <span className="sr-only">{`${row.name}, compensation of ${row.step}: nothing to undo`}</span>
       <span

@@ -17,6 +17,7 @@ import { pauseLine } from "@/lib/view/pause";
 function usePauseClock(pause: SagaPause | null): number | null {
   const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the clock is read in the browser only, after hydration
     setNow(Date.now());
     if (!pause) return;
     const timer = setInterval(() => setNow(Date.now()), 1_000);
@@ -26,10 +27,26 @@ function usePauseClock(pause: SagaPause | null): number | null {
 }
 
 /** "Waiting before Reserve inventory · resumes by itself in 4:59", or `otherwise` when the saga does not wait. */
-export function PauseText({ outline, pause, otherwise, testId, className }: { outline: SagaOutline; pause: SagaPause | null; otherwise: string; testId: string; className?: string }) {
+export function PauseText({
+  outline,
+  pause,
+  otherwise,
+  testId,
+  className,
+}: {
+  outline: SagaOutline;
+  pause: SagaPause | null;
+  otherwise: string;
+  testId: string;
+  className?: string;
+}) {
   const now = usePauseClock(pause);
   return (
-    <span data-testid={testId} data-waiting={pause ? `${pause.phase} ${pause.before}` : undefined} className={`tabular-nums ${className ?? ""}`}>
+    <span
+      data-testid={testId}
+      data-waiting={pause ? `${pause.phase} ${pause.before}` : undefined}
+      className={`tabular-nums ${className ?? ""}`}
+    >
       {pause ? pauseLine(outline, pause, now) : otherwise}
     </span>
   );
@@ -53,7 +70,8 @@ export function ContinueButton({
   testId?: string;
 }) {
   const continuing = useContinueSaga();
-  const failure = continuing.error instanceof ApiError ? String(continuing.error.detail) : continuing.error ? "The continue could not be sent." : null;
+  const failure =
+    continuing.error instanceof ApiError ? String(continuing.error.detail) : continuing.error ? "The continue could not be sent." : null;
   // A new pause (or none): what the last click answered no longer matters.
   const { reset } = continuing;
   useEffect(() => reset(), [pause?.since, reset]);

@@ -5,12 +5,36 @@ import type { SagaStatus } from "@/lib/saga/status";
 export type LiveSagaStatus = SagaStatus | "idle" | "starting";
 
 const looks: Record<LiveSagaStatus, { box: string; icon: string; label: ReactNode }> = {
-  idle: { box: "border-slate-300 bg-slate-50 text-slate-600 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-300", icon: "○", label: "Ready" },
-  starting: { box: "border-sky-300 bg-sky-50 text-sky-800 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-200", icon: "…", label: "Starting" },
-  pending: { box: "border-sky-300 bg-sky-50 text-sky-800 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-200", icon: "…", label: "Pending" },
-  processing: { box: "border-sky-400 bg-sky-50 text-sky-800 dark:border-sky-600 dark:bg-sky-950 dark:text-sky-200", icon: "▶", label: "Processing" },
-  compensating: { box: "border-amber-400 bg-amber-50 text-amber-900 dark:border-amber-600 dark:bg-amber-950 dark:text-amber-200", icon: "↺", label: "Compensating" },
-  completed: { box: "border-emerald-500 bg-emerald-600 text-white dark:border-emerald-400 dark:bg-emerald-700", icon: "✓", label: "Completed" },
+  idle: {
+    box: "border-slate-300 bg-slate-50 text-slate-600 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-300",
+    icon: "○",
+    label: "Ready",
+  },
+  starting: {
+    box: "border-sky-300 bg-sky-50 text-sky-800 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-200",
+    icon: "…",
+    label: "Starting",
+  },
+  pending: {
+    box: "border-sky-300 bg-sky-50 text-sky-800 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-200",
+    icon: "…",
+    label: "Pending",
+  },
+  processing: {
+    box: "border-sky-400 bg-sky-50 text-sky-800 dark:border-sky-600 dark:bg-sky-950 dark:text-sky-200",
+    icon: "▶",
+    label: "Processing",
+  },
+  compensating: {
+    box: "border-amber-400 bg-amber-50 text-amber-900 dark:border-amber-600 dark:bg-amber-950 dark:text-amber-200",
+    icon: "↺",
+    label: "Compensating",
+  },
+  completed: {
+    box: "border-emerald-500 bg-emerald-600 text-white dark:border-emerald-400 dark:bg-emerald-700",
+    icon: "✓",
+    label: "Completed",
+  },
   failed: { box: "border-red-500 bg-red-600 text-white dark:border-red-400 dark:bg-red-700", icon: "✕", label: "Failed" },
   compensation_failed: {
     box: "border-orange-500 bg-orange-100 text-orange-950 dark:border-orange-400 dark:bg-orange-950 dark:text-orange-100",

@@ -33,7 +33,9 @@ export function SagaStepRow({ step, index, next }: { step: StepState; index: num
             {flowsUp && (
               <span
                 className={`absolute left-1/2 top-1/2 -translate-x-1/2 -translate-y-1/2 rounded-full px-1 text-xs font-bold leading-4 ${
-                  noop ? "bg-slate-200 text-slate-600 dark:bg-slate-700 dark:text-slate-300" : "bg-amber-400 text-amber-950 dark:bg-amber-500"
+                  noop
+                    ? "bg-slate-200 text-slate-600 dark:bg-slate-700 dark:text-slate-300"
+                    : "bg-amber-400 text-amber-950 dark:bg-amber-500"
                 }`}
               >
                 <span className="inline-block motion-safe:animate-rise">↑</span>
@@ -103,7 +105,9 @@ function CompensationLine({ step }: { step: StepState }) {
   if (step.status === "compensation_failed")
     return (
       <p className="truncate text-sm font-semibold text-orange-700 dark:text-orange-300">
-        <span aria-hidden className="mr-1">!</span>
+        <span aria-hidden className="mr-1">
+          !
+        </span>
         {name} failed · waiting for an operator
       </p>
     );
@@ -111,21 +115,27 @@ function CompensationLine({ step }: { step: StepState }) {
   if (undoing(step.status) && !undoes)
     return (
       <p data-testid={`step-${step.name}-undo`} className="truncate text-sm text-slate-500 dark:text-slate-400">
-        <span aria-hidden className="mr-1">↩</span>
+        <span aria-hidden className="mr-1">
+          ↩
+        </span>
         Nothing to undo
       </p>
     );
   if (step.status === "compensating")
     return (
       <p data-testid={`step-${step.name}-undo`} className="truncate text-sm font-semibold text-amber-700 dark:text-amber-300">
-        <span aria-hidden className="mr-1 inline-block motion-safe:animate-rise">↑</span>
+        <span aria-hidden className="mr-1 inline-block motion-safe:animate-rise">
+          ↑
+        </span>
         {undoes ? `${name}…` : "Nothing to undo"}
       </p>
     );
   if (step.status === "compensated")
     return (
       <p data-testid={`step-${step.name}-undo`} className="truncate text-sm font-semibold text-amber-700 dark:text-amber-300">
-        <span aria-hidden className="mr-1">↩</span>
+        <span aria-hidden className="mr-1">
+          ↩
+        </span>
         {undoes ? (
           <>
             {name} <span className="font-normal">· undone</span>
@@ -153,7 +163,8 @@ function StepBar({ status, noop }: { status: StepStatus; noop: boolean }) {
     completed: "w-full bg-emerald-500",
     failed: "w-full bg-red-500",
     // Anchored right when motion is reduced: still reads as "going back" without moving.
-    compensating: "w-2/5 bg-amber-500 motion-safe:animate-progress-reverse motion-reduce:left-auto motion-reduce:right-0 motion-reduce:w-1/2",
+    compensating:
+      "w-2/5 bg-amber-500 motion-safe:animate-progress-reverse motion-reduce:left-auto motion-reduce:right-0 motion-reduce:w-1/2",
     compensated: "w-full bg-amber-400 dark:bg-amber-500",
     compensation_failed: "w-full bg-orange-600",
   };

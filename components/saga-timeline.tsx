@@ -52,7 +52,11 @@ export function SagaTimeline({
   const inFlight = status === "pending" || status === "processing" || status === "compensating";
 
   return (
-    <section ref={ref} aria-labelledby="timeline-heading" className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900">
+    <section
+      ref={ref}
+      aria-labelledby="timeline-heading"
+      className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900"
+    >
       <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 sm:flex-nowrap">
         <h2 id="timeline-heading" className="shrink-0 text-lg font-semibold">
           Live saga
@@ -184,14 +188,19 @@ function Direction({ status, state }: { status: LiveSagaStatus; state: SagaState
   if (status === "processing") {
     content = (
       <>
-        <span aria-hidden className="mr-1">↓</span>Running the steps in order
+        <span aria-hidden className="mr-1">
+          ↓
+        </span>
+        Running the steps in order
       </>
     );
     tone = "text-sky-700 dark:text-sky-300";
   } else if (status === "compensating" && back) {
     content = (
       <>
-        <span aria-hidden className="mr-1 inline-block motion-safe:animate-rise">↑</span>
+        <span aria-hidden className="mr-1 inline-block motion-safe:animate-rise">
+          ↑
+        </span>
         {back}
       </>
     );
@@ -200,7 +209,9 @@ function Direction({ status, state }: { status: LiveSagaStatus; state: SagaState
     const undid = state.steps.some((step) => step.status === "compensated" && hasUndo(step.compensation));
     content = undid ? (
       <>
-        <span aria-hidden className="mr-1">↑</span>
+        <span aria-hidden className="mr-1">
+          ↑
+        </span>
         {back}
       </>
     ) : (
@@ -220,7 +231,10 @@ function Direction({ status, state }: { status: LiveSagaStatus; state: SagaState
 }
 
 function hint(status: LiveSagaStatus, state: SagaState, pause: SagaPause | null, outline: SagaOutline): string {
-  if (pause) return status === "pending" ? "Recorded; waits for “Next step” to start" : `Paused before ${pauseTarget(outline, pause, { detailed: true })}`;
+  if (pause)
+    return status === "pending"
+      ? "Recorded; waits for “Next step” to start"
+      : `Paused before ${pauseTarget(outline, pause, { detailed: true })}`;
   switch (status) {
     case "idle":
       return "Pick a scenario or fill the form, then place the order.";

@@ -17,7 +17,8 @@ const apiDocs = [
 ] as const;
 
 const linkClass = "rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";
-const idleClass = "text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white";
+const idleClass =
+  "text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white";
 
 /** The app's header: name, navigation, and a slot on the right for the page's own controls. */
 export function SiteHeader({ children }: { children?: ReactNode }) {

@@ -43,7 +43,10 @@ function StuckSaga({ saga, names, live }: { saga: Saga; names: Record<string, st
   const order = useOrderOf(saga);
   const what = order ? `${orderLine(order, names)}, ${formatDollars(order.amount)}` : sagaLabel(saga.id);
   return (
-    <li data-testid="stuck-saga" className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2 rounded-lg bg-white/70 p-3 dark:bg-slate-900/60">
+    <li
+      data-testid="stuck-saga"
+      className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2 rounded-lg bg-white/70 p-3 dark:bg-slate-900/60"
+    >
       <div className="min-w-0 flex-1 basis-64">
         <Link
           href={`/timeline/${encodeURIComponent(saga.id)}`}

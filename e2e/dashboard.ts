@@ -97,7 +97,11 @@ export async function placeScenario(page: Page, scenario: ScenarioId, speed: Spe
 }
 
 /** Waits for the live timeline's final status. */
-export async function expectFinalStatus(page: Page, status: "completed" | "failed" | "compensation_failed", text: string | RegExp): Promise<void> {
+export async function expectFinalStatus(
+  page: Page,
+  status: "completed" | "failed" | "compensation_failed",
+  text: string | RegExp,
+): Promise<void> {
   const badge = page.getByTestId("saga-status");
   await expect(badge).toHaveAttribute("data-status", status);
   await expect(badge).toContainText(text);

@@ -9,7 +9,13 @@ import type { SagaOutline } from "../lib/view/outline";
 import { replay, type LogEvent } from "../lib/view/replay";
 import { expect, test } from "./fixtures";
 
-const hostile = [`"]; click A call alert(1) %%`, `<img src=x onerror=window.__xss=1>`, "%%{init: {'securityLevel':'loose'}}%%", "end note", "`**md**` $$x$$"];
+const hostile = [
+  `"]; click A call alert(1) %%`,
+  `<img src=x onerror=window.__xss=1>`,
+  "%%{init: {'securityLevel':'loose'}}%%",
+  "end note",
+  "`**md**` $$x$$",
+];
 
 const outline: SagaOutline = {
   name: "hostile",
@@ -20,10 +26,50 @@ const outline: SagaOutline = {
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
 const events: LogEvent[] = [
   { id: 1, saga_id: "s", order_id: "o", position: null, step: null, phase: "saga", outcome: "processing", error: null, created_at: at(0) },
-  { id: 2, saga_id: "s", order_id: "o", position: 0, step: outline.steps[0].name, phase: "action", outcome: "running", error: null, created_at: at(1) },
-  { id: 3, saga_id: "s", order_id: "o", position: 0, step: outline.steps[0].name, phase: "action", outcome: "completed", error: null, created_at: at(2) },
-  { id: 4, saga_id: "s", order_id: "o", position: 1, step: outline.steps[1].name, phase: "action", outcome: "running", error: null, created_at: at(3) },
-  { id: 5, saga_id: "s", order_id: "o", position: 1, step: outline.steps[1].name, phase: "action", outcome: "failed", error: hostile[1], created_at: at(4) },
+  {
+    id: 2,
+    saga_id: "s",
+    order_id: "o",
+    position: 0,
+    step: outline.steps[0].name,
+    phase: "action",
+    outcome: "running",
+    error: null,
+    created_at: at(1),
+  },
+  {
+    id: 3,
+    saga_id: "s",
+    order_id: "o",
+    position: 0,
+    step: outline.steps[0].name,
+    phase: "action",
+    outcome: "completed",
+    error: null,
+    created_at: at(2),
+  },
+  {
+    id: 4,
+    saga_id: "s",
+    order_id: "o",
+    position: 1,
+    step: outline.steps[1].name,
+    phase: "action",
+    outcome: "running",
+    error: null,
+    created_at: at(3),
+  },
+  {
+    id: 5,
+    saga_id: "s",
+    order_id: "o",
+    position: 1,
+    step: outline.steps[1].name,
+    phase: "action",
+    outcome: "failed",
+    error: hostile[1],
+    created_at: at(4),
+  },
 ];
 
 test("hostile names in every diagram render as text under Mermaid's strict security level", async ({ page }) => {
@@ -34,7 +80,11 @@ test("hostile names in every diagram render as text under Mermaid's strict secur
   });
   await page.setContent(`<main id="out"></main>`);
   await page.addScriptTag({ path: createRequire(import.meta.url).resolve("mermaid/dist/mermaid.min.js") });
-  const sources = [...workflowDiagrams(outline).map((diagram) => diagram.source), sagaRunDiagram(outline, replay(outline, events)), sagaSequenceDiagram(outline, events)];
+  const sources = [
+    ...workflowDiagrams(outline).map((diagram) => diagram.source),
+    sagaRunDiagram(outline, replay(outline, events)),
+    sagaSequenceDiagram(outline, events),
+  ];
 
   for (const [index, source] of sources.entries()) {
     const result = await page.evaluate(

@@ -20,7 +20,8 @@ test("untouched, the speed is slow motion, named by what it does, and a compensa
   // Every speed says how long a step takes; the one chosen for a newcomer is the slowest.
   const speeds = page.getByRole("group", { name: "How fast it plays" }).getByRole("radio");
   await expect(speeds).toHaveCount(3);
-  for (const speed of await speeds.all()) await expect(speed).toHaveAccessibleName(/^[A-Z][a-z ]+: (about )?[\d.]+ s a step \(speed [\d.]+x\)$/);
+  for (const speed of await speeds.all())
+    await expect(speed).toHaveAccessibleName(/^[A-Z][a-z ]+: (about )?[\d.]+ s a step \(speed [\d.]+x\)$/);
   await expect(page.getByRole("radio", { checked: true })).toHaveAccessibleName("Slow motion: about 1 s a step (speed 0.1x)");
   await expect(page.getByText("about 1 s a step")).toBeVisible();
 
@@ -35,6 +36,8 @@ test("untouched, the speed is slow motion, named by what it does, and a compensa
   // Each step ran, and each compensation undid, for long enough to be read as it happened (about a
   // second each; 600 ms leaves room for a busy machine's late events).
   const transitions = await stepTransitions(page);
-  for (const step of ["validate_order", "reserve_inventory", "process_payment"]) expect(shownFor(transitions, step, "running"), `${step} running`).toBeGreaterThan(600);
-  for (const step of ["process_payment", "reserve_inventory"]) expect(shownFor(transitions, step, "compensating"), `${step} compensating`).toBeGreaterThan(600);
+  for (const step of ["validate_order", "reserve_inventory", "process_payment"])
+    expect(shownFor(transitions, step, "running"), `${step} running`).toBeGreaterThan(600);
+  for (const step of ["process_payment", "reserve_inventory"])
+    expect(shownFor(transitions, step, "compensating"), `${step} compensating`).toBeGreaterThan(600);
 });

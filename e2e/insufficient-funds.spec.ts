@@ -27,7 +27,9 @@ test("insufficient funds: payment fails, then the reservation and the validation
   });
   // Reverse order: nothing is undone before the failure, and each compensation ends before the next starts.
   expect(batchOf(transitions, "process_payment", "failed")).toBeLessThanOrEqual(batchOf(transitions, "reserve_inventory", "compensating"));
-  expect(batchOf(transitions, "reserve_inventory", "compensated")).toBeLessThanOrEqual(batchOf(transitions, "validate_order", "compensating"));
+  expect(batchOf(transitions, "reserve_inventory", "compensated")).toBeLessThanOrEqual(
+    batchOf(transitions, "validate_order", "compensating"),
+  );
 
   await expect(page.getByTestId("step-process_payment-note")).toHaveText(/Insufficient funds/);
   await expect(page.getByTestId("step-reserve_inventory")).toContainText("Release inventory");

@@ -3,7 +3,10 @@ import { expectFinalStatus, openDashboard, placeScenario } from "./dashboard";
 
 test.use({ viewport: { width: 1400, height: 900 } });
 
-test("on a 1400x900 laptop screen, Place order is on the first screen, below scenario chips whose titles line up", async ({ page, request }) => {
+test("on a 1400x900 laptop screen, Place order is on the first screen, below scenario chips whose titles line up", async ({
+  page,
+  request,
+}) => {
   await resetDemo(request);
   await openDashboard(page);
   const button = await page.getByRole("button", { name: "Place order" }).boundingBox();

@@ -38,17 +38,22 @@ test("the browser checks an order with the API's schema and shows each error at 
   await expect(page.getByTestId("no-orders")).toBeVisible();
 });
 
-test("the API's own errors are shown too: a 422 at its field (by loc), anything else as a message", async ({ page, request, consoleErrors }) => {
+test("the API's own errors are shown too: a 422 at its field (by loc), anything else as a message", async ({
+  page,
+  request,
+  consoleErrors,
+}) => {
   await resetDemo(request);
   await openDashboard(page);
   // Stand-ins for refusals the browser's own check cannot produce (the API's schema is the same one).
   const answers = [
-    { status: 422, json: { detail: [{ type: "less_than_equal", loc: ["body", "quantity"], msg: "Input should be less than or equal to 5", input: 7 }] } },
+    {
+      status: 422,
+      json: { detail: [{ type: "less_than_equal", loc: ["body", "quantity"], msg: "Input should be less than or equal to 5", input: 7 }] },
+    },
     { status: 503, json: { detail: "The server is shutting down; retry shortly" } },
   ];
-  await page.route("**/api/orders", (route) =>
-    route.request().method() === "POST" ? route.fulfill(answers.shift()!) : route.fallback(),
-  );
+  await page.route("**/api/orders", (route) => (route.request().method() === "POST" ? route.fulfill(answers.shift()!) : route.fallback()));
 
   await page.getByTestId("scenario-happy-path").click();
   await page.getByRole("button", { name: "Place order" }).click();

@@ -13,7 +13,9 @@ function bothOnScreen(page: Page, step: Locator, text: string): Promise<boolean>
       const box = element.getBoundingClientRect();
       return box.width > 0 && box.top >= 0 && box.bottom <= window.innerHeight;
     };
-    const proofs = [...document.querySelectorAll("body *")].filter((element) => element.children.length === 0 && element.textContent?.trim() === wanted);
+    const proofs = [...document.querySelectorAll("body *")].filter(
+      (element) => element.children.length === 0 && element.textContent?.trim() === wanted,
+    );
     return onScreen(row) && proofs.some(onScreen);
   }, text);
 }

@@ -8,7 +8,8 @@ test("on a phone the dashboard fits the width, before and after a failed saga", 
   await openDashboard(page);
   const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(await overflow()).toBe(0);
-  const timelineHeight = () => page.getByRole("region", { name: "Live saga" }).evaluate((element) => element.getBoundingClientRect().height);
+  const timelineHeight = () =>
+    page.getByRole("region", { name: "Live saga" }).evaluate((element) => element.getBoundingClientRect().height);
   const idleHeight = await timelineHeight();
 
   await placeScenario(page, "shipping-failure", "1x");

@@ -28,7 +28,10 @@ test("reset asks for a confirmation, then restores the demo data and forgets the
   expect(await (await request.get("/inventory")).json()).toEqual({ inventory: { product_1: 100, product_2: 50, product_3: 25 } });
 });
 
-test("a reset made elsewhere in the same world (another tab, curl with its cookie) shows on an open dashboard as a reset", async ({ page, request }) => {
+test("a reset made elsewhere in the same world (another tab, curl with its cookie) shows on an open dashboard as a reset", async ({
+  page,
+  request,
+}) => {
   await resetDemo(request);
   await openDashboard(page);
   await placeScenario(page, "happy-path", "1x");

@@ -23,7 +23,10 @@ test("a flaky payment is retried until it succeeds, and the timeline shows each 
   await expect(page.getByText("3 attempts")).toBeVisible();
 });
 
-test("a refund that keeps failing leaves the saga stuck, listed for an operator, until the retry button finishes it", async ({ page, request }, testInfo) => {
+test("a refund that keeps failing leaves the saga stuck, listed for an operator, until the retry button finishes it", async ({
+  page,
+  request,
+}, testInfo) => {
   await resetDemo(request);
   await openDashboard(page);
   await placeScenario(page, "stuck-refund", "1x");

@@ -27,7 +27,14 @@ test("the compare picker, Recent orders and the timeline say what each run was, 
   const picker = page.getByRole("region", { name: "Pick two runs" });
   const choices = picker.getByRole("listitem");
   await expect(choices).toHaveCount(2);
-  for (const text of ["1 × Mechanical keyboard for Linus", "$50.00", "user_3 · product_1", secondAt, `saga ${short(second.saga_id)}`, "Shipping address invalid"])
+  for (const text of [
+    "1 × Mechanical keyboard for Linus",
+    "$50.00",
+    "user_3 · product_1",
+    secondAt,
+    `saga ${short(second.saga_id)}`,
+    "Shipping address invalid",
+  ])
     await expect(choices.nth(0)).toContainText(text);
   await expect(choices.nth(0).locator("[data-status]").first()).toHaveAttribute("data-status", "failed");
   for (const text of ["2 × Mechanical keyboard for Ada", "$100.00", "user_1 · product_1", firstAt, `saga ${short(first.saga_id)}`])
@@ -45,8 +52,16 @@ test("the compare picker, Recent orders and the timeline say what each run was, 
   await expect(rows.nth(0)).toContainText(`saga ${short(second.saga_id)}`);
   await expect(rows.nth(1)).toContainText(`saga ${short(first.saga_id)}`);
   await expect(page.getByTestId("recent-orders")).not.toContainText(short(second.order_id));
-  await page.getByRole("checkbox", { name: `Compare 2 × Mechanical keyboard for Ada, $100.00, placed ${firstAt}, completed (saga ${short(first.saga_id)})` }).check();
-  await page.getByRole("checkbox", { name: `Compare 1 × Mechanical keyboard for Linus, $50.00, placed ${secondAt}, failed (saga ${short(second.saga_id)})` }).check();
+  await page
+    .getByRole("checkbox", {
+      name: `Compare 2 × Mechanical keyboard for Ada, $100.00, placed ${firstAt}, completed (saga ${short(first.saga_id)})`,
+    })
+    .check();
+  await page
+    .getByRole("checkbox", {
+      name: `Compare 1 × Mechanical keyboard for Linus, $50.00, placed ${secondAt}, failed (saga ${short(second.saga_id)})`,
+    })
+    .check();
   await page.getByTestId("compare-picked").click();
 
   // The compare page: each side says what its run was, with the same id.

@@ -5,7 +5,10 @@ import { eventLog, placeOrder, renderedDiagram } from "./timeline";
 const shippingFailure = { user_id: "user_3", product_id: "product_1", quantity: 1, amount: 50 };
 const happyPath = { user_id: "user_1", product_id: "product_1", quantity: 2, amount: 100 };
 
-test("a shipping failure's story: the sequence diagram undoes in reverse, the ledger nets to zero, the service's log lines", async ({ page, request }) => {
+test("a shipping failure's story: the sequence diagram undoes in reverse, the ledger nets to zero, the service's log lines", async ({
+  page,
+  request,
+}) => {
   const placed = await placeOrder(request, shippingFailure);
   expect(placed.status).toBe("failed");
   await page.goto(`/timeline/${placed.saga_id}`);
@@ -31,22 +34,41 @@ test("a shipping failure's story: the sequence diagram undoes in reverse, the le
   // The ledger: a charge and its refund, a reservation and its release; every line nets to zero.
   const lines = page.getByTestId("ledger-line");
   await expect(lines).toHaveCount(2);
-  await expect(page.locator("[data-testid=ledger-line][data-account=product_1] [data-testid=ledger-entry]")).toHaveText(["reserve_inventory-1", "↩ release_inventory+1"]);
-  await expect(page.locator("[data-testid=ledger-line][data-account=user_3] [data-testid=ledger-entry]")).toHaveText(["process_payment-$50.00", "↩ refund_payment+$50.00"]);
+  await expect(page.locator("[data-testid=ledger-line][data-account=product_1] [data-testid=ledger-entry]")).toHaveText([
+    "reserve_inventory-1",
+    "↩ release_inventory+1",
+  ]);
+  await expect(page.locator("[data-testid=ledger-line][data-account=user_3] [data-testid=ledger-entry]")).toHaveText([
+    "process_payment-$50.00",
+    "↩ refund_payment+$50.00",
+  ]);
   await expect(page.getByTestId("ledger-total")).toHaveText(["0", "$0.00"]);
 
   // Why each transition happened, and what each service said it did.
-  await expect(page.getByTestId("story-why").filter({ hasText: "Ship order failed (Shipping address invalid), so the completed steps are undone in reverse order" })).toHaveCount(1);
-  await expect(page.getByTestId("service-log").filter({ hasText: "process_payment: Processed payment of $50.0 for user_3" })).toHaveCount(1);
+  await expect(
+    page
+      .getByTestId("story-why")
+      .filter({ hasText: "Ship order failed (Shipping address invalid), so the completed steps are undone in reverse order" }),
+  ).toHaveCount(1);
+  await expect(page.getByTestId("service-log").filter({ hasText: "process_payment: Processed payment of $50.0 for user_3" })).toHaveCount(
+    1,
+  );
   await expect(page.getByTestId("service-log").filter({ hasText: "refund_payment: Refunded payment of $50.0 to user_3" })).toHaveCount(1);
   await expect(page.getByTestId("definition-version")).toHaveText(/^order@[0-9a-f]{12}$/);
 });
 
-test("the replay: at the event 'payment compensated', user_3 is back at $200.00 while product_1 is still reserved", async ({ page, request }) => {
+test("the replay: at the event 'payment compensated', user_3 is back at $200.00 while product_1 is still reserved", async ({
+  page,
+  request,
+}) => {
   const placed = await placeOrder(request, shippingFailure);
   const events = await eventLog(request, placed.saga_id);
-  const refunded = events.findIndex((event) => event.step === "process_payment" && event.phase === "compensation" && event.outcome === "compensated");
-  const charged = events.findIndex((event) => event.step === "process_payment" && event.phase === "action" && event.outcome === "completed");
+  const refunded = events.findIndex(
+    (event) => event.step === "process_payment" && event.phase === "compensation" && event.outcome === "compensated",
+  );
+  const charged = events.findIndex(
+    (event) => event.step === "process_payment" && event.phase === "action" && event.outcome === "completed",
+  );
   await page.goto(`/timeline/${placed.saga_id}`);
   await expect(page.getByTestId("saga-status")).toHaveAttribute("data-status", "failed");
   await expect(page.getByTestId("value-user_3")).toHaveText("$200.00");
@@ -79,7 +101,11 @@ test("an exported run opens again with Import and replays the same way", async (
   const [file] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-json").click()]);
   expect(file.suggestedFilename()).toBe(`saga-${placed.saga_id.slice(0, 8)}.json`);
   const exported = JSON.parse(fs.readFileSync(await file.path(), "utf8"));
-  expect(exported).toMatchObject({ format: "saga-studio.run/1", saga: { id: placed.saga_id, status: "failed" }, before: { product_1: 100, user_3: 20000 } });
+  expect(exported).toMatchObject({
+    format: "saga-studio.run/1",
+    saga: { id: placed.saga_id, status: "failed" },
+    before: { product_1: 100, user_3: 20000 },
+  });
   const [sequence] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-sequence").click()]);
   expect(fs.readFileSync(await sequence.path(), "utf8")).toMatch(/^sequenceDiagram\n/);
 
@@ -90,13 +116,17 @@ test("an exported run opens again with Import and replays the same way", async (
   await expect(imported.getByTestId("event-row")).toHaveCount(rows);
   await expect(imported.getByTestId("ledger-total")).toHaveText(["0", "$0.00"]);
   const events = exported.events as { step: string | null; phase: string; outcome: string }[];
-  const refunded = events.findIndex((event) => event.step === "process_payment" && event.phase === "compensation" && event.outcome === "compensated");
+  const refunded = events.findIndex(
+    (event) => event.step === "process_payment" && event.phase === "compensation" && event.outcome === "compensated",
+  );
   await imported.getByTestId("replay-slider").fill(String(refunded));
   await expect(imported.getByTestId("value-user_3")).toHaveText("$200.00");
   await expect(imported.getByTestId("value-product_1")).toHaveText("99");
 
   // A file that is not an export is refused, with a reason.
-  await page.getByTestId("import-file").setInputFiles({ name: "x.json", mimeType: "application/json", buffer: Buffer.from('{"format": "nope"}') });
+  await page
+    .getByTestId("import-file")
+    .setInputFiles({ name: "x.json", mimeType: "application/json", buffer: Buffer.from('{"format": "nope"}') });
   await expect(page.getByTestId("import-problem")).toContainText("This is not a run exported by Saga Studio");
 });
 
@@ -111,7 +141,9 @@ test("compare a happy run and a failed one: where they diverge, what each undid,
   await page.getByTestId("compare-picked").click();
   await expect(page).toHaveURL(new RegExp(`/compare\\?a=${happy.saga_id}&b=${failed.saga_id}$`));
 
-  await expect(page.getByTestId("divergence")).toHaveText("They part ways at Ship order: in A it completed; in B it failed (Shipping address invalid).");
+  await expect(page.getByTestId("divergence")).toHaveText(
+    "They part ways at Ship order: in A it completed; in B it failed (Shipping address invalid).",
+  );
   await expect(page.getByTestId("compare-row")).toHaveCount(4);
   await expect(page.locator("[data-testid=compare-row][data-diverges=true] th")).toContainText("Ship order");
   await expect(page.getByTestId("compare-cell-b")).toHaveCount(4);
@@ -127,7 +159,12 @@ test("compare a happy run and a failed one: where they diverge, what each undid,
 });
 
 test("every user text of a run stays text: the story, the diagrams and the ledger run no markup", async ({ page, request }) => {
-  const hostile = { user_id: '<img src=x onerror="window.__pwned=1">"; end; click', product_id: "product_1</text><script>window.__pwned=2</script>", quantity: 1, amount: 5 };
+  const hostile = {
+    user_id: '<img src=x onerror="window.__pwned=1">"; end; click',
+    product_id: "product_1</text><script>window.__pwned=2</script>",
+    quantity: 1,
+    amount: 5,
+  };
   const placed = await placeOrder(request, hostile);
   await page.goto(`/timeline/${placed.saga_id}`);
   await expect(page.getByTestId("saga-status")).toHaveAttribute("data-status", "failed");

@@ -13,7 +13,8 @@ test("shipping failure: the payment is refunded, then the inventory released, th
   await resetDemo(request);
   await openDashboard(page);
   await recordStepTransitions(page);
-  const timelineHeight = () => page.getByRole("region", { name: "Live saga" }).evaluate((element) => element.getBoundingClientRect().height);
+  const timelineHeight = () =>
+    page.getByRole("region", { name: "Live saga" }).evaluate((element) => element.getBoundingClientRect().height);
   const idleHeight = await timelineHeight();
 
   // 0.25x: a step lasts 400 ms, long enough to be rendered on its own, and a compensation to be photographed.

@@ -5,7 +5,10 @@ test("the dashboard loads with the saga's steps, the demo data and a healthy API
   await resetDemo(request);
   await openDashboard(page);
   await expect(page.getByRole("link", { name: "Saga Studio" })).toBeVisible();
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Workflow" })).toHaveAttribute("href", "/workflow");
   await expect(page.getByTestId("saga-status")).toHaveAttribute("data-status", "idle");
   for (const name of stepNames) await expect(page.getByTestId(`step-${name}`)).toHaveAttribute("data-status", "pending");

@@ -20,7 +20,10 @@ async function expectShown(page: Page, shown: { saga: string; steps: string[]; s
   await expect(page.getByTestId("balance-user_3")).toHaveText(shown.balance);
 }
 
-test("step by step, a shipping failure waits on the server before each transition, and the cards show the real stock", async ({ page, request }) => {
+test("step by step, a shipping failure waits on the server before each transition, and the cards show the real stock", async ({
+  page,
+  request,
+}) => {
   await resetDemo(request);
   await openDashboard(page);
   await page.getByLabel("Step by step").check();
@@ -56,20 +59,40 @@ test("step by step, a shipping failure waits on the server before each transitio
 
   await next.click();
   await expect(pause).toHaveAttribute("data-waiting", "action ship_order");
-  await expectShown(page, { saga: "processing", steps: ["completed", "completed", "completed", "pending"], stock: "99", balance: "$150.00" });
+  await expectShown(page, {
+    saga: "processing",
+    steps: ["completed", "completed", "completed", "pending"],
+    stock: "99",
+    balance: "$150.00",
+  });
 
   await next.click();
   await expect(pause).toHaveAttribute("data-waiting", "compensation process_payment");
   await expect(pause).toHaveText(/^Waiting before Refund payment · resumes by itself in /);
-  await expectShown(page, { saga: "compensating", steps: ["completed", "completed", "completed", "failed"], stock: "99", balance: "$150.00" });
+  await expectShown(page, {
+    saga: "compensating",
+    steps: ["completed", "completed", "completed", "failed"],
+    stock: "99",
+    balance: "$150.00",
+  });
 
   await next.click();
   await expect(pause).toHaveAttribute("data-waiting", "compensation reserve_inventory");
-  await expectShown(page, { saga: "compensating", steps: ["completed", "completed", "compensated", "failed"], stock: "99", balance: "$200.00" });
+  await expectShown(page, {
+    saga: "compensating",
+    steps: ["completed", "completed", "compensated", "failed"],
+    stock: "99",
+    balance: "$200.00",
+  });
 
   await next.click();
   await expect(pause).toHaveAttribute("data-waiting", "compensation validate_order");
-  await expectShown(page, { saga: "compensating", steps: ["completed", "compensated", "compensated", "failed"], stock: "100", balance: "$200.00" });
+  await expectShown(page, {
+    saga: "compensating",
+    steps: ["completed", "compensated", "compensated", "failed"],
+    stock: "100",
+    balance: "$200.00",
+  });
   await expect(page.getByTestId("stock-product_1-change")).toHaveText("+1 released");
 
   await next.click();
@@ -78,7 +101,12 @@ test("step by step, a shipping failure waits on the server before each transitio
 
   await next.click();
   await expectFinalStatus(page, "failed", "Shipping address invalid");
-  await expectShown(page, { saga: "failed", steps: ["compensated", "compensated", "compensated", "failed"], stock: "100", balance: "$200.00" });
+  await expectShown(page, {
+    saga: "failed",
+    steps: ["compensated", "compensated", "compensated", "failed"],
+    stock: "100",
+    balance: "$200.00",
+  });
   await expect(next).toBeDisabled();
   expect((await (await request.get(`/api/sagas/${sagaId}`)).json()).waiting).toBeNull();
 });

@@ -29,7 +29,10 @@ for (const [size, viewport] of [
   test.describe(`at ${size}`, () => {
     test.use({ viewport });
 
-    test("a stuck refund: its whole error once, the run by what it was, one Retry, the live saga where it was", async ({ page, request }) => {
+    test("a stuck refund: its whole error once, the run by what it was, one Retry, the live saga where it was", async ({
+      page,
+      request,
+    }) => {
       await resetDemo(request);
       await openDashboard(page);
       // Where the live saga is on the page once the scenario is chosen (its form opens the failures panel).

@@ -31,7 +31,13 @@ async function expectFitted(diagram: Locator, what: string, readable: boolean) {
   const seen = await fit(diagram);
   expect(seen.drawn, `${what}: drawn ${seen.drawn} px wide in a ${seen.box} px box`).toBeLessThanOrEqual(seen.box + 0.5);
   // Cut off nowhere: the box does not scroll sideways, and neither does the page.
-  expect(await diagram.getByRole("img").first().evaluate((canvas) => canvas.scrollWidth <= canvas.clientWidth), what).toBe(true);
+  expect(
+    await diagram
+      .getByRole("img")
+      .first()
+      .evaluate((canvas) => canvas.scrollWidth <= canvas.clientWidth),
+    what,
+  ).toBe(true);
   if (readable) expect(seen.labelPx, `${what}: its labels are drawn at ${seen.labelPx.toFixed(1)} px`).toBeGreaterThanOrEqual(13);
 }
 
@@ -112,7 +118,10 @@ test("mid-replay the Gantt keeps the whole run's time axis, ending at its last e
   }
 });
 
-test("the no-op compensation of Validate order is greyed out as nothing to undo, with no time, and the banner says nothing was undone", async ({ page, request }) => {
+test("the no-op compensation of Validate order is greyed out as nothing to undo, with no time, and the banner says nothing was undone", async ({
+  page,
+  request,
+}) => {
   await resetDemo(request);
   await openDashboard(page);
   await placeScenario(page, "insufficient-inventory", "1x");
@@ -123,7 +132,9 @@ test("the no-op compensation of Validate order is greyed out as nothing to undo,
   await expect(validation.getByTestId("nothing-to-undo")).toHaveText("Nothing to undo");
   // Grey like a pending step's pill, not amber.
   const background = (pill: Locator) => pill.evaluate((element) => getComputedStyle(element).backgroundColor);
-  expect(await background(validation.getByTestId("nothing-to-undo"))).toEqual(await background(page.getByTestId("step-ship_order").locator("[data-status=pending]")));
+  expect(await background(validation.getByTestId("nothing-to-undo"))).toEqual(
+    await background(page.getByTestId("step-ship_order").locator("[data-status=pending]")),
+  );
   const live = page.getByRole("region", { name: "Live saga" });
   await expect(live).not.toContainText("steps were undone");
   await expect(page.getByTestId("saga-direction")).toHaveText("Nothing was undone: Validate order had changed nothing");
@@ -156,15 +167,23 @@ test("the banner names what was undone after a shipping failure, and not the val
   await openDashboard(page);
   await placeScenario(page, "shipping-failure", "1x");
   await expectFinalStatus(page, "failed", "Shipping address invalid");
-  await expect(page.getByRole("region", { name: "Live saga" })).toContainText("Undone, in reverse order: Refund payment, then Release inventory");
+  await expect(page.getByRole("region", { name: "Live saga" })).toContainText(
+    "Undone, in reverse order: Refund payment, then Release inventory",
+  );
   await expect(page.getByTestId("saga-direction")).toHaveText("↑Undone, in reverse order: Refund payment, then Release inventory");
   await expect(page.getByTestId("step-validate_order").getByTestId("nothing-to-undo")).toBeVisible();
 });
 
 test("the story leads with one line for the run, and opens at the failure", async ({ page, request }) => {
   for (const [order, summary] of [
-    [insufficientInventory, /^Failed in \d+ ms at Reserve inventory \(Insufficient inventory\): nothing was undone, since Validate order had changed nothing\.$/],
-    [shippingFailure, /^Failed in \d+ ms at Ship order \(Shipping address invalid\): Refund payment and Release inventory undid the earlier steps, most recent first; Validate order had nothing to undo\.$/],
+    [
+      insufficientInventory,
+      /^Failed in \d+ ms at Reserve inventory \(Insufficient inventory\): nothing was undone, since Validate order had changed nothing\.$/,
+    ],
+    [
+      shippingFailure,
+      /^Failed in \d+ ms at Ship order \(Shipping address invalid\): Refund payment and Release inventory undid the earlier steps, most recent first; Validate order had nothing to undo\.$/,
+    ],
   ] as const) {
     const placed = await placeOrder(request, order);
     await page.goto(`/timeline/${placed.saga_id}`);

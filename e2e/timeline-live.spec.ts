@@ -34,7 +34,13 @@ async function recordTimelineStates(page: Page): Promise<() => Promise<string[]>
 test("the timeline follows a running saga live, to its final status, without a reload", async ({ page, request }) => {
   const states = await recordTimelineStates(page);
   // A quarter of the speed: the four steps take about two seconds.
-  const { saga_id } = await startOrder(request, { user_id: "user_1", product_id: "product_1", quantity: 2, amount: 100, simulation: { speed: 0.25 } });
+  const { saga_id } = await startOrder(request, {
+    user_id: "user_1",
+    product_id: "product_1",
+    quantity: 2,
+    amount: 100,
+    simulation: { speed: 0.25 },
+  });
   await page.goto(`/timeline/${saga_id}`);
   await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
 
@@ -58,7 +64,13 @@ test("a compensating saga turns amber live; a screenshot of it is kept", async (
   // The seed's shipping failure: the three steps before shipping are undone, last first. A tenth of the
   // speed makes the compensations last three seconds, long enough to catch for the screenshot even
   // while the browser is busy drawing a diagram.
-  const { saga_id } = await startOrder(request, { user_id: "user_3", product_id: "product_1", quantity: 1, amount: 50, simulation: { speed: 0.1 } });
+  const { saga_id } = await startOrder(request, {
+    user_id: "user_3",
+    product_id: "product_1",
+    quantity: 1,
+    amount: 50,
+    simulation: { speed: 0.1 },
+  });
   await page.goto(`/timeline/${saga_id}`);
 
   await page.locator("[data-testid=saga-status][data-status=compensating]").waitFor({ timeout: 20_000 });

@@ -51,7 +51,10 @@ async function expectEveryEventOnce(page: Page, request: APIRequestContext, saga
   await expect(page.getByTestId("event-row")).toHaveCount(logged.length);
   const shown = await shownEventIds(page);
   expect(new Set(shown).size, "no event shown twice").toBe(shown.length);
-  expect(shown.every((id, i) => i === 0 || id > shown[i - 1]), "ids strictly increasing").toBe(true);
+  expect(
+    shown.every((id, i) => i === 0 || id > shown[i - 1]),
+    "ids strictly increasing",
+  ).toBe(true);
   expect(shown).toEqual(logged);
   // The saga's whole story arrived: every step it ran and every compensation.
   await expect(page.locator("[data-testid=gantt-row][data-kind=compensation]")).toHaveCount(3);
@@ -64,7 +67,10 @@ test.beforeEach(async ({ request }) => {
 // The seed's shipping failure at a quarter of the speed: about three seconds, with compensations.
 const slowFailure = { user_id: "user_3", product_id: "product_1", quantity: 1, amount: 50, simulation: { speed: 0.25 } };
 
-test("after a dropped connection the stream resumes after the last event received, losing and repeating none", async ({ page, request }) => {
+test("after a dropped connection the stream resumes after the last event received, losing and repeating none", async ({
+  page,
+  request,
+}) => {
   const connections = await recordStreamConnections(page);
   const { saga_id } = await startOrder(request, slowFailure);
   await dropFirstConnection(page, request, saga_id);

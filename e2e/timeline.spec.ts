@@ -1,7 +1,10 @@
 import { expect, resetDemo, test } from "./fixtures";
 import { eventLog, placeOrder, renderedDiagram, shownEventIds } from "./timeline";
 
-test("a finished saga's timeline: the order, a bar per step and compensation, the event log in order, the run diagram", async ({ page, request }) => {
+test("a finished saga's timeline: the order, a bar per step and compensation, the event log in order, the run diagram", async ({
+  page,
+  request,
+}) => {
   await resetDemo(request);
   // The seed's insufficient-funds scenario: payment fails, the reservation and the validation are undone.
   const placed = await placeOrder(request, { user_id: "user_3", product_id: "product_1", quantity: 1, amount: 500 });
@@ -21,7 +24,9 @@ test("a finished saga's timeline: the order, a bar per step and compensation, th
   // A row per step, then a row per compensation in the order it ran (the reverse of the steps).
   const rows = page.getByTestId("gantt-row");
   await expect(rows).toHaveCount(6);
-  const described = await rows.evaluateAll((list) => list.map((row) => `${row.getAttribute("data-kind")}:${row.getAttribute("data-step")}:${row.getAttribute("data-status")}`));
+  const described = await rows.evaluateAll((list) =>
+    list.map((row) => `${row.getAttribute("data-kind")}:${row.getAttribute("data-step")}:${row.getAttribute("data-status")}`),
+  );
   expect(described).toEqual([
     "action:validate_order:completed",
     "action:reserve_inventory:completed",
@@ -39,14 +44,19 @@ test("a finished saga's timeline: the order, a bar per step and compensation, th
   // Every event of the log, in order, exactly once.
   await expect(page.getByTestId("event-row")).toHaveCount(events.length);
   expect(await shownEventIds(page)).toEqual(events.map((event) => event.id));
-  const outcomes = await page.getByTestId("event-row").evaluateAll((list) => list.map((row) => row.querySelector("[data-status]")?.getAttribute("data-status")));
+  const outcomes = await page
+    .getByTestId("event-row")
+    .evaluateAll((list) => list.map((row) => row.querySelector("[data-status]")?.getAttribute("data-status")));
   expect(outcomes).toEqual(events.map((event) => event.outcome));
 
   // The run diagram: an SVG whose failed step carries the failed class and its red.
   const diagram = await renderedDiagram(page);
   const failedNode = diagram.locator("svg g.node.failed", { hasText: "process_payment" });
   await expect(failedNode).toHaveCount(1);
-  const fill = await failedNode.locator("rect, path, polygon").first().evaluate((shape) => getComputedStyle(shape).fill);
+  const fill = await failedNode
+    .locator("rect, path, polygon")
+    .first()
+    .evaluate((shape) => getComputedStyle(shape).fill);
   expect(fill).toBe("rgb(254, 226, 226)");
   await expect(diagram.locator("svg g.node.compensated", { hasText: "release_inventory" })).toHaveCount(1);
   await expect(diagram.locator("svg g.node.pending", { hasText: "ship_order" })).toHaveCount(1);

@@ -19,7 +19,10 @@ export interface LoggedEvent {
 }
 
 /** The seed's POST /orders: answers once the saga has finished. */
-export async function placeOrder(request: APIRequestContext, order: OrderBody): Promise<{ order_id: string; saga_id: string; status: string }> {
+export async function placeOrder(
+  request: APIRequestContext,
+  order: OrderBody,
+): Promise<{ order_id: string; saga_id: string; status: string }> {
   const response = await request.post("/orders", { data: order });
   expect(response.status()).toBe(201);
   return response.json();

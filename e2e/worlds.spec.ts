@@ -3,7 +3,10 @@ import { expect, test } from "./fixtures";
 import { expectFinalStatus, openDashboard, placeScenario } from "./dashboard";
 
 /** A visitor: a browser context of its own (its own cookies, so its own demo world), on the dashboard. */
-async function visitor(browser: Browser, baseURL: string | undefined): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+async function visitor(
+  browser: Browser,
+  baseURL: string | undefined,
+): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -13,7 +16,10 @@ async function visitor(browser: Browser, baseURL: string | undefined): Promise<{
   return { page, errors, close: () => context.close() };
 }
 
-test("two visitors at once: each sees only their own orders and values, one's reset leaves the other's, a shared timeline link opens", async ({ browser, baseURL }) => {
+test("two visitors at once: each sees only their own orders and values, one's reset leaves the other's, a shared timeline link opens", async ({
+  browser,
+  baseURL,
+}) => {
   const ada = await visitor(browser, baseURL);
   const grace = await visitor(browser, baseURL);
   try {

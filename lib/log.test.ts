@@ -7,7 +7,11 @@ const ids = { saga_id: "73e1c2d4", order_id: "f67c9a01" };
 function capture(options: LoggerOptions) {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const named = createLogger({ ...options, stdout: { write: (line) => stdout.push(line) }, stderr: { write: (line) => stderr.push(line) } });
+  const named = createLogger({
+    ...options,
+    stdout: { write: (line) => stdout.push(line) },
+    stderr: { write: (line) => stderr.push(line) },
+  });
   return { named, stdout, stderr };
 }
 
@@ -22,7 +26,12 @@ describe("JSON lines", () => {
     expect(start).toMatchObject({ level: "info", logger: "orchestrator", msg: "Starting saga 73e1c2d4 for order f67c9a01", ...ids });
     expect(new Date(start.time).toISOString()).toBe(start.time);
     expect(start.pid).toBe(process.pid);
-    expect(payment).toMatchObject({ level: "info", logger: "services", msg: "Processed payment of $100.0 for user_1", step: "process_payment" });
+    expect(payment).toMatchObject({
+      level: "info",
+      logger: "services",
+      msg: "Processed payment of $100.0 for user_1",
+      step: "process_payment",
+    });
   });
 
   it("write warnings and errors to the same stream, leave out undefined fields and never %-format a message", () => {

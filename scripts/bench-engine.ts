@@ -16,7 +16,8 @@ import { submitOrder } from "../lib/orders/service";
 import { startServicesServer } from "../tests/services-server";
 
 const [count, concurrency, sample] = process.argv.slice(2, 5).map(Number);
-if (![count, concurrency, sample].every((n) => Number.isSafeInteger(n) && n > 0)) throw new Error("usage: bench-engine.ts <count> <concurrency> <sample>");
+if (![count, concurrency, sample].every((n) => Number.isSafeInteger(n) && n > 0))
+  throw new Error("usage: bench-engine.ts <count> <concurrency> <sample>");
 
 const services = await startServicesServer();
 process.env.SAGA_SERVICES_URL = services.url;
@@ -25,7 +26,8 @@ const order = { user_id: "user_1", product_id: "product_1", quantity: 1, amount:
 async function place(): Promise<number> {
   const started = performance.now();
   const submission = await submitOrder(order);
-  if (submission.kind !== "finished" || submission.result.status !== "completed") throw new Error(`an order did not complete: ${JSON.stringify(submission)}`);
+  if (submission.kind !== "finished" || submission.result.status !== "completed")
+    throw new Error(`an order did not complete: ${JSON.stringify(submission)}`);
   return performance.now() - started;
 }
 
@@ -38,7 +40,11 @@ await db.write(async (tx) => {
   await tx.paymentServiceAccount.updateMany({ where: { worldId: "default" }, data: { balanceCents: 1_000_000_000 } });
 });
 // The JIT, and Prisma's query plan cache.
-await Promise.all(Array.from({ length: concurrency }, async () => { for (let i = 0; i < 200 / concurrency; i++) await place(); }));
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    for (let i = 0; i < 200 / concurrency; i++) await place();
+  }),
+);
 
 // The rate.
 const before = { ...db.stats };
@@ -46,7 +52,11 @@ const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const latencies: number[] = [];
 let left = count;
-await Promise.all(Array.from({ length: concurrency }, async () => { while (left-- > 0) latencies.push(await place()); }));
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (left-- > 0) latencies.push(await place());
+  }),
+);
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
 latencies.sort((a, b) => a - b);
@@ -76,7 +86,9 @@ function timed<T extends object>(target: T, name: (key: string) => string): T {
         return (...args: unknown[]) => {
           const since = performance.now();
           const result = value.apply(object, args);
-          return result instanceof Promise || typeof result?.then === "function" ? Promise.resolve(result).finally(() => add(name(key), since)) : result;
+          return result instanceof Promise || typeof result?.then === "function"
+            ? Promise.resolve(result).finally(() => add(name(key), since))
+            : result;
         };
       }
       // A model (tx.order): its operations are timed under its name.

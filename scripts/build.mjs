@@ -49,10 +49,7 @@ export function buildIsCurrent() {
 }
 
 function standaloneIsPrepared() {
-  return (
-    fs.existsSync(preparedMarker) &&
-    fs.readFileSync(preparedMarker, "utf8") === fs.readFileSync(buildId, "utf8")
-  );
+  return fs.existsSync(preparedMarker) && fs.readFileSync(preparedMarker, "utf8") === fs.readFileSync(buildId, "utf8");
 }
 
 /**

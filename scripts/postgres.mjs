@@ -41,13 +41,24 @@ export async function startPostgres() {
   const bin = postgresBinaries();
   const asRoot = process.getuid?.() === 0;
   const run = (command, args) =>
-    execFileSync(asRoot ? "runuser" : path.join(bin, command), asRoot ? ["-u", "postgres", "--", path.join(bin, command), ...args] : args, { stdio: "pipe" });
+    execFileSync(asRoot ? "runuser" : path.join(bin, command), asRoot ? ["-u", "postgres", "--", path.join(bin, command), ...args] : args, {
+      stdio: "pipe",
+    });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "saga-studio-pg-"));
   if (asRoot) execFileSync("chown", ["postgres:postgres", dir]);
   const data = path.join(dir, "data");
   const port = await freePort();
   run("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]);
-  run("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-w", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, "start"]);
+  run("pg_ctl", [
+    "-D",
+    data,
+    "-l",
+    path.join(dir, "log"),
+    "-w",
+    "-o",
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+    "start",
+  ]);
   const base = `postgresql://postgres@127.0.0.1:${port}`;
   return {
     base,
@@ -66,6 +77,8 @@ export async function startPostgres() {
 export function createDatabase(base) {
   const { hostname, port, username } = new URL(`${base}/postgres`);
   const name = `t_${randomUUID().replace(/-/g, "")}`;
-  execFileSync(path.join(postgresBinaries(), "createdb"), ["-h", hostname, "-p", port, "-U", username || "postgres", name], { stdio: "pipe" });
+  execFileSync(path.join(postgresBinaries(), "createdb"), ["-h", hostname, "-p", port, "-U", username || "postgres", name], {
+    stdio: "pipe",
+  });
   return `${base}/${name}`;
 }

@@ -14,6 +14,9 @@ env.CHECKPOINT_DISABLE ??= "1";
 
 writePostgresSchema();
 for (const schema of [sqliteSchema, postgresSchema]) {
-  const result = spawnSync(process.execPath, ["node_modules/prisma/build/index.js", "generate", "--schema", schema], { stdio: "inherit", env });
+  const result = spawnSync(process.execPath, ["node_modules/prisma/build/index.js", "generate", "--schema", schema], {
+    stdio: "inherit",
+    env,
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

@@ -10,13 +10,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const sqliteSchema = path.join(root, "prisma", "schema.prisma");
 export const postgresSchema = path.join(root, "prisma", "postgresql", "schema.prisma");
 
-const HEADER = "// GENERATED from prisma/schema.prisma by scripts/prisma-schemas.mjs (npm install runs it): edit that file, not this one.\n";
+const HEADER =
+  "// GENERATED from prisma/schema.prisma by scripts/prisma-schemas.mjs (npm install runs it): edit that file, not this one.\n";
 
 /** The PostgreSQL schema for a SQLite one: its datasource's provider and its client's output differ, nothing else. */
 export function postgresFrom(sqlite) {
   const provider = 'provider = "sqlite"';
   const output = 'output       = "../lib/generated/prisma"';
-  if (!sqlite.includes(provider) || !sqlite.includes(output)) throw new Error("prisma/schema.prisma: its datasource provider or client output is not where scripts/prisma-schemas.mjs expects it");
+  if (!sqlite.includes(provider) || !sqlite.includes(output))
+    throw new Error("prisma/schema.prisma: its datasource provider or client output is not where scripts/prisma-schemas.mjs expects it");
   return HEADER + sqlite.replace(provider, 'provider = "postgresql"').replace(output, 'output       = "../../lib/generated/prisma-pg"');
 }
 

@@ -28,7 +28,10 @@ server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 const health = `http://127.0.0.1:${env.PORT}/health`;
 const deadline = Date.now() + 120_000;
 while (server.exitCode === null && Date.now() < deadline) {
-  const ready = await fetch(health).then((response) => response.ok, () => false);
+  const ready = await fetch(health).then(
+    (response) => response.ok,
+    () => false,
+  );
   if (ready) {
     console.log(`Saga Studio is ready on http://localhost:${env.PORT}`);
     break;

@@ -72,7 +72,10 @@ function expectInApiDoc(method: string, url: string, reply: Reply): void {
   const rows = decodable(pathname) ? documentedEndpoints.filter((endpoint) => endpoint.pattern.test(docPath)) : [];
   const row = rows.find((endpoint) => endpoint.method === method);
   if (rows.length === 0) {
-    expect({ status: reply.status, body: reply.body }, `${at}: docs/API.md serves nothing at ${docPath}`).toEqual({ status: 404, body: { detail: "Not Found" } });
+    expect({ status: reply.status, body: reply.body }, `${at}: docs/API.md serves nothing at ${docPath}`).toEqual({
+      status: 404,
+      body: { detail: "Not Found" },
+    });
   } else if (!row) {
     expect(reply.status, `${at}: docs/API.md lists only ${rows.map((r) => r.method).join(", ")} for ${rows[0].path}`).toBe(405);
     const allow = (reply.headers.get("allow") ?? "").split(",").map((m) => m.trim());
@@ -90,7 +93,18 @@ function expectInApiDoc(method: string, url: string, reply: Reply): void {
 describe("docs/API.md", () => {
   it("has the table of endpoints these tests hold the answers against", () => {
     const listed = documentedEndpoints.map((endpoint) => `${endpoint.method} ${endpoint.path}`);
-    expect(listed).toEqual(expect.arrayContaining(["POST /orders", "GET /orders", "GET /orders/{order_id}", "GET /sagas/{saga_id}", "GET /inventory", "GET /balances", "POST /reset", "GET /health"]));
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        "POST /orders",
+        "GET /orders",
+        "GET /orders/{order_id}",
+        "GET /sagas/{saga_id}",
+        "GET /inventory",
+        "GET /balances",
+        "POST /reset",
+        "GET /health",
+      ]),
+    );
     for (const endpoint of documentedEndpoints) expect(endpoint.statuses.length, `${endpoint.method} ${endpoint.path}`).toBeGreaterThan(0);
   });
 });
@@ -392,7 +406,10 @@ describe("405 in FastAPI's shape, with an Allow header", () => {
       expect(reply.status).toBe(405);
       expectJson(reply);
       expect(reply.body).toEqual({ detail: "Method Not Allowed" });
-      const allowed = (reply.headers.get("allow") ?? "").split(",").map((m) => m.trim()).filter(Boolean);
+      const allowed = (reply.headers.get("allow") ?? "")
+        .split(",")
+        .map((m) => m.trim())
+        .filter(Boolean);
       expect(allowed.sort()).toEqual([...allow].sort());
       expect(await snapshot()).toEqual(before);
     },
@@ -461,9 +478,19 @@ const invalidBodies: InvalidBody[] = [
   { name: "quantity 1e20", body: order({ quantity: 1e20 }), loc: ["body", "quantity"], type: "less_than_equal" },
   { name: "amount 1e10", body: order({ amount: 1e10 }), loc: ["body", "amount"], type: "less_than_equal" },
   { name: "amount 1e308", body: order({ amount: 1e308 }), loc: ["body", "amount"], type: "less_than_equal" },
-  { name: "amount 1e400 (beyond a double)", body: order({ amount: 0 }).replace('"amount":0', '"amount":1e400'), loc: ["body", "amount"], type: /.+/ },
+  {
+    name: "amount 1e400 (beyond a double)",
+    body: order({ amount: 0 }).replace('"amount":0', '"amount":1e400'),
+    loc: ["body", "amount"],
+    type: /.+/,
+  },
   { name: "user_id of 101 characters", body: order({ user_id: "u".repeat(101) }), loc: ["body", "user_id"], type: "string_too_long" },
-  { name: "product_id of 10k characters", body: order({ product_id: "p".repeat(10_000) }), loc: ["body", "product_id"], type: "string_too_long" },
+  {
+    name: "product_id of 10k characters",
+    body: order({ product_id: "p".repeat(10_000) }),
+    loc: ["body", "product_id"],
+    type: "string_too_long",
+  },
 ];
 
 describe.each(PREFIXES)("422 for an invalid POST %s/orders", (prefix) => {
@@ -632,7 +659,10 @@ describe("413 for a body over 64 KiB", () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const body = paddedOrder(200_000);
-      const refused = await rawRequest(agent, "POST", "/orders", { body, headers: { "content-type": "application/json", ...framing(body) } });
+      const refused = await rawRequest(agent, "POST", "/orders", {
+        body,
+        headers: { "content-type": "application/json", ...framing(body) },
+      });
       expect(refused).toMatchObject({ status: 413 });
       // maxSockets: 1, so the next request goes over the same connection: it must be answered, not hang or be reset
       // (the server may instead close the connection with "Connection: close", and the agent then opens a new one).
@@ -741,7 +771,10 @@ const hostileBodies: [name: string, body: string | Uint8Array, headers?: Record<
   ["a lone surrogate escape", order({ user_id: "x" }).replace('"x"', '"\\ud800"')],
   ["a noncharacter", order({ product_id: "\uffff" })],
   ["a 10k-character user_id", order({ user_id: longId })],
-  ["nested objects in every field", order({ user_id: { a: { b: [1, { c: null }] } }, product_id: [[[]]], quantity: { n: 1 }, amount: [[1]] })],
+  [
+    "nested objects in every field",
+    order({ user_id: { a: { b: [1, { c: null }] } }, product_id: [[[]]], quantity: { n: 1 }, amount: [[1]] }),
+  ],
   ["the order nested in another object", JSON.stringify({ order: validOrder })],
   ["a field nested 100 deep", order({ user_id: 0 }).replace('"user_id":0', `"user_id":${deep(100)}`)],
   ["a field nested 5000 deep", order({ user_id: 0 }).replace('"user_id":0', `"user_id":${deep(5_000)}`)],
@@ -753,7 +786,10 @@ const hostileBodies: [name: string, body: string | Uint8Array, headers?: Record<
   ["NaN-ish strings", order({ quantity: "NaN", amount: "-Infinity" })],
   ["hex and underscore numerals", order({ quantity: "0x10", amount: "1_000" })],
   ["whitespace numerals", order({ quantity: " ", amount: "" })],
-  ["__proto__ carrying a field", JSON.stringify({ user_id: "user_1", product_id: "product_1", amount: 5 }).replace("{", '{"__proto__":{"quantity":1},')],
+  [
+    "__proto__ carrying a field",
+    JSON.stringify({ user_id: "user_1", product_id: "product_1", amount: 5 }).replace("{", '{"__proto__":{"quantity":1},'),
+  ],
   ["constructor.prototype", order({ constructor: { prototype: { quantity: 1 } } })],
   ["duplicate keys", '{"user_id":"user_1","user_id":7,"product_id":"product_1","quantity":1,"quantity":"x","amount":5}'],
   ["a byte-order mark before the JSON", `\ufeff${order({})}`],
@@ -761,7 +797,11 @@ const hostileBodies: [name: string, body: string | Uint8Array, headers?: Record<
   ["a lone NUL", "\u0000"],
   ["a lone brace", "{"],
   ["1e999", "1e999"],
-  ["a form-encoded body", "user_id=user_1&product_id=product_1&quantity=1&amount=5", { "content-type": "application/x-www-form-urlencoded" }],
+  [
+    "a form-encoded body",
+    "user_id=user_1&product_id=product_1&quantity=1&amount=5",
+    { "content-type": "application/x-www-form-urlencoded" },
+  ],
   ["JSON sent as text/plain", order({}), { "content-type": "text/plain" }],
   ["a multipart content-type", order({}), { "content-type": "multipart/form-data; boundary=x" }],
 ];

@@ -1,6 +1,7 @@
 // The layout's rules, checked on the source: imports run one way, down the ranks of \`ranks\` (pages and
-// handlers, then lib/orders, then the engine, then the database), with no circle; the engine knows nothing of orders, better-sqlite3 stays inside
-// lib/db, and lib/saga and lib/orders speak to the database through Prisma Client's model API only.
+// handlers, then lib/orders, then the engine, then the database), with no circle; the engine knows
+// nothing of orders, better-sqlite3 stays inside lib/db, and lib/saga and lib/orders speak to the
+// database through Prisma Client's model API only.
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
@@ -39,7 +40,13 @@ function resolve(file: string, source: string): string {
  * `typeof import("...")` in a type. A dynamic import of anything but a string literal is `<computed>`.
  */
 function imports(file: string, text = fs.readFileSync(path.join(root, file), "utf8")): Import[] {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const found: Import[] = [];
   const add = (specifier: ts.Node | undefined, typeOnly: boolean) => {
     if (!specifier) return;
@@ -59,13 +66,20 @@ function imports(file: string, text = fs.readFileSync(path.join(root, file), "ut
       add(node.moduleSpecifier, Boolean(clause?.isTypeOnly) || everyNameIsType);
     } else if (ts.isExportDeclaration(node)) {
       const clause = node.exportClause;
-      const everyNameIsType = clause !== undefined && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((element) => element.isTypeOnly);
+      const everyNameIsType =
+        clause !== undefined &&
+        ts.isNamedExports(clause) &&
+        clause.elements.length > 0 &&
+        clause.elements.every((element) => element.isTypeOnly);
       add(node.moduleSpecifier, node.isTypeOnly || everyNameIsType);
     } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
       add(node.moduleReference.expression, node.isTypeOnly);
     } else if (ts.isImportTypeNode(node)) {
       add(ts.isLiteralTypeNode(node.argument) ? node.argument.literal : node.argument, true);
-    } else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))) {
+    } else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))
+    ) {
       add(node.arguments[0], false);
     }
     ts.forEachChild(node, visit);
@@ -102,7 +116,7 @@ describe("what the checks can see", () => {
       'type O = typeof import("@/lib/orders/o");',
       "const p = await import(`@/lib/orders/${name}`);",
       '// import q from "@/lib/orders/q"; (a comment names no module)',
-      'const r = "import s from \'@/lib/orders/s\'"; // nor does a string',
+      "const r = \"import s from '@/lib/orders/s'\"; // nor does a string",
     ].join("\n");
     expect(imports("lib/saga/sample.ts", sample)).toEqual([
       { target: "lib/orders/a", typeOnly: false },
@@ -137,7 +151,11 @@ describe("what the checks can see", () => {
     ]) {
       expect(raw).toMatch(rawSql);
     }
-    for (const model of ["await tx.order.updateMany({ where, data })", "await tx.order.deleteMany({ where })", "await tx.order.findMany({ select: { id: true } })"]) {
+    for (const model of [
+      "await tx.order.updateMany({ where, data })",
+      "await tx.order.deleteMany({ where })",
+      "await tx.order.findMany({ select: { id: true } })",
+    ]) {
       expect(model).not.toMatch(rawSql);
     }
   });
@@ -146,13 +164,15 @@ describe("what the checks can see", () => {
 describe("imports run one way", () => {
   it("the engine (lib/saga) imports nothing of orders, the API, the views, the client or the pages", () => {
     for (const file of files("lib/saga")) {
-      for (const { target } of imports(file)) expect(target, `${file} imports ${target}`).not.toMatch(/^(lib\/(orders|api|view|client)|app|components)\//);
+      for (const { target } of imports(file))
+        expect(target, `${file} imports ${target}`).not.toMatch(/^(lib\/(orders|api|view|client)|app|components)\//);
     }
   });
 
   it("lib/api (schemas, errors, streams) imports nothing of orders, the docs, the client or the pages", () => {
     for (const file of code("lib/api")) {
-      for (const { target } of imports(file)) expect(target, `${file} imports ${target}`).not.toMatch(/^(lib\/(orders|docs|client)|app|components)\//);
+      for (const { target } of imports(file))
+        expect(target, `${file} imports ${target}`).not.toMatch(/^(lib\/(orders|docs|client)|app|components)\//);
     }
   });
 
@@ -173,7 +193,10 @@ describe("imports run one way", () => {
 
   it("nothing under app/ imports Prisma or a database connection", () => {
     for (const file of files("app")) {
-      for (const { target } of imports(file)) expect(target, `${file} imports ${target}`).not.toMatch(/^(lib\/db\/(client|sqlite|postgres)$|lib\/generated|@prisma|better-sqlite3)/);
+      for (const { target } of imports(file))
+        expect(target, `${file} imports ${target}`).not.toMatch(
+          /^(lib\/db\/(client|sqlite|postgres)$|lib\/generated|@prisma|better-sqlite3)/,
+        );
     }
   });
 });
@@ -247,7 +270,8 @@ describe("the layers", () => {
       for (const { target } of imports(file)) {
         const to = unit(target);
         if (to === undefined || to === from) continue;
-        if (!(to in ranks) || ranks[to] >= ranks[from]) upward.push(`${file} (${from}, rank ${ranks[from]}) imports ${target} (rank ${ranks[to]})`);
+        if (!(to in ranks) || ranks[to] >= ranks[from])
+          upward.push(`${file} (${from}, rank ${ranks[from]}) imports ${target} (rank ${ranks[to]})`);
       }
     }
     expect(upward).toEqual([]);
@@ -255,7 +279,10 @@ describe("the layers", () => {
 
   it("has no import circle anywhere in lib/", () => {
     // Prisma's generated client has circles of its own, and is not ours to change.
-    const within = (file: string) => imports(file).map((i) => i.target).filter((target) => target.startsWith("lib/") && !target.startsWith("lib/generated/"));
+    const within = (file: string) =>
+      imports(file)
+        .map((i) => i.target)
+        .filter((target) => target.startsWith("lib/") && !target.startsWith("lib/generated/"));
     const circles = new Set<string>();
     const done = new Set<string>();
     const visit = (module: string, chain: string[]) => {
@@ -301,7 +328,10 @@ describe("every import can be checked", () => {
 describe("one data layer", () => {
   it("imports better-sqlite3 only inside lib/db", () => {
     for (const file of [...files("lib"), ...files("app"), ...files("components")].filter((f) => !f.startsWith("lib/db/"))) {
-      expect(imports(file).map((i) => i.target), file).not.toContain("better-sqlite3");
+      expect(
+        imports(file).map((i) => i.target),
+        file,
+      ).not.toContain("better-sqlite3");
     }
   });
 

@@ -31,14 +31,24 @@ function random(): number {
 /** Plain SQL on the database at `url`, `?` for each argument; numbers come back as numbers. */
 async function observe(url: string) {
   const numbers = (row: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === "string" && /^\d+$/.test(value) && key !== "id" ? Number(value) : value]));
+    Object.fromEntries(
+      Object.entries(row).map(([key, value]) => [
+        key,
+        typeof value === "string" && /^\d+$/.test(value) && key !== "id" ? Number(value) : value,
+      ]),
+    );
   if (url.startsWith("postgres")) {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     return {
       all: async <T>(sql: string, ...args: unknown[]) => {
         let n = 0;
-        return (await client.query(sql.replace(/\?/g, () => `$${++n}`), args)).rows.map(numbers) as T[];
+        return (
+          await client.query(
+            sql.replace(/\?/g, () => `$${++n}`),
+            args,
+          )
+        ).rows.map(numbers) as T[];
       },
       close: () => client.end(),
     };
@@ -69,81 +79,77 @@ function fire(server: TestServer, count: number) {
   return { requests, accepted: () => accepted };
 }
 
-it(
-  "loses nothing and applies nothing twice across repeated SIGKILLs",
-  async () => {
-    const databaseUrl = tempDatabaseUrl();
-    let resumed = 0;
-    const countResumed = (server: TestServer) => (resumed += Number(/Resuming (\d+) saga/.exec(server.output())?.[1] ?? 0));
-    for (let round = 0; round < 4; round++) {
-      // The same replica each time (on PostgreSQL its name is its lease holder's: restarted, it takes its sagas back at once).
-      const server = await startServer({ databaseUrl, env: { SAGA_DELAY_SCALE: "0.4", SAGA_REPLICA_ID: "crash-test" } });
-      countResumed(server);
-      const { requests, accepted } = fire(server, 30);
-      const killAt = 1 + Math.floor(random() * 15);
-      await until(`${killAt} orders accepted`, () => accepted() >= killAt, { everyMs: 1 });
-      await server.stop("SIGKILL");
-      await Promise.all(requests);
-    }
-
-    // A last start finishes whatever the last kill left in flight.
-    const server = await startServer({ databaseUrl, env: { SAGA_REPLICA_ID: "crash-test" } });
+it("loses nothing and applies nothing twice across repeated SIGKILLs", async () => {
+  const databaseUrl = tempDatabaseUrl();
+  let resumed = 0;
+  const countResumed = (server: TestServer) => (resumed += Number(/Resuming (\d+) saga/.exec(server.output())?.[1] ?? 0));
+  for (let round = 0; round < 4; round++) {
+    // The same replica each time (on PostgreSQL its name is its lease holder's: restarted, it takes its sagas back at once).
+    const server = await startServer({ databaseUrl, env: { SAGA_DELAY_SCALE: "0.4", SAGA_REPLICA_ID: "crash-test" } });
     countResumed(server);
-    // The kills did cut sagas off mid-flight, and the restarts picked them up.
-    expect(resumed).toBeGreaterThan(0);
-    let orders: { status: string }[] = [];
-    for (let i = 0; i < 200; i++) {
-      orders = await (await fetch(`${server.url}/orders`)).json();
-      if (orders.every((o) => o.status === "completed" || o.status === "failed")) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    await server.stop();
-    expect(orders.length).toBeGreaterThan(0);
+    const { requests, accepted } = fire(server, 30);
+    const killAt = 1 + Math.floor(random() * 15);
+    await until(`${killAt} orders accepted`, () => accepted() >= killAt, { everyMs: 1 });
+    await server.stop("SIGKILL");
+    await Promise.all(requests);
+  }
 
-    const db = await observe(databaseUrl);
-    const sagas = await db.all<{ id: string; status: string }>(`SELECT id, status FROM sagas`);
-    expect(sagas.length).toBe(orders.length);
-    expect(sagas.filter((s) => s.status !== "completed" && s.status !== "failed")).toEqual([]);
-    expect(sagas.some((s) => s.status === "completed") && sagas.some((s) => s.status === "failed")).toBe(true);
+  // A last start finishes whatever the last kill left in flight.
+  const server = await startServer({ databaseUrl, env: { SAGA_REPLICA_ID: "crash-test" } });
+  countResumed(server);
+  // The kills did cut sagas off mid-flight, and the restarts picked them up.
+  expect(resumed).toBeGreaterThan(0);
+  let orders: { status: string }[] = [];
+  for (let i = 0; i < 200; i++) {
+    orders = await (await fetch(`${server.url}/orders`)).json();
+    if (orders.every((o) => o.status === "completed" || o.status === "failed")) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await server.stop();
+  expect(orders.length).toBeGreaterThan(0);
 
-    // Stock and balances equal the seed plus the ledger of what is still reserved and charged.
-    for (const product of demoProducts) {
-      const [{ stock }] = await db.all<{ stock: number }>(`SELECT stock FROM products WHERE id = ?`, product.id);
-      const [{ held }] = await db.all<{ held: number }>(
-        `SELECT COALESCE(SUM(quantity), 0) AS held FROM inventory_reservations WHERE product_id = ? AND status = 'reserved'`,
-        product.id,
-      );
-      expect(stock, product.id).toBe(product.stock - held);
-    }
-    for (const account of demoAccounts) {
-      const [{ balance }] = await db.all<{ balance: number }>(`SELECT balance_cents AS balance FROM accounts WHERE id = ?`, account.id);
-      const [{ charged }] = await db.all<{ charged: number }>(
-        `SELECT COALESCE(SUM(amount_cents), 0) AS charged FROM payments WHERE user_id = ? AND status = 'charged'`,
-        account.id,
-      );
-      expect(balance, account.id).toBe(account.balanceCents - charged);
-    }
+  const db = await observe(databaseUrl);
+  const sagas = await db.all<{ id: string; status: string }>(`SELECT id, status FROM sagas`);
+  expect(sagas.length).toBe(orders.length);
+  expect(sagas.filter((s) => s.status !== "completed" && s.status !== "failed")).toEqual([]);
+  expect(sagas.some((s) => s.status === "completed") && sagas.some((s) => s.status === "failed")).toBe(true);
 
-    // A completed saga holds its reservation, payment and shipment; a failed one holds none of them.
-    const held = await db.all<{ status: string; reserved: number; charged: number; shipped: number }>(
-        `SELECT s.status,
+  // Stock and balances equal the seed plus the ledger of what is still reserved and charged.
+  for (const product of demoProducts) {
+    const [{ stock }] = await db.all<{ stock: number }>(`SELECT stock FROM products WHERE id = ?`, product.id);
+    const [{ held }] = await db.all<{ held: number }>(
+      `SELECT COALESCE(SUM(quantity), 0) AS held FROM inventory_reservations WHERE product_id = ? AND status = 'reserved'`,
+      product.id,
+    );
+    expect(stock, product.id).toBe(product.stock - held);
+  }
+  for (const account of demoAccounts) {
+    const [{ balance }] = await db.all<{ balance: number }>(`SELECT balance_cents AS balance FROM accounts WHERE id = ?`, account.id);
+    const [{ charged }] = await db.all<{ charged: number }>(
+      `SELECT COALESCE(SUM(amount_cents), 0) AS charged FROM payments WHERE user_id = ? AND status = 'charged'`,
+      account.id,
+    );
+    expect(balance, account.id).toBe(account.balanceCents - charged);
+  }
+
+  // A completed saga holds its reservation, payment and shipment; a failed one holds none of them.
+  const held = await db.all<{ status: string; reserved: number; charged: number; shipped: number }>(
+    `SELECT s.status,
            (SELECT COUNT(*) FROM inventory_reservations r WHERE r.order_id = s.subject_id AND r.status = 'reserved') AS reserved,
            (SELECT COUNT(*) FROM payments p WHERE p.order_id = s.subject_id AND p.status = 'charged') AS charged,
            (SELECT COUNT(*) FROM shipments h WHERE h.order_id = s.subject_id AND h.status = 'shipped') AS shipped
          FROM sagas s`,
-    );
-    for (const row of held) {
-      const expected = row.status === "completed" ? 1 : 0;
-      expect([row.reserved, row.charged, row.shipped]).toEqual([expected, expected, expected]);
-    }
+  );
+  for (const row of held) {
+    const expected = row.status === "completed" ? 1 : 0;
+    expect([row.reserved, row.charged, row.shipped]).toEqual([expected, expected, expected]);
+  }
 
-    // Each step completed and each compensation finished at most once per saga.
-    const twice = await db.all(
-      `SELECT saga_id, position, outcome, COUNT(*) AS n FROM saga_events
+  // Each step completed and each compensation finished at most once per saga.
+  const twice = await db.all(
+    `SELECT saga_id, position, outcome, COUNT(*) AS n FROM saga_events
        WHERE outcome IN ('completed', 'compensated') AND position IS NOT NULL GROUP BY saga_id, position, outcome HAVING COUNT(*) > 1`,
-    );
-    expect(twice).toEqual([]);
-    await db.close();
-  },
-  180_000,
-);
+  );
+  expect(twice).toEqual([]);
+  await db.close();
+}, 180_000);

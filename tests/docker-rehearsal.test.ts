@@ -200,7 +200,8 @@ function parseYamlSubset(text: string): Yaml {
     .map((line) => ({ indent: line.length - line.trimStart().length, text: line.trim() }));
   let index = 0;
   const scalar = (value: string): string | null => {
-    if (/^[[{&*!|>]/.test(value)) throw new Error(`docker-compose.yml: "${value}" is beyond the test's YAML reader; extend parseYamlSubset`);
+    if (/^[[{&*!|>]/.test(value))
+      throw new Error(`docker-compose.yml: "${value}" is beyond the test's YAML reader; extend parseYamlSubset`);
     if (value === "" || value === "~" || value === "null") return null;
     const quoted = /^(["'])(.*)\1$/.exec(value);
     return quoted ? quoted[2] : value;
@@ -210,7 +211,8 @@ function parseYamlSubset(text: string): Yaml {
       const list: Yaml[] = [];
       while (index < lines.length && lines[index].indent === indent && lines[index].text.startsWith("- ")) {
         const item = lines[index++].text.slice(2).trim();
-        if (/^[^"']*:(\s|$)/.test(item)) throw new Error(`docker-compose.yml: a map in a list ("${item}") is beyond the test's YAML reader`);
+        if (/^[^"']*:(\s|$)/.test(item))
+          throw new Error(`docker-compose.yml: a map in a list ("${item}") is beyond the test's YAML reader`);
         list.push(scalar(item));
       }
       return list;
@@ -223,7 +225,8 @@ function parseYamlSubset(text: string): Yaml {
       const nested = index < lines.length && lines[index].indent > indent;
       map[scalar(entry[1].trim()) ?? ""] = entry[2] !== undefined ? scalar(entry[2].trim()) : nested ? block(lines[index].indent) : null;
     }
-    if (index < lines.length && lines[index].indent > indent) throw new Error(`docker-compose.yml: unexpected indentation at "${lines[index].text}"`);
+    if (index < lines.length && lines[index].indent > indent)
+      throw new Error(`docker-compose.yml: unexpected indentation at "${lines[index].text}"`);
     return map;
   };
   return lines.length ? block(lines[0].indent) : null;
@@ -286,7 +289,9 @@ describe("Dockerfile", () => {
     const builderNames = dockerfile.slice(0, -1).map((stage) => stage.name);
     const copies = copiesOf(runtime);
     for (const copy of copies) expect(builderNames, `COPY ${copy.sources.join(" ")} must come --from a build stage`).toContain(copy.from);
-    const sources = copies.flatMap((copy) => copy.sources.map((source) => path.posix.relative(workdirOf(dockerfile, stageNamed(copy.from!)), source)));
+    const sources = copies.flatMap((copy) =>
+      copy.sources.map((source) => path.posix.relative(workdirOf(dockerfile, stageNamed(copy.from!)), source)),
+    );
     const expected = [".next/standalone", ".next/static", "prisma/migrations", "prisma/postgresql/migrations"];
     if (fs.existsSync(path.join(root, "public"))) expected.push("public");
     expect(sources.sort()).toEqual(expected.sort());
@@ -347,7 +352,9 @@ describe(".dockerignore", () => {
       const pattern = raw.replace(/^!/, "").replace(/^\/+/, "").replace(/\/+$/, "");
       const source = pattern
         .split(/(\*\*\/?|\*|\?)/)
-        .map((part) => (part.startsWith("**") ? "(.*/)?" : part === "*" ? "[^/]*" : part === "?" ? "[^/]" : part.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+        .map((part) =>
+          part.startsWith("**") ? "(.*/)?" : part === "*" ? "[^/]*" : part === "?" ? "[^/]" : part.replace(/[.+^${}()|[\]\\]/g, "\\$&"),
+        )
         .join("");
       if (new RegExp(`^${source}(/.*)?$`).test(file)) result = !negated;
     }
@@ -368,12 +375,16 @@ describe(".dockerignore", () => {
     expect(ignored(file)).toBe(true);
   });
 
-  it.each(["package.json", "package-lock.json", "app/page.tsx", "prisma/migrations/migration_lock.toml", "scripts/prisma-generate.mjs", "next.config.mjs"])(
-    "sends %s to the build",
-    (file) => {
-      expect(ignored(file)).toBe(false);
-    },
-  );
+  it.each([
+    "package.json",
+    "package-lock.json",
+    "app/page.tsx",
+    "prisma/migrations/migration_lock.toml",
+    "scripts/prisma-generate.mjs",
+    "next.config.mjs",
+  ])("sends %s to the build", (file) => {
+    expect(ignored(file)).toBe(false);
+  });
 });
 
 /** The service's `environment:`, as a map or as a list of KEY=value. */
@@ -436,7 +447,8 @@ describe("the runtime stage, rehearsed", () => {
       if (imagePath === volume || imagePath.startsWith(`${volume}/`)) return path.join(dir, imagePath.slice(volume.length));
     }
     const resolved = path.posix.resolve(runtimeWorkdir, imagePath);
-    if (resolved !== runtimeWorkdir && !resolved.startsWith(`${runtimeWorkdir}/`)) throw new Error(`${imagePath} is outside ${runtimeWorkdir}`);
+    if (resolved !== runtimeWorkdir && !resolved.startsWith(`${runtimeWorkdir}/`))
+      throw new Error(`${imagePath} is outside ${runtimeWorkdir}`);
     return path.join(appDir, ...withDistDir(path.posix.relative(runtimeWorkdir, resolved)));
   }
 
@@ -449,7 +461,8 @@ describe("the runtime stage, rehearsed", () => {
   /** A path in a build stage (the project at its WORKDIR, `.next` being $NEXT_DIST_DIR) to this machine. */
   function mapBuildPath(stageName: string, imagePath: string): string {
     const workdir = workdirOf(dockerfile, stageNamed(stageName));
-    if (!path.posix.isAbsolute(imagePath) || !imagePath.startsWith(`${workdir}/`)) throw new Error(`COPY --from=${stageName} ${imagePath}: not under ${workdir}`);
+    if (!path.posix.isAbsolute(imagePath) || !imagePath.startsWith(`${workdir}/`))
+      throw new Error(`COPY --from=${stageName} ${imagePath}: not under ${workdir}`);
     return path.join(root, ...withDistDir(path.posix.relative(workdir, imagePath)));
   }
 
@@ -470,7 +483,8 @@ describe("the runtime stage, rehearsed", () => {
         expect(fs.existsSync(from), `COPY ${source}: ${from} does not exist`).toBe(true);
         let to = mapImagePath(copy.dest);
         const fromIsDir = fs.statSync(from).isDirectory();
-        if (!fromIsDir && (copy.dest.endsWith("/") || (fs.existsSync(to) && fs.statSync(to).isDirectory()))) to = path.join(to, path.basename(from));
+        if (!fromIsDir && (copy.dest.endsWith("/") || (fs.existsSync(to) && fs.statSync(to).isDirectory())))
+          to = path.join(to, path.basename(from));
         const skip = from === standalone ? new Set(addedForNpmStart.map((entry) => path.join(from, entry))) : new Set<string>();
         // Docker copies symlinks as symlinks: keep their (relative) targets as they are.
         fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true, filter: (file) => !skip.has(file) });
@@ -495,7 +509,12 @@ describe("the runtime stage, rehearsed", () => {
     env = {
       PATH: `${path.dirname(process.execPath)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
       HOME: home,
-      ...Object.fromEntries(Object.entries(runtimeEnv).map(([key, value]) => [key, value.startsWith("file:/") ? `file:${mapImagePath(value.slice(5))}` : value.startsWith("/") ? mapImagePath(value) : value])),
+      ...Object.fromEntries(
+        Object.entries(runtimeEnv).map(([key, value]) => [
+          key,
+          value.startsWith("file:/") ? `file:${mapImagePath(value.slice(5))}` : value.startsWith("/") ? mapImagePath(value) : value,
+        ]),
+      ),
       ...composeEnvironment(),
       PORT: String(port),
     };
@@ -539,7 +558,18 @@ describe("the runtime stage, rehearsed", () => {
       body: json === undefined ? undefined : JSON.stringify(json),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, text, body: (() => { try { return JSON.parse(text); } catch { return undefined; } })() };
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      body: (() => {
+        try {
+          return JSON.parse(text);
+        } catch {
+          return undefined;
+        }
+      })(),
+    };
   };
 
   it("lays out a self-contained app: no link leaves it, and it carries the native addon, the query compiler and the migrations", () => {
@@ -551,18 +581,28 @@ describe("the runtime stage, rehearsed", () => {
     });
     expect(fs.existsSync(path.join(appDir, "node_modules/better-sqlite3/build/Release/better_sqlite3.node"))).toBe(true);
     const runtimeDir = path.join(appDir, "node_modules/@prisma/client/runtime");
-    expect(fs.readdirSync(runtimeDir).filter((name) => name.startsWith("query_compiler_fast_bg.sqlite"))).toContain("query_compiler_fast_bg.sqlite.wasm-base64.mjs");
-    expect(fs.readdirSync(path.join(appDir, "prisma/migrations")).sort()).toEqual(fs.readdirSync(path.join(root, "prisma/migrations")).sort());
+    expect(fs.readdirSync(runtimeDir).filter((name) => name.startsWith("query_compiler_fast_bg.sqlite"))).toContain(
+      "query_compiler_fast_bg.sqlite.wasm-base64.mjs",
+    );
+    expect(fs.readdirSync(path.join(appDir, "prisma/migrations")).sort()).toEqual(
+      fs.readdirSync(path.join(root, "prisma/migrations")).sort(),
+    );
     // What the API docs serve as files (next.config.mjs's outputFileTracingIncludes).
     expect(fs.existsSync(path.join(appDir, "node_modules/swagger-ui-dist/swagger-ui-bundle.js"))).toBe(true);
     expect(fs.existsSync(path.join(appDir, "node_modules/redoc/bundles/redoc.standalone.js"))).toBe(true);
     // Nothing on the machine's own module path could stand in for a missing package.
-    for (let dir = base; dir !== path.dirname(dir); dir = path.dirname(dir)) expect(fs.existsSync(path.join(dir, "node_modules")), dir).toBe(false);
+    for (let dir = base; dir !== path.dirname(dir); dir = path.dirname(dir))
+      expect(fs.existsSync(path.join(dir, "node_modules")), dir).toBe(false);
   });
 
   it("passes the image's HEALTHCHECK", () => {
     const command = /\bCMD\s+(.*)$/s.exec(healthcheck!)![1];
-    const probe = spawnSync("/bin/sh", ["-c", command], { env: env as NodeJS.ProcessEnv, cwd: appDir, timeout: 10_000, ...(ids ? { uid: ids[0], gid: ids[1] } : {}) });
+    const probe = spawnSync("/bin/sh", ["-c", command], {
+      env: env as NodeJS.ProcessEnv,
+      cwd: appDir,
+      timeout: 10_000,
+      ...(ids ? { uid: ids[0], gid: ids[1] } : {}),
+    });
     expect(probe.status, `${probe.stdout}${probe.stderr}`).toBe(0);
   });
 
@@ -604,19 +644,34 @@ describe("the runtime stage, rehearsed", () => {
     const funds = await call("POST", "/orders", { user_id: "user_3", product_id: "product_1", quantity: 1, amount: 500.0 });
     expect(funds.status, funds.text).toBe(201);
     expect(funds.body.status).toBe("failed");
-    expect(statuses(funds.body)).toEqual({ validate_order: "compensated", reserve_inventory: "compensated", process_payment: "failed", ship_order: "pending" });
+    expect(statuses(funds.body)).toEqual({
+      validate_order: "compensated",
+      reserve_inventory: "compensated",
+      process_payment: "failed",
+      ship_order: "pending",
+    });
     expect(failure(funds.body)).toBe("Insufficient funds");
 
     const shipping = await call("POST", "/orders", { user_id: "user_3", product_id: "product_1", quantity: 1, amount: 50.0 });
     expect(shipping.status, shipping.text).toBe(201);
     expect(shipping.body.status).toBe("failed");
-    expect(statuses(shipping.body)).toEqual({ validate_order: "compensated", reserve_inventory: "compensated", process_payment: "compensated", ship_order: "failed" });
+    expect(statuses(shipping.body)).toEqual({
+      validate_order: "compensated",
+      reserve_inventory: "compensated",
+      process_payment: "compensated",
+      ship_order: "failed",
+    });
     expect(failure(shipping.body)).toBe("Shipping address invalid");
 
     const inventory = await call("POST", "/orders", { user_id: "user_1", product_id: "product_1", quantity: 200, amount: 100.0 });
     expect(inventory.status, inventory.text).toBe(201);
     expect(inventory.body.status).toBe("failed");
-    expect(statuses(inventory.body)).toEqual({ validate_order: "compensated", reserve_inventory: "failed", process_payment: "pending", ship_order: "pending" });
+    expect(statuses(inventory.body)).toEqual({
+      validate_order: "compensated",
+      reserve_inventory: "failed",
+      process_payment: "pending",
+      ship_order: "pending",
+    });
     expect(failure(inventory.body)).toBe("Insufficient inventory");
 
     expect((await call("GET", "/inventory")).body).toEqual({ inventory: { product_1: 98, product_2: 50, product_3: 25 } });
@@ -633,7 +688,10 @@ describe("the runtime stage, rehearsed", () => {
   });
 
   it("serves /docs, /redoc and /openapi.json with everything they load (required once app/docs exists)", async (context) => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(root, distDir, "app-path-routes-manifest.json"), "utf8")) as Record<string, string>;
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, distDir, "app-path-routes-manifest.json"), "utf8")) as Record<
+      string,
+      string
+    >;
     const built = new Set(Object.values(manifest));
     const routes = ["/docs", "/redoc", "/openapi.json"];
     const required = fs.existsSync(path.join(root, "app", "docs"));
@@ -669,7 +727,9 @@ describe("the runtime stage, rehearsed", () => {
     if (ids) expect(fs.statSync(dbFile).uid, "the database's owner: the user the server ran as").toBe(ids[0]);
     const db = new Database(dbFile, { fileMustExist: true });
     try {
-      const rows = db.prepare(`SELECT migration_name, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY migration_name`).all() as {
+      const rows = db
+        .prepare(`SELECT migration_name, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY migration_name`)
+        .all() as {
         migration_name: string;
         finished_at: unknown;
         rolled_back_at: unknown;

@@ -13,7 +13,11 @@ afterEach(async () => {
 const happy = { user_id: "user_1", product_id: "product_1", quantity: 2, amount: 100 };
 
 function post(body: unknown, headers: Record<string, string> = {}) {
-  return fetch(`${server!.url}/orders`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  return fetch(`${server!.url}/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 async function state() {
@@ -96,9 +100,14 @@ describe("SIGTERM", () => {
     // The first step's simulated work takes some 17 minutes: a shutdown that waited for the step, or
     // for the saga, would not end within the test.
     server = await startServer({ databaseUrl, env: { SAGA_DELAY_SCALE: "10000" } });
-    const accepted = await (await post({ user_id: "user_3", product_id: "product_1", quantity: 1, amount: 50 }, { prefer: "respond-async" })).json();
+    const accepted = await (
+      await post({ user_id: "user_3", product_id: "product_1", quantity: 1, amount: 50 }, { prefer: "respond-async" })
+    ).json();
     await until("the saga's first step to be under way", () =>
-      server!.output().split("\n").some((line) => line.includes("Executing step validate_order") && line.includes(accepted.saga_id)),
+      server!
+        .output()
+        .split("\n")
+        .some((line) => line.includes("Executing step validate_order") && line.includes(accepted.saga_id)),
     );
     await within("the server to exit after SIGTERM", server.stop("SIGTERM"));
     expect(server.output()).toContain(`Saga ${accepted.saga_id} paused for shutdown`);
@@ -112,7 +121,9 @@ describe("SIGTERM", () => {
     // The attempt that SIGTERM cut short left nothing behind but its write-ahead record: the next start
     // made it again from there.
     const { events } = await (await fetch(`${server.url}/api/sagas/${accepted.saga_id}/events`)).json();
-    const validation = events.filter((e: { step: string | null }) => e.step === "validate_order").map((e: { outcome: string }) => e.outcome);
+    const validation = events
+      .filter((e: { step: string | null }) => e.step === "validate_order")
+      .map((e: { outcome: string }) => e.outcome);
     expect(validation.slice(0, 3)).toEqual(["running", "running", "completed"]);
     const after = await state();
     expect(after.inventory.product_1).toBe(100);

@@ -13,7 +13,18 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const endpoints = ["/orders", "/api/orders", "/orders/x", "/sagas/x", "/api/sagas/x/events", "/inventory", "/balances", "/health", "/reset", "/api/events"];
+const endpoints = [
+  "/orders",
+  "/api/orders",
+  "/orders/x",
+  "/sagas/x",
+  "/api/sagas/x/events",
+  "/inventory",
+  "/balances",
+  "/health",
+  "/reset",
+  "/api/events",
+];
 const methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const field = fc.oneof(
   fc.string(),
@@ -26,10 +37,12 @@ const field = fc.oneof(
 );
 // Bodies near the real shape (so validation is exercised field by field) and far from it.
 const body = fc.oneof(
-  fc.record(
-    { user_id: field, product_id: field, quantity: field, amount: field, simulation: fc.oneof(field, fc.record({ speed: field })) },
-    { requiredKeys: [] },
-  ).map((value) => JSON.stringify(value)),
+  fc
+    .record(
+      { user_id: field, product_id: field, quantity: field, amount: field, simulation: fc.oneof(field, fc.record({ speed: field })) },
+      { requiredKeys: [] },
+    )
+    .map((value) => JSON.stringify(value)),
   fc.json(),
   fc.string(),
   fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString("latin1")),
@@ -43,7 +56,9 @@ const pathSuffix = fc.oneof(
 
 /** Any request at all: an endpoint (but /reset), any suffix, method, body and headers. */
 const hostileRequest = fc.record({
-  path: fc.tuple(fc.constantFrom(...endpoints.filter((e) => e !== "/reset" && e !== "/api/events")), pathSuffix).map(([endpoint, suffix]) => endpoint + suffix),
+  path: fc
+    .tuple(fc.constantFrom(...endpoints.filter((e) => e !== "/reset" && e !== "/api/events")), pathSuffix)
+    .map(([endpoint, suffix]) => endpoint + suffix),
   method: fc.constantFrom(...methods),
   text: body,
   headers: fc.record({ "content-type": headerValue, "idempotency-key": headerValue, prefer: headerValue }, { requiredKeys: [] }),
@@ -117,16 +132,23 @@ it("never answers 5xx or a non-JSON body, records an order for each one accepted
   expect(await conserved(await finishedOrders()), "the demo's stock and money, before").toEqual(demo);
   const before = ((await getJson("/orders")) as Order[]).length;
   await fc.assert(
-    fc.asyncProperty(fc.oneof({ arbitrary: hostileRequest, weight: 9 }, { arbitrary: orderRequest, weight: 1 }), async ({ path, method, text, headers }) => {
-      const hasBody = method !== "GET" && method !== "OPTIONS";
-      const response = await fetch(`${server.url}${path}`, { method, headers: headers as Record<string, string>, body: hasBody ? text : undefined });
-      const raw = await response.text();
-      expect(response.status, `${method} ${path} ${text}`).toBeLessThan(500);
-      expect(response.headers.get("content-type"), `${method} ${path}`).toContain("application/json");
-      expect(() => JSON.parse(raw)).not.toThrow();
-      // A replay of an Idempotency-Key answers an order recorded before: it records no new one.
-      if ((response.status === 201 || response.status === 202) && response.headers.get("idempotent-replayed") !== "true") accepted++;
-    }),
+    fc.asyncProperty(
+      fc.oneof({ arbitrary: hostileRequest, weight: 9 }, { arbitrary: orderRequest, weight: 1 }),
+      async ({ path, method, text, headers }) => {
+        const hasBody = method !== "GET" && method !== "OPTIONS";
+        const response = await fetch(`${server.url}${path}`, {
+          method,
+          headers: headers as Record<string, string>,
+          body: hasBody ? text : undefined,
+        });
+        const raw = await response.text();
+        expect(response.status, `${method} ${path} ${text}`).toBeLessThan(500);
+        expect(response.headers.get("content-type"), `${method} ${path}`).toContain("application/json");
+        expect(() => JSON.parse(raw)).not.toThrow();
+        // A replay of an Idempotency-Key answers an order recorded before: it records no new one.
+        if ((response.status === 201 || response.status === 202) && response.headers.get("idempotent-replayed") !== "true") accepted++;
+      },
+    ),
     { numRuns: 2500, seed: 42 },
   );
   const orders = await finishedOrders();
@@ -142,7 +164,11 @@ it("never answers 5xx or a non-JSON body, records an order for each one accepted
 it("answers 413 to bodies over the limit, whatever they hold", async () => {
   await fc.assert(
     fc.asyncProperty(fc.integer({ min: 64 * 1024 + 1, max: 512 * 1024 }), fc.constantFrom("/orders", "/api/orders"), async (size, path) => {
-      const response = await fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(size) });
+      const response = await fetch(`${server.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "x".repeat(size),
+      });
       expect(response.status).toBe(413);
       expect(await response.json()).toEqual({ detail: "Request body too large" });
     }),

@@ -5,7 +5,6 @@ export interface Reply {
   headers: Headers;
   text: string;
   /** The parsed body, or undefined when it is not JSON. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body?: any;
 }
 

@@ -20,7 +20,13 @@ it("an empty Idempotency-Key is a string too short (FastAPI's 422 for a header),
   expect(reply.status).toBe(422);
   expect(reply.body).toEqual({
     detail: [
-      { type: "string_too_short", loc: ["header", "idempotency-key"], msg: "String should have at least 1 character", input: "", ctx: { min_length: 1 } },
+      {
+        type: "string_too_short",
+        loc: ["header", "idempotency-key"],
+        msg: "String should have at least 1 character",
+        input: "",
+        ctx: { min_length: 1 },
+      },
     ],
   });
   const orders = await call(server.url, "GET", "/orders");

@@ -20,7 +20,16 @@ beforeAll(async () => {
   const rows = Array.from({ length: COUNT }, (_, i) => ({ orderId: randomUUID(), sagaId: randomUUID(), at: new Date(start + i * 1_000) }));
   await db.write(async (tx) => {
     await tx.saga.createMany({
-      data: rows.map((r) => ({ id: r.sagaId, definition: "order", subjectType: "order", subjectId: r.orderId, scope: "default", status: "compensation_failed", createdAt: r.at, updatedAt: r.at })),
+      data: rows.map((r) => ({
+        id: r.sagaId,
+        definition: "order",
+        subjectType: "order",
+        subjectId: r.orderId,
+        scope: "default",
+        status: "compensation_failed",
+        createdAt: r.at,
+        updatedAt: r.at,
+      })),
     });
     await tx.sagaStep.createMany({
       data: rows.flatMap((r) =>
@@ -34,7 +43,18 @@ beforeAll(async () => {
       ),
     });
     await tx.order.createMany({
-      data: rows.map((r) => ({ id: r.orderId, worldId: "default", userId: "user_1", productId: "product_1", quantity: 1, amountCents: 100, status: "compensation_failed", sagaId: r.sagaId, createdAt: r.at, updatedAt: r.at })),
+      data: rows.map((r) => ({
+        id: r.orderId,
+        worldId: "default",
+        userId: "user_1",
+        productId: "product_1",
+        quantity: 1,
+        amountCents: 100,
+        status: "compensation_failed",
+        sagaId: r.sagaId,
+        createdAt: r.at,
+        updatedAt: r.at,
+      })),
     });
   });
   newestFirst = rows.reverse();

@@ -30,7 +30,12 @@ async function openStream(path: string, until: (events: StreamEvent[]) => boolea
   return { events: readEvents(response, until, controller, timer) };
 }
 
-async function readEvents(response: Response, until: (events: StreamEvent[]) => boolean, controller: AbortController, timer: ReturnType<typeof setTimeout>) {
+async function readEvents(
+  response: Response,
+  until: (events: StreamEvent[]) => boolean,
+  controller: AbortController,
+  timer: ReturnType<typeof setTimeout>,
+) {
   const events: StreamEvent[] = [];
   const decoder = new TextDecoder();
   let buffer = "";
@@ -47,7 +52,8 @@ async function readEvents(response: Response, until: (events: StreamEvent[]) => 
             .filter((line) => line && !line.startsWith(":"))
             .map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trim()]),
         );
-        if (fields.data !== undefined) events.push({ id: Number(fields.id ?? 0), event: fields.event ?? "message", data: JSON.parse(fields.data) });
+        if (fields.data !== undefined)
+          events.push({ id: Number(fields.id ?? 0), event: fields.event ?? "message", data: JSON.parse(fields.data) });
       }
       if (until(events)) break;
     }
@@ -65,7 +71,8 @@ async function readStream(path: string, until: (events: StreamEvent[]) => boolea
   return (await openStream(path, until, headers)).events;
 }
 
-const finished = (events: StreamEvent[]) => events.some((e) => e.data.phase === "saga" && ["completed", "failed"].includes(String(e.data.outcome)));
+const finished = (events: StreamEvent[]) =>
+  events.some((e) => e.data.phase === "saga" && ["completed", "failed"].includes(String(e.data.outcome)));
 
 async function startAsync(body: Record<string, unknown>) {
   const response = await fetch(`${server.url}/orders`, {
@@ -80,7 +87,13 @@ describe("Prefer: respond-async", () => {
   it("answers 202 before the saga has finished, with the ids and where to follow it; the saga then runs to the end", async () => {
     // At a quarter of the speed the saga takes some 2 s: the answer, and a look at the saga after it,
     // come long before its end (a server that waited for the saga would show it finished here).
-    const { response, body } = await startAsync({ user_id: "user_1", product_id: "product_1", quantity: 2, amount: 100, simulation: { speed: 0.25 } });
+    const { response, body } = await startAsync({
+      user_id: "user_1",
+      product_id: "product_1",
+      quantity: 2,
+      amount: 100,
+      simulation: { speed: 0.25 },
+    });
     expect(response.status).toBe(202);
     expect((await (await fetch(`${server.url}/sagas/${body.saga_id}`)).json()).status).toBe("processing");
     expect(response.headers.get("location")).toBe(`/api/sagas/${body.saga_id}`);
@@ -100,7 +113,13 @@ describe("Prefer: respond-async", () => {
   });
 
   it("rejects a simulation speed out of range with a 422", async () => {
-    const { response, body } = await startAsync({ user_id: "user_1", product_id: "product_1", quantity: 1, amount: 1, simulation: { speed: 0 } });
+    const { response, body } = await startAsync({
+      user_id: "user_1",
+      product_id: "product_1",
+      quantity: 1,
+      amount: 1,
+      simulation: { speed: 0 },
+    });
     expect(response.status).toBe(422);
     expect(body.detail[0].loc).toEqual(["body", "simulation", "speed"]);
   });

@@ -33,7 +33,11 @@ function send(method: string, path: string): Promise<RawReply> {
       const chunks: Buffer[] = [head];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () =>
-        resolve({ status: response.statusCode ?? 0, contentType: String(response.headers["content-type"] ?? ""), text: Buffer.concat(chunks).toString("utf8") }),
+        resolve({
+          status: response.statusCode ?? 0,
+          contentType: String(response.headers["content-type"] ?? ""),
+          text: Buffer.concat(chunks).toString("utf8"),
+        }),
       );
       stream.on("error", reject);
     };
@@ -45,7 +49,19 @@ function send(method: string, path: string): Promise<RawReply> {
   });
 }
 
-const API_PATHS = ["/health", "/api/health", "/orders", "/api/orders", "/orders/some-id", "/sagas/some-id", "/inventory", "/balances", "/reset", "/metrics", "/api/no-such-thing"];
+const API_PATHS = [
+  "/health",
+  "/api/health",
+  "/orders",
+  "/api/orders",
+  "/orders/some-id",
+  "/sagas/some-id",
+  "/inventory",
+  "/balances",
+  "/reset",
+  "/metrics",
+  "/api/no-such-thing",
+];
 const DOC_PATHS = ["/docs", "/redoc", "/openapi.json"];
 const PAGE_PATHS = ["/", "/workflow", "/timeline/some-saga"];
 // Methods Next.js has no handler for: forbidden to fetch (TRACE, TRACK, CONNECT), known to Node's
@@ -91,11 +107,13 @@ describe("methods Next.js routes", () => {
   it("a timeline page is only read: GET and HEAD serve it, every other method is a 405", async () => {
     expect((await send("GET", "/timeline/some-saga")).status).toBe(200);
     expect((await send("HEAD", "/timeline/some-saga")).status).toBe(200);
-    for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) expectMethodNotAllowed(await send(method, "/timeline/some-saga"), method);
+    for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+      expectMethodNotAllowed(await send(method, "/timeline/some-saga"), method);
   });
 
   it("the docs and the OpenAPI document refuse what they do not serve with a JSON 405", async () => {
     for (const path of DOC_PATHS)
-      for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) expectMethodNotAllowed(await send(method, path), `${method} ${path}`);
+      for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        expectMethodNotAllowed(await send(method, path), `${method} ${path}`);
   });
 });

@@ -56,7 +56,10 @@ describe("logs", () => {
     expect(said("services")).toEqual(expect.arrayContaining(["Reserved 2 units of product_1", "Processed payment of $100.0 for user_1"]));
     expect(lines.find((line) => line.msg === "Reserved 2 units of product_1")).toMatchObject({ step: "reserve_inventory" });
     // Nothing about this saga was written in the text format.
-    const textLines = server.output().split("\n").filter((line) => line.includes(saga_id) && !line.startsWith("{"));
+    const textLines = server
+      .output()
+      .split("\n")
+      .filter((line) => line.includes(saga_id) && !line.startsWith("{"));
     expect(textLines).toEqual([]);
   });
 });
@@ -86,7 +89,9 @@ async function scrape(path = "/metrics") {
   const text = await response.text();
   const samples = parseExposition(text);
   const value = (name: string, labels: Record<string, string> = {}) =>
-    samples.find((s) => s.name === name && JSON.stringify(Object.entries(s.labels).sort()) === JSON.stringify(Object.entries(labels).sort()))?.value;
+    samples.find(
+      (s) => s.name === name && JSON.stringify(Object.entries(s.labels).sort()) === JSON.stringify(Object.entries(labels).sort()),
+    )?.value;
   /** Every sample of a metric, keyed by the values of the given labels: {"process_payment/retried": 2}. */
   const byLabels = (name: string, ...keys: string[]) =>
     Object.fromEntries(samples.filter((s) => s.name === name).map((s) => [keys.map((key) => s.labels[key]).join("/"), s.value]));
@@ -138,8 +143,17 @@ describe("GET /metrics", () => {
     expect(byLabels("step_retries_total", "step", "phase")).toEqual({ "process_payment/action": 2, "process_payment/compensation": 2 });
 
     // One observation per attempt, whatever its outcome.
-    expect(byLabels("step_duration_seconds_count", "step")).toEqual({ validate_order: 6, reserve_inventory: 6, process_payment: 7, ship_order: 4 });
-    expect(byLabels("compensation_duration_seconds_count", "step")).toEqual({ validate_order: 3, reserve_inventory: 2, process_payment: 4 });
+    expect(byLabels("step_duration_seconds_count", "step")).toEqual({
+      validate_order: 6,
+      reserve_inventory: 6,
+      process_payment: 7,
+      ship_order: 4,
+    });
+    expect(byLabels("compensation_duration_seconds_count", "step")).toEqual({
+      validate_order: 3,
+      reserve_inventory: 2,
+      process_payment: 4,
+    });
     expect(value("step_duration_seconds_bucket", { step: "process_payment", le: "+Inf" })).toBe(7);
     expect(value("step_duration_seconds_sum", { step: "process_payment" })).toBeGreaterThan(0);
 
@@ -190,6 +204,9 @@ describe("GET /health", () => {
     const file = server.databaseUrl.replace(/^file:/, "");
     fs.rmSync(file);
     fs.writeFileSync(file, "");
-    expect(await health()).toEqual({ status: 503, body: { status: "unhealthy", detail: "Database file was replaced while the server was running" } });
+    expect(await health()).toEqual({
+      status: 503,
+      body: { status: "unhealthy", detail: "Database file was replaced while the server was running" },
+    });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * What tests/openapi.test.ts needs to hold the OpenAPI document against the app: the routes the app
- * serves (read from app/**\/route.ts and next.config.mjs's rewrites), schemas of the document compiled
- * with ajv (their $refs resolved against its components), and Server-Sent Events read off a response.
+ * serves (read from app/**\/route.ts, the services' endpoints table and next.config.mjs's rewrites),
+ * schemas of the document compiled with ajv (their $refs resolved against its components), and
+ * Server-Sent Events read off a response.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -9,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { isMethodNotAllowed } from "../lib/api/handler";
+import { endpoints } from "../lib/services/http";
 // @ts-expect-error: a plain ES module, Next's own config
 import nextConfig from "../next.config.mjs";
 
@@ -120,19 +122,36 @@ function urlOf(file: string): { url: string; catchAll: boolean } {
 export async function appRoutes(): Promise<Route[]> {
   const routes: Route[] = [];
   for (const file of routeFiles(path.join(root, "app")).sort()) {
-    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const handlers = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     const methods = HTTP_METHODS.map((method) => method.toUpperCase()).filter(
-      (method) => typeof module[method] === "function" && !isMethodNotAllowed(module[method]),
+      (method) => typeof handlers[method] === "function" && !isMethodNotAllowed(handlers[method]),
     );
     routes.push({ file: path.relative(root, file), ...urlOf(file), methods });
   }
   return routes;
 }
 
+/**
+ * The services' endpoints: their catch-all route (app/services/[...path]) serves the paths of their own
+ * table (lib/services/http.ts), each with its methods, and answers 404 for any other.
+ */
+export function serviceRoutes(): Route[] {
+  return Object.entries(endpoints).flatMap(([service, resources]) =>
+    Object.entries(resources).map(([resource, methods]) => ({
+      file: "app/services/[...path]/route.ts",
+      url: `/services/${service}/${resource}`,
+      catchAll: false,
+      methods: Object.keys(methods),
+    })),
+  );
+}
+
 /** The first segments next.config.mjs rewrites to /api (the seed's paths: /orders -> /api/orders). */
 export async function seedRoots(): Promise<Set<string>> {
   const rewrites = await nextConfig.rewrites();
-  const rules: { source: string; destination: string }[] = Array.isArray(rewrites) ? rewrites : [...(rewrites.beforeFiles ?? []), ...(rewrites.afterFiles ?? [])];
+  const rules: { source: string; destination: string }[] = Array.isArray(rewrites)
+    ? rewrites
+    : [...(rewrites.beforeFiles ?? []), ...(rewrites.afterFiles ?? [])];
   const roots = new Set<string>();
   for (const { source, destination } of rules) {
     const match = /^\/([^/:]+)$/.exec(source);

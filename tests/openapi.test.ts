@@ -21,6 +21,7 @@ import {
   readEventStream,
   schemaCompiler,
   seedRoots,
+  serviceRoutes,
   shape,
   type JsonSchema,
   type OpenApiDocument,
@@ -28,6 +29,7 @@ import {
   type Route,
   type SseFrame,
 } from "./openapi-helpers";
+import { serviceProvocations } from "./openapi-services";
 import { startServer, type TestServer } from "./server";
 import { call as callServer, type CallOptions, type Reply } from "./http";
 
@@ -81,7 +83,8 @@ function expectAnswers(response: ResponseObject, reply: Reply, label: string): v
   expectMatches(content!.schema, mediaType === "application/json" ? json(reply) : reply.text, label);
   // Every documented header is there, unless the document says it may not be (a list's Link, on its last page).
   for (const [name, header] of Object.entries(response.headers ?? {})) {
-    if ((header as { required?: boolean }).required !== false) expect(reply.headers.get(name), `${label}: the ${name} header`).not.toBeNull();
+    if ((header as { required?: boolean }).required !== false)
+      expect(reply.headers.get(name), `${label}: the ${name} header`).not.toBeNull();
   }
 }
 
@@ -111,7 +114,8 @@ describe("(a) every route the app serves is in the document", () => {
   let served: Set<string>;
 
   beforeAll(async () => {
-    routes = await appRoutes();
+    // The services' catch-all serves the paths of their endpoints table: each is a route of its own here.
+    routes = [...(await appRoutes()), ...serviceRoutes()];
     roots = await seedRoots();
     // Every URL a route answers at: its own, and the seed's path that next.config.mjs rewrites to it.
     served = new Set(
@@ -129,31 +133,53 @@ describe("(a) every route the app serves is in the document", () => {
     expect(roots).toEqual(new Set(["orders", "sagas", "inventory", "balances", "health", "reset", "metrics", "world"]));
     const orders = routes.find((route) => route.url === "/api/orders");
     expect(orders?.methods.sort()).toEqual(["GET", "POST"]);
-    for (const url of DOCUMENTATION_ROUTES) expect(routes.map((route) => route.url), `${url} is a route`).toContain(url);
+    for (const url of DOCUMENTATION_ROUTES)
+      expect(
+        routes.map((route) => route.url),
+        `${url} is a route`,
+      ).toContain(url);
   });
 
   it("documents each route at its path with exactly the methods it serves", () => {
-    const documented = new Map(Object.entries(doc.paths).map(([path, item]) => [shape(path), operationsOf(item).map(([method]) => method.toUpperCase()).sort()]));
+    const documented = new Map(
+      Object.entries(doc.paths).map(([path, item]) => [
+        shape(path),
+        operationsOf(item)
+          .map(([method]) => method.toUpperCase())
+          .sort(),
+      ]),
+    );
     const api = routes.filter((route) => !route.catchAll && !DOCUMENTATION_ROUTES.includes(route.url));
     expect(api.length).toBeGreaterThanOrEqual(12);
     for (const route of api) {
       const at = shape(documentedAt(route.url));
-      expect(documented.get(at), `${route.file} serves ${route.methods.join(", ")} at ${route.url}: documented at ${at}?`).toEqual([...route.methods].sort());
+      expect(documented.get(at), `${route.file} serves ${route.methods.join(", ")} at ${route.url}: documented at ${at}?`).toEqual(
+        [...route.methods].sort(),
+      );
     }
   });
 
-  it("documents nothing the app does not serve, and each path is served under /api too, as info.description says", () => {
+  it("documents nothing the app does not serve, and each path but the services' is served under /api too, as info.description says", () => {
     expect(doc.info.description).toContain("also served under `/api`");
+    expect(doc.info.description).toContain("served under `/services` only");
     for (const path of Object.keys(doc.paths)) {
       expect(served, `${path} is served`).toContain(shape(path));
-      if (!path.startsWith("/api/")) expect(served, `/api${path} is served`).toContain(shape(`/api${path}`));
+      if (!path.startsWith("/api/") && !path.startsWith("/services/"))
+        expect(served, `/api${path} is served`).toContain(shape(`/api${path}`));
     }
   });
 
-  it("has one catch-all, the JSON 404 for paths nothing serves, which answers every method", async () => {
+  it("has two catch-alls, the JSON 404 for paths nothing serves and the services' (their table, above), each a JSON 404 off its paths", async () => {
     const catchAlls = routes.filter((route) => route.catchAll);
-    expect(catchAlls.map((route) => route.url)).toEqual(["/api/{path}"]);
-    for (const path of ["/api/nope", "/orders/x/y/z", "/api"]) {
+    expect(catchAlls.map((route) => route.url)).toEqual(["/api/{path}", "/services/{path}"]);
+    for (const path of [
+      "/api/nope",
+      "/orders/x/y/z",
+      "/api",
+      "/services/nope/stock",
+      "/services/inventory/stock/x",
+      "/services/inventory",
+    ]) {
       const reply = await call("GET", path);
       expect(reply.status, path).toBe(404);
       expectMatches({ $ref: "#/components/schemas/HTTPError" }, json(reply), `GET ${path}`);
@@ -195,7 +221,8 @@ describe("(d) the document is OpenAPI 3.1", () => {
           expect(response.description, `${label} ${status} description`).toBeTruthy();
           if (status === "204") continue;
           expect(Object.keys(response.content ?? {}).length, `${label} ${status} content`).toBeGreaterThan(0);
-          for (const [type, media] of Object.entries(response.content!)) expect(media.schema, `${label} ${status} ${type} schema`).toBeTypeOf("object");
+          for (const [type, media] of Object.entries(response.content!))
+            expect(media.schema, `${label} ${status} ${type} schema`).toBeTypeOf("object");
         }
       }
     }
@@ -204,14 +231,20 @@ describe("(d) the document is OpenAPI 3.1", () => {
   it("has examples that match their schemas: every body, answer and parameter", () => {
     let checked = 0;
     const checkMedia = (media: { schema: JsonSchema; example?: unknown; examples?: Record<string, { value: unknown }> }, label: string) => {
-      const values = [...(media.example === undefined ? [] : [["example", media.example]]), ...Object.entries(media.examples ?? {}).map(([k, v]) => [k, v.value])];
+      const values = [
+        ...(media.example === undefined ? [] : [["example", media.example]]),
+        ...Object.entries(media.examples ?? {}).map(([k, v]) => [k, v.value]),
+      ];
       expect(values.length, `${label} has an example`).toBeGreaterThan(0);
       for (const [name, value] of values) {
         expectMatches(media.schema, value, `${label} example ${name}`);
         checked++;
       }
     };
-    const responses: [string, ResponseObject][] = Object.entries(doc.components.responses).map(([name, r]) => [`components.responses.${name}`, r]);
+    const responses: [string, ResponseObject][] = Object.entries(doc.components.responses).map(([name, r]) => [
+      `components.responses.${name}`,
+      r,
+    ]);
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, operation] of operationsOf(item)) {
         const label = `${method.toUpperCase()} ${path}`;
@@ -222,7 +255,8 @@ describe("(d) the document is OpenAPI 3.1", () => {
         for (const [status, response] of Object.entries(operation.responses)) responses.push([`${label} ${status}`, response]);
       }
     }
-    for (const [label, response] of responses) for (const [type, media] of Object.entries(response.content ?? {})) checkMedia(media, `${label} ${type}`);
+    for (const [label, response] of responses)
+      for (const [type, media] of Object.entries(response.content ?? {})) checkMedia(media, `${label} ${type}`);
     expect(checked).toBeGreaterThan(30);
   });
 
@@ -232,7 +266,12 @@ describe("(d) the document is OpenAPI 3.1", () => {
     expect(Object.keys(post.responses).sort()).toEqual(["201", "202", "403", "408", "409", "413", "422", "503"]);
     const simulation = doc.components.schemas.SimulationOptions as { properties: Record<string, unknown> };
     expect(Object.keys(simulation.properties).sort()).toEqual(["faults", "speed", "step_by_step", "step_timeout_seconds"]);
-    expect(Object.keys((doc.components.schemas.Fault as { properties: object }).properties).sort()).toEqual(["compensation_failures", "fail", "timeouts", "transient"]);
+    expect(Object.keys((doc.components.schemas.Fault as { properties: object }).properties).sort()).toEqual([
+      "compensation_failures",
+      "fail",
+      "timeouts",
+      "transient",
+    ]);
   });
 });
 
@@ -240,13 +279,19 @@ describe("(d) the document is OpenAPI 3.1", () => {
 // (c) Swagger UI and ReDoc
 
 describe("(c) /docs and /redoc load only same-origin assets that the server answers", () => {
-  const expectedType: Record<string, RegExp> = { script: /^text\/javascript\b/, stylesheet: /^text\/css\b/, icon: /^image\//, spec: /^application\/json\b/ };
+  const expectedType: Record<string, RegExp> = {
+    script: /^text\/javascript\b/,
+    stylesheet: /^text\/css\b/,
+    icon: /^image\//,
+    spec: /^application\/json\b/,
+  };
 
   /** Each URL the page loads, with what it is: from src=, <link href=>, ReDoc's spec-url, Swagger UI's url. */
   async function assetsOf(html: string): Promise<[string, string][]> {
     const found: [string, string][] = [];
     for (const [, url] of html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)) found.push([url, "script"]);
-    for (const [, rel, url] of html.matchAll(/<link[^>]*\srel="([^"]+)"[^>]*\shref="([^"]+)"/g)) found.push([url, rel.includes("icon") ? "icon" : rel]);
+    for (const [, rel, url] of html.matchAll(/<link[^>]*\srel="([^"]+)"[^>]*\shref="([^"]+)"/g))
+      found.push([url, rel.includes("icon") ? "icon" : rel]);
     for (const [, url] of html.matchAll(/\sspec-url="([^"]+)"/g)) found.push([url, "spec"]);
     return found;
   }
@@ -279,7 +324,13 @@ describe("(c) /docs and /redoc load only same-origin assets that the server answ
   }
 
   it("serves only the allow-listed files from /docs/assets, answering anything else with a JSON 404", async () => {
-    for (const path of ["/docs/assets/package.json", "/docs/assets/..%2F..%2Fpackage.json", "/docs/assets/swagger-ui-bundle.js.map", "/docs/assets/index.html", "/docs/assets/%ZZ"]) {
+    for (const path of [
+      "/docs/assets/package.json",
+      "/docs/assets/..%2F..%2Fpackage.json",
+      "/docs/assets/swagger-ui-bundle.js.map",
+      "/docs/assets/index.html",
+      "/docs/assets/%ZZ",
+    ]) {
       const reply = await call("GET", path);
       expect(reply.status, path).toBe(404);
       expect(json(reply), path).toEqual({ detail: "Not Found" });
@@ -292,12 +343,20 @@ describe("(c) /docs and /redoc load only same-origin assets that the server answ
 
 describe("(b) real answers of every endpoint match the documented schemas", () => {
   const orderExamples = () => {
-    const post = doc.paths["/orders"].post as { requestBody: { content: Record<string, { examples: Record<string, { value: any }>; }> }; responses: Record<string, ResponseObject> };
+    const post = doc.paths["/orders"].post as {
+      requestBody: { content: Record<string, { examples: Record<string, { value: any }> }> };
+      responses: Record<string, ResponseObject>;
+    };
     const results = post.responses["201"].content!["application/json"].examples as Record<string, { value: any }>;
     return { requests: post.requestBody.content["application/json"].examples, results };
   };
   const post = (body: unknown, headers: Record<string, string> = {}) => call("POST", "/orders", { json: body, headers });
-  const sagaStep = ({ name, status, error_message, compensation }: Record<string, unknown>) => ({ name, status, error_message, compensation });
+  const sagaStep = ({ name, status, error_message, compensation }: Record<string, unknown>) => ({
+    name,
+    status,
+    error_message,
+    compensation,
+  });
   const outcome = (result: { status: string; steps: { name: string; status: string; error_message: string | null }[] }) => ({
     status: result.status,
     steps: result.steps.map(({ name, status, error_message }) => ({ name, status, error_message })),
@@ -309,8 +368,9 @@ describe("(b) real answers of every endpoint match the documented schemas", () =
     expect(Object.keys(requests)).toEqual(expect.arrayContaining(seed));
     expect(Object.keys(results).sort()).toEqual(Object.keys(requests).sort());
     // The sagas GET /sagas/{saga_id} documents, and the scenario that ends each way.
-    const sagaExamples = (doc.paths["/sagas/{saga_id}"].get as { responses: Record<string, ResponseObject> }).responses["200"].content!["application/json"]
-      .examples as Record<string, { value: any }>;
+    const sagaExamples = (doc.paths["/sagas/{saga_id}"].get as { responses: Record<string, ResponseObject> }).responses["200"].content![
+      "application/json"
+    ].examples as Record<string, { value: any }>;
     const sagaOf: Record<string, string> = { "happy-path": "completed", "insufficient-funds": "failed", "stuck-refund": "stuck" };
     for (const [name, { value }] of Object.entries(requests)) {
       await reset();
@@ -319,7 +379,10 @@ describe("(b) real answers of every endpoint match the documented schemas", () =
       if (!sagaOf[name]) continue;
       const saga = expectDocumented("GET", "/sagas/{saga_id}", await call("GET", `/sagas/${result.saga_id}`));
       const { value: example } = sagaExamples[sagaOf[name]];
-      expect({ error: saga.error, steps: saga.steps.map(sagaStep) }, name).toEqual({ error: example.error, steps: example.steps.map(sagaStep) });
+      expect({ error: saga.error, steps: saga.steps.map(sagaStep) }, name).toEqual({
+        error: example.error,
+        steps: example.steps.map(sagaStep),
+      });
     }
   }, 60_000);
 
@@ -338,10 +401,10 @@ describe("(b) real answers of every endpoint match the documented schemas", () =
     expectDocumented("GET", "/orders/{order_id}", await call("GET", `/orders/${accepted.order_id}`));
     // The documented event log is a completed saga's: the same transitions, in the same order.
     const log = expectDocumented("GET", "/sagas/{saga_id}/events", await call("GET", accepted.links.events));
-    const documented = (doc.paths["/sagas/{saga_id}/events"].get as { responses: Record<string, ResponseObject> }).responses["200"].content![
-      "application/json"
-    ].example as { events: Record<string, unknown>[] };
-    const transitions = (events: Record<string, unknown>[]) => events.map(({ step, phase, outcome }) => `${phase}:${step ?? ""}:${outcome}`);
+    const documented = (doc.paths["/sagas/{saga_id}/events"].get as { responses: Record<string, ResponseObject> }).responses["200"]
+      .content!["application/json"].example as { events: Record<string, unknown>[] };
+    const transitions = (events: Record<string, unknown>[]) =>
+      events.map(({ step, phase, outcome }) => `${phase}:${step ?? ""}:${outcome}`);
     expect(transitions(log.events)).toEqual(transitions(documented.events));
   });
 
@@ -438,10 +501,20 @@ describe("(b) real answers of every endpoint match the documented schemas", () =
 
     const operation = doc.paths["/sagas/{saga_id}/events"].get as { responses: Record<string, ResponseObject> };
     const url = `${server.url}/sagas/${placed.saga_id}/events`;
-    const stream = await readEventStream(url, { accept: "text/event-stream" }, (frames) => frames.filter((f) => f.event === "saga").length >= log.events.length);
+    const stream = await readEventStream(
+      url,
+      { accept: "text/event-stream" },
+      (frames) => frames.filter((f) => f.event === "saga").length >= log.events.length,
+    );
     expect(stream.status).toBe(200);
-    expectAnswers(operation.responses["200"], { status: 200, headers: new Headers({ "content-type": stream.contentType ?? "" }), text: "" }, "GET /sagas/{saga_id}/events (stream)");
-    const events = stream.frames.filter((frame) => frame.event === "saga").map((frame) => ({ id: frame.id, data: JSON.parse(frame.data!) }));
+    expectAnswers(
+      operation.responses["200"],
+      { status: 200, headers: new Headers({ "content-type": stream.contentType ?? "" }), text: "" },
+      "GET /sagas/{saga_id}/events (stream)",
+    );
+    const events = stream.frames
+      .filter((frame) => frame.event === "saga")
+      .map((frame) => ({ id: frame.id, data: JSON.parse(frame.data!) }));
     for (const { id, data } of events) {
       expectMatches({ $ref: "#/components/schemas/SagaEvent" }, data, "a streamed event");
       expect(id).toBe(String(data.id));
@@ -452,15 +525,23 @@ describe("(b) real answers of every endpoint match the documented schemas", () =
     const resumed = await readEventStream(url, { accept: "text/event-stream", "last-event-id": String(log.events[2].id) }, (frames) =>
       frames.some((f) => f.id === String(log.events.at(-1).id)),
     );
-    expect(resumed.frames.filter((f) => f.event === "saga").map((f) => Number(f.id))).toEqual(log.events.slice(3).map((e: { id: number }) => e.id));
+    expect(resumed.frames.filter((f) => f.event === "saga").map((f) => Number(f.id))).toEqual(
+      log.events.slice(3).map((e: { id: number }) => e.id),
+    );
   });
 
   it("GET /api/events streams every saga's events as documented SagaEvents, from after Last-Event-ID", async () => {
     const order = json(await post(scenarios[2].order));
     const log = json(await call("GET", `/sagas/${order.saga_id}/events`)).events;
-    const stream = await readEventStream(`${server.url}/api/events`, { "last-event-id": String(log[0].id - 1) }, (frames) => frames.some((f) => f.id === String(log.at(-1).id)));
+    const stream = await readEventStream(`${server.url}/api/events`, { "last-event-id": String(log[0].id - 1) }, (frames) =>
+      frames.some((f) => f.id === String(log.at(-1).id)),
+    );
     const operation = doc.paths["/api/events"].get as { responses: Record<string, ResponseObject> };
-    expectAnswers(operation.responses["200"], { status: 200, headers: new Headers({ "content-type": stream.contentType ?? "" }), text: "" }, "GET /api/events");
+    expectAnswers(
+      operation.responses["200"],
+      { status: 200, headers: new Headers({ "content-type": stream.contentType ?? "" }), text: "" },
+      "GET /api/events",
+    );
     const sent = stream.frames.filter((frame) => frame.event === "saga");
     expect(sent.length).toBeGreaterThanOrEqual(log.length);
     for (const frame of sent) expectMatches({ $ref: "#/components/schemas/SagaEvent" }, JSON.parse(frame.data!), "an event of /api/events");
@@ -496,7 +577,9 @@ const stuckRefund = scenarios.find((scenario) => scenario.id === "stuck-refund")
 /** A step-by-step saga of its own, in the shared world freshly reset, waiting before its first step (each pause a minute at most). */
 async function waitingSaga(): Promise<string> {
   await call("POST", "/reset");
-  const reply = await call("POST", "/orders", { json: quick({ ...scenarios[0].order, simulation: { step_by_step: true, step_timeout_seconds: 60 } }) });
+  const reply = await call("POST", "/orders", {
+    json: quick({ ...scenarios[0].order, simulation: { step_by_step: true, step_timeout_seconds: 60 } }),
+  });
   expect(reply.status, reply.text).toBe(202);
   return json(reply).saga_id;
 }
@@ -512,8 +595,15 @@ async function placed(order: Record<string, unknown> = scenarios[0].order): Prom
 /** A stream, read until `enough`, as a reply; each saga event in it is a documented SagaEvent. */
 async function streamed(path: string, headers: Record<string, string>, enough: (frames: SseFrame[]) => boolean): Promise<Reply> {
   const stream = await readEventStream(`${server.url}${path}`, headers, enough);
-  for (const frame of stream.frames.filter((f) => f.event === "saga")) expectMatches({ $ref: "#/components/schemas/SagaEvent" }, JSON.parse(frame.data!), `an event of ${path}`);
-  const text = stream.frames.map((frame) => Object.entries(frame).map(([field, value]) => `${field === "comment" ? "" : field}: ${value}`).join("\n")).join("\n\n");
+  for (const frame of stream.frames.filter((f) => f.event === "saga"))
+    expectMatches({ $ref: "#/components/schemas/SagaEvent" }, JSON.parse(frame.data!), `an event of ${path}`);
+  const text = stream.frames
+    .map((frame) =>
+      Object.entries(frame)
+        .map(([field, value]) => `${field === "comment" ? "" : field}: ${value}`)
+        .join("\n"),
+    )
+    .join("\n\n");
   return { status: stream.status, headers: new Headers({ "content-type": stream.contentType ?? "" }), text };
 }
 
@@ -540,12 +630,14 @@ function overSocket(head: string, body: string): Promise<Reply> {
     socket.on("close", () => {
       const [answerHead, ...rest] = raw.split("\r\n\r\n");
       const [statusLine, ...fields] = answerHead.split("\r\n");
-      const headers = new Headers(fields.map((field) => [field.slice(0, field.indexOf(":")), field.slice(field.indexOf(":") + 1).trim()] as [string, string]));
+      const headers = new Headers(
+        fields.map((field) => [field.slice(0, field.indexOf(":")), field.slice(field.indexOf(":") + 1).trim()] as [string, string]),
+      );
       let text = rest.join("\r\n\r\n");
       if (headers.get("transfer-encoding") === "chunked") {
         // Each chunk: its size in hex, CRLF, its bytes, CRLF; the last one is of size 0.
         let decoded = "";
-        for (let at = 0; ; ) {
+        for (let at = 0; ;) {
           const lineEnd = text.indexOf("\r\n", at);
           const size = parseInt(text.slice(at, lineEnd), 16);
           if (!(size > 0)) break;
@@ -583,7 +675,8 @@ const provocations: Record<string, () => Promise<Reply>> = {
     await call("POST", "/reset");
     return call("POST", "/orders", { json: quick(scenarios[0].order) });
   },
-  "POST /orders 202 application/json": () => call("POST", "/orders", { json: quick(scenarios[0].order), headers: { prefer: "respond-async" } }),
+  "POST /orders 202 application/json": () =>
+    call("POST", "/orders", { json: quick(scenarios[0].order), headers: { prefer: "respond-async" } }),
   "POST /orders 403 application/json": () => call("POST", "/orders", { json: quick(scenarios[0].order), headers: crossSite }),
   // A body announced at 60,000 bytes, of which a few hundred arrive.
   "POST /orders 408 application/json": () =>
@@ -600,7 +693,8 @@ const provocations: Record<string, () => Promise<Reply>> = {
     await call("POST", "/reset");
     return waiting;
   },
-  "POST /orders 413 application/json": () => call("POST", "/orders", { raw: JSON.stringify({ ...scenarios[0].order, padding: "x".repeat(70 * 1024) }) }),
+  "POST /orders 413 application/json": () =>
+    call("POST", "/orders", { raw: JSON.stringify({ ...scenarios[0].order, padding: "x".repeat(70 * 1024) }) }),
   "POST /orders 422 application/json": () => call("POST", "/orders", { json: { ...scenarios[0].order, quantity: 0 } }),
   // As tests/server-faults.test.ts provokes it: a SIGTERM while an order waits for its saga (a tenth of
   // the speed: about five seconds). The order is recorded; the answer says where its saga is.
@@ -641,7 +735,8 @@ const provocations: Record<string, () => Promise<Reply>> = {
   "POST /sagas/{saga_id}/retry 404 application/json": () => call("POST", "/sagas/no-such-saga/retry"),
   "POST /sagas/{saga_id}/retry 409 application/json": async () => call("POST", `/sagas/${(await placed()).saga_id}/retry`),
   "POST /sagas/{saga_id}/continue 200 application/json": async () => call("POST", `/sagas/${await waitingSaga()}/continue`),
-  "POST /sagas/{saga_id}/continue 403 application/json": async () => call("POST", `/sagas/${await waitingSaga()}/continue`, { headers: crossSite }),
+  "POST /sagas/{saga_id}/continue 403 application/json": async () =>
+    call("POST", `/sagas/${await waitingSaga()}/continue`, { headers: crossSite }),
   "POST /sagas/{saga_id}/continue 404 application/json": () => call("POST", "/sagas/no-such-saga/continue"),
   "POST /sagas/{saga_id}/continue 409 application/json": async () => call("POST", `/sagas/${(await placed()).saga_id}/continue`),
   "GET /inventory 200 application/json": () => call("GET", "/inventory"),
@@ -671,17 +766,24 @@ const provocations: Record<string, () => Promise<Reply>> = {
     const last = String(log.at(-1)!.id);
     return streamed("/api/events", { "last-event-id": String(log[0].id - 1) }, (frames) => frames.some((f) => f.id === last));
   },
+  // The services' (/services/...), each in a world of its own (tests/openapi-services.ts).
+  ...serviceProvocations((method, path, options) => call(method, path, options)),
 };
 
 describe("(e) every documented answer is provoked, each by a test of its own", () => {
   it("has a way to provoke each answer the document gives, and none it does not give", () => {
     const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
       operationsOf(item).flatMap(([method, operation]) =>
-        Object.entries(operation.responses).flatMap(([status, response]) => Object.keys(response.content ?? {}).map((type) => `${method.toUpperCase()} ${path} ${status} ${type}`)),
+        Object.entries(operation.responses).flatMap(([status, response]) =>
+          Object.keys(response.content ?? {}).map((type) => `${method.toUpperCase()} ${path} ${status} ${type}`),
+        ),
       ),
     );
     const provoked = Object.keys(provocations);
-    expect({ unprovoked: documented.filter((answer) => !provoked.includes(answer)), undocumented: provoked.filter((answer) => !documented.includes(answer)) }).toEqual({
+    expect({
+      unprovoked: documented.filter((answer) => !provoked.includes(answer)),
+      undocumented: provoked.filter((answer) => !documented.includes(answer)),
+    }).toEqual({
       unprovoked: [],
       undocumented: [],
     });

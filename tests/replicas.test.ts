@@ -14,11 +14,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { startServer, tempDatabaseUrl, type TestServer } from "./server";
 
 const root = path.resolve(import.meta.dirname, "..");
-let replicas: TestServer[] = [];
+const replicas: TestServer[] = [];
 let databaseUrl = "";
 
 /** Asks PostgreSQL itself, with psql: the answer's one value. */
-const psql = (query: string) => execFileSync(path.join(postgresBinaries(), "psql"), [databaseUrl, "-tAc", query], { encoding: "utf8" }).trim();
+const psql = (query: string) =>
+  execFileSync(path.join(postgresBinaries(), "psql"), [databaseUrl, "-tAc", query], { encoding: "utf8" }).trim();
 
 beforeAll(async () => {
   databaseUrl = tempDatabaseUrl();
@@ -26,7 +27,11 @@ beforeAll(async () => {
   // One at a time: the first migrates and seeds, and three `npm start`s at once on two busy cores are slow.
   for (const i of [0, 1, 2]) {
     replicas.push(
-      await startServer({ databaseUrl, launch: "npm start", env: { SAGA_DELAY_SCALE: "1", SAGA_REPLICA_ID: `replica-${i}`, SAGA_LEASE_SECONDS: "2", LOG_LEVEL: "INFO" } }),
+      await startServer({
+        databaseUrl,
+        launch: "npm start",
+        env: { SAGA_DELAY_SCALE: "1", SAGA_REPLICA_ID: `replica-${i}`, SAGA_LEASE_SECONDS: "2", LOG_LEVEL: "INFO" },
+      }),
     );
   }
 }, 240_000);
@@ -54,7 +59,11 @@ type Order = { id: string; status: string; user_id: string; saga_id: string };
 const ended = (order: Order) => order.status === "completed" || order.status === "failed";
 
 async function post(replica: TestServer, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${replica.url}/api/orders`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(`${replica.url}/api/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: await response.json() };
 }
 
@@ -69,9 +78,13 @@ async function until<T>(what: string, read: () => Promise<T>, done: (value: T) =
     const value = await read();
     if (done(value)) return value;
     if (Date.now() > deadline) {
-      const seen = Array.isArray(value) && value.every((item) => item && typeof item === "object" && "status" in item)
-        ? (value as Order[]).filter((order) => !ended(order)).map((order) => `${order.saga_id} ${order.status}`).concat(`${value.length} orders`)
-        : value;
+      const seen =
+        Array.isArray(value) && value.every((item) => item && typeof item === "object" && "status" in item)
+          ? (value as Order[])
+              .filter((order) => !ended(order))
+              .map((order) => `${order.saga_id} ${order.status}`)
+              .concat(`${value.length} orders`)
+          : value;
       throw new Error(`${what}: not within ${ms} ms; last seen ${JSON.stringify(seen).slice(0, 2_000)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -80,7 +93,8 @@ async function until<T>(what: string, read: () => Promise<T>, done: (value: T) =
 
 /** The log line with which a replica ended a saga. */
 const endedBy = (replica: TestServer, sagaId: string) =>
-  replica.output().includes(`Saga ${sagaId} completed successfully`) || replica.output().includes(`Saga ${sagaId} failed: compensation complete`);
+  replica.output().includes(`Saga ${sagaId} completed successfully`) ||
+  replica.output().includes(`Saga ${sagaId} failed: compensation complete`);
 
 /** Stock and balances equal the seed minus what the completed orders took, on every replica given. */
 async function expectConserved(on: TestServer[]) {
@@ -103,7 +117,11 @@ async function expectNothingTwice(replica: TestServer, sagaIds: string[]) {
   for (const sagaId of sagaIds) {
     const { events } = await (await fetch(`${replica.url}/sagas/${sagaId}/events`)).json();
     const done = (events as { phase: string; step: string | null; outcome: string }[])
-      .filter((event) => (event.phase === "action" && event.outcome === "completed") || (event.phase === "compensation" && event.outcome === "compensated"))
+      .filter(
+        (event) =>
+          (event.phase === "action" && event.outcome === "completed") ||
+          (event.phase === "compensation" && event.outcome === "compensated"),
+      )
       .map((event) => `${event.phase}:${event.step}`);
     expect(done, sagaId).toEqual([...new Set(done)]);
   }
@@ -147,12 +165,20 @@ it("a step-by-step saga continued on another replica goes on where it runs, with
   expect(placed.status).toBe(202);
   const sagaId = placed.body.saga_id as string;
   const saga = async (replica: TestServer) => (await fetch(`${replica.url}/sagas/${sagaId}`)).json();
-  await until("A to wait before validate_order", () => saga(a), (now) => now.waiting?.before === "validate_order");
+  await until(
+    "A to wait before validate_order",
+    () => saga(a),
+    (now) => now.waiting?.before === "validate_order",
+  );
   // The continue reaches B; A holds the saga (its lease) and is the one that moves it.
   const continued = await fetch(`${b.url}/sagas/${sagaId}/continue`, { method: "POST" });
   expect(continued.status).toBe(200);
   expect((await continued.json()).waiting?.before).not.toBe("validate_order");
-  const paused = await until("the saga to wait before reserve_inventory", () => saga(b), (now) => now.waiting?.before === "reserve_inventory");
+  const paused = await until(
+    "the saga to wait before reserve_inventory",
+    () => saga(b),
+    (now) => now.waiting?.before === "reserve_inventory",
+  );
   expect(paused.steps[0].status).toBe("completed");
   expect(a.output()).toContain(`Saga ${sagaId} waits before reserve_inventory`);
   expect(b.output()).not.toContain(`Saga ${sagaId} waits before`);
@@ -161,7 +187,9 @@ it("a step-by-step saga continued on another replica goes on where it runs, with
 it("a replica paused past its lease stops the sagas the others took over, and nothing moves twice", { timeout: 180_000 }, async () => {
   const [a, b, c] = replicas;
   // 12 orders on B, started without waiting (they run about half a second each, delays on).
-  const placed = await Promise.all(Array.from({ length: 12 }, (_, i) => post(b, i % 4 === 3 ? shippingFails : completes, { prefer: "respond-async" })));
+  const placed = await Promise.all(
+    Array.from({ length: 12 }, (_, i) => post(b, i % 4 === 3 ? shippingFails : completes, { prefer: "respond-async" })),
+  );
   for (const reply of placed) expect(reply.status).toBe(202);
   // B freezes as a long GC pause or a stalled VM would. What it was running stays in flight in the database.
   b.pause();
@@ -169,73 +197,109 @@ it("a replica paused past its lease stops the sagas the others took over, and no
   expect(frozen.length, "B had sagas in flight when it froze").toBeGreaterThan(0);
 
   // Once B's leases expire, A and C take its sagas and finish them.
-  await until("A and C finish B's sagas", () => orders(a), (all) => all.length === 12 && all.every(ended));
+  await until(
+    "A and C finish B's sagas",
+    () => orders(a),
+    (all) => all.length === 12 && all.every(ended),
+  );
   expect(frozen.filter((sagaId) => !endedBy(a, sagaId) && !endedBy(c, sagaId))).toEqual([]);
 
   // B thaws, its steps' waits and its heartbeats overdue: it finds each lease gone and stops, writing nothing
   // (by its heartbeat or by the guard on its next commit, whichever comes first: that the heartbeat
   // stops a run at once, before its next commit, is lib/saga/lease-loss.test.ts's to show).
   b.resume();
-  const stopped = (sagaId: string) => new RegExp(`Saga ${sagaId}: this replica lost its lease|Saga ${sagaId} was removed while running`).test(b.output());
-  await until("B stops each saga it lost", async () => frozen.filter((sagaId) => !stopped(sagaId)), (left) => left.length === 0).catch((error: Error) => {
+  const stopped = (sagaId: string) =>
+    new RegExp(`Saga ${sagaId}: this replica lost its lease|Saga ${sagaId} was removed while running`).test(b.output());
+  await until(
+    "B stops each saga it lost",
+    async () => frozen.filter((sagaId) => !stopped(sagaId)),
+    (left) => left.length === 0,
+  ).catch((error: Error) => {
     // What B said about the sagas it did not stop, to tell why.
-    const said = b.output().split("\n").filter((line) => frozen.some((sagaId) => !stopped(sagaId) && line.includes(sagaId)));
+    const said = b
+      .output()
+      .split("\n")
+      .filter((line) => frozen.some((sagaId) => !stopped(sagaId) && line.includes(sagaId)));
     throw new Error(`${error.message}\nB's lines about them:\n${said.join("\n")}`);
   });
   expect(frozen.filter((sagaId) => endedBy(b, sagaId))).toEqual([]);
   const { all, kept } = await expectConserved([a, b, c]);
   expect(kept).toHaveLength(9);
-  await expectNothingTwice(a, all.map((order) => order.saga_id));
+  await expectNothingTwice(
+    a,
+    all.map((order) => order.saga_id),
+  );
   expect((await fetch(`${b.url}/health`)).status).toBe(200);
 });
 
-it("finishes every order though a replica dies mid-flight; stock, money and streams agree across replicas", { timeout: 180_000 }, async () => {
-  const [a, b, c] = replicas;
-  const stream = watch(a);
-  await stream.open;
+it(
+  "finishes every order though a replica dies mid-flight; stock, money and streams agree across replicas",
+  { timeout: 180_000 },
+  async () => {
+    const [a, b, c] = replicas;
+    const stream = watch(a);
+    await stream.open;
 
-  // 24 orders, 8 on each replica, started without waiting (they run about half a second each).
-  const placed = await Promise.all(
-    Array.from({ length: 24 }, (_, i) => post(replicas[i % 3], i % 4 === 3 ? shippingFails : completes, { prefer: "respond-async" })),
-  );
-  for (const reply of placed) expect(reply.status).toBe(202);
-  // One replica dies with sagas in flight, and stays dead.
-  const onC = placed.filter((_, i) => i % 3 === 2).map((reply) => reply.body.saga_id as string);
-  await c.stop("SIGKILL");
-  const inFlightOnC = (await orders(a)).filter((order) => onC.includes(order.saga_id) && !ended(order)).map((order) => order.saga_id);
-  expect(inFlightOnC.length, "C had sagas in flight when it died").toBeGreaterThan(0);
+    // 24 orders, 8 on each replica, started without waiting (they run about half a second each).
+    const placed = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => post(replicas[i % 3], i % 4 === 3 ? shippingFails : completes, { prefer: "respond-async" })),
+    );
+    for (const reply of placed) expect(reply.status).toBe(202);
+    // One replica dies with sagas in flight, and stays dead.
+    const onC = placed.filter((_, i) => i % 3 === 2).map((reply) => reply.body.saga_id as string);
+    await c.stop("SIGKILL");
+    const inFlightOnC = (await orders(a)).filter((order) => onC.includes(order.saga_id) && !ended(order)).map((order) => order.saga_id);
+    expect(inFlightOnC.length, "C had sagas in flight when it died").toBeGreaterThan(0);
 
-  const all = await until("every order ends", () => orders(a), (list) => list.length === 24 && list.every(ended));
-  expect(all.filter((order) => order.status === "completed")).toHaveLength(18);
-  expect(all.filter((order) => order.status === "failed")).toHaveLength(6);
-  // The sagas C left were taken over, and finished, by A or B.
-  expect(inFlightOnC.filter((sagaId) => !endedBy(a, sagaId) && !endedBy(b, sagaId))).toEqual([]);
+    const all = await until(
+      "every order ends",
+      () => orders(a),
+      (list) => list.length === 24 && list.every(ended),
+    );
+    expect(all.filter((order) => order.status === "completed")).toHaveLength(18);
+    expect(all.filter((order) => order.status === "failed")).toHaveLength(6);
+    // The sagas C left were taken over, and finished, by A or B.
+    expect(inFlightOnC.filter((sagaId) => !endedBy(a, sagaId) && !endedBy(b, sagaId))).toEqual([]);
 
-  // Every unit and cent accounted for, whichever replica ran (or finished) each saga.
-  await expectConserved([a, b]);
-  await expectNothingTwice(a, all.map((order) => order.saga_id));
+    // Every unit and cent accounted for, whichever replica ran (or finished) each saga.
+    await expectConserved([a, b]);
+    await expectNothingTwice(
+      a,
+      all.map((order) => order.saga_id),
+    );
 
-  // The stream on replica A showed sagas that replica B ran.
-  const onB = placed.filter((_, i) => i % 3 === 1).map((reply) => reply.body.saga_id as string);
-  await until("A's stream shows B's sagas", async () => onB.filter((id) => !stream.seen.has(id)), (left) => left.length === 0, 10_000);
-  // And a reset made on B.
-  expect(stream.resets.count).toBe(0);
-  expect((await fetch(`${b.url}/reset`, { method: "POST" })).status).toBe(200);
-  await until("A's stream shows B's reset", async () => stream.resets.count, (count) => count === 1, 10_000);
-  stream.stop();
+    // The stream on replica A showed sagas that replica B ran.
+    const onB = placed.filter((_, i) => i % 3 === 1).map((reply) => reply.body.saga_id as string);
+    await until(
+      "A's stream shows B's sagas",
+      async () => onB.filter((id) => !stream.seen.has(id)),
+      (left) => left.length === 0,
+      10_000,
+    );
+    // And a reset made on B.
+    expect(stream.resets.count).toBe(0);
+    expect((await fetch(`${b.url}/reset`, { method: "POST" })).status).toBe(200);
+    await until(
+      "A's stream shows B's reset",
+      async () => stream.resets.count,
+      (count) => count === 1,
+      10_000,
+    );
+    stream.stop();
 
-  // One Idempotency-Key, sent to two replicas at the same moment: one order.
-  const key = `replicas-${Date.now()}`;
-  const [first, second] = await Promise.all([a, b].map((replica) => post(replica, completes, { "idempotency-key": key })));
-  expect([first.status, second.status].sort()).toEqual([201, 201]);
-  expect(first.body.order_id).toBe(second.body.order_id);
-  expect((await (await fetch(`${a.url}/inventory`)).json()).inventory.product_1).toBe(100 - 1);
+    // One Idempotency-Key, sent to two replicas at the same moment: one order.
+    const key = `replicas-${Date.now()}`;
+    const [first, second] = await Promise.all([a, b].map((replica) => post(replica, completes, { "idempotency-key": key })));
+    expect([first.status, second.status].sort()).toEqual([201, 201]);
+    expect(first.body.order_id).toBe(second.body.order_id);
+    expect((await (await fetch(`${a.url}/inventory`)).json()).inventory.product_1).toBe(100 - 1);
 
-  // /health and /metrics work the same on PostgreSQL: the stuck-saga gauge is read from the database.
-  for (const replica of [a, b]) {
-    expect((await fetch(`${replica.url}/health`)).status).toBe(200);
-    const metrics = await (await fetch(`${replica.url}/metrics`)).text();
-    expect(metrics).toMatch(/^sagas_stuck 0$/m);
-    expect(metrics).toMatch(/^saga_started_total \d+$/m);
-  }
-});
+    // /health and /metrics work the same on PostgreSQL: the stuck-saga gauge is read from the database.
+    for (const replica of [a, b]) {
+      expect((await fetch(`${replica.url}/health`)).status).toBe(200);
+      const metrics = await (await fetch(`${replica.url}/metrics`)).text();
+      expect(metrics).toMatch(/^sagas_stuck 0$/m);
+      expect(metrics).toMatch(/^saga_started_total \d+$/m);
+    }
+  },
+);

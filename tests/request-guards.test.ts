@@ -16,7 +16,8 @@ afterAll(() => server?.stop());
 
 const order = { user_id: "user_1", product_id: "product_1", quantity: 2, amount: 100 };
 const text = JSON.stringify(order);
-const stock = async (headers: Record<string, string> = {}) => (await call(server.url, "GET", "/inventory", { headers })).body.inventory.product_1;
+const stock = async (headers: Record<string, string> = {}) =>
+  (await call(server.url, "GET", "/inventory", { headers })).body.inventory.product_1;
 const orderCount = async (headers: Record<string, string> = {}) => (await call(server.url, "GET", "/orders", { headers })).body.length;
 
 /** A new private world: the cookie header to act in it. */
@@ -55,11 +56,24 @@ describe("an operator's retry", () => {
 describe("Content-Type, as FastAPI reads it", () => {
   it("refuses JSON sent as text, a form or multipart with FastAPI's 422, and records nothing", async () => {
     const before = { stock: await stock(), orders: await orderCount() };
-    for (const type of ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml"]) {
+    for (const type of [
+      "text/plain",
+      "text/plain;charset=UTF-8",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/xml",
+    ]) {
       const reply = await call(server.url, "POST", "/orders", { raw: text, headers: { "content-type": type } });
       expect(reply.status, type).toBe(422);
       expect(reply.body, type).toEqual({
-        detail: [{ type: "model_attributes_type", loc: ["body"], msg: "Input should be a valid dictionary or object to extract fields from", input: text }],
+        detail: [
+          {
+            type: "model_attributes_type",
+            loc: ["body"],
+            msg: "Input should be a valid dictionary or object to extract fields from",
+            input: text,
+          },
+        ],
       });
     }
     expect({ stock: await stock(), orders: await orderCount() }).toEqual(before);
@@ -98,7 +112,9 @@ describe("writes from another site's page", () => {
 
   it("go through from the app's own pages and from clients that are not browsers", async () => {
     const host = new URL(server.url).host;
-    expect((await call(server.url, "POST", "/orders", { json: order, headers: { "sec-fetch-site": "same-origin", origin: server.url } })).status).toBe(201);
+    expect(
+      (await call(server.url, "POST", "/orders", { json: order, headers: { "sec-fetch-site": "same-origin", origin: server.url } })).status,
+    ).toBe(201);
     expect((await call(server.url, "POST", "/orders", { json: order, headers: { origin: `http://${host}` } })).status).toBe(201);
     expect((await call(server.url, "POST", "/reset", { headers: { "sec-fetch-site": "none" } })).status).toBe(200);
     expect((await call(server.url, "GET", "/orders", { headers: { "sec-fetch-site": "cross-site" } })).status).toBe(200);
@@ -136,10 +152,13 @@ describe("a body that does not arrive", () => {
     const readingBefore = server.output().split(reading).length;
     await new Promise<void>((resolve) => {
       const socket = net.connect(Number(new URL(server.url).port), "127.0.0.1", async () => {
-        socket.write(`POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"user_id":`);
+        socket.write(
+          `POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"user_id":`,
+        );
         // Gone once the server has begun to read the body (it says so at debug level).
         const deadline = Date.now() + 15_000;
-        while (server.output().split(reading).length === readingBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        while (server.output().split(reading).length === readingBefore && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 50));
         socket.destroy();
         socket.on("close", () => resolve());
       });
@@ -166,7 +185,10 @@ describe("the world's cookie", () => {
       expect(await stock(headers), value).toBe(98);
       // ...and a page view finds it too: no new world is handed out, and the compare page lists its run.
       const page = await call(server.url, "GET", "/compare", { headers });
-      expect(page.headers.getSetCookie().filter((set) => set.startsWith("saga_world=")), value).toEqual([]);
+      expect(
+        page.headers.getSetCookie().filter((set) => set.startsWith("saga_world=")),
+        value,
+      ).toEqual([]);
       expect(page.text, value).toContain(placed.body.saga_id.slice(0, 8));
     }
   });
@@ -202,13 +224,22 @@ describe("a dashboard stream resumed from long ago", () => {
 describe("odd fields of simulation.faults", () => {
   it("refuses a step named __proto__ as it refuses any other unknown step; takes a boolean given as a word as pydantic does, and refuses one it cannot read", async () => {
     const before = await orderCount();
-    const proto = await call(server.url, "POST", "/orders", { raw: `{"user_id":"user_1","product_id":"product_1","quantity":1,"amount":1,"simulation":{"faults":{"__proto__":{"fail":true}}}}` });
+    const proto = await call(server.url, "POST", "/orders", {
+      raw: `{"user_id":"user_1","product_id":"product_1","quantity":1,"amount":1,"simulation":{"faults":{"__proto__":{"fail":true}}}}`,
+    });
     expect(proto.status).toBe(422);
     expect(proto.body.detail[0]).toMatchObject({ loc: ["body", "simulation", "faults", "__proto__"] });
-    const unreadable = await call(server.url, "POST", "/orders", { json: { ...order, simulation: { faults: { ship_order: { fail: "maybe" } } } } });
+    const unreadable = await call(server.url, "POST", "/orders", {
+      json: { ...order, simulation: { faults: { ship_order: { fail: "maybe" } } } },
+    });
     expect(unreadable.status).toBe(422);
     expect(unreadable.body.detail).toEqual([
-      { type: "bool_parsing", loc: ["body", "simulation", "faults", "ship_order", "fail"], msg: "Input should be a valid boolean, unable to interpret input", input: "maybe" },
+      {
+        type: "bool_parsing",
+        loc: ["body", "simulation", "faults", "ship_order", "fail"],
+        msg: "Input should be a valid boolean, unable to interpret input",
+        input: "maybe",
+      },
     ]);
     expect(await orderCount()).toBe(before);
     // "yes" is true to pydantic: shipping fails, and the saga compensates.

@@ -43,8 +43,20 @@ it("finishes a saga that a crash interrupted mid-step, on the next start", async
   // Half a second for each of the first two steps; then the payment's first attempt hangs until its
   // timeout (5 s) and is retried: the saga is in the middle of its payment, stock reserved, for seconds.
   server = await startServer({ databaseUrl, env: { SAGA_DELAY_SCALE: "5" } });
-  const order = { user_id: "user_3", product_id: "product_2", quantity: 3, amount: 60, simulation: { faults: { process_payment: { timeouts: 1 } } } };
-  const accepted = await json(fetch(`${server.url}/orders`, { method: "POST", headers: { "content-type": "application/json", prefer: "respond-async" }, body: JSON.stringify(order) }));
+  const order = {
+    user_id: "user_3",
+    product_id: "product_2",
+    quantity: 3,
+    amount: 60,
+    simulation: { faults: { process_payment: { timeouts: 1 } } },
+  };
+  const accepted = await json(
+    fetch(`${server.url}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json", prefer: "respond-async" },
+      body: JSON.stringify(order),
+    }),
+  );
   const sagaAt = (url: string) => json(fetch(`${url}/sagas/${accepted.saga_id}`));
   await until("the saga to reach its payment", async () => (await sagaAt(server!.url)).steps[2].status === "running");
   await server.stop("SIGKILL");

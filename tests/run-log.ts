@@ -19,7 +19,14 @@ export const orderOutline: SagaOutline = {
 
 export function recorder(outline: SagaOutline = orderOutline) {
   const events: LogEvent[] = [];
-  const add = (ms: number, position: number | null, phase: string, outcome: string, error: string | null = null, detail?: string): LogEvent => {
+  const add = (
+    ms: number,
+    position: number | null,
+    phase: string,
+    outcome: string,
+    error: string | null = null,
+    detail?: string,
+  ): LogEvent => {
     const event: LogEvent = {
       id: events.length + 1,
       saga_id: "saga-1",

@@ -26,12 +26,19 @@ it("refuses every write and read with a 503 once its database file is removed, r
   expect(accepted.status, server.output()).toBe(503);
   expect(accepted.body.detail).toBe("The database is unavailable: Database file was removed while the server was running. Retry shortly.");
   expect(accepted.headers.get("retry-after")).toBe("5");
-  for (const [method, url] of [["POST", "/reset"], ["GET", "/orders"], ["GET", "/inventory"]] as const) {
+  for (const [method, url] of [
+    ["POST", "/reset"],
+    ["GET", "/orders"],
+    ["GET", "/inventory"],
+  ] as const) {
     const reply = await call(server.url, method, url);
     expect(reply.status, `${method} ${url}`).toBe(503);
     expect(reply.headers.get("content-type")).toMatch(/^application\/json/);
   }
-  expect((await call(server.url, "GET", "/health")).body).toEqual({ status: "unhealthy", detail: "Database file was removed while the server was running" });
+  expect((await call(server.url, "GET", "/health")).body).toEqual({
+    status: "unhealthy",
+    detail: "Database file was removed while the server was running",
+  });
   expect(fs.existsSync(file)).toBe(false);
 });
 
@@ -41,31 +48,36 @@ it("refuses every write and read with a 503 once its database file is removed, r
 it.each([
   { signal: "SIGTERM" as const, launch: "server.js" as const },
   { signal: "SIGINT" as const, launch: "npm start" as const },
-])("on $signal to $launch answers the requests in flight (503: the order is recorded) before it exits; the next start finishes them", async ({ signal, launch }) => {
-  const databaseUrl = tempDatabaseUrl();
-  // About twenty seconds a saga: none can finish before the signal. Shutdown cuts a step's work short.
-  server = await startServer({ databaseUrl, launch, env: { SAGA_DELAY_SCALE: "40" } });
-  // More waiting sagas than Node's default of ten listeners on one signal.
-  const waiting = Array.from({ length: 12 }, () => call(server!.url, "POST", "/orders", { json: order }));
-  // Every order recorded: then the signal.
-  await until("every order recorded", async () => (await call(server!.url, "GET", "/orders?limit=20")).body.length === 12);
-  const stopped = server.stop(signal);
-  const replies = await Promise.all(waiting);
-  await stopped;
-  for (const reply of replies) {
-    expect(reply.status).toBe(503);
-    expect(reply.body.detail).toMatch(/^The server is shutting down: order [0-9a-f-]{36} is recorded, and its saga finishes when the server starts again$/);
-    expect(reply.headers.get("location")).toMatch(/^\/api\/sagas\/[0-9a-f-]{36}$/);
-  }
-  expect(server.output()).not.toContain("MaxListenersExceededWarning");
+])(
+  "on $signal to $launch answers the requests in flight (503: the order is recorded) before it exits; the next start finishes them",
+  async ({ signal, launch }) => {
+    const databaseUrl = tempDatabaseUrl();
+    // About twenty seconds a saga: none can finish before the signal. Shutdown cuts a step's work short.
+    server = await startServer({ databaseUrl, launch, env: { SAGA_DELAY_SCALE: "40" } });
+    // More waiting sagas than Node's default of ten listeners on one signal.
+    const waiting = Array.from({ length: 12 }, () => call(server!.url, "POST", "/orders", { json: order }));
+    // Every order recorded: then the signal.
+    await until("every order recorded", async () => (await call(server!.url, "GET", "/orders?limit=20")).body.length === 12);
+    const stopped = server.stop(signal);
+    const replies = await Promise.all(waiting);
+    await stopped;
+    for (const reply of replies) {
+      expect(reply.status).toBe(503);
+      expect(reply.body.detail).toMatch(
+        /^The server is shutting down: order [0-9a-f-]{36} is recorded, and its saga finishes when the server starts again$/,
+      );
+      expect(reply.headers.get("location")).toMatch(/^\/api\/sagas\/[0-9a-f-]{36}$/);
+    }
+    expect(server.output()).not.toContain("MaxListenersExceededWarning");
 
-  server = await startServer({ databaseUrl });
-  for (const reply of replies) {
-    const location = reply.headers.get("location")!.replace(/^\/api/, "");
-    await until(`saga ${location} completed`, async () => (await call(server!.url, "GET", location)).body.status === "completed");
-  }
-  expect((await call(server.url, "GET", "/inventory")).body.inventory.product_1).toBe(100 - replies.length);
-});
+    server = await startServer({ databaseUrl });
+    for (const reply of replies) {
+      const location = reply.headers.get("location")!.replace(/^\/api/, "");
+      await until(`saga ${location} completed`, async () => (await call(server!.url, "GET", location)).body.status === "completed");
+    }
+    expect((await call(server.url, "GET", "/inventory")).body.inventory.product_1).toBe(100 - replies.length);
+  },
+);
 
 /** Starts server.js with `env` added, expecting it to refuse: its exit code and what it printed. */
 async function refusedStart(env: Record<string, string>): Promise<{ code: unknown; output: string; cwd: string }> {

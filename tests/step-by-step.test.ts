@@ -15,7 +15,10 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 const shippingFailure = { user_id: "user_3", product_id: "product_1", quantity: 1, amount: 50 };
-const stepByStep = (simulation: Record<string, unknown> = {}) => ({ ...shippingFailure, simulation: { step_by_step: true, ...simulation } });
+const stepByStep = (simulation: Record<string, unknown> = {}) => ({
+  ...shippingFailure,
+  simulation: { step_by_step: true, ...simulation },
+});
 
 async function placeStepByStep(url: string, headers: Record<string, string> = {}): Promise<{ order_id: string; saga_id: string }> {
   const reply = await call(url, "POST", "/orders", { json: stepByStep(), headers });
@@ -34,7 +37,8 @@ function pausedBefore(url: string, sagaId: string, before: string, phase = "acti
   });
 }
 
-const stock = async (url: string, headers: Record<string, string> = {}) => (await call(url, "GET", "/inventory", { headers })).body.inventory.product_1;
+const stock = async (url: string, headers: Record<string, string> = {}) =>
+  (await call(url, "GET", "/inventory", { headers })).body.inventory.product_1;
 const statuses = (saga: { steps: { status: string }[] }) => saga.steps.map((step) => step.status);
 
 describe("a step-by-step order over HTTP", () => {
@@ -67,7 +71,13 @@ describe("a step-by-step order over HTTP", () => {
     const listed = (await call(server.url, "GET", "/sagas")).body.find((saga: { id: string }) => saga.id === saga_id);
     expect(listed.waiting).toEqual(reserved.waiting);
 
-    for (const [before, phase] of [["ship_order", "action"], ["process_payment", "compensation"], ["reserve_inventory", "compensation"], ["validate_order", "compensation"], ["failed", "saga"]]) {
+    for (const [before, phase] of [
+      ["ship_order", "action"],
+      ["process_payment", "compensation"],
+      ["reserve_inventory", "compensation"],
+      ["validate_order", "compensation"],
+      ["failed", "saga"],
+    ]) {
       expect((await call(server.url, "POST", `/sagas/${saga_id}/continue`)).status).toBe(200);
       await pausedBefore(server.url, saga_id, before, phase);
     }
@@ -117,7 +127,9 @@ describe("a step-by-step order over HTTP", () => {
     const before = (await call(server.url, "GET", "/orders")).body.length;
     const reply: Reply = await call(server.url, "POST", "/orders", { json: stepByStep({ step_timeout_seconds: value }) });
     expect(reply.status).toBe(422);
-    expect(reply.body.detail).toEqual([expect.objectContaining({ type, loc: ["body", "simulation", "step_timeout_seconds"], input: value })]);
+    expect(reply.body.detail).toEqual([
+      expect.objectContaining({ type, loc: ["body", "simulation", "step_timeout_seconds"], input: value }),
+    ]);
     expect((await call(server.url, "GET", "/orders")).body.length).toBe(before);
   });
 

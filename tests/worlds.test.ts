@@ -39,8 +39,15 @@ describe("a browser's world", () => {
     const mine = { headers: { cookie: pair } };
     const sharedBefore = (await call(server.url, "GET", "/inventory")).body;
 
-    expect((await call(server.url, "GET", "/world", mine)).body).toEqual({ world: "private", orders: 0, max_orders: 2, removed_after_idle_hours: 24 });
-    expect((await call(server.url, "GET", "/inventory", mine)).body).toEqual({ inventory: { product_1: 100, product_2: 50, product_3: 25 } });
+    expect((await call(server.url, "GET", "/world", mine)).body).toEqual({
+      world: "private",
+      orders: 0,
+      max_orders: 2,
+      removed_after_idle_hours: 24,
+    });
+    expect((await call(server.url, "GET", "/inventory", mine)).body).toEqual({
+      inventory: { product_1: 100, product_2: 50, product_3: 25 },
+    });
     const placed = await call(server.url, "POST", "/orders", { ...mine, json: order });
     expect(placed.status).toBe(201);
     expect(placed.body.status).toBe("completed");
@@ -53,7 +60,12 @@ describe("a browser's world", () => {
     // The shared world, without the cookie: none of it.
     expect((await call(server.url, "GET", "/inventory")).body).toEqual(sharedBefore);
     expect((await call(server.url, "GET", "/orders")).body.map((o: { id: string }) => o.id)).not.toContain(placed.body.order_id);
-    expect((await call(server.url, "GET", "/world")).body).toEqual({ world: "shared", orders: expect.any(Number), max_orders: null, removed_after_idle_hours: null });
+    expect((await call(server.url, "GET", "/world")).body).toEqual({
+      world: "shared",
+      orders: expect.any(Number),
+      max_orders: null,
+      removed_after_idle_hours: null,
+    });
     // But a saga (and its order) opens by its link for anyone.
     expect((await call(server.url, "GET", `/sagas/${placed.body.saga_id}`)).body.status).toBe("completed");
     expect((await call(server.url, "GET", `/orders/${placed.body.order_id}`)).status).toBe(200);

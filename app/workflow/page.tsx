@@ -18,10 +18,14 @@ const examples: ScenarioExamples = {
 };
 
 const explanations: Record<string, string> = {
-  "main-workflow": "How a POST /orders runs: each step either completes and hands over to the next, or fails and starts compensation of the steps before it, last first.",
+  "main-workflow":
+    "How a POST /orders runs: each step either completes and hands over to the next, " +
+    "or fails and starts compensation of the steps before it, last first.",
   "service-interactions": "What each step's service does when it runs, and what its compensation does to undo it.",
   "api-data-flow": "Which endpoint reads or writes which data, including the saga's live event stream.",
-  "status-transitions": "The statuses a saga and its order move through, from pending to completed, or through compensating to failed, or to compensation_failed until an operator retries.",
+  "status-transitions":
+    "The statuses a saga and its order move through, from pending to completed, or through compensating to failed, " +
+    "or to compensation_failed until an operator retries.",
   "test-scenarios": "The outcome of a success and of a failure at each step, with the compensations each failure runs.",
   sequence: "The same saga as messages between the client, the API, the orchestrator and each step's service, one alternative per step.",
 };
@@ -34,8 +38,8 @@ export default function WorkflowPage() {
       <main className="mx-auto max-w-7xl px-4 py-8 sm:px-6">
         <h1 className="text-2xl font-semibold sm:text-3xl">Workflow</h1>
         <p className="mt-2 max-w-3xl text-slate-600 dark:text-slate-300">
-          The seed&apos;s six diagrams of the order saga, generated from its definition: add a step to the saga and every diagram
-          below shows it.
+          The seed&apos;s six diagrams of the order saga, generated from its definition: add a step to the saga and every diagram below
+          shows it.
         </p>
         <nav aria-label="Diagrams" className="mt-4">
           <ul className="flex flex-wrap gap-2 text-sm">

@@ -27,7 +27,8 @@ export function parameterError(loc: ["query" | "header", string], schema: z.ZodT
  * a field of the body, or one nested in an object of it (`simulation.step_timeout_seconds`).
  */
 function pydanticType(schema: z.ZodType, path: PropertyKey[]): string | undefined {
-  const unwrapped = (field: z.ZodType): z.ZodType => (field instanceof z.ZodOptional || field instanceof z.ZodNullable ? unwrapped(field.unwrap() as z.ZodType) : field);
+  const unwrapped = (field: z.ZodType): z.ZodType =>
+    field instanceof z.ZodOptional || field instanceof z.ZodNullable ? unwrapped(field.unwrap() as z.ZodType) : field;
   let field: z.ZodType | undefined = schema;
   for (const key of path) {
     const parent: z.ZodType = unwrapped(field);
@@ -71,14 +72,34 @@ function toDetail(issue: z.core.$ZodIssue, schema: z.ZodType): ValidationDetail 
       return { type: "float_type", msg: "Input should be a valid number", ...base };
     case "too_small":
       if (issue.origin === "string")
-        return { type: "string_too_short", msg: `String should have at least ${characters(issue.minimum)}`, ...base, ctx: { min_length: issue.minimum } };
+        return {
+          type: "string_too_short",
+          msg: `String should have at least ${characters(issue.minimum)}`,
+          ...base,
+          ctx: { min_length: issue.minimum },
+        };
       return issue.inclusive
-        ? { type: "greater_than_equal", msg: `Input should be greater than or equal to ${issue.minimum}`, ...base, ctx: { ge: issue.minimum } }
+        ? {
+            type: "greater_than_equal",
+            msg: `Input should be greater than or equal to ${issue.minimum}`,
+            ...base,
+            ctx: { ge: issue.minimum },
+          }
         : { type: "greater_than", msg: `Input should be greater than ${issue.minimum}`, ...base, ctx: { gt: issue.minimum } };
     case "too_big":
       if (issue.origin === "string")
-        return { type: "string_too_long", msg: `String should have at most ${characters(issue.maximum)}`, ...base, ctx: { max_length: issue.maximum } };
-      return { type: "less_than_equal", msg: `Input should be less than or equal to ${issue.maximum}`, ...base, ctx: { le: issue.maximum } };
+        return {
+          type: "string_too_long",
+          msg: `String should have at most ${characters(issue.maximum)}`,
+          ...base,
+          ctx: { max_length: issue.maximum },
+        };
+      return {
+        type: "less_than_equal",
+        msg: `Input should be less than or equal to ${issue.maximum}`,
+        ...base,
+        ctx: { le: issue.maximum },
+      };
     case "invalid_value": {
       const options = issue.values.map((value) => `'${String(value)}'`);
       const listed = options.length > 1 ? `${options.slice(0, -1).join(", ")} or ${options.at(-1)}` : options.join("");
@@ -86,7 +107,12 @@ function toDetail(issue: z.core.$ZodIssue, schema: z.ZodType): ValidationDetail 
     }
     case "custom":
       if (issue.params?.pydantic === "decimal_max_places")
-        return { type: "decimal_max_places", msg: "Decimal input should have no more than 2 decimal places", ...base, ctx: { decimal_places: 2 } };
+        return {
+          type: "decimal_max_places",
+          msg: "Decimal input should have no more than 2 decimal places",
+          ...base,
+          ctx: { decimal_places: 2 },
+        };
       return { type: "value_error", msg: issue.message, ...base };
     default:
       return { type: "value_error", msg: issue.message, ...base };

@@ -179,7 +179,10 @@ export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response 
 /** Reads a JSON body and validates it: 413 when too large, 422 in FastAPI's shape when invalid. */
 export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<Parsed<z.infer<S>>> {
   let text: string;
-  log.debug(`Reading the body of ${request.method} ${new URL(request.url).pathname} (${request.headers.get("content-length") ?? "no"} bytes declared)`);
+  log.debug(
+    `Reading the body of ${request.method} ${new URL(request.url).pathname} ` +
+      `(${request.headers.get("content-length") ?? "no"} bytes declared)`,
+  );
   try {
     text = await readText(request);
   } catch (error) {
@@ -187,7 +190,10 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
     if (error instanceof BodyTooLarge)
       return { ok: false, response: errorResponse(413, "Request body too large", { connection: "close" }) };
     if (error instanceof BodyTooSlow)
-      return { ok: false, response: errorResponse(408, `The request body did not arrive within ${bodyTimeoutMs() / 1000} s`, { connection: "close" }) };
+      return {
+        ok: false,
+        response: errorResponse(408, `The request body did not arrive within ${bodyTimeoutMs() / 1000} s`, { connection: "close" }),
+      };
     throw error;
   }
   if (text.trim() === "") {
@@ -198,7 +204,14 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   if (!isJsonContentType(request.headers.get("content-type"))) {
     return {
       ok: false,
-      response: validationError([{ type: "model_attributes_type", loc: ["body"], msg: "Input should be a valid dictionary or object to extract fields from", input: text }]),
+      response: validationError([
+        {
+          type: "model_attributes_type",
+          loc: ["body"],
+          msg: "Input should be a valid dictionary or object to extract fields from",
+          input: text,
+        },
+      ]),
     };
   }
   let body: unknown;
@@ -209,7 +222,9 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
     const position = Number(/position (\d+)/.exec(reason)?.[1] ?? 0);
     return {
       ok: false,
-      response: validationError([{ type: "json_invalid", loc: ["body", position], msg: "JSON decode error", input: {}, ctx: { error: reason } }]),
+      response: validationError([
+        { type: "json_invalid", loc: ["body", position], msg: "JSON decode error", input: {}, ctx: { error: reason } },
+      ]),
     };
   }
   if (depth(body) > MAX_JSON_DEPTH) {
@@ -220,7 +235,12 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   }
   const proto = protoKeyPath(body);
   if (proto) {
-    return { ok: false, response: validationError([{ type: "value_error", loc: ["body", ...proto], msg: "Value error, no field is named __proto__", input: "__proto__" }]) };
+    return {
+      ok: false,
+      response: validationError([
+        { type: "value_error", loc: ["body", ...proto], msg: "Value error, no field is named __proto__", input: "__proto__" },
+      ]),
+    };
   }
   const result = schema.safeParse(body, { reportInput: true });
   if (!result.success) return { ok: false, response: validationError(zodDetails(result.error, schema)) };

@@ -58,7 +58,7 @@ export type PageOf<T> = (limit: number, cursor?: string) => Promise<Page<T>>;
 
 /** A whole list, read a page of the largest size at a time: never the whole table in memory at once. */
 export async function* allPages<T>(page: PageOf<T>): AsyncGenerator<T[]> {
-  for (let cursor: string | undefined; ; ) {
+  for (let cursor: string | undefined; ;) {
     const { items, next } = await page(MAX_PAGE, cursor);
     yield items;
     if (next === null) return;
@@ -90,6 +90,8 @@ export async function listResponse<T>(request: Request, page: PageOf<T>): Promis
     return pageResponse(request, await page(query.limit, query.cursor), query.limit);
   } catch (error) {
     if (!(error instanceof BadCursor)) throw error;
-    return validationError([{ type: "value_error", loc: ["query", "cursor"], msg: "Value error, not a cursor this list gave", input: query.cursor }]);
+    return validationError([
+      { type: "value_error", loc: ["query", "cursor"], msg: "Value error, not a cursor this list gave", input: query.cursor },
+    ]);
   }
 }

@@ -15,13 +15,14 @@ import { EventOutcomeSchema, EventPhaseSchema, SagaStatusSchema, StepStatusSchem
 export const DollarsSchema = z.number().brand<"Dollars">();
 
 /** A body as the server builds it: the schema's type with every amount of dollars as Money. */
-export type Body<T> = T extends z.$brand<"Dollars">
-  ? Money
-  : T extends readonly (infer Item)[]
-    ? Body<Item>[]
-    : T extends object
-      ? { [K in keyof T]: Body<T[K]> }
-      : T;
+export type Body<T> =
+  T extends z.$brand<"Dollars">
+    ? Money
+    : T extends readonly (infer Item)[]
+      ? Body<Item>[]
+      : T extends object
+        ? { [K in keyof T]: Body<T[K]> }
+        : T;
 
 const timestamp = z.iso.datetime();
 const uuid = z.uuid();
@@ -37,10 +38,10 @@ export const ValidationErrorSchema = z.object({
   type: z.string().describe("Pydantic's error type, e.g. missing, int_parsing, greater_than"),
   loc: z
     .array(z.union([z.string(), z.int()]))
-    .describe("Where the problem is: body, query or header first, then the field, e.g. [\"body\", \"quantity\"]"),
+    .describe('Where the problem is: body, query or header first, then the field, e.g. ["body", "quantity"]'),
   msg: z.string().describe("Pydantic's wording of the problem"),
   input: z.unknown().optional().describe("The value received, when there was one"),
-  ctx: z.record(z.string(), z.unknown()).optional().describe("The constraint that failed, e.g. {\"gt\": 0}"),
+  ctx: z.record(z.string(), z.unknown()).optional().describe('The constraint that failed, e.g. {"gt": 0}'),
 });
 export type ValidationDetail = z.infer<typeof ValidationErrorSchema>;
 
@@ -82,7 +83,10 @@ export const SagaWaitingSchema = z
   .object({
     before: z
       .string()
-      .describe("What comes once it goes on: a step (its action or its compensation, as phase says), or with the phase saga the status it ends in, e.g. failed"),
+      .describe(
+        "What comes once it goes on: a step (its action or its compensation, as phase says), " +
+          "or with the phase saga the status it ends in, e.g. failed",
+      ),
     phase: EventPhaseSchema.describe("action, compensation, or saga (the saga's own move: completed, failed)"),
     since: timestamp.describe("When the pause began"),
     resumes_at: timestamp.describe("When the saga goes on by itself, unless an operator continues it first"),
@@ -98,7 +102,9 @@ export const SagaSchema = z.object({
   steps: z.array(SagaStepSchema).describe("Its steps, in the order they run"),
   created_at: timestamp,
   updated_at: timestamp,
-  waiting: SagaWaitingSchema.nullable().describe("A step-by-step saga's pause, until POST /sagas/{saga_id}/continue or resumes_at; null when it is not waiting"),
+  waiting: SagaWaitingSchema.nullable().describe(
+    "A step-by-step saga's pause, until POST /sagas/{saga_id}/continue or resumes_at; null when it is not waiting",
+  ),
 });
 export type Saga = z.infer<typeof SagaSchema>;
 
@@ -137,7 +143,10 @@ export const SagaEventSchema = z.object({
   phase: EventPhaseSchema,
   outcome: EventOutcomeSchema,
   error: z.string().nullable(),
-  detail: z.string().nullable().describe("The service's own log line for a completed action or compensation (\"Reserved 2 units of product_1\"); null otherwise"),
+  detail: z
+    .string()
+    .nullable()
+    .describe('The service\'s own log line for a completed action or compensation ("Reserved 2 units of product_1"); null otherwise'),
   created_at: timestamp,
 });
 export type SagaEvent = z.infer<typeof SagaEventSchema>;
@@ -170,9 +179,19 @@ export type ResetResponse = z.infer<typeof ResetResponseSchema>;
 
 /** GET /world and POST /world: the demo world a client acts in. */
 export const WorldResponseSchema = z.object({
-  world: z.enum(["shared", "private"]).describe("shared: the default world, every client's without a cookie; private: the one the saga_world cookie names"),
+  world: z
+    .enum(["shared", "private"])
+    .describe("shared: the default world, every client's without a cookie; private: the one the saga_world cookie names"),
   orders: z.int().min(0).describe("Orders in this world now"),
-  max_orders: z.int().min(1).nullable().describe("How many orders a private world may hold (a reset empties it); null for the shared world"),
-  removed_after_idle_hours: z.number().positive().nullable().describe("A private world unused this long is removed; null for the shared world"),
+  max_orders: z
+    .int()
+    .min(1)
+    .nullable()
+    .describe("How many orders a private world may hold (a reset empties it); null for the shared world"),
+  removed_after_idle_hours: z
+    .number()
+    .positive()
+    .nullable()
+    .describe("A private world unused this long is removed; null for the shared world"),
 });
 export type WorldResponse = z.infer<typeof WorldResponseSchema>;

@@ -12,8 +12,7 @@ export const MAX_ID_LENGTH = 100;
 // Pydantic's lax mode takes numbers sent as strings ("2", "12.5"); so do we, for seed clients that do.
 const integerText = /^\s*[-+]?\d+\s*$/;
 const decimalText = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
-const fromText = (pattern: RegExp) => (value: unknown) =>
-  typeof value === "string" && pattern.test(value) ? Number(value) : value;
+const fromText = (pattern: RegExp) => (value: unknown) => (typeof value === "string" && pattern.test(value) ? Number(value) : value);
 
 /** True when the amount is a whole number of cents, as a decimal with at most two places is. */
 function hasAtMostTwoDecimals(amount: number): boolean {
@@ -65,15 +64,7 @@ export const IdempotencyKeySchema = z
 export const MAX_PAGE = 500;
 
 /** `?limit=` of the lists (GET /orders, GET /sagas): a page of at most this many, newest first. */
-export const LimitSchema = z
-  .int()
-  .min(1)
-  .max(MAX_PAGE)
-  .describe("How many to answer, newest first (1 to 500); without it, the whole list");
+export const LimitSchema = z.int().min(1).max(MAX_PAGE).describe("How many to answer, newest first (1 to 500); without it, the whole list");
 
 /** `?cursor=`: where the next page starts, as the previous page's Link / X-Next-Cursor header said. */
-export const CursorSchema = z
-  .string()
-  .min(1)
-  .max(200)
-  .describe("The X-Next-Cursor of the previous page: the page after it");
+export const CursorSchema = z.string().min(1).max(200).describe("The X-Next-Cursor of the previous page: the page after it");

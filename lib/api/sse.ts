@@ -128,7 +128,7 @@ export async function eventStreamResponse(request: Request, feed: EventFeed): Pr
         });
         if (!open) return unsubscribeFeed();
         unsubscribe = unsubscribeFeed;
-        for (let more = true; open && more; ) {
+        for (let more = true; open && more;) {
           const items = await feed.after(cursor);
           sendItems(items);
           more = items.length === feed.pageSize;

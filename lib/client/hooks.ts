@@ -5,7 +5,7 @@
  * them from the API, so the screen always shows what the database says.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useReducer, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useReducer, useRef, useState } from "react";
 import type { CreateOrderRequest } from "../api/schemas";
 import type { OrderView, SagaView } from "../orders/queries";
 import type { SagaOutline } from "../view/outline";
@@ -178,7 +178,11 @@ export const DEFAULT_DWELL_MS = 100;
  * Each event also has the saga read again (useSagaPause): a step-by-step saga's pause commits with the
  * event before it. (Step by step is the server's: the saga itself waits, not this stream.)
  */
-export function useSagaStream(sagaId: string | null, outline: SagaOutline, { minDwellMs = DEFAULT_DWELL_MS }: { minDwellMs?: number } = {}) {
+export function useSagaStream(
+  sagaId: string | null,
+  outline: SagaOutline,
+  { minDwellMs = DEFAULT_DWELL_MS }: { minDwellMs?: number } = {},
+) {
   const client = useQueryClient();
   const [state, dispatch] = useReducer(
     (current: SagaState, action: { type: "event"; event: LogEvent } | { type: "restart" }) =>
@@ -189,11 +193,12 @@ export function useSagaStream(sagaId: string | null, outline: SagaOutline, { min
   const [events, setEvents] = useState<LogEvent[]>([]);
   const [status, setStatus] = useState<StreamStatus>("connecting");
   const seen = useRef(0);
-  const dwell = useRef(minDwellMs);
-  dwell.current = minDwellMs;
+  // Read when the queue next runs, so a new minDwellMs applies without reconnecting the stream.
+  const dwellMs = useEffectEvent(() => minDwellMs);
 
   useEffect(() => {
     dispatch({ type: "restart" });
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- a new stream starts from nothing: forget the last saga's events
     setEvents([]);
     seen.current = 0;
     if (!sagaId) return;
@@ -207,7 +212,7 @@ export function useSagaStream(sagaId: string | null, outline: SagaOutline, { min
       while (queue.length > 0) {
         const next = queue[0];
         const last = next.position === null ? undefined : shownAt.get(next.position);
-        const wait = last === undefined ? 0 : last + dwell.current - performance.now();
+        const wait = last === undefined ? 0 : last + dwellMs() - performance.now();
         if (wait > 0) {
           timer = setTimeout(pump, wait);
           break;
@@ -256,8 +261,8 @@ export function useSagaStream(sagaId: string | null, outline: SagaOutline, { min
 export function useDashboardStream(onReset?: () => void) {
   const client = useQueryClient();
   const [status, setStatus] = useState<StreamStatus>("connecting");
-  const resetListener = useRef(onReset);
-  resetListener.current = onReset;
+  // The onReset of the latest render, without reconnecting when it changes.
+  const resetListener = useEffectEvent(() => onReset?.());
   useEffect(() => {
     const source = new EventSource("/api/events");
     source.onopen = () => setStatus("open");
@@ -274,7 +279,7 @@ export function useDashboardStream(onReset?: () => void) {
       }
     });
     source.addEventListener("reset", () => {
-      resetListener.current?.();
+      resetListener();
       void client.invalidateQueries();
     });
     // The stream resumed too far behind to send what was missed: read everything anew.

@@ -50,6 +50,7 @@ export function useChangeHighlights(
       }, holdMs);
       timers.current.add(timer);
     }
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- a change shows against the last values read (a ref)
     if (Object.keys(changed).length > 0) setHighlights((current) => ({ ...current, ...changed }));
   }, [values, resetRequestedAt, holdMs]);
 

@@ -63,12 +63,14 @@ export function databaseConfig(url = process.env.DATABASE_URL || DEFAULT_DATABAS
   }
   if (scheme !== "file") {
     throw new ConfigError(
-      `DATABASE_URL must be a SQLite file URL such as "file:./data/saga-studio.db" or a PostgreSQL URL such as "postgresql://saga:secret@localhost:5432/saga"; got ${scheme ? `the scheme "${scheme}:"` : `"${url}"`}`,
+      'DATABASE_URL must be a SQLite file URL such as "file:./data/saga-studio.db" ' +
+        'or a PostgreSQL URL such as "postgresql://saga:secret@localhost:5432/saga"; ' +
+        `got ${scheme ? `the scheme "${scheme}:"` : `"${url}"`}`,
     );
   }
   const file = url.replace(/^file:(\/\/)?/i, "").replace(/\?.*$/, "");
   if (file === "" || file === ":memory:") {
-    throw new ConfigError("DATABASE_URL must name a file (the saga log has to outlive the process), e.g. \"file:./data/saga-studio.db\"");
+    throw new ConfigError('DATABASE_URL must name a file (the saga log has to outlive the process), e.g. "file:./data/saga-studio.db"');
   }
   return { provider: "sqlite", replicated: false, file: path.resolve(/* turbopackIgnore: true */ file) };
 }
@@ -80,8 +82,12 @@ export function databasePath(url?: string): string {
   return config.file;
 }
 
-/** Where a provider's migrations live: beside the app, wherever the process was started from (prisma/migrations, prisma/postgresql/migrations). */
+/**
+ * Where a provider's migrations live: beside the app, wherever the process was started from
+ * (prisma/migrations, prisma/postgresql/migrations).
+ */
 export function migrationsDir(provider: DatabaseConfig["provider"] = "sqlite"): string {
-  if (provider === "postgresql") return path.resolve(/* turbopackIgnore: true */ process.env.POSTGRES_MIGRATIONS_DIR || "prisma/postgresql/migrations");
+  if (provider === "postgresql")
+    return path.resolve(/* turbopackIgnore: true */ process.env.POSTGRES_MIGRATIONS_DIR || "prisma/postgresql/migrations");
   return path.resolve(/* turbopackIgnore: true */ process.env.MIGRATIONS_DIR || "prisma/migrations");
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { isDatabaseFault } from "./faults";
 
 /** An error as Prisma's driver adapters wrap one of the database's own. */
-const adapterError = (originalCode: string, kind = "postgres") => Object.assign(new Error("Database error"), { code: "P2010", meta: { driverAdapterError: { cause: { kind, originalCode } } } });
+const adapterError = (originalCode: string, kind = "postgres") =>
+  Object.assign(new Error("Database error"), { code: "P2010", meta: { driverAdapterError: { cause: { kind, originalCode } } } });
 
 describe("database faults", () => {
   it("takes a session the server ended for sitting in a transaction (a replica that froze mid-transaction) as passing", () => {

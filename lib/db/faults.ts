@@ -24,9 +24,16 @@ const TRANSIENT_POSTGRES = /^(08|53|57P0[1-3]|40P01|40001|25P0[23])/;
 // What node-postgres itself throws when the server closed a connection under a query, or when a query is
 // sent on a client whose connection already failed (a replica that froze mid-transaction, then thawed:
 // the pool drops that client once it is released, and the retry gets a fresh one).
-const LOST_CONNECTION = /^(Connection terminated( unexpectedly)?|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)$/;
+const LOST_CONNECTION =
+  /^(Connection terminated( unexpectedly)?|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)$/;
 // What Prisma's pg adapter calls a lost or refused connection.
-const TRANSIENT_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "DatabaseDoesNotExist"]);
+const TRANSIENT_KINDS = new Set([
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+  "DatabaseDoesNotExist",
+]);
 // Prisma's own: a transaction that waited or ran too long, a connection lost.
 const TRANSIENT_PRISMA = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
 

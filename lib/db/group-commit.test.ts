@@ -12,8 +12,12 @@ afterEach(async () => {
   await closeDatabase();
 });
 
-const addProduct = (tx: Tx, id: string) => tx.product.create({ data: { worldId: "default", id, name: id, updatedAt: new Date() }, select: { id: true } });
-const products = async (prefix = "grouped-") => (await (await database()).read.product.findMany({ where: { id: { startsWith: prefix } }, orderBy: { id: "asc" }, select: { id: true } })).map((p) => p.id);
+const addProduct = (tx: Tx, id: string) =>
+  tx.product.create({ data: { worldId: "default", id, name: id, updatedAt: new Date() }, select: { id: true } });
+const products = async (prefix = "grouped-") =>
+  (
+    await (await database()).read.product.findMany({ where: { id: { startsWith: prefix } }, orderBy: { id: "asc" }, select: { id: true } })
+  ).map((p) => p.id);
 
 it("writes queued together commit together; the one that throws is rolled back alone, and nothing shows before the commit", async () => {
   const db = await database();
@@ -29,7 +33,11 @@ it("writes queued together commit together; the one that throws is rolled back a
   });
   const third = db.write(async (tx) => {
     // The first one's row is there for this one (the same transaction), but not for a reader yet.
-    seenInside.push((await tx.product.findMany({ where: { id: { startsWith: "grouped-" } }, orderBy: { id: "asc" }, select: { id: true } })).map((p) => p.id));
+    seenInside.push(
+      (await tx.product.findMany({ where: { id: { startsWith: "grouped-" } }, orderBy: { id: "asc" }, select: { id: true } })).map(
+        (p) => p.id,
+      ),
+    );
     seenInside.push(await products());
     return (await addProduct(tx, "grouped-c")).id;
   });
@@ -94,9 +102,13 @@ it("when it cannot tell whether the database's transaction is still open, the wh
   // No database: a transaction that runs its function on a stand-in, and an `open` that cannot tell.
   const cannotTell = new Error("the writer's connection is unknown");
   const tx = { $executeRaw: async () => 0 } as unknown as Tx;
-  const queue = groupCommits(async (fn) => fn(tx), () => undefined, () => {
-    throw cannotTell;
-  });
+  const queue = groupCommits(
+    async (fn) => fn(tx),
+    () => undefined,
+    () => {
+      throw cannotTell;
+    },
+  );
   const settled = await Promise.allSettled([queue.write(async () => "a"), queue.write(async () => "b")]);
   expect(settled).toEqual([
     { status: "rejected", reason: cannotTell },

@@ -76,7 +76,8 @@ export function groupCommits(transaction: Transaction, refuse: () => Error | und
         {
           size: group.length,
           count: (done: Outcome[]) => done.filter((outcome) => outcome.ok).length,
-          fault: (done: Outcome[]) => done.find((outcome): outcome is { ok: false; error: unknown } => !outcome.ok && isDatabaseFault(outcome.error))?.error,
+          fault: (done: Outcome[]) =>
+            done.find((outcome): outcome is { ok: false; error: unknown } => !outcome.ok && isDatabaseFault(outcome.error))?.error,
         },
       );
     } catch (error) {

@@ -29,7 +29,16 @@ it("writes every field of steps and events to the column the schema maps it to",
     compensationOutput: '{"released":true}',
   };
   const events = [
-    { sagaId: "saga-1", position: 2, step: "reserve_inventory", phase: "action", outcome: "failed", error: "Out of stock", detail: "Reserved 2 units", createdAt: at },
+    {
+      sagaId: "saga-1",
+      position: 2,
+      step: "reserve_inventory",
+      phase: "action",
+      outcome: "failed",
+      error: "Out of stock",
+      detail: "Reserved 2 units",
+      createdAt: at,
+    },
     // A saga-level event: no step, and the fields it leaves out are stored as NULL.
     { sagaId: "saga-1", phase: "saga", outcome: "pending", createdAt: later },
   ];
@@ -37,7 +46,18 @@ it("writes every field of steps and events to the column the schema maps it to",
     await tx.saga.create({
       data: { id: "saga-1", definition: "test", subjectType: "thing", subjectId: "t-1", status: "running", createdAt: at, updatedAt: at },
     });
-    await insertRows(tx, sagaStepsTable, [step, { sagaId: "saga-1", position: 3, name: "ship_order", compensationName: "cancel_shipment", status: "pending", attempts: 0, compensationAttempts: 0 }]);
+    await insertRows(tx, sagaStepsTable, [
+      step,
+      {
+        sagaId: "saga-1",
+        position: 3,
+        name: "ship_order",
+        compensationName: "cancel_shipment",
+        status: "pending",
+        attempts: 0,
+        compensationAttempts: 0,
+      },
+    ]);
     await insertRows(tx, sagaEventsTable, events);
     await insertRows(tx, sagaEventsTable, []);
   });
@@ -73,5 +93,7 @@ it("writes every field of steps and events to the column the schema maps it to",
 it("refuses a field the table does not map, rather than drop it", async () => {
   const db = await database();
   const row = { sagaId: "saga-2", phase: "saga", outcome: "pending", createdAt: new Date(), note: "not a column" };
-  await expect(db.write((tx) => insertRows(tx, sagaEventsTable, [row as never]))).rejects.toThrow('saga_events has no column for the field "note"');
+  await expect(db.write((tx) => insertRows(tx, sagaEventsTable, [row as never]))).rejects.toThrow(
+    'saga_events has no column for the field "note"',
+  );
 });

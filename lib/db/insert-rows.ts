@@ -28,7 +28,10 @@ type BulkRow<Input, Required extends keyof Input = never> = {
   [Field in keyof Input]: Date extends Input[Field] ? Exclude<Input[Field], string> : Input[Field];
 } & { [Field in Required]-?: Exclude<Input[Field], undefined> };
 
-/** The engine's tables that take rows in bulk, as schema.prisma maps them (lib/db/insert-rows.test.ts holds them to it, on both databases). */
+/**
+ * The engine's tables that take rows in bulk, as schema.prisma maps them (lib/db/insert-rows.test.ts
+ * holds them to it, on both databases).
+ */
 export const sagaStepsTable: RowTable<BulkRow<Prisma.SagaStepCreateManyInput, "attempts" | "compensationAttempts">> = {
   name: "saga_steps",
   columns: {

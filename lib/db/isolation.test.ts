@@ -32,7 +32,9 @@ async function rollbackWhileOthersWork(design: Design) {
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const failing = design
     .transaction(async (tx) => {
-      await tx.product.create({ data: { worldId: "default", id: `uncommitted-${suffix}`, name: "never committed", updatedAt: new Date() } });
+      await tx.product.create({
+        data: { worldId: "default", id: `uncommitted-${suffix}`, name: "never committed", updatedAt: new Date() },
+      });
       opened();
       await finished;
       throw new Error("this transaction fails");

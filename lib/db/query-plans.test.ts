@@ -28,7 +28,10 @@ const record = (sql: string, args: unknown[]) => {
   if (recording) sent.push({ sql, args });
 };
 // SQLite: Prisma's adapter runs each statement through better-sqlite3's Statement#all (lib/db/statement-cache.ts).
-const statement = Object.getPrototypeOf(new Database(":memory:").prepare("SELECT 1")) as { all(...args: unknown[]): unknown[]; source: string };
+const statement = Object.getPrototypeOf(new Database(":memory:").prepare("SELECT 1")) as {
+  all(...args: unknown[]): unknown[];
+  source: string;
+};
 const all = statement.all;
 statement.all = function (this: { source: string }, ...args: unknown[]) {
   record(this.source, args.length === 1 && Array.isArray(args[0]) ? args[0] : args);
@@ -51,7 +54,9 @@ async function reads(read: () => Promise<unknown>): Promise<Sent[]> {
   } finally {
     recording = false;
   }
-  const selects = sent.filter((s) => /^\s*SELECT\b/i.test(s.sql) && /\bFROM\s+\S*\b(orders|payment_service_accounts|sagas)\b[`"]?\s/i.test(s.sql));
+  const selects = sent.filter(
+    (s) => /^\s*SELECT\b/i.test(s.sql) && /\bFROM\s+\S*\b(orders|payment_service_accounts|sagas)\b[`"]?\s/i.test(s.sql),
+  );
   expect(selects.length, "the read sent no SELECT of its list").toBeGreaterThan(0);
   return selects;
 }
@@ -80,10 +85,14 @@ beforeAll(async () => {
   const created = new Date(Date.UTC(2026, 0, 1));
   await db.write((tx) => tx.world.createMany({ data: worlds.map((id) => ({ id, createdAt: created, lastSeenAt: created })) }));
   await db.write(async (tx) => {
-    await tx.account.createMany({ data: worlds.flatMap((worldId) => ["user_1", "user_2", "user_3"].map((id) => ({ worldId, id, name: id, updatedAt: created }))) });
+    await tx.account.createMany({
+      data: worlds.flatMap((worldId) => ["user_1", "user_2", "user_3"].map((id) => ({ worldId, id, name: id, updatedAt: created }))),
+    });
     // The balances are the payment service's (lib/services/payment.ts), which GET /balances asks.
     await tx.paymentServiceAccount.createMany({
-      data: worlds.flatMap((worldId) => ["user_1", "user_2", "user_3"].map((accountId) => ({ worldId, accountId, balanceCents: 100, updatedAt: created }))),
+      data: worlds.flatMap((worldId) =>
+        ["user_1", "user_2", "user_3"].map((accountId) => ({ worldId, accountId, balanceCents: 100, updatedAt: created })),
+      ),
     });
   });
   // A transaction a batch: on PostgreSQL one that waits on its client for 5 s is ended (lib/db/postgres.ts).
@@ -91,10 +100,30 @@ beforeAll(async () => {
     const batch = orders.slice(from, from + 500);
     await db.write(async (tx) => {
       await tx.order.createMany({
-        data: batch.map((o) => ({ id: o.id, worldId: o.worldId, userId: "user_1", productId: "product_1", quantity: 1, amountCents: 1, status: o.status, sagaId: o.sagaId, createdAt: o.at, updatedAt: o.at })),
+        data: batch.map((o) => ({
+          id: o.id,
+          worldId: o.worldId,
+          userId: "user_1",
+          productId: "product_1",
+          quantity: 1,
+          amountCents: 1,
+          status: o.status,
+          sagaId: o.sagaId,
+          createdAt: o.at,
+          updatedAt: o.at,
+        })),
       });
       await tx.saga.createMany({
-        data: batch.map((o) => ({ id: o.sagaId, definition: "order", subjectType: "order", subjectId: o.id, scope: o.worldId, status: o.status, createdAt: o.at, updatedAt: o.at })),
+        data: batch.map((o) => ({
+          id: o.sagaId,
+          definition: "order",
+          subjectType: "order",
+          subjectId: o.id,
+          scope: o.worldId,
+          status: o.status,
+          createdAt: o.at,
+          updatedAt: o.at,
+        })),
       });
     });
   }
@@ -143,7 +172,11 @@ async function postgresPlan({ sql, args }: Sent): Promise<PgNode[]> {
 
 // SAGA_SHOW_PLANS=1 prints each statement with its plan.
 const showPlans = process.env.SAGA_SHOW_PLANS === "1";
-const listIndex = { orders: /^orders_world_id_/, sagas: /^sagas_scope_/, payment_service_accounts: /^payment_service_accounts_pkey$/ } as const;
+const listIndex = {
+  orders: /^orders_world_id_/,
+  sagas: /^sagas_scope_/,
+  payment_service_accounts: /^payment_service_accounts_pkey$/,
+} as const;
 type Table = keyof typeof listIndex;
 const tableOf = (sql: string) => /\bFROM\s+\S*?\b(orders|payment_service_accounts|sagas)\b/i.exec(sql)![1] as Table;
 
@@ -159,7 +192,11 @@ async function expectSeeks(read: () => Promise<unknown>, pastCursor = false) {
       const plan = sqlitePlan(statement);
       const text = plan.join("\n");
       if (showPlans) console.log(`${statement.sql}\n  ${plan.join("\n  ")}`);
-      expect(text, what).toMatch(new RegExp(`SEARCH \\S*${table} USING (COVERING )?INDEX (orders_world_id_|sagas_scope_|sqlite_autoindex_payment_service_accounts_1)`));
+      expect(text, what).toMatch(
+        new RegExp(
+          `SEARCH \\S*${table} USING (COVERING )?INDEX (orders_world_id_|sagas_scope_|sqlite_autoindex_payment_service_accounts_1)`,
+        ),
+      );
       expect(text, what).not.toMatch(/\bSCAN\b/);
       expect(text, what).not.toMatch(/TEMP B-TREE/);
       // Past the first page, the index is sought to the cursor too: a range after the world's equality.
@@ -167,7 +204,12 @@ async function expectSeeks(read: () => Promise<unknown>, pastCursor = false) {
     } else {
       const plan = await postgresPlan(statement);
       const scans = plan.filter((node) => node["Relation Name"] === table);
-      const shown = plan.map((node) => `  ${node["Node Type"]}${node["Index Name"] ? ` using ${node["Index Name"]}` : ""}${node["Relation Name"] ? ` on ${node["Relation Name"]}` : ""}${node["Index Cond"] ? `, Index Cond: ${node["Index Cond"]}` : ""}${node.Filter ? `, Filter: ${node.Filter}` : ""}`).join("\n");
+      const shown = plan
+        .map(
+          (node) =>
+            `  ${node["Node Type"]}${node["Index Name"] ? ` using ${node["Index Name"]}` : ""}${node["Relation Name"] ? ` on ${node["Relation Name"]}` : ""}${node["Index Cond"] ? `, Index Cond: ${node["Index Cond"]}` : ""}${node.Filter ? `, Filter: ${node.Filter}` : ""}`,
+        )
+        .join("\n");
       if (showPlans) console.log(`${statement.sql}\n${shown}`);
       expect(scans.length, `${what}\n${shown}`).toBe(1);
       const [scan] = scans;
@@ -176,7 +218,11 @@ async function expectSeeks(read: () => Promise<unknown>, pastCursor = false) {
       expect(index, `${what}\n${shown}`).toMatch(listIndex[table]);
       // The world is sought in the index, not filtered out row by row.
       expect(scan.Filter ?? "", `${what}\n${shown}`).not.toMatch(/world_id|scope/);
-      if (table !== "payment_service_accounts") expect(plan.map((node) => node["Node Type"]), `${what}\n${shown}`).not.toContain("Sort");
+      if (table !== "payment_service_accounts")
+        expect(
+          plan.map((node) => node["Node Type"]),
+          `${what}\n${shown}`,
+        ).not.toContain("Sort");
       if (pastCursor) expect(scan["Index Cond"], `${what}\nseeks to the cursor\n${shown}`).toMatch(/ <=? /);
     }
   }

@@ -25,25 +25,48 @@ interface Shape {
 
 // A column's type by family: each provider spells them its own way.
 const family = (type: string) =>
-  /^(text|character varying)$/i.test(type) ? "text" : /^(integer|int4)$/i.test(type) ? "integer" : /^(datetime|timestamp)/i.test(type) ? "timestamp" : type.toLowerCase();
+  /^(text|character varying)$/i.test(type)
+    ? "text"
+    : /^(integer|int4)$/i.test(type)
+      ? "integer"
+      : /^(datetime|timestamp)/i.test(type)
+        ? "timestamp"
+        : type.toLowerCase();
 
 function sqliteShape(file: string): Record<string, Shape> {
   const db = new Database(file, { readonly: true });
   try {
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'`).all() as { name: string }[]).map((t) => t.name);
+    const tables = (
+      db
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'`)
+        .all() as { name: string }[]
+    ).map((t) => t.name);
     return Object.fromEntries(
       tables.map((table) => {
         const columns = db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string; type: string; notnull: number; pk: number }[];
-        const indexes = (db.prepare(`PRAGMA index_list("${table}")`).all() as { name: string; unique: number; origin: string }[]).filter((i) => i.origin !== "pk");
-        const fks = db.prepare(`PRAGMA foreign_key_list("${table}")`).all() as { table: string; from: string; to: string; on_delete: string }[];
+        const indexes = (db.prepare(`PRAGMA index_list("${table}")`).all() as { name: string; unique: number; origin: string }[]).filter(
+          (i) => i.origin !== "pk",
+        );
+        const fks = db.prepare(`PRAGMA foreign_key_list("${table}")`).all() as {
+          table: string;
+          from: string;
+          to: string;
+          on_delete: string;
+        }[];
         return [
           table,
           {
             // An INTEGER PRIMARY KEY is NOT NULL whatever PRAGMA says.
             columns: Object.fromEntries(columns.map((c) => [c.name, `${family(c.type)}${c.notnull || c.pk ? " not null" : ""}`])),
-            primaryKey: columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name),
+            primaryKey: columns
+              .filter((c) => c.pk > 0)
+              .sort((a, b) => a.pk - b.pk)
+              .map((c) => c.name),
             indexes: Object.fromEntries(
-              indexes.map((i) => [i.name, `${i.unique ? "unique " : ""}(${(db.prepare(`PRAGMA index_info("${i.name}")`).all() as { name: string }[]).map((k) => k.name).join(", ")})`]),
+              indexes.map((i) => [
+                i.name,
+                `${i.unique ? "unique " : ""}(${(db.prepare(`PRAGMA index_info("${i.name}")`).all() as { name: string }[]).map((k) => k.name).join(", ")})`,
+              ]),
             ),
             foreignKeys: fks.map((f) => `${f.from} -> ${f.table}.${f.to} on delete ${f.on_delete.toLowerCase()}`).sort(),
           },
@@ -105,7 +128,10 @@ it("prisma/postgresql/schema.prisma is schema.prisma with only the provider and 
   const sqlite = fs.readFileSync(sqliteSchema, "utf8");
   const postgres = fs.readFileSync(postgresSchema, "utf8");
   expect(postgres).toBe(postgresFrom(sqlite));
-  const changed = postgres.split("\n").slice(1).filter((line, i) => line !== sqlite.split("\n")[i]);
+  const changed = postgres
+    .split("\n")
+    .slice(1)
+    .filter((line, i) => line !== sqlite.split("\n")[i]);
   expect(changed.map((line) => line.trim())).toEqual(['output       = "../../lib/generated/prisma-pg"', 'provider = "postgresql"']);
 });
 

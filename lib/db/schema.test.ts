@@ -69,7 +69,9 @@ describe("the comparison notices a disagreement", () => {
     {
       change: "a dropped @@index",
       schema: () => alter("  @@index([scope, status, createdAt, id])\n", ""),
-      differences: ['sagas: index sagas_scope_status_created_at_id_idx ["scope","status","created_at","id"] is created by the migrations, not in schema.prisma'],
+      differences: [
+        'sagas: index sagas_scope_status_created_at_id_idx ["scope","status","created_at","id"] is created by the migrations, not in schema.prisma',
+      ],
     },
     {
       change: "a dropped @unique",
@@ -161,7 +163,9 @@ describe("the comparison notices a disagreement", () => {
     {
       change: "a missing index",
       sql: `DROP INDEX "payment_service_ledger_world_id_id_idx"`,
-      differences: ['payment_service_ledger: index payment_service_ledger_world_id_id_idx ["world_id","id"] is in schema.prisma, not created by the migrations'],
+      differences: [
+        'payment_service_ledger: index payment_service_ledger_world_id_id_idx ["world_id","id"] is in schema.prisma, not created by the migrations',
+      ],
     },
     {
       change: "a trigger",
@@ -175,7 +179,9 @@ describe("the comparison notices a disagreement", () => {
   });
 
   it("refuses schema syntax it does not understand instead of ignoring it", () => {
-    expect(() => compare(alter("  available Int\n", "  available Int @db.Whatever\n"), migratedDb())).toThrow(/does not understand @db.Whatever/);
+    expect(() => compare(alter("  available Int\n", "  available Int @db.Whatever\n"), migratedDb())).toThrow(
+      /does not understand @db.Whatever/,
+    );
     expect(() => compare(`${schemaText}\nenum Status {\n  A\n}\n`, migratedDb())).toThrow(/does not understand "enum" blocks/);
   });
 });

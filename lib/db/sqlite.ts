@@ -54,12 +54,20 @@ export async function openSqlite(config: Extract<DatabaseConfig, { provider: "sq
   // of a group commit one by one, and the earlier members' writes be lost.
   const connection = (which: keyof typeof connections): Connection => {
     const found = connections[which];
-    if (!found) throw new Error(`The ${which}'s SQLite connection is unknown: Prisma's better-sqlite3 adapter no longer has the shape lib/db/statement-cache.ts expects`);
+    if (!found)
+      throw new Error(
+        `The ${which}'s SQLite connection is unknown: ` +
+          "Prisma's better-sqlite3 adapter no longer has the shape lib/db/statement-cache.ts expects",
+      );
     return found;
   };
   const writer = new PrismaClient({
     errorFormat: "minimal",
-    adapter: withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS }), stats, (opened) => (connections.writer = opened)),
+    adapter: withStatementCache(
+      new PrismaBetterSqlite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS }),
+      stats,
+      (opened) => (connections.writer = opened),
+    ),
   });
   // Per-connection settings, sent before the writer takes any transaction. (journal_mode=WAL is a
   // property of the file, set by the migration runner; better-sqlite3 enforces foreign keys by default.)
@@ -68,7 +76,11 @@ export async function openSqlite(config: Extract<DatabaseConfig, { provider: "sq
   const unlessChanged = memoizedUntilChange(() => (connection("reader").prepare("PRAGMA data_version").all() as unknown[][])[0]?.[0]);
   const reader = new PrismaClient({
     errorFormat: "minimal",
-    adapter: withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}`, readonly: true, timeout: BUSY_TIMEOUT_MS }), stats, (opened) => (connections.reader = opened)),
+    adapter: withStatementCache(
+      new PrismaBetterSqlite3({ url: `file:${file}`, readonly: true, timeout: BUSY_TIMEOUT_MS }),
+      stats,
+      (opened) => (connections.reader = opened),
+    ),
   });
 
   // Both connections open now, not at the first query: the health check must judge the file they

@@ -28,25 +28,37 @@ afterEach(async () => {
 describe("the adapter statement-cache.ts relies on", () => {
   it("is pinned to one exact version, the one installed and locked", () => {
     const pinned: string = readJson("package.json").dependencies[ADAPTER];
-    expect(pinned, `package.json must pin ${ADAPTER} to an exact version (no ^ or ~): statement-cache.ts relies on its private shape`).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(
+      pinned,
+      `package.json must pin ${ADAPTER} to an exact version (no ^ or ~): statement-cache.ts relies on its private shape`,
+    ).toMatch(/^\d+\.\d+\.\d+$/);
     expect(readJson(`node_modules/${ADAPTER}/package.json`).version).toBe(pinned);
     expect(readJson("package-lock.json").packages[`node_modules/${ADAPTER}`].version).toBe(pinned);
   });
 
   it("hands its better-sqlite3 connection to the cache, and every statement goes through the cache", async () => {
     const file = path.join(os.tmpdir(), `saga-studio-statement-cache-${randomUUID()}.db`);
-    cleanups.push(() => fs.rmSync(file, { force: true }), () => fs.rmSync(`${file}-wal`, { force: true }), () => fs.rmSync(`${file}-shm`, { force: true }));
+    cleanups.push(
+      () => fs.rmSync(file, { force: true }),
+      () => fs.rmSync(`${file}-wal`, { force: true }),
+      () => fs.rmSync(`${file}-shm`, { force: true }),
+    );
     migrateFile(file, migrationsDir());
     // Counts the real prepares, under the cache.
     const prepare = vi.spyOn(Sqlite.prototype, "prepare");
     const counter = { statements: 0 };
     let connection: unknown;
-    const client = new PrismaClient({ adapter: withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}` }), counter, (opened) => (connection = opened)) });
+    const client = new PrismaClient({
+      adapter: withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}` }), counter, (opened) => (connection = opened)),
+    });
     cleanups.push(() => client.$disconnect());
 
     const read = () => client.product.findMany({ where: { worldId: "default" }, select: { id: true, name: true } });
     expect(await read()).toEqual([]);
-    expect(connection, "the adapter did not open its connection through factory.connect(), or keeps it elsewhere than `client`").toBeInstanceOf(Sqlite);
+    expect(
+      connection,
+      "the adapter did not open its connection through factory.connect(), or keeps it elsewhere than `client`",
+    ).toBeInstanceOf(Sqlite);
     const afterFirstRead = { statements: counter.statements, prepared: prepare.mock.calls.length };
     expect(afterFirstRead.statements, "the adapter no longer prepares its statements through `client.prepare`").toBeGreaterThan(0);
 

@@ -63,13 +63,20 @@ function cacheStatements(connection: Connection, counter: { statements: number }
  * The same adapter factory, whose connections reuse their prepared statements (and count them in
  * `counter`); `connected` is given each connection it opens.
  */
-export function withStatementCache(factory: PrismaBetterSqlite3, counter: { statements: number }, connected?: (connection: Connection) => void): PrismaBetterSqlite3 {
+export function withStatementCache(
+  factory: PrismaBetterSqlite3,
+  counter: { statements: number },
+  connected?: (connection: Connection) => void,
+): PrismaBetterSqlite3 {
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
     const connection = (adapter as unknown as { client?: Connection }).client;
     if (typeof connection?.prepare !== "function") {
-      throw new Error("Prisma's better-sqlite3 adapter has no better-sqlite3 connection at `client` any more: lib/db/statement-cache.ts needs the version package.json pins");
+      throw new Error(
+        "Prisma's better-sqlite3 adapter has no better-sqlite3 connection at `client` any more: " +
+          "lib/db/statement-cache.ts needs the version package.json pins",
+      );
     }
     cacheStatements(connection, counter);
     connected?.(connection);

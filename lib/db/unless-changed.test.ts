@@ -9,12 +9,16 @@ afterEach(() => closeDatabase());
 it("reads once while nothing commits, again after a commit here or by another connection", async () => {
   const db = await database();
   const updatedAt = new Date();
-  await db.write((tx) => tx.product.createMany({ data: [1, 2].map((n) => ({ worldId: "default", id: `product_${n}`, name: `P${10 * n}`, updatedAt })) }));
+  await db.write((tx) =>
+    tx.product.createMany({ data: [1, 2].map((n) => ({ worldId: "default", id: `product_${n}`, name: `P${10 * n}`, updatedAt })) }),
+  );
   let reads = 0;
   const stock = () =>
     db.unlessChanged("stock", async () => {
       reads++;
-      return (await db.read.product.findMany({ where: { worldId: "default" }, orderBy: { id: "asc" }, select: { name: true } })).map((p) => p.name);
+      return (await db.read.product.findMany({ where: { worldId: "default" }, orderBy: { id: "asc" }, select: { name: true } })).map(
+        (p) => p.name,
+      );
     });
   const first = await stock();
   expect(first).toEqual(["P10", "P20"]);

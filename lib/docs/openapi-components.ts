@@ -8,6 +8,7 @@ import { EventOutcomeSchema, EventPhaseSchema, SagaStatusSchema, StepStatusSchem
 import { FaultSchema, RunOptionsSchema } from "../saga/options";
 import * as responses from "../api/responses";
 import { CreateOrderRequestSchema } from "../api/schemas";
+import * as services from "../services/schemas";
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -42,7 +43,33 @@ const responseSchemas = {
   EventOutcome: EventOutcomeSchema,
 };
 
-export type ComponentName = keyof typeof requestSchemas | keyof typeof responseSchemas;
+// The inventory, payment and shipping services' own bodies (lib/services/schemas.ts), after the app's.
+const serviceRequestSchemas = {
+  ReservationRequest: services.ReservationRequestSchema,
+  ChargeRequest: services.ChargeRequestSchema,
+  ShipmentRequest: services.ShipmentRequestSchema,
+  CompensationRequest: services.CompensationRequestSchema,
+};
+
+const serviceResponseSchemas = {
+  StockList: services.StockListSchema,
+  StockLevel: services.StockLevelSchema,
+  Reservation: services.ReservationSchema,
+  AccountList: services.AccountListSchema,
+  AccountBalance: services.AccountBalanceSchema,
+  Ledger: services.LedgerSchema,
+  LedgerEntry: services.LedgerEntrySchema,
+  Charge: services.ChargeSchema,
+  ShipmentList: services.ShipmentListSchema,
+  Shipment: services.ShipmentSchema,
+  NothingToUndo: services.NothingToUndoSchema,
+  ServiceResetResponse: services.ServiceResetResponseSchema,
+  ServiceForgetRequest: services.ForgetRequestSchema,
+  ServiceForgetResponse: services.ForgetResponseSchema,
+};
+
+export type ComponentName =
+  keyof typeof requestSchemas | keyof typeof responseSchemas | keyof typeof serviceRequestSchemas | keyof typeof serviceResponseSchemas;
 
 export function ref(name: ComponentName): JsonSchema {
   return { $ref: `#/components/schemas/${name}` };
@@ -81,7 +108,12 @@ function convert(schemas: Record<string, z.ZodType>, io: "input" | "output"): Re
 
 /** Every component schema, requests and responses, by name. */
 export function componentSchemas(): Record<ComponentName, JsonSchema> {
-  return { ...convert(requestSchemas, "input"), ...convert(responseSchemas, "output") } as Record<ComponentName, JsonSchema>;
+  return {
+    ...convert(requestSchemas, "input"),
+    ...convert(responseSchemas, "output"),
+    ...convert(serviceRequestSchemas, "input"),
+    ...convert(serviceResponseSchemas, "output"),
+  } as Record<ComponentName, JsonSchema>;
 }
 
 /** A schema used in one place only (a header, a query parameter), inlined where it is used. */

@@ -13,7 +13,9 @@ export const demoPaths: Paths = {
       summary: "Get current inventory levels",
       operationId: "get_inventory",
       description: "Units in stock of each product. Reserved units are not in stock; a released reservation returns them.",
-      responses: { "200": { description: "Stock by product", content: json(ref("InventoryResponse"), { inventory: examples.demoInventory }) } },
+      responses: {
+        "200": { description: "Stock by product", content: json(ref("InventoryResponse"), { inventory: examples.demoInventory }) },
+      },
     },
   },
   "/balances": {
@@ -31,8 +33,8 @@ export const demoPaths: Paths = {
       summary: "Reset all mock data to initial state",
       operationId: "reset",
       description:
-        "Restores the demo's inventory and balances and forgets every order and saga, in one transaction: those of the caller's world only " +
-        "(the shared world without a cookie, the private one its saga_world cookie names).",
+        "Restores the demo's inventory and balances and forgets every order and saga, in one transaction: " +
+        "those of the caller's world only (the shared world without a cookie, the private one its saga_world cookie names).",
       responses: {
         "200": { description: "Reset", content: json(ref("ResetResponse"), { message: "Mock database reset to initial state." }) },
         "403": crossSite,
@@ -48,10 +50,17 @@ export const demoPaths: Paths = {
         "Without a cookie every call acts in the shared world. A browser gets a private world of its own on its first page view " +
         "(an HttpOnly cookie, saga_world); its orders, stock, balances, lists, live stream and reset are its own.",
       responses: {
-        "200": { description: "The world", content: json(ref("WorldResponse"), { world: "shared", orders: 3, max_orders: null, removed_after_idle_hours: null }) },
-        "429": error("The budget of new worlds for this address is spent", "Too many new demo worlds from this address: at most 10 a minute. Try again in 42 s.", {
-          "retry-after": header("Seconds until a new world can be made"),
-        }),
+        "200": {
+          description: "The world",
+          content: json(ref("WorldResponse"), { world: "shared", orders: 3, max_orders: null, removed_after_idle_hours: null }),
+        },
+        "429": error(
+          "The budget of new worlds for this address is spent",
+          "Too many new demo worlds from this address: at most 10 a minute. Try again in 42 s.",
+          {
+            "retry-after": header("Seconds until a new world can be made"),
+          },
+        ),
       },
     },
     post: {
@@ -68,9 +77,13 @@ export const demoPaths: Paths = {
           content: json(ref("WorldResponse"), { world: "private", orders: 0, max_orders: 500, removed_after_idle_hours: 24 }),
         },
         "403": crossSite,
-        "429": error("The budget of new worlds for this address is spent", "Too many new demo worlds from this address: at most 10 a minute. Try again in 42 s.", {
-          "retry-after": header("Seconds until a new world can be made"),
-        }),
+        "429": error(
+          "The budget of new worlds for this address is spent",
+          "Too many new demo worlds from this address: at most 10 a minute. Try again in 42 s.",
+          {
+            "retry-after": header("Seconds until a new world can be made"),
+          },
+        ),
       },
     },
   },

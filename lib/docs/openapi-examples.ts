@@ -9,15 +9,14 @@ import { demoAccounts, demoProducts } from "../orders/demo-data";
 import { orderSaga } from "../orders/order-saga";
 import { definitionVersion } from "../saga/registry";
 import type { SagaStatus, StepStatus } from "../saga/status";
-import type {
-  AcceptedOrderSchema,
-  OrderResultSchema,
-  OrderSchema,
-  SagaEventSchema,
-  SagaSchema,
-  SagaStepSchema,
-} from "../api/responses";
+import type { AcceptedOrderSchema, OrderResultSchema, OrderSchema, SagaEventSchema, SagaSchema, SagaStepSchema } from "../api/responses";
 import type { CreateOrderRequest } from "../api/schemas";
+import { NOTHING_TO_UNDO } from "../services/answer";
+import { KEY_REUSED } from "../services/idempotency";
+import { initialStock } from "../services/inventory";
+import { initialBalances } from "../services/payment";
+import { initialAddresses } from "../services/shipping";
+import type * as services from "../services/schemas";
 
 type In<S extends z.ZodType> = z.input<S>;
 
@@ -145,7 +144,9 @@ const outcomes: Record<Scenario["id"], RunOutcome> = {
 
 const requestOf = (scenario: Scenario, speed?: number): CreateOrderRequest => ({
   ...scenario.order,
-  ...(scenario.faults || speed ? { simulation: { ...(speed ? { speed } : {}), ...(scenario.faults ? { faults: scenario.faults } : {}) } } : {}),
+  ...(scenario.faults || speed
+    ? { simulation: { ...(speed ? { speed } : {}), ...(scenario.faults ? { faults: scenario.faults } : {}) } }
+    : {}),
 });
 
 export interface NamedExample<T> {
@@ -206,7 +207,9 @@ export const sagaExamples: Record<string, NamedExample<In<typeof SagaSchema>>> =
   },
   waiting: {
     summary: "Step by step, waiting",
-    description: "Placed with simulation.step_by_step: its first step completed, it waits before the next until POST /sagas/{saga_id}/continue, or until resumes_at.",
+    description:
+      "Placed with simulation.step_by_step: its first step completed, it waits before the next " +
+      "until POST /sagas/{saga_id}/continue, or until resumes_at.",
     value: waitingSagaExample(),
   },
 };
@@ -214,12 +217,24 @@ export const sagaExamples: Record<string, NamedExample<In<typeof SagaSchema>>> =
 export function orderExample(): In<typeof OrderSchema> {
   const [happy] = scenarios;
   const saga = sagaExample();
-  return { id: exampleIds.order, ...happy.order, status: saga.status, saga_id: saga.id, created_at: saga.created_at, updated_at: saga.updated_at };
+  return {
+    id: exampleIds.order,
+    ...happy.order,
+    status: saga.status,
+    saga_id: saga.id,
+    created_at: saga.created_at,
+    updated_at: saga.updated_at,
+  };
 }
 
 export function acceptedOrderExample(): In<typeof AcceptedOrderSchema> {
   const { order, saga } = exampleIds;
-  return { order_id: order, saga_id: saga, status: "pending", links: { order: `/api/orders/${order}`, saga: `/api/sagas/${saga}`, events: `/api/sagas/${saga}/events` } };
+  return {
+    order_id: order,
+    saga_id: saga,
+    status: "pending",
+    links: { order: `/api/orders/${order}`, saga: `/api/sagas/${saga}`, events: `/api/sagas/${saga}/events` },
+  };
 }
 
 /** What each service of the happy path says it did, as the completed events carry it. */
@@ -237,8 +252,24 @@ export function sagaEventsExample(): In<typeof SagaEventSchema>[] {
     { position: null, step: null, phase: "saga", outcome: "pending", error: null, detail: null, created_at: at(0) },
     { position: null, step: null, phase: "saga", outcome: "processing", error: null, detail: null, created_at: at(1) },
     ...saga.steps.flatMap((step, i) => [
-      { position: i, step: step.name, phase: "action" as const, outcome: "running" as const, error: null, detail: null, created_at: step.started_at! },
-      { position: i, step: step.name, phase: "action" as const, outcome: "completed" as const, error: null, detail: serviceLines[step.name] ?? null, created_at: step.finished_at! },
+      {
+        position: i,
+        step: step.name,
+        phase: "action" as const,
+        outcome: "running" as const,
+        error: null,
+        detail: null,
+        created_at: step.started_at!,
+      },
+      {
+        position: i,
+        step: step.name,
+        phase: "action" as const,
+        outcome: "completed" as const,
+        error: null,
+        detail: serviceLines[step.name] ?? null,
+        created_at: step.finished_at!,
+      },
     ]),
     { position: null, step: null, phase: "saga", outcome: "completed", error: null, detail: null, created_at: saga.updated_at },
   ];
@@ -253,3 +284,57 @@ export function eventStreamExample(): string {
 
 export const demoInventory = Object.fromEntries(demoProducts.map((product) => [product.id, product.stock]));
 export const demoBalances = Object.fromEntries(demoAccounts.map((account) => [account.id, account.balanceCents / 100]));
+
+// ---------------------------------------------------------------------------------------------------
+// The services (lib/services): their seeds, and what they answer an order's requests
+
+const order = exampleIds.order;
+
+export const serviceStockExample: In<typeof services.StockListSchema> = Object.entries(initialStock).map(([product_id, available]) => ({
+  product_id,
+  available,
+}));
+export const serviceAccountsExample: In<typeof services.AccountListSchema> = Object.entries(initialBalances).map(
+  ([account_id, balance_cents]) => ({ account_id, balance_cents }),
+);
+
+export const reservationRequestExample: In<typeof services.ReservationRequestSchema> = {
+  order_id: order,
+  product_id: "product_1",
+  quantity: 2,
+};
+export const chargeRequestExample: In<typeof services.ChargeRequestSchema> = {
+  order_id: order,
+  account_id: "user_1",
+  amount_cents: 10_000,
+};
+export const shipmentRequestExample: In<typeof services.ShipmentRequestSchema> = { order_id: order, user_id: "user_1" };
+export const compensationRequestExample: In<typeof services.CompensationRequestSchema> = { order_id: order };
+
+export const reservationExample = (status: "reserved" | "released"): In<typeof services.ReservationSchema> => ({
+  ...reservationRequestExample,
+  status,
+});
+export const chargeExample = (status: "charged" | "refunded"): In<typeof services.ChargeSchema> => ({ ...chargeRequestExample, status });
+export const shipmentExample = (status: "created" | "cancelled"): In<typeof services.ShipmentSchema> => ({
+  ...shipmentRequestExample,
+  address: initialAddresses.user_1,
+  status,
+});
+export const shipmentsExample: In<typeof services.ShipmentListSchema> = [shipmentExample("created")];
+
+/** A charge, then its refund, as the payment service's ledger records them. */
+export const ledgerExample: In<typeof services.LedgerSchema> = [
+  { order_id: order, account_id: "user_1", kind: "charge", amount_cents: -10_000, at: at(207) },
+  { order_id: order, account_id: "user_1", kind: "refund", amount_cents: 10_000, at: at(1_207) },
+];
+
+/** What a compensation answers when the action it undoes never arrived. */
+export const nothingToUndoExample: In<typeof services.NothingToUndoSchema> = { order_id: order, status: NOTHING_TO_UNDO };
+
+/** The same key sent again with another body. */
+export const keyReusedExample = { detail: KEY_REUSED };
+
+/** A late action, refused: its compensation came first (and answered nothing_to_undo). */
+export const lateActionDetail = (action: "reservation" | "charge" | "shipment", undone: "released" | "refunded" | "cancelled") =>
+  `The ${action} of order ${order} was ${undone} before it arrived`;

@@ -1,6 +1,6 @@
 /**
  * What an operation of the OpenAPI document is, and the pieces each resource's operations are built
- * from (lib/docs/openapi-orders.ts, -sagas, -demo, -service): JSON bodies, FastAPI-shaped errors, the
+ * from (lib/docs/openapi-orders.ts, -sagas, -demo, -service, -services): JSON bodies, FastAPI-shaped errors, the
  * refusal of a cross-site write, path parameters, and the paging of the lists. Schemas come from the zod
  * schemas (by $ref to components, or converted in place); examples from lib/docs/openapi-examples.ts.
  */
@@ -53,12 +53,20 @@ export const notFound = (what: "Order" | "Saga") => error(`No ${what.toLowerCase
 
 /** Every write answers this to a browser page of another site (lib/api/handler.ts, crossSiteRefusal). */
 export const crossSite = error(
-  "A browser sent this write from another site's page (Sec-Fetch-Site, or Origin against Host): refused. Clients that are not browsers send neither.",
+  "A browser sent this write from another site's page (Sec-Fetch-Site, or Origin against Host): refused. " +
+    "Clients that are not browsers send neither.",
   "Cross-site request refused: this API takes writes from its own pages and from clients that are not browsers",
 );
 
 export function pathParameter(name: "order_id" | "saga_id", description: string) {
-  return { name, in: "path", required: true, description, schema: { type: "string" }, example: name === "order_id" ? examples.exampleIds.order : examples.exampleIds.saga };
+  return {
+    name,
+    in: "path",
+    required: true,
+    description,
+    schema: { type: "string" },
+    example: name === "order_id" ? examples.exampleIds.order : examples.exampleIds.saga,
+  };
 }
 
 export const validationExample = (loc: (string | number)[], type: string, msg: string, input?: unknown, ctx?: Record<string, unknown>) => ({
@@ -75,7 +83,13 @@ export const listParameters = [
     schema: inline(LimitSchema),
     example: 20,
   },
-  { name: "cursor", in: "query", required: false, description: "Where the page starts: the previous page's X-Next-Cursor", schema: inline(CursorSchema) },
+  {
+    name: "cursor",
+    in: "query",
+    required: false,
+    description: "Where the page starts: the previous page's X-Next-Cursor",
+    schema: inline(CursorSchema),
+  },
 ];
 export const pageHeaders = {
   Link: { ...header('`<path?limit=...&cursor=...>; rel="next"` when there is a next page'), required: false },
@@ -83,5 +97,8 @@ export const pageHeaders = {
 };
 export const listErrors = (extra: string) => ({
   description: `The limit is not a whole number from 1 to 500, or the cursor is not one this list gave${extra}`,
-  content: json(ref("HTTPValidationError"), validationExample(["query", "limit"], "less_than_equal", "Input should be less than or equal to 500", "1000")),
+  content: json(
+    ref("HTTPValidationError"),
+    validationExample(["query", "limit"], "less_than_equal", "Input should be less than or equal to 500", "1000"),
+  ),
 });

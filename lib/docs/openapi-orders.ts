@@ -29,10 +29,12 @@ const createOrder: Operation = {
   operationId: "create_order",
   description: [
     "Records the order and its saga, then runs the saga: validate the order, reserve inventory, process the payment, ship.",
-    "When a step fails, the steps that completed are compensated in reverse order (cancel the shipment, refund the payment, release the inventory).",
+    "When a step fails, the steps that completed are compensated in reverse order " +
+      "(cancel the shipment, refund the payment, release the inventory).",
     "",
     "A business failure (unknown user or product, insufficient inventory or funds, an invalid shipping address) is **not** an HTTP error:",
-    "the answer is still `201`, with `\"status\": \"failed\"`, the failed step's `error_message`, and the steps that had completed marked `compensated`.",
+    'the answer is still `201`, with `"status": "failed"`, the failed step\'s `error_message`, ' +
+      "and the steps that had completed marked `compensated`.",
     "A compensation that keeps failing leaves the saga in `compensation_failed` (see POST /sagas/{saga_id}/retry).",
     "",
     "By default the answer comes once the saga has finished, as in the seed. With `Prefer: respond-async` it comes at once (`202`),",
@@ -49,7 +51,8 @@ const createOrder: Operation = {
       in: "header",
       required: false,
       description:
-        "Makes a retried POST safe: a repeat with the same key and body answers the same order and saga and creates nothing (Idempotent-Replayed: true); the same key with another body is a 422.",
+        "Makes a retried POST safe: a repeat with the same key and body answers the same order and saga and creates nothing " +
+        "(Idempotent-Replayed: true); the same key with another body is a 422.",
       schema: inline(IdempotencyKeySchema),
       example: "order-2025-01-01-0001",
     },
@@ -64,30 +67,47 @@ const createOrder: Operation = {
   ],
   requestBody: {
     required: true,
-    description: "The order. Numbers sent as strings (\"2\", \"12.5\") are accepted, as pydantic's lax mode does; unknown fields are ignored.",
+    description: 'The order. Numbers sent as strings ("2", "12.5") are accepted, as pydantic\'s lax mode does; unknown fields are ignored.',
     content: jsonExamples(ref("OrderRequest"), examples.orderRequestExamples),
   },
   responses: {
     "201": {
       description: "The saga has finished: completed, failed (and compensated), or stuck in compensation_failed",
-      headers: { "Idempotent-Replayed": header("`true` when an earlier request with the same Idempotency-Key created this order", { type: "string", enum: ["true", "false"] }) },
+      headers: {
+        "Idempotent-Replayed": header("`true` when an earlier request with the same Idempotency-Key created this order", {
+          type: "string",
+          enum: ["true", "false"],
+        }),
+      },
       content: jsonExamples(ref("OrderResponse"), examples.orderResultExamples),
     },
     "202": {
       description: "With Prefer: respond-async, or for a step-by-step saga: the order is recorded and its saga runs on",
       headers: {
         Location: header("The saga: /api/sagas/{saga_id}"),
-        "Preference-Applied": { ...header("respond-async, when the request asked for it (a step-by-step order is answered 202 without it)"), required: false },
-        "Idempotent-Replayed": header("`true` when an earlier request with the same Idempotency-Key created this order", { type: "string", enum: ["true", "false"] }),
+        "Preference-Applied": {
+          ...header("respond-async, when the request asked for it (a step-by-step order is answered 202 without it)"),
+          required: false,
+        },
+        "Idempotent-Replayed": header("`true` when an earlier request with the same Idempotency-Key created this order", {
+          type: "string",
+          enum: ["true", "false"],
+        }),
       },
       content: json(ref("AcceptedOrder"), examples.acceptedOrderExample()),
     },
     "403": crossSite,
-    "408": error(`The body did not arrive within ${bodyTimeoutMs() / 1000} s of its handler starting to read it`, `The request body did not arrive within ${bodyTimeoutMs() / 1000} s`, { Connection: header("close") }),
+    "408": error(
+      `The body did not arrive within ${bodyTimeoutMs() / 1000} s of its handler starting to read it`,
+      `The request body did not arrive within ${bodyTimeoutMs() / 1000} s`,
+      { Connection: header("close") },
+    ),
     "409": error("A reset removed the order while its saga ran", "The order was removed by a reset while its saga ran"),
     "413": error(`The body is larger than ${MAX_BODY_BYTES / 1024} KiB`, "Request body too large", { Connection: header("close") }),
     "422": {
-      description: "The body is not valid JSON or does not match the schema (FastAPI's detail list), or the Idempotency-Key was used with another body",
+      description:
+        "The body is not valid JSON or does not match the schema (FastAPI's detail list), " +
+        "or the Idempotency-Key was used with another body",
       content: {
         "application/json": {
           schema: { anyOf: [ref("HTTPValidationError"), ref("HTTPError")] },
@@ -99,13 +119,27 @@ const createOrder: Operation = {
             missing: { summary: "A field is missing", value: validationExample(["body", "user_id"], "missing", "Field required") },
             json: {
               summary: "Not JSON",
-              value: validationExample(["body", 1], "json_invalid", "JSON decode error", {}, { error: "Expected property name or '}' in JSON at position 1" }),
+              value: validationExample(
+                ["body", 1],
+                "json_invalid",
+                "JSON decode error",
+                {},
+                { error: "Expected property name or '}' in JSON at position 1" },
+              ),
             },
             contentType: {
               summary: "Sent as another type than JSON (text/plain, a form), read as bytes as FastAPI does",
-              value: validationExample(["body"], "model_attributes_type", "Input should be a valid dictionary or object to extract fields from", "user_id=user_1"),
+              value: validationExample(
+                ["body"],
+                "model_attributes_type",
+                "Input should be a valid dictionary or object to extract fields from",
+                "user_id=user_1",
+              ),
             },
-            idempotency: { summary: "Idempotency-Key reused", value: { detail: "This Idempotency-Key was already used with a different request body" } },
+            idempotency: {
+              summary: "Idempotency-Key reused",
+              value: { detail: "This Idempotency-Key was already used with a different request body" },
+            },
           },
         },
       },
@@ -128,7 +162,11 @@ export const orderPaths: Paths = {
         "cursor in the `Link` and `X-Next-Cursor` headers; the body is the same array either way.",
       parameters: listParameters,
       responses: {
-        "200": { description: "The orders, most recent first", headers: pageHeaders, content: json(ref("OrderList"), [examples.orderExample()]) },
+        "200": {
+          description: "The orders, most recent first",
+          headers: pageHeaders,
+          content: json(ref("OrderList"), [examples.orderExample()]),
+        },
         "422": listErrors(""),
       },
     },

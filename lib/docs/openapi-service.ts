@@ -26,14 +26,18 @@ export const servicePaths: Paths = {
       tags: ["service"],
       summary: "Prometheus metrics",
       operationId: "metrics",
-      description: "The service's metrics in Prometheus' text exposition format: HTTP requests, sagas by outcome, step durations, the process.",
+      description:
+        "The service's metrics in Prometheus' text exposition format: HTTP requests, sagas by outcome, step durations, the process.",
       responses: {
         "200": {
           description: "The metrics, as Prometheus scrapes them",
           content: {
             "text/plain": {
               schema: { type: "string", description: "Prometheus text exposition format 0.0.4" },
-              example: "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 0.42\n",
+              example:
+                "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n" +
+                "# TYPE process_cpu_seconds_total counter\n" +
+                "process_cpu_seconds_total 0.42\n",
             },
           },
         },

@@ -12,6 +12,7 @@ import type { Method, Operation, Paths, ResponseObject } from "./openapi-operati
 import { orderPaths } from "./openapi-orders";
 import { apiOnlyPaths, sagaPaths } from "./openapi-sagas";
 import { servicePaths } from "./openapi-service";
+import { inventoryPaths, paymentPaths, serviceTags, shippingPaths } from "./openapi-services";
 
 const description = `
 Runs, shows and explains the **Saga pattern**: an order goes through four local transactions (validate the
@@ -21,7 +22,8 @@ and in the same shapes, with a few additions (timestamps, attempts, an event log
 injection, idempotency keys).
 
 **Paths.** Each path below is also served under \`/api\`, with the same answers (\`/orders\` and
-\`/api/orders\`); \`/api/events\` is served under \`/api\` only.
+\`/api/orders\`); \`/api/events\` is served under \`/api\` only. The inventory, payment and shipping
+services' own APIs are served under \`/services\` only.
 
 **Errors** come in FastAPI's shapes: \`{"detail": "..."}\`, or for a request that does not validate, \`422\`
 with \`{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}\`. A method a path does not serve answers
@@ -39,9 +41,19 @@ const methodNotAllowed: ResponseObject = {
 
 /**
  * Every path, in the document's order: those of each tag below, in the tags' order, one file a tag
- * (lib/docs/openapi-orders.ts, -sagas, -demo, -service), then the one served under /api only.
+ * (lib/docs/openapi-orders.ts, -sagas, -demo, -service), then the one served under /api only, then
+ * the services' under /services, a tag each (lib/docs/openapi-services.ts).
  */
-const paths: Paths = { ...orderPaths, ...sagaPaths, ...demoPaths, ...servicePaths, ...apiOnlyPaths };
+const paths: Paths = {
+  ...orderPaths,
+  ...sagaPaths,
+  ...demoPaths,
+  ...servicePaths,
+  ...apiOnlyPaths,
+  ...inventoryPaths,
+  ...paymentPaths,
+  ...shippingPaths,
+};
 
 type PathItem = Partial<Record<Method, Operation>> & { description?: string };
 
@@ -57,9 +69,13 @@ function buildDocument() {
     info: { title: API_TITLE, version: packageJson.version, description },
     tags: [
       { name: "orders", description: "Place orders and read them" },
-      { name: "sagas", description: "The saga of each order: its steps, its event log, live streams, an operator's retry, a step-by-step saga's continue" },
+      {
+        name: "sagas",
+        description: "The saga of each order: its steps, its event log, live streams, an operator's retry, a step-by-step saga's continue",
+      },
       { name: "demo", description: "The demo's inventory and balances, and resetting them" },
       { name: "service", description: "Health and metrics" },
+      ...serviceTags,
     ],
     paths: Object.fromEntries(Object.entries(paths).map(([path, operations]) => [path, withAllow(operations)])),
     components: {

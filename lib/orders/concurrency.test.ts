@@ -21,7 +21,9 @@ it("never oversells or overdraws, and conserves stock and money exactly", async 
   }));
   const results = await Promise.all(orders.map((order) => placeOrder(order)));
 
-  expect(results.map((r) => r && (r.status === "completed" || r.status === "failed" ? "ended" : JSON.stringify(r)))).toEqual(results.map(() => "ended"));
+  expect(results.map((r) => r && (r.status === "completed" || r.status === "failed" ? "ended" : JSON.stringify(r)))).toEqual(
+    results.map(() => "ended"),
+  );
   const completed = orders.filter((_, i) => results[i]?.status === "completed");
   expect(completed.length).toBeGreaterThan(0);
   expect(results.some((r) => r?.steps.some((s) => s.error_message === "Insufficient inventory"))).toBe(true);

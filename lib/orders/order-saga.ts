@@ -59,7 +59,8 @@ async function ask(ctx: StepContext<OrderContext>, service: ServiceName, path: s
   const answer = await callService({ service, path, body, key: ctx.idempotencyKey, world: ctx.subject.worldId, signal: ctx.signal });
   if (answer.status < 300) return answer.body as Json;
   const detail = (answer.body as { detail?: unknown } | null)?.detail;
-  if ((answer.status === 402 || answer.status === 404 || answer.status === 409) && typeof detail === "string") throw new StepFailure(detail);
+  if ((answer.status === 402 || answer.status === 404 || answer.status === 409) && typeof detail === "string")
+    throw new StepFailure(detail);
   // Anything else (a 422: the request was not one the service takes) is a fault of ours, not a business answer.
   throw new Error(`The ${service} service answered ${answer.status} to POST /${path}: ${JSON.stringify(answer.body)}`);
 }
@@ -103,22 +104,32 @@ export const orderSaga: SagaDefinition<OrderContext> = {
       service: "Inventory",
       compensation: "release_inventory",
       ...serviceTiming(100),
-      call: (ctx) => ask(ctx, "inventory", "reservations", { order_id: ctx.subject.id, product_id: ctx.subject.productId, quantity: ctx.subject.quantity }),
+      call: (ctx) =>
+        ask(ctx, "inventory", "reservations", {
+          order_id: ctx.subject.id,
+          product_id: ctx.subject.productId,
+          quantity: ctx.subject.quantity,
+        }),
       action: async (_tx, { subject: order }) => `Reserved ${order.quantity} units of ${order.productId}`,
       compensateCall: (ctx) => ask(ctx, "inventory", "releases", { order_id: ctx.subject.id }),
       compensate: async (_tx, { subject: order, undoAnswer }) =>
-        undid(undoAnswer) ? `Released ${order.quantity} units of ${order.productId}` : `Nothing to release for order ${order.id}: its reservation never arrived`,
+        undid(undoAnswer)
+          ? `Released ${order.quantity} units of ${order.productId}`
+          : `Nothing to release for order ${order.id}: its reservation never arrived`,
     },
     {
       name: "process_payment",
       service: "Payments",
       compensation: "refund_payment",
       ...serviceTiming(100),
-      call: (ctx) => ask(ctx, "payment", "charges", { order_id: ctx.subject.id, account_id: ctx.subject.userId, amount_cents: ctx.subject.amountCents }),
+      call: (ctx) =>
+        ask(ctx, "payment", "charges", { order_id: ctx.subject.id, account_id: ctx.subject.userId, amount_cents: ctx.subject.amountCents }),
       action: async (_tx, { subject: order }) => `Processed payment of $${pythonDollars(order.amountCents)} for ${order.userId}`,
       compensateCall: (ctx) => ask(ctx, "payment", "refunds", { order_id: ctx.subject.id }),
       compensate: async (_tx, { subject: order, undoAnswer }) =>
-        undid(undoAnswer) ? `Refunded payment of $${pythonDollars(order.amountCents)} to ${order.userId}` : `Nothing to refund for order ${order.id}: its charge never arrived`,
+        undid(undoAnswer)
+          ? `Refunded payment of $${pythonDollars(order.amountCents)} to ${order.userId}`
+          : `Nothing to refund for order ${order.id}: its charge never arrived`,
     },
     {
       name: "ship_order",
@@ -126,10 +137,13 @@ export const orderSaga: SagaDefinition<OrderContext> = {
       compensation: "cancel_shipment",
       ...serviceTiming(200),
       call: (ctx) => ask(ctx, "shipping", "shipments", { order_id: ctx.subject.id, user_id: ctx.subject.userId }),
-      action: async (_tx, { subject: order, answer }) => `Shipped order ${order.id} to ${(answer as { address?: string } | undefined)?.address}`,
+      action: async (_tx, { subject: order, answer }) =>
+        `Shipped order ${order.id} to ${(answer as { address?: string } | undefined)?.address}`,
       compensateCall: (ctx) => ask(ctx, "shipping", "cancellations", { order_id: ctx.subject.id }),
       compensate: async (_tx, { subject: order, undoAnswer }) =>
-        undid(undoAnswer) ? `Cancelled shipment for order ${order.id}` : `Nothing to cancel for order ${order.id}: its shipment never arrived`,
+        undid(undoAnswer)
+          ? `Cancelled shipment for order ${order.id}`
+          : `Nothing to cancel for order ${order.id}: its shipment never arrived`,
     },
   ],
 };

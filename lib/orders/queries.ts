@@ -61,7 +61,8 @@ function stepView(step: SagaStep): StepBody {
 const isSeq = (key: unknown): key is number => Number.isSafeInteger(key) && (key as number) > 0;
 const isTime = (key: unknown): key is string => typeof key === "string" && !Number.isNaN(Date.parse(key));
 const isOrderKey = (key: unknown): key is [string, number] => Array.isArray(key) && key.length === 2 && isTime(key[0]) && isSeq(key[1]);
-const isSagaKey = (key: unknown): key is [string, string] => Array.isArray(key) && key.length === 2 && isTime(key[0]) && typeof key[1] === "string";
+const isSagaKey = (key: unknown): key is [string, string] =>
+  Array.isArray(key) && key.length === 2 && isTime(key[0]) && typeof key[1] === "string";
 
 // Both lists are newest first by (created_at, a unique tie-break), each from an index of (world, created_at,
 // tie-break). Past a cursor, the rows before it are `created_at < at OR (created_at = at AND tie < key)`;
@@ -73,8 +74,13 @@ const isSagaKey = (key: unknown): key is [string, string] => Array.isArray(key) 
 export async function ordersPage(limit: number, cursor?: string, world = DEFAULT_WORLD): Promise<Page<OrderView>> {
   const [time, seq] = cursor === undefined ? [] : decodeCursor(cursor, isOrderKey);
   const at = time === undefined ? undefined : new Date(time);
-  const orders = await (await read()).order.findMany({
-    where: { worldId: world, ...(at ? { createdAt: { lte: at }, OR: [{ createdAt: { lt: at } }, { createdAt: at, seq: { lt: seq } }] } : {}) },
+  const orders = await (
+    await read()
+  ).order.findMany({
+    where: {
+      worldId: world,
+      ...(at ? { createdAt: { lte: at }, OR: [{ createdAt: { lt: at } }, { createdAt: at, seq: { lt: seq } }] } : {}),
+    },
     orderBy: [{ createdAt: "desc" }, { seq: "desc" }],
     take: limit + 1,
   });
@@ -84,10 +90,17 @@ export async function ordersPage(limit: number, cursor?: string, world = DEFAULT
 }
 
 /** A world's sagas, newest first (with a status, only those: `compensation_failed` lists what needs an operator). */
-export async function sagasPage(status: SagaStatus | undefined, limit: number, cursor?: string, world = DEFAULT_WORLD): Promise<Page<SagaView>> {
+export async function sagasPage(
+  status: SagaStatus | undefined,
+  limit: number,
+  cursor?: string,
+  world = DEFAULT_WORLD,
+): Promise<Page<SagaView>> {
   const [time, id] = cursor === undefined ? [] : decodeCursor(cursor, isSagaKey);
   const at = time === undefined ? undefined : new Date(time);
-  const sagas = await (await read()).saga.findMany({
+  const sagas = await (
+    await read()
+  ).saga.findMany({
     where: {
       scope: world,
       ...(status ? { status } : {}),
@@ -163,19 +176,23 @@ export async function inventory(world = DEFAULT_WORLD): Promise<Record<string, n
   const db = await ready();
   // From the inventory service. A copy: the answer is shared with every caller until the next change
   // (every step of a saga commits here after its service has answered).
-  return { ...(await db.unlessChanged(`inventory:${world}`, async () => {
-    const stock = await readService<{ product_id: string; available: number }[]>("inventory", "stock", world);
-    return Object.fromEntries(stock.map((row) => [row.product_id, row.available]));
-  })) };
+  return {
+    ...(await db.unlessChanged(`inventory:${world}`, async () => {
+      const stock = await readService<{ product_id: string; available: number }[]>("inventory", "stock", world);
+      return Object.fromEntries(stock.map((row) => [row.product_id, row.available]));
+    })),
+  };
 }
 
 export async function balances(world = DEFAULT_WORLD): Promise<Record<string, Money>> {
   const db = await ready();
   // From the payment service.
-  return { ...(await db.unlessChanged(`balances:${world}`, async () => {
-    const accounts = await readService<{ account_id: string; balance_cents: number }[]>("payment", "accounts", world);
-    return Object.fromEntries(accounts.map((row) => [row.account_id, money(row.balance_cents)]));
-  })) };
+  return {
+    ...(await db.unlessChanged(`balances:${world}`, async () => {
+      const accounts = await readService<{ account_id: string; balance_cents: number }[]>("payment", "accounts", world);
+      return Object.fromEntries(accounts.map((row) => [row.account_id, money(row.balance_cents)]));
+    })),
+  };
 }
 
 /** The answer to an order started without waiting: its ids and where to follow it. */
@@ -211,7 +228,7 @@ export async function sagaEvents(sagaId: string): Promise<SagaEvent[] | null> {
   const saga = await db.saga.findUnique({ where: { id: sagaId }, select: { id: true } });
   if (!saga) return null;
   const events: SagaEvent[] = [];
-  for (let cursor = 0; ; ) {
+  for (let cursor = 0; ;) {
     const rows = await eventsAfter(db, cursor, { sagaId });
     events.push(...rows.map(eventView));
     if (rows.length < EVENT_PAGE) return events;

@@ -69,11 +69,27 @@ describe("a run's story", () => {
               { position: 2, name: "process_payment", compensationName: "refund_payment", status: "completed", attempts: 1 },
             ],
           },
-          events: { create: [{ phase: "saga", outcome: "pending", createdAt: at }, { phase: "saga", outcome: "completed", createdAt: at }] },
+          events: {
+            create: [
+              { phase: "saga", outcome: "pending", createdAt: at },
+              { phase: "saga", outcome: "completed", createdAt: at },
+            ],
+          },
         },
       });
       await tx.order.create({
-        data: { id: orderId, worldId: DEFAULT_WORLD, userId: "user_1", productId: "product_1", quantity: 1, amountCents: 100, status: "completed", sagaId, createdAt: at, updatedAt: at },
+        data: {
+          id: orderId,
+          worldId: DEFAULT_WORLD,
+          userId: "user_1",
+          productId: "product_1",
+          quantity: 1,
+          amountCents: 100,
+          status: "completed",
+          sagaId,
+          createdAt: at,
+          updatedAt: at,
+        },
       });
     });
     const story = (await runStory(sagaId))!;

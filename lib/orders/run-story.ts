@@ -17,7 +17,10 @@ export interface RunSummary {
   saga: SagaView;
   outline: SagaOutline;
   effects: StepEffects;
-  /** The stock of the run's product (units) and the balance of its user (cents) when the run began; null if too much happened since to say. */
+  /**
+   * The stock of the run's product (units) and the balance of its user (cents) when the run began; null
+   * if too much happened since to say.
+   */
   before: Record<string, number> | null;
 }
 
@@ -59,7 +62,10 @@ async function valuesBefore(order: OrderView, firstEventId: number, limit: numbe
     take: limit + 1,
   });
   if (moves.length > limit) return null;
-  const sagas = await read.saga.findMany({ where: { id: { in: [...new Set(moves.map((move) => move.sagaId))] }, scope: world }, select: { id: true, subjectId: true } });
+  const sagas = await read.saga.findMany({
+    where: { id: { in: [...new Set(moves.map((move) => move.sagaId))] }, scope: world },
+    select: { id: true, subjectId: true },
+  });
   const orders = await read.order.findMany({
     where: { id: { in: sagas.map((row) => row.subjectId) } },
     select: { id: true, productId: true, userId: true, quantity: true, amountCents: true },
@@ -89,8 +95,16 @@ export async function runSummary(sagaId: string, { maxMovementsSince = MAX_MOVEM
   return {
     order,
     saga,
-    outline: runOutline(outline(orderSaga), saga.steps.map((step) => ({ name: step.name, compensation: step.compensation }))),
-    effects: orderEffects({ productId: order.product_id, userId: order.user_id, quantity: order.quantity, amountCents: order.amount.cents }),
+    outline: runOutline(
+      outline(orderSaga),
+      saga.steps.map((step) => ({ name: step.name, compensation: step.compensation })),
+    ),
+    effects: orderEffects({
+      productId: order.product_id,
+      userId: order.user_id,
+      quantity: order.quantity,
+      amountCents: order.amount.cents,
+    }),
     before: first ? await valuesBefore(order, first.id, maxMovementsSince) : null,
   };
 }

@@ -10,7 +10,17 @@ import { publish } from "../saga/events";
 import type { ValidationDetail } from "../api/errors";
 import { continueSaga } from "../saga/stepping";
 import { resetService, serviceNames } from "../services/client";
-import { initialStatus, isDraining, recordSagas, resumeInFlightSagas, retrySaga, startRecovery, runSagaToEnd, type RunOutcome, type StartedSaga } from "../saga";
+import {
+  initialStatus,
+  isDraining,
+  recordSagas,
+  resumeInFlightSagas,
+  retrySaga,
+  startRecovery,
+  runSagaToEnd,
+  type RunOutcome,
+  type StartedSaga,
+} from "../saga";
 import { restoreDemoData } from "./demo-data";
 import { orderSaga, type OrderContext } from "./order-saga";
 import { findSaga } from "./queries";
@@ -37,9 +47,15 @@ export class IdempotencyConflict extends Error {}
 function fingerprint(input: CreateOrderRequest): string {
   const canonical = (value: unknown): unknown =>
     value && typeof value === "object" && !Array.isArray(value)
-      ? Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]))
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+        )
       : value;
-  return createHash("sha256").update(JSON.stringify(canonical(input))).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(input)))
+    .digest("hex");
 }
 
 /**
@@ -51,38 +67,49 @@ function fingerprint(input: CreateOrderRequest): string {
 export async function createOrder(input: CreateOrderRequest, idempotencyKey?: string, world = DEFAULT_WORLD): Promise<StartedOrder> {
   await ready();
   const hash = idempotencyKey === undefined ? undefined : fingerprint(input);
-  const record = () => recordSagas(async (tx, start): Promise<StartedOrder> => {
-    if (idempotencyKey !== undefined) {
-      const earlier = await tx.idempotencyKey.findUnique({
-        where: { worldId_key: { worldId: world, key: idempotencyKey } },
-        select: { requestHash: true, order: { select: { id: true, sagaId: true } } },
-      });
-      if (earlier) {
-        if (earlier.requestHash !== hash) throw new IdempotencyConflict(idempotencyKey);
-        return { orderId: earlier.order.id, sagaId: earlier.order.sagaId, replayed: true };
+  const record = () =>
+    recordSagas(async (tx, start): Promise<StartedOrder> => {
+      if (idempotencyKey !== undefined) {
+        const earlier = await tx.idempotencyKey.findUnique({
+          where: { worldId_key: { worldId: world, key: idempotencyKey } },
+          select: { requestHash: true, order: { select: { id: true, sagaId: true } } },
+        });
+        if (earlier) {
+          if (earlier.requestHash !== hash) throw new IdempotencyConflict(idempotencyKey);
+          return { orderId: earlier.order.id, sagaId: earlier.order.sagaId, replayed: true };
+        }
       }
-    }
-    const orderId = randomUUID();
-    const sagaId = randomUUID();
-    const at = new Date();
-    const subject: OrderContext = {
-      id: orderId,
-      worldId: world,
-      userId: input.user_id,
-      productId: input.product_id,
-      quantity: input.quantity,
-      amountCents: toCents(input.amount),
-    };
-    // The order's columns are its saga's subject, and its status the saga's from the outset. It goes in
-    // first: the steps that may run as the saga starts write rows that refer to it.
-    await tx.order.create({ data: { ...subject, status: initialStatus(orderSaga, input.simulation), sagaId, createdAt: at, updatedAt: at }, select: { seq: true } });
-    const saga = await start({ id: sagaId, definition: orderSaga, subjectId: orderId, subject, scope: world, options: input.simulation ?? {} });
-    await countOrder(tx, world);
-    if (idempotencyKey !== undefined) {
-      await tx.idempotencyKey.create({ data: { worldId: world, key: idempotencyKey, requestHash: hash!, orderId, createdAt: at } });
-    }
-    return { orderId, sagaId, replayed: false, saga };
-  });
+      const orderId = randomUUID();
+      const sagaId = randomUUID();
+      const at = new Date();
+      const subject: OrderContext = {
+        id: orderId,
+        worldId: world,
+        userId: input.user_id,
+        productId: input.product_id,
+        quantity: input.quantity,
+        amountCents: toCents(input.amount),
+      };
+      // The order's columns are its saga's subject, and its status the saga's from the outset. It goes in
+      // first: the steps that may run as the saga starts write rows that refer to it.
+      await tx.order.create({
+        data: { ...subject, status: initialStatus(orderSaga, input.simulation), sagaId, createdAt: at, updatedAt: at },
+        select: { seq: true },
+      });
+      const saga = await start({
+        id: sagaId,
+        definition: orderSaga,
+        subjectId: orderId,
+        subject,
+        scope: world,
+        options: input.simulation ?? {},
+      });
+      await countOrder(tx, world);
+      if (idempotencyKey !== undefined) {
+        await tx.idempotencyKey.create({ data: { worldId: world, key: idempotencyKey, requestHash: hash!, orderId, createdAt: at } });
+      }
+      return { orderId, sagaId, replayed: false, saga };
+    });
   // A concurrent repeat with the same key may commit first: its order is the answer, found by the same check.
   const started = idempotencyKey === undefined ? await record() : await againIfTaken(record);
   if (!started.replayed) publish({ type: "event", sagaId: started.sagaId });
@@ -197,7 +224,9 @@ export async function recoverOnStart(): Promise<void> {
 export async function retryStuckSaga(sagaId: string, world: string) {
   const db = await ready();
   // (PostgreSQL's text cannot hold a NUL: such an id matches no saga on either database.)
-  const owner = sagaId.includes("\u0000") ? null : await db.read.saga.findUnique({ where: { id: sagaId }, select: { scope: true, status: true } });
+  const owner = sagaId.includes("\u0000")
+    ? null
+    : await db.read.saga.findUnique({ where: { id: sagaId }, select: { scope: true, status: true } });
   if (!owner || owner.scope !== world) return { kind: "not_found" as const };
   if (owner.status !== "compensation_failed") return { kind: "not_stuck" as const, status: owner.status };
   try {

@@ -43,14 +43,70 @@ it("pauses the real saga before each transition: the stock and the balance move 
   expect(Date.parse(first.resumes_at) - Date.parse(first.since)).toBe(300_000);
 
   const pauses = [
-    { saga: "pending", order: "pending", steps: "pending pending pending pending", waiting: "action validate_order", stock: 100, balance: 200 },
-    { saga: "processing", order: "processing", steps: "completed pending pending pending", waiting: "action reserve_inventory", stock: 100, balance: 200 },
-    { saga: "processing", order: "processing", steps: "completed completed pending pending", waiting: "action process_payment", stock: 99, balance: 200 },
-    { saga: "processing", order: "processing", steps: "completed completed completed pending", waiting: "action ship_order", stock: 99, balance: 150 },
-    { saga: "compensating", order: "compensating", steps: "completed completed completed failed", waiting: "compensation process_payment", stock: 99, balance: 150 },
-    { saga: "compensating", order: "compensating", steps: "completed completed compensated failed", waiting: "compensation reserve_inventory", stock: 99, balance: 200 },
-    { saga: "compensating", order: "compensating", steps: "completed compensated compensated failed", waiting: "compensation validate_order", stock: 100, balance: 200 },
-    { saga: "compensating", order: "compensating", steps: "compensated compensated compensated failed", waiting: "saga failed", stock: 100, balance: 200 },
+    {
+      saga: "pending",
+      order: "pending",
+      steps: "pending pending pending pending",
+      waiting: "action validate_order",
+      stock: 100,
+      balance: 200,
+    },
+    {
+      saga: "processing",
+      order: "processing",
+      steps: "completed pending pending pending",
+      waiting: "action reserve_inventory",
+      stock: 100,
+      balance: 200,
+    },
+    {
+      saga: "processing",
+      order: "processing",
+      steps: "completed completed pending pending",
+      waiting: "action process_payment",
+      stock: 99,
+      balance: 200,
+    },
+    {
+      saga: "processing",
+      order: "processing",
+      steps: "completed completed completed pending",
+      waiting: "action ship_order",
+      stock: 99,
+      balance: 150,
+    },
+    {
+      saga: "compensating",
+      order: "compensating",
+      steps: "completed completed completed failed",
+      waiting: "compensation process_payment",
+      stock: 99,
+      balance: 150,
+    },
+    {
+      saga: "compensating",
+      order: "compensating",
+      steps: "completed completed compensated failed",
+      waiting: "compensation reserve_inventory",
+      stock: 99,
+      balance: 200,
+    },
+    {
+      saga: "compensating",
+      order: "compensating",
+      steps: "completed compensated compensated failed",
+      waiting: "compensation validate_order",
+      stock: 100,
+      balance: 200,
+    },
+    {
+      saga: "compensating",
+      order: "compensating",
+      steps: "compensated compensated compensated failed",
+      waiting: "saga failed",
+      stock: 100,
+      balance: 200,
+    },
   ];
   for (const pause of pauses) {
     expect(await pausedBefore(sagaId, pause.waiting)).toEqual(pause);
@@ -58,7 +114,14 @@ it("pauses the real saga before each transition: the stock and the balance move 
     expect(continued.kind).toBe("continued");
   }
   await settleRunningSagas();
-  expect(await seen(sagaId)).toEqual({ saga: "failed", order: "failed", steps: "compensated compensated compensated failed", waiting: null, stock: 100, balance: 200 });
+  expect(await seen(sagaId)).toEqual({
+    saga: "failed",
+    order: "failed",
+    steps: "compensated compensated compensated failed",
+    waiting: null,
+    stock: 100,
+    balance: 200,
+  });
   expect(await continueWaitingSaga(sagaId, "default")).toEqual({ kind: "not_waiting", status: "failed" });
 });
 

@@ -79,7 +79,10 @@ describe("each world is its own", () => {
   it("the dashboard's live stream of a world carries its sagas only", async () => {
     const [ada, grace] = [await newWorld(), await newWorld()];
     const controller = new AbortController();
-    const response = await eventStreamResponse(new Request("http://test/api/events", { signal: controller.signal }), await allSagasFeed(ada));
+    const response = await eventStreamResponse(
+      new Request("http://test/api/events", { signal: controller.signal }),
+      await allSagasFeed(ada),
+    );
     const reader = response.body!.getReader();
     let text = "";
     const reading = (async () => {
@@ -92,7 +95,12 @@ describe("each world is its own", () => {
     const theirs = await place(grace);
     const mine = await place(ada);
     const deadline = Date.now() + 5_000;
-    while (!text.includes(`"saga_id":"${mine.saga_id}","order_id":"${mine.order_id}","position":null,"step":null,"phase":"saga","outcome":"completed"`) && Date.now() < deadline) {
+    while (
+      !text.includes(
+        `"saga_id":"${mine.saga_id}","order_id":"${mine.order_id}","position":null,"step":null,"phase":"saga","outcome":"completed"`,
+      ) &&
+      Date.now() < deadline
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     controller.abort();
@@ -130,7 +138,9 @@ describe("limits", () => {
   });
 
   it("a configuration that makes no sense is refused with a clear message", () => {
-    expect(() => worldSettings({ SAGA_WORLD_MAX_ORDERS: "lots" })).toThrow('SAGA_WORLD_MAX_ORDERS must be a positive whole number; got "lots"');
+    expect(() => worldSettings({ SAGA_WORLD_MAX_ORDERS: "lots" })).toThrow(
+      'SAGA_WORLD_MAX_ORDERS must be a positive whole number; got "lots"',
+    );
     expect(() => worldSettings({ SAGA_WORLD_IDLE_HOURS: "-1" })).toThrow("SAGA_WORLD_IDLE_HOURS must be a positive number");
   });
 });
@@ -158,40 +168,49 @@ describe("the sweep", () => {
     return worlds;
   }
 
-  it("removes 1,000 idle worlds, never one with a saga in flight, and leaves memory and the file bounded", { timeout: 120_000 }, async () => {
-    const db = await ready();
-    await sweepWorlds({ ...generous, idleMs: 1 }, Date.now() + 1_000);
-    const baseline = await counts();
+  it(
+    "removes 1,000 idle worlds, never one with a saga in flight, and leaves memory and the file bounded",
+    { timeout: 120_000 },
+    async () => {
+      const db = await ready();
+      await sweepWorlds({ ...generous, idleMs: 1 }, Date.now() + 1_000);
+      const baseline = await counts();
 
-    await populate(1_000);
-    // One world's order is recorded, its saga in flight (not run yet: a fault to come keeps its first
-    // step from running as it starts): the sweep must leave that world.
-    const busy = await newWorld();
-    const inFlight = await createOrder({ ...order, simulation: { faults: { validate_order: { transient: 1 } } } }, undefined, busy);
-    expect((await counts()).worlds).toBe(baseline.worlds + 1_001);
+      await populate(1_000);
+      // One world's order is recorded, its saga in flight (not run yet: a fault to come keeps its first
+      // step from running as it starts): the sweep must leave that world.
+      const busy = await newWorld();
+      const inFlight = await createOrder({ ...order, simulation: { faults: { validate_order: { transient: 1 } } } }, undefined, busy);
+      expect((await counts()).worlds).toBe(baseline.worlds + 1_001);
 
-    // Nothing is idle yet: nothing goes.
-    expect(await sweepWorlds(generous)).toBe(0);
-    const later = Date.now() + generous.idleMs + 1_000;
-    expect(await sweepWorlds(generous, later)).toBe(1_000);
-    const after = await counts();
-    expect(after).toMatchObject({ worlds: baseline.worlds + 1, products: baseline.products + 3, accounts: baseline.accounts + 3, orders: baseline.orders + 1 });
-    expect(rememberedSizes().worlds).toBeLessThanOrEqual(1 + (await db.read.world.count()));
-    const fileAfterFirst = fs.statSync(db.file).size;
+      // Nothing is idle yet: nothing goes.
+      expect(await sweepWorlds(generous)).toBe(0);
+      const later = Date.now() + generous.idleMs + 1_000;
+      expect(await sweepWorlds(generous, later)).toBe(1_000);
+      const after = await counts();
+      expect(after).toMatchObject({
+        worlds: baseline.worlds + 1,
+        products: baseline.products + 3,
+        accounts: baseline.accounts + 3,
+        orders: baseline.orders + 1,
+      });
+      expect(rememberedSizes().worlds).toBeLessThanOrEqual(1 + (await db.read.world.count()));
+      const fileAfterFirst = fs.statSync(db.file).size;
 
-    // The saga ends; the next sweep takes its world too. The shared world always stays.
-    expect(await runSaga(inFlight.sagaId)).toBe("completed");
-    expect(await sweepWorlds(generous, later)).toBe(1);
-    expect(await counts()).toEqual(baseline);
-    expect(await db.read.world.findUnique({ where: { id: DEFAULT_WORLD } })).not.toBeNull();
+      // The saga ends; the next sweep takes its world too. The shared world always stays.
+      expect(await runSaga(inFlight.sagaId)).toBe("completed");
+      expect(await sweepWorlds(generous, later)).toBe(1);
+      expect(await counts()).toEqual(baseline);
+      expect(await db.read.world.findUnique({ where: { id: DEFAULT_WORLD } })).not.toBeNull();
 
-    // A second thousand reuses the space the first left: the file does not keep growing.
-    await populate(1_000);
-    expect(await sweepWorlds(generous, Date.now() + generous.idleMs + 1_000)).toBe(1_000);
-    expect(await counts()).toEqual(baseline);
-    expect(fs.statSync(db.file).size).toBeLessThanOrEqual(fileAfterFirst * 1.1);
-    expect(rememberedSizes().worlds).toBe(0);
-  });
+      // A second thousand reuses the space the first left: the file does not keep growing.
+      await populate(1_000);
+      expect(await sweepWorlds(generous, Date.now() + generous.idleMs + 1_000)).toBe(1_000);
+      expect(await counts()).toEqual(baseline);
+      expect(fs.statSync(db.file).size).toBeLessThanOrEqual(fileAfterFirst * 1.1);
+      expect(rememberedSizes().worlds).toBe(0);
+    },
+  );
 });
 
 describe("a page's first calls", () => {

@@ -30,7 +30,6 @@ export interface WorldSettings {
   maxOrders: number;
 }
 
-
 /** The limits of private worlds, from the environment; a value that makes no sense stops the start. */
 export function worldSettings(env: Record<string, string | undefined> = process.env): WorldSettings {
   return {
@@ -40,7 +39,6 @@ export function worldSettings(env: Record<string, string | undefined> = process.
     maxOrders: positiveSetting(env, "SAGA_WORLD_MAX_ORDERS", 500, true),
   };
 }
-
 
 // A world in use has its last_seen_at written at most once a minute; this process remembers when.
 const TOUCH_EVERY_MS = 60_000;
@@ -70,7 +68,10 @@ function admit(address: string, now: number, settings: WorldSettings): void {
   const recent = (remembered.creations.get(address) ?? []).filter((at) => now - at < 60_000);
   if (recent.length >= settings.perAddressPerMinute) {
     const retryAfter = Math.max(1, Math.ceil((recent[0] + 60_000 - now) / 1000));
-    throw new TooManyRequests(`Too many new demo worlds from this address: at most ${settings.perAddressPerMinute} a minute. Try again in ${retryAfter} s.`, retryAfter);
+    throw new TooManyRequests(
+      `Too many new demo worlds from this address: at most ${settings.perAddressPerMinute} a minute. Try again in ${retryAfter} s.`,
+      retryAfter,
+    );
   }
   recent.push(now);
   remembered.creations.delete(address);
@@ -178,7 +179,11 @@ export async function describeWorld(world: string, settings = worldSettings()) {
  * one, then the world's row) in the same order.
  */
 export async function countOrder(tx: Tx, world: string, settings = worldSettings()): Promise<void> {
-  const { orderCount } = await tx.world.update({ where: { id: world }, data: { orderCount: { increment: 1 } }, select: { orderCount: true } });
+  const { orderCount } = await tx.world.update({
+    where: { id: world },
+    data: { orderCount: { increment: 1 } },
+    select: { orderCount: true },
+  });
   if (world !== DEFAULT_WORLD && orderCount > settings.maxOrders) {
     throw new TooManyRequests(`This demo world holds its limit of ${settings.maxOrders} orders: reset it to start again.`, 60);
   }
@@ -227,7 +232,8 @@ export async function sweepWorlds(settings = worldSettings(), now = Date.now()):
     }
     // The services forget them too: each owns its data of a world (a service that does not answer now
     // keeps a removed world's rows, which nothing reads, until a reset of that id).
-    if (gonePage.length > 0) await Promise.all(serviceNames.map((service) => forgetWorlds(service, gonePage).catch((error: unknown) => log.warn(String(error)))));
+    if (gonePage.length > 0)
+      await Promise.all(serviceNames.map((service) => forgetWorlds(service, gonePage).catch((error: unknown) => log.warn(String(error)))));
     after = idle[idle.length - 1].id;
   }
   if (removed > 0) log.info(`Removed ${removed} demo world(s) unused for ${settings.idleMs / 3_600_000} h`);
@@ -237,7 +243,9 @@ export async function sweepWorlds(settings = worldSettings(), now = Date.now()):
 /** Sweeps now and then, for as long as the process runs. */
 export function startWorldSweeper(settings = worldSettings()): void {
   const sweep = () =>
-    sweepWorlds(settings).catch((error: unknown) => log.warn(`Sweeping idle demo worlds failed: ${error instanceof Error ? error.message : String(error)}`));
+    sweepWorlds(settings).catch((error: unknown) =>
+      log.warn(`Sweeping idle demo worlds failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
   setInterval(sweep, settings.sweepEveryMs).unref();
   void sweep();
 }

@@ -25,7 +25,10 @@ function injectedFault(fault: Fault | undefined, phase: Phase, attempt: number):
   if (attempt <= (fault.transient ?? 0)) throw new TransientError(`Injected transient failure (attempt ${attempt})`);
 }
 
-/** Whether a step waits for nothing outside the database (no simulated work, no remote call, no injected fault): it may run chained in a transaction. */
+/**
+ * Whether a step waits for nothing outside the database (no simulated work, no remote call, no
+ * injected fault): it may run chained in a transaction.
+ */
 export function runsInline(step: SagaStep<unknown>, phase: Phase, options: RunOptions): boolean {
   return !phases[phase].call(step) && scaled(step.durationMs, options) <= 0 && !options.faults?.[step.name];
 }
@@ -77,7 +80,11 @@ export async function doWork<Subject>(
 /** What a failed attempt means: a business failure of an action (never retried), and the reason to record. */
 export function judge(failure: unknown, phase: Phase): { business: boolean; expected: boolean; reason: string } {
   const expected = isStepFailure(failure) || isTransient(failure);
-  return { business: phase === "action" && isStepFailure(failure), expected, reason: expected ? describe(failure) : `Unexpected error: ${describe(failure)}` };
+  return {
+    business: phase === "action" && isStepFailure(failure),
+    expected,
+    reason: expected ? describe(failure) : `Unexpected error: ${describe(failure)}`,
+  };
 }
 
 /** What the action's remote call answered, from the step's row, for its compensation. */

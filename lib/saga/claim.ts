@@ -31,7 +31,8 @@ export async function claimOrWait(db: Database, sagaId: string, wait: boolean): 
   for (;;) {
     const seen = await retryDatabaseFault(look, {
       interruptible: true,
-      onFault: (fault, ms) => log.warn(`Saga ${sagaId}: the database refused its claim (${fault}); trying again in ${ms} ms`, { saga_id: sagaId }),
+      onFault: (fault, ms) =>
+        log.warn(`Saga ${sagaId}: the database refused its claim (${fault}); trying again in ${ms} ms`, { saga_id: sagaId }),
     });
     if (seen !== "held") return seen;
     if (!wait) return undefined;

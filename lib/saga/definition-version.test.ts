@@ -102,7 +102,13 @@ describe("a saga resumed after its definition changed", () => {
   it("an operator's retry of a stuck saga of a version the build lacks is refused, saying why, and leaves it stuck as it was", async () => {
     const id = randomUUID();
     // b fails for good, and undoing a keeps failing: stuck in compensation_failed.
-    const started = await startSaga({ id, definition: toy, subjectId: `toy-${id}`, subject: { id }, options: { faults: { b: { fail: true }, a: { compensation_failures: 5 } } } });
+    const started = await startSaga({
+      id,
+      definition: toy,
+      subjectId: `toy-${id}`,
+      subject: { id },
+      options: { faults: { b: { fail: true }, a: { compensation_failures: 5 } } },
+    });
     expect(await runSaga(started)).toBe("compensation_failed");
     const stuck = await saga(id);
     registerSagas([toyNext]);

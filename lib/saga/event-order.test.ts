@@ -41,7 +41,9 @@ it("delivers every event once when transactions commit out of the order they too
       }),
     );
     const ids = sagas.map((saga) => saga.id);
-    const stored = (await db.read.sagaEvent.findMany({ where: { sagaId: { in: ids } }, select: { id: true }, orderBy: { id: "asc" } })).map((row) => row.id);
+    const stored = (await db.read.sagaEvent.findMany({ where: { sagaId: { in: ids } }, select: { id: true }, orderBy: { id: "asc" } })).map(
+      (row) => row.id,
+    );
     expect(stored).toHaveLength(20 * 8);
     // The tail polls every 2 s as well: whatever it has not delivered by then, it missed.
     const deadline = Date.now() + 3_000;

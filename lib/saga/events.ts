@@ -29,7 +29,10 @@ export interface SagaEventRow {
 /** A commit that wrote events, or a reset of one scope's sagas. */
 export type FeedSignal = { type: "event"; sagaId: string } | { type: "reset"; scope: string };
 
-const globalForFeed = globalThis as unknown as { sagaStudioFeed?: EventEmitter; sagaStudioRelay?: { send?: (signal: FeedSignal) => void; connected: WeakSet<object> } };
+const globalForFeed = globalThis as unknown as {
+  sagaStudioFeed?: EventEmitter;
+  sagaStudioRelay?: { send?: (signal: FeedSignal) => void; connected: WeakSet<object> };
+};
 const feed = (globalForFeed.sagaStudioFeed ??= new EventEmitter().setMaxListeners(0));
 const relay = (globalForFeed.sagaStudioRelay ??= { connected: new WeakSet() });
 
@@ -68,7 +71,12 @@ export function subscribe(listener: (signal: FeedSignal) => void): () => void {
 export const EVENT_PAGE = 500;
 
 /** Events after `afterId`, oldest first: of one saga, of one scope's sagas, or of all sagas. */
-export async function eventsAfter(read: Reader, afterId: number, of: { sagaId?: string; scope?: string } = {}, limit = EVENT_PAGE): Promise<SagaEventRow[]> {
+export async function eventsAfter(
+  read: Reader,
+  afterId: number,
+  of: { sagaId?: string; scope?: string } = {},
+  limit = EVENT_PAGE,
+): Promise<SagaEventRow[]> {
   const rows = await read.sagaEvent.findMany({
     where: {
       id: { gt: afterId },
@@ -79,7 +87,13 @@ export async function eventsAfter(read: Reader, afterId: number, of: { sagaId?: 
     take: limit,
     include: { saga: { select: { subjectId: true, scope: true } } },
   });
-  return rows.map(({ saga, ...row }) => ({ ...row, subjectId: saga.subjectId, scope: saga.scope, phase: row.phase as EventPhase, outcome: row.outcome as EventOutcome }));
+  return rows.map(({ saga, ...row }) => ({
+    ...row,
+    subjectId: saga.subjectId,
+    scope: saga.scope,
+    phase: row.phase as EventPhase,
+    outcome: row.outcome as EventOutcome,
+  }));
 }
 
 /** The newest event id, so a dashboard stream can start from "now". */

@@ -30,7 +30,16 @@ const twoSteps: SagaDefinition<{ id: string }> = {
   subject: "thing",
   load: async (_read, id) => ({ id }),
   steps: [
-    { name: "first", compensation: "undo_first", durationMs: 0, timeoutMs: 1_000, retry: policy, compensationRetry: policy, async action() {}, async compensate() {} },
+    {
+      name: "first",
+      compensation: "undo_first",
+      durationMs: 0,
+      timeoutMs: 1_000,
+      retry: policy,
+      compensationRetry: policy,
+      async action() {},
+      async compensate() {},
+    },
     {
       name: "second",
       compensation: "no_compensation",

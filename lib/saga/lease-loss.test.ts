@@ -16,7 +16,11 @@ let db: Database;
 let payments: PaymentService;
 
 // The remote toy saga, with a charge that may take two minutes: only the loss of the lease ends its wait.
-const patient: SagaDefinition<{ id: string }> = { ...remote, name: "patient", steps: [{ ...remote.steps[0], timeoutMs: 120_000 }, remote.steps[1]] };
+const patient: SagaDefinition<{ id: string }> = {
+  ...remote,
+  name: "patient",
+  steps: [{ ...remote.steps[0], timeoutMs: 120_000 }, remote.steps[1]],
+};
 
 const leaseSeconds = process.env.SAGA_LEASE_SECONDS;
 beforeAll(async () => {
@@ -53,7 +57,9 @@ it("stops a run at once when its heartbeat finds that another replica holds the 
   const request = await arrived;
 
   // Another replica claims the saga, as it would once this one had paused past its lease.
-  const taken = await db.write((tx) => tx.saga.updateMany({ where: { id }, data: { leaseOwner: "another-replica", leaseExpiresAt: new Date(Date.now() + 60_000) } }));
+  const taken = await db.write((tx) =>
+    tx.saga.updateMany({ where: { id }, data: { leaseOwner: "another-replica", leaseExpiresAt: new Date(Date.now() + 60_000) } }),
+  );
   expect(taken.count).toBe(1);
 
   // The run ends without waiting out the step's two minutes, and without an outcome.

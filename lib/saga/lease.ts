@@ -81,7 +81,10 @@ export async function claimableSagaIds(read: Reader, all = false): Promise<strin
 
 /** At shutdown: this process's sagas in flight are free for the other replicas at once. */
 export async function releaseLeases(tx: Writer): Promise<void> {
-  await tx.saga.updateMany({ where: { leaseOwner: leaseOwner(), status: { in: [...inFlightSagaStatuses] } }, data: { leaseOwner: null, leaseExpiresAt: null } });
+  await tx.saga.updateMany({
+    where: { leaseOwner: leaseOwner(), status: { in: [...inFlightSagaStatuses] } },
+    data: { leaseOwner: null, leaseExpiresAt: null },
+  });
 }
 
 /**
@@ -94,7 +97,9 @@ export function keepLease(db: Database, sagaId: string, lost: (why: "taken" | "g
   let told = false;
   const timer = setInterval(() => {
     if (told) return;
-    db.write(async (tx) => (await renewLease(tx, sagaId)) || ((await tx.saga.count({ where: { id: sagaId } })) === 0 ? "gone" : "taken")).then(
+    db.write(
+      async (tx) => (await renewLease(tx, sagaId)) || ((await tx.saga.count({ where: { id: sagaId } })) === 0 ? "gone" : "taken"),
+    ).then(
       (held) => {
         if (held === true || told) return;
         told = true;

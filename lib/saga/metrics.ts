@@ -29,7 +29,11 @@ function createMetrics() {
     started: new client.Counter({ name: "saga_started_total", help: "Sagas started", registers }),
     completed: new client.Counter({ name: "saga_completed_total", help: "Sagas completed", registers }),
     failed: new client.Counter({ name: "saga_failed_total", help: "Sagas failed, every completed step compensated", registers }),
-    stuck: new client.Counter({ name: "saga_stuck_total", help: "Sagas stopped in compensation_failed: a compensation gave up", registers }),
+    stuck: new client.Counter({
+      name: "saga_stuck_total",
+      help: "Sagas stopped in compensation_failed: a compensation gave up",
+      registers,
+    }),
   };
   new client.Gauge({
     name: "sagas_stuck",
@@ -59,8 +63,16 @@ function createMetrics() {
       },
     });
   fromDatabase("db_transactions_total", "Write transactions committed by this process", (stats) => stats.transactions);
-  fromDatabase("db_commits_total", "Commits of the database by this process (a group commit takes in several transactions)", (stats) => stats.commits);
-  fromDatabase("db_statements_total", "SQL statements run by this process (both connections, transaction control included)", (stats) => stats.statements);
+  fromDatabase(
+    "db_commits_total",
+    "Commits of the database by this process (a group commit takes in several transactions)",
+    (stats) => stats.commits,
+  );
+  fromDatabase(
+    "db_statements_total",
+    "SQL statements run by this process (both connections, transaction control included)",
+    (stats) => stats.statements,
+  );
   const attempts = (name: string, help: string) => new client.Counter({ name, help, labelNames: ["step", "outcome"], registers });
   const durations = (name: string, help: string) => new client.Histogram({ name, help, labelNames: ["step"], registers });
   return {
@@ -68,13 +80,24 @@ function createMetrics() {
     sagas,
     attempts: {
       action: attempts("step_attempts_total", "Attempts at a step's action, by outcome: completed, failed or retried"),
-      compensation: attempts("compensation_attempts_total", "Attempts at a step's compensation, by outcome: completed, failed (gave up) or retried"),
+      compensation: attempts(
+        "compensation_attempts_total",
+        "Attempts at a step's compensation, by outcome: completed, failed (gave up) or retried",
+      ),
     },
     durations: {
       action: durations("step_duration_seconds", "Duration of each attempt at a step's action, from its start to its outcome"),
-      compensation: durations("compensation_duration_seconds", "Duration of each attempt at a step's compensation, from its start to its outcome"),
+      compensation: durations(
+        "compensation_duration_seconds",
+        "Duration of each attempt at a step's compensation, from its start to its outcome",
+      ),
     },
-    retries: new client.Counter({ name: "step_retries_total", help: "Failed attempts that are retried, by step and phase", labelNames: ["step", "phase"], registers }),
+    retries: new client.Counter({
+      name: "step_retries_total",
+      help: "Failed attempts that are retried, by step and phase",
+      labelNames: ["step", "phase"],
+      registers,
+    }),
   };
 }
 

@@ -55,14 +55,24 @@ describe("the next move", () => {
 });
 
 describe("a definition", () => {
-  const step = { name: "one", compensation: "undo_one", durationMs: 0, timeoutMs: 1_000, retry: defaultRetry, compensationRetry: defaultRetry, action: async () => undefined };
+  const step = {
+    name: "one",
+    compensation: "undo_one",
+    durationMs: 0,
+    timeoutMs: 1_000,
+    retry: defaultRetry,
+    compensationRetry: defaultRetry,
+    action: async () => undefined,
+  };
   const definition = (steps: SagaStep<unknown>[]) => ({ name: "toy", subject: "toy", steps, load: async () => ({}) });
 
   it("is refused when it could not run: no steps, a step twice, a step that does nothing or has no attempt", () => {
     expect(() => validateDefinition(definition([]))).toThrow('Saga "toy" has no steps');
     expect(() => validateDefinition(definition([step, step]))).toThrow('two steps named "one"');
     expect(() => validateDefinition(definition([{ ...step, action: undefined }]))).toThrow('Step "one" of saga "toy" does nothing');
-    expect(() => validateDefinition(definition([{ ...step, retry: { ...defaultRetry, attempts: 0 } }]))).toThrow("needs at least one attempt");
+    expect(() => validateDefinition(definition([{ ...step, retry: { ...defaultRetry, attempts: 0 } }]))).toThrow(
+      "needs at least one attempt",
+    );
     expect(() => validateDefinition(definition([step]))).not.toThrow();
   });
 });
@@ -70,9 +80,21 @@ describe("a definition", () => {
 describe("a run's status changes", () => {
   // A transition that records what it is told, in memory: the guard acts before anything is written.
   const recorded: SagaStatus[] = [];
-  const transition = { setSagaStatus: (status: SagaStatus) => recorded.push(status), stopWaiting: () => undefined, tx: {} } as unknown as Transition;
+  const transition = {
+    setSagaStatus: (status: SagaStatus) => recorded.push(status),
+    stopWaiting: () => undefined,
+    tx: {},
+  } as unknown as Transition;
   const record = (status: SagaStatus, rows: StepRow[] = []) =>
-    new RunRecord({} as Database, "saga-1", "subject-1", { status, steps: rows }, { name: "toy", subject: "toy", steps: [], load: async () => ({}) }, {}, {});
+    new RunRecord(
+      {} as Database,
+      "saga-1",
+      "subject-1",
+      { status, steps: rows },
+      { name: "toy", subject: "toy", steps: [], load: async () => ({}) },
+      {},
+      {},
+    );
 
   it("records a move that sagaTransitions lists", async () => {
     recorded.length = 0;

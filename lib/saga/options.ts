@@ -32,21 +32,32 @@ export const FaultSchema = z.object({
 export type Fault = z.infer<typeof FaultSchema>;
 
 export const RunOptionsSchema = z.object({
-  speed: z.number().min(0.1).max(10).optional().describe("Playback speed of the simulated step durations: 1 = real time, 0.25 = four times slower"),
+  speed: z
+    .number()
+    .min(0.1)
+    .max(10)
+    .optional()
+    .describe("Playback speed of the simulated step durations: 1 = real time, 0.25 = four times slower"),
   faults: z
     .record(z.string().max(64), FaultSchema)
     .optional()
-    .describe("Failures to inject, by step name, e.g. {\"process_payment\": {\"transient\": 2}}"),
+    .describe('Failures to inject, by step name, e.g. {"process_payment": {"transient": 2}}'),
   step_by_step: laxBoolean()
     .optional()
-    .describe("Wait before each transition (each step's action or compensation, and the saga's end) until POST /sagas/{saga_id}/continue, or step_timeout_seconds"),
+    .describe(
+      "Wait before each transition (each step's action or compensation, and the saga's end) " +
+        "until POST /sagas/{saga_id}/continue, or step_timeout_seconds",
+    ),
   step_timeout_seconds: z
     .int()
     .min(1)
     .max(MAX_STEP_TIMEOUT_SECONDS)
     .meta({ pydanticType: "int" })
     .optional()
-    .describe(`With step_by_step: how long each pause waits for a continue before the saga goes on by itself (default ${DEFAULT_STEP_TIMEOUT_SECONDS})`),
+    .describe(
+      "With step_by_step: how long each pause waits for a continue before the saga goes on by itself " +
+        `(default ${DEFAULT_STEP_TIMEOUT_SECONDS})`,
+    ),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 

@@ -3,7 +3,7 @@
 import { beforeAll, beforeEach, afterEach, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { record } from "../../tests/engine/ledger";
-import { failAt, holdAt, toy } from "../../tests/engine/toy-saga";
+import { failAt, holdAt } from "../../tests/engine/toy-saga";
 import { gate } from "../../tests/wait";
 import { useToySaga } from "../../tests/engine/use-toy-saga";
 import { backoff, retrySaga, runSaga, settleRunningSagas } from ".";
@@ -39,7 +39,6 @@ async function recordedOnly(): Promise<string> {
   }
 }
 
-
 function steps(sagaId: string) {
   return db.read.sagaStep.findMany({
     where: { sagaId },
@@ -62,7 +61,12 @@ function eventsOf(sagaId: string) {
 }
 
 /** Sets up what a crash would have left: the saga's status and some of its steps'. */
-async function crashedAt(sagaId: string, status: string, stepStates: Record<number, { status: string; attempts?: number; error?: string }>, entries: string[]) {
+async function crashedAt(
+  sagaId: string,
+  status: string,
+  stepStates: Record<number, { status: string; attempts?: number; error?: string }>,
+  entries: string[],
+) {
   await db.write(async (tx) => {
     await tx.saga.update({ where: { id: sagaId }, data: { status } });
     for (const [position, data] of Object.entries(stepStates)) {
@@ -99,7 +103,11 @@ describe("running a saga", () => {
     const sagaId = await newSaga();
     expect(await run(sagaId)).toBe("failed");
     // An unexpected error may be passing: it is retried as the policy allows, then the step fails.
-    expect((await steps(sagaId))[1]).toMatchObject({ status: "failed", attempts: 3, error: "Unexpected error: disk on fire (gave up after 3 attempts)" });
+    expect((await steps(sagaId))[1]).toMatchObject({
+      status: "failed",
+      attempts: 3,
+      error: "Unexpected error: disk on fire (gave up after 3 attempts)",
+    });
     expect(await ledger()).toEqual(["do a", "undo a"]);
   });
 
@@ -124,7 +132,17 @@ describe("running a saga", () => {
     expect(await run(sagaId)).toBe("completed");
     expect(db.stats.transactions - before).toBe(1);
     const events = (await eventsOf(sagaId)).map((e) => `${e.step ?? "saga"} ${e.outcome}`);
-    expect(events).toEqual(["saga pending", "saga processing", "a running", "a completed", "b running", "b completed", "c running", "c completed", "saga completed"]);
+    expect(events).toEqual([
+      "saga pending",
+      "saga processing",
+      "a running",
+      "a completed",
+      "b running",
+      "b completed",
+      "c running",
+      "c completed",
+      "saga completed",
+    ]);
     expect(await steps(sagaId)).toMatchObject([{ attempts: 1 }, { attempts: 1 }, { attempts: 1 }]);
   });
 
@@ -209,7 +227,6 @@ describe("resuming after a crash, from the database alone", () => {
     expect((await steps(sagaId)).map((s) => s.status)).toEqual(["compensated", "compensated", "failed"]);
   });
 });
-
 
 // A saga stuck in compensation_failed that an operator retried, once, to its clean failure.
 const RETRIED_ONCE = ["pending", "processing", "compensating", "compensation_failed", "compensating", "failed"];

@@ -4,7 +4,9 @@ import { backoff, doubling, retryDatabaseFault } from "./policy";
 
 // What Prisma throws when SQLite's file is busy: a fault of the database, not of the work.
 const busy = () =>
-  Object.assign(new Error("database is locked"), { meta: { driverAdapterError: { cause: { originalCode: "SQLITE_BUSY", originalMessage: "database is locked" } } } });
+  Object.assign(new Error("database is locked"), {
+    meta: { driverAdapterError: { cause: { originalCode: "SQLITE_BUSY", originalMessage: "database is locked" } } },
+  });
 
 describe("retrying a fault of the database", () => {
   const waits: number[] = [];

@@ -42,8 +42,11 @@ export interface DatabaseRetry {
  * wait capped at 5 s, `tries` times or until it succeeds. Any other error, the last fault, and a fault
  * once the process is shutting down are thrown to the caller (`interruptible`: Interrupted, for the last).
  */
-export async function retryDatabaseFault<T>(work: () => Promise<T>, { tries = Infinity, pause = sleep, onFault, onRecovered, interruptible = false }: DatabaseRetry = {}): Promise<T> {
-  for (let faults = 0; ; ) {
+export async function retryDatabaseFault<T>(
+  work: () => Promise<T>,
+  { tries = Infinity, pause = sleep, onFault, onRecovered, interruptible = false }: DatabaseRetry = {},
+): Promise<T> {
+  for (let faults = 0; ;) {
     try {
       const result = await work();
       if (faults > 0) onRecovered?.();

@@ -29,7 +29,10 @@ export async function resumeInFlightSagas(): Promise<number> {
   return ids.length;
 }
 
-/** Every few seconds (a quarter of the lease), claims the sagas in flight whose lease has expired. Stops with the process (or at `drain`). */
+/**
+ * Every few seconds (a quarter of the lease), claims the sagas in flight whose lease has expired.
+ * Stops with the process (or at `drain`).
+ */
 export function startRecovery(): void {
   const every = Math.max(250, leaseMs() / 4);
   let sweeping = false;

@@ -65,7 +65,7 @@ class ChainBroken extends Error {
  * on its own, as every attempt is when not chained.
  */
 export async function chainingUntilUnbroken<T>(transaction: (limit: number) => Promise<T>): Promise<T> {
-  for (let limit = Infinity; ; ) {
+  for (let limit = Infinity; ;) {
     try {
       return await transaction(limit);
     } catch (error) {
@@ -194,12 +194,18 @@ export class RunRecord<Subject> {
   }
 
   private static copy(state: RunState): RunState {
-    return { status: state.status, steps: state.steps.map((row) => ({ ...row })), begun: state.begun && { ...state.begun }, waiting: state.waiting && { ...state.waiting } };
+    return {
+      status: state.status,
+      steps: state.steps.map((row) => ({ ...row })),
+      begun: state.begun && { ...state.begun },
+      waiting: state.waiting && { ...state.waiting },
+    };
   }
 
   /** Records the saga's new status; refuses a move that lib/saga/status.ts does not list. */
   private moveTo(t: Transition, status: SagaStatus, error?: string): void {
-    if (!isSagaTransition(this.state.status, status)) throw new Error(`Saga ${this.sagaId} cannot move from ${this.state.status} to ${status}: sagaTransitions does not list it`);
+    if (!isSagaTransition(this.state.status, status))
+      throw new Error(`Saga ${this.sagaId} cannot move from ${this.state.status} to ${status}: sagaTransitions does not list it`);
     t.setSagaStatus(status, error);
     this.state.status = status;
   }
@@ -222,7 +228,8 @@ export class RunRecord<Subject> {
     }
     if (move.kind === "action" && this.state.status === "pending") await this.setStatus(t, "processing");
     const row = this.state.steps[move.position];
-    if (move.kind === "compensation" && !this.compensationBase.has(move.position)) this.compensationBase.set(move.position, row.compensationAttempts);
+    if (move.kind === "compensation" && !this.compensationBase.has(move.position))
+      this.compensationBase.set(move.position, row.compensationAttempts);
     const attempt = phases[move.kind].attempts(row) + 1;
     phases[move.kind].begin(t, move.position, attempt);
     this.state.begun = { kind: move.kind, position: move.position, attempt };
@@ -302,7 +309,14 @@ export class RunRecord<Subject> {
     if (!runsInline(step, begun.kind, this.options)) return undefined;
     this.state.begun = undefined;
     const { kind: phase, position, attempt } = begun;
-    return { phase, position, attempt, ctx: this.context(phase, position, attempt, shutdownSignal), answer: undefined, finished: startAttempt(phase, step.name) };
+    return {
+      phase,
+      position,
+      attempt,
+      ctx: this.context(phase, position, attempt, shutdownSignal),
+      answer: undefined,
+      finished: startAttempt(phase, step.name),
+    };
   }
 
   /** Inside a transaction: an attempt's local writes, its outcome, and the next move begun. */

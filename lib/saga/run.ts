@@ -74,7 +74,9 @@ export class SagaRun<Subject> {
     // With other replicas about, a heartbeat keeps the lease while a step takes its time. One that finds
     // it gone stops the run at once: the step's work and remote call are cut off, nothing more is written.
     const stop = this.db.replicated
-      ? keepLease(this.db, this.sagaId, (why) => this.record.lose(why === "gone" ? new SagaVanished(this.sagaId) : new LeaseLost(this.sagaId)))
+      ? keepLease(this.db, this.sagaId, (why) =>
+          this.record.lose(why === "gone" ? new SagaVanished(this.sagaId) : new LeaseLost(this.sagaId)),
+        )
       : undefined;
     try {
       return await this.driveToEnd(isNew);
@@ -129,7 +131,10 @@ export class SagaRun<Subject> {
     if (!wanted) return;
     if (!samePause(this.record.waiting, wanted)) await this.record.commit(async (t) => this.record.recordPause(t, move));
     const waiting = this.record.waiting!;
-    log.info(`Saga ${this.sagaId} waits before ${describePause(waiting)} (step by step), until continued or ${waiting.until.toISOString()}`, this.ids);
+    log.info(
+      `Saga ${this.sagaId} waits before ${describePause(waiting)} (step by step), until continued or ${waiting.until.toISOString()}`,
+      this.ids,
+    );
     try {
       await awaitContinue(this.db, this.sagaId, this.record.cancel);
     } catch (error) {
@@ -175,7 +180,13 @@ export class SagaRun<Subject> {
   }
 
   /** Records a failed attempt: to be retried after a backoff, or given up (the action failed, or the compensation is stuck). */
-  private async failed(phase: Phase, position: number, attempt: number, failure: unknown, finished: (outcome: AttemptOutcome) => void): Promise<Result> {
+  private async failed(
+    phase: Phase,
+    position: number,
+    attempt: number,
+    failure: unknown,
+    finished: (outcome: AttemptOutcome) => void,
+  ): Promise<Result> {
     const step = this.record.definition.steps[position];
     const rules = phases[phase];
     const { business, expected, reason } = judge(failure, phase);

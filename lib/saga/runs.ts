@@ -22,7 +22,10 @@ const log = logger("orchestrator");
  * `StartedSaga` that startSaga recorded, it starts from there instead of reading the saga back. Without
  * `wait`, a saga another replica holds is left to it.
  */
-export function runSagaToEnd(saga: string | StartedSaga<unknown>, { wait = true }: { wait?: boolean } = {}): Promise<RunOutcome | undefined> {
+export function runSagaToEnd(
+  saga: string | StartedSaga<unknown>,
+  { wait = true }: { wait?: boolean } = {},
+): Promise<RunOutcome | undefined> {
   const sagaId = typeof saga === "string" ? saga : saga.id;
   let run = runs.get(sagaId);
   if (!run) {
@@ -53,7 +56,9 @@ async function runOnce(sagaId: string, started: StartedSaga<unknown> | undefined
       return undefined;
     }
     if (error instanceof LeaseLost) {
-      log.warn(`Saga ${sagaId}: this replica lost its lease (it paused past it) and another replica drives the saga now; stopping here`, { saga_id: sagaId });
+      log.warn(`Saga ${sagaId}: this replica lost its lease (it paused past it) and another replica drives the saga now; stopping here`, {
+        saga_id: sagaId,
+      });
       return undefined;
     }
     if (error instanceof Interrupted) {
@@ -74,7 +79,15 @@ async function loadRun(db: Database, sagaId: string): Promise<SagaRun<unknown>> 
   const definition = findDefinition(saga.definition, saga.definitionVersion);
   if (!definition) throw await refuseUnknownVersion(db, saga);
   const subject = await definition.load(db.read, saga.subjectId);
-  return new SagaRun(db, saga.id, saga.subjectId, { status: saga.status, steps, waiting: saga.waiting ?? undefined }, definition, subject, parseStoredOptions(saga.options));
+  return new SagaRun(
+    db,
+    saga.id,
+    saga.subjectId,
+    { status: saga.status, steps, waiting: saga.waiting ?? undefined },
+    definition,
+    subject,
+    parseStoredOptions(saga.options),
+  );
 }
 
 /** A saga in flight whose definition's version this build does not have: it is not run, and says why. */
@@ -94,9 +107,11 @@ export async function refuseUnknownVersion(
   const known = registeredVersions(saga.definition);
   const refusal = new UnknownDefinitionVersion(
     known.length === 0
-      ? `Saga ${saga.id} is of the saga definition "${saga.definition}", which this build does not register; it is left as it stands for an operator`
-      : `Saga ${saga.id} started under version ${saga.definitionVersion || "(none)"} of the "${saga.definition}" saga, which this build does not have ` +
-        `(it has ${known.join(", ")}); it is left as it stands for an operator: resume it with a build that registers that version`,
+      ? `Saga ${saga.id} is of the saga definition "${saga.definition}", which this build does not register; ` +
+          "it is left as it stands for an operator"
+      : `Saga ${saga.id} started under version ${saga.definitionVersion || "(none)"} of the "${saga.definition}" saga, ` +
+          `which this build does not have (it has ${known.join(", ")}); ` +
+          "it is left as it stands for an operator: resume it with a build that registers that version",
   );
   // Said once in its error (a later try finds it there), and never over the error of a stuck saga, which
   // keeps why it is stuck: an operator's retry of one is answered with the refusal instead.

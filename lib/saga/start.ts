@@ -56,7 +56,10 @@ const RECORD_TRIES = 3;
  */
 export async function recordSagas<T>(record: (tx: Tx, start: StartSaga) => Promise<T>): Promise<T> {
   const db = await database();
-  return retryDatabaseFault(() => chainingUntilUnbroken((limit) => db.write((tx) => record(tx, (saga) => recordOne(db, tx, saga, limit)))), { tries: RECORD_TRIES });
+  return retryDatabaseFault(
+    () => chainingUntilUnbroken((limit) => db.write((tx) => record(tx, (saga) => recordOne(db, tx, saga, limit)))),
+    { tries: RECORD_TRIES },
+  );
 }
 
 /** Records a saga about nothing the caller writes (the engine's tests), in a transaction of its own. */

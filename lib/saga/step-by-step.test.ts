@@ -82,11 +82,24 @@ describe("a step-by-step saga", () => {
     expect(await ledger()).toEqual(["do a", "do b"]);
     await next(id);
     // Even the saga's end waits for its turn.
-    expect(await pausedBefore(id, "saga completed")).toMatchObject({ status: "processing", steps: ["completed", "completed", "completed"] });
+    expect(await pausedBefore(id, "saga completed")).toMatchObject({
+      status: "processing",
+      steps: ["completed", "completed", "completed"],
+    });
     await next(id);
     expect(await run).toBe("completed");
     expect(await saga(id)).toMatchObject({ status: "completed", waiting: null, since: null, until: null });
-    expect(await events(id)).toEqual(["saga pending", "saga processing", "a running", "a completed", "b running", "b completed", "c running", "c completed", "saga completed"]);
+    expect(await events(id)).toEqual([
+      "saga pending",
+      "saga processing",
+      "a running",
+      "a completed",
+      "b running",
+      "b completed",
+      "c running",
+      "c completed",
+      "saga completed",
+    ]);
   });
 
   it("waits before each compensation and before it ends failed", async () => {
@@ -105,7 +118,10 @@ describe("a step-by-step saga", () => {
     expect(await pausedBefore(id, "compensation a")).toMatchObject({ steps: ["completed", "compensated", "failed"] });
     expect(await ledger()).toEqual(["do a", "do b", "undo b"]);
     await next(id);
-    expect(await pausedBefore(id, "saga failed")).toMatchObject({ status: "compensating", steps: ["compensated", "compensated", "failed"] });
+    expect(await pausedBefore(id, "saga failed")).toMatchObject({
+      status: "compensating",
+      steps: ["compensated", "compensated", "failed"],
+    });
     await next(id);
     expect(await run).toBe("failed");
     expect(await ledger()).toEqual(["do a", "do b", "undo b", "undo a"]);

@@ -39,7 +39,9 @@ type Nudge = "continue" | "released";
  */
 export function pauseBefore(definition: SagaDefinition<unknown>, move: Move, at: Date, options: RunOptions): Waiting | undefined {
   if (move.kind === "none") return undefined;
-  const what = isStepMove(move) ? { before: definition.steps[move.position].name, phase: move.kind } : { before: move.kind, phase: "saga" as const };
+  const what = isStepMove(move)
+    ? { before: definition.steps[move.position].name, phase: move.kind }
+    : { before: move.kind, phase: "saga" as const };
   return { ...what, since: at, until: new Date(at.getTime() + stepTimeoutMs(options)) };
 }
 

@@ -35,13 +35,25 @@ export interface Waiting {
 
 /** The saga row's columns of a pause (all null: not waiting). */
 export function waitingColumns(waiting: Waiting | null) {
-  return { waitingBefore: waiting?.before ?? null, waitingPhase: waiting?.phase ?? null, waitingSince: waiting?.since ?? null, waitingUntil: waiting?.until ?? null };
+  return {
+    waitingBefore: waiting?.before ?? null,
+    waitingPhase: waiting?.phase ?? null,
+    waitingSince: waiting?.since ?? null,
+    waitingUntil: waiting?.until ?? null,
+  };
 }
 
 /** A pause from the saga row's columns, or null. */
-export function waitingOf(row: { waitingBefore: string | null; waitingPhase: string | null; waitingSince: Date | null; waitingUntil: Date | null }): Waiting | null {
+export function waitingOf(row: {
+  waitingBefore: string | null;
+  waitingPhase: string | null;
+  waitingSince: Date | null;
+  waitingUntil: Date | null;
+}): Waiting | null {
   const { waitingBefore: before, waitingPhase: phase, waitingSince: since, waitingUntil: until } = row;
-  return before !== null && phase !== null && since !== null && until !== null ? { before, phase: phase as EventPhase, since, until } : null;
+  return before !== null && phase !== null && since !== null && until !== null
+    ? { before, phase: phase as EventPhase, since, until }
+    : null;
 }
 
 /** What a new saga's row says of it, besides its progress. */
@@ -171,7 +183,11 @@ export class Transition {
 
   /** Write-ahead record of attempt number `attempt` at a step's action. */
   stepRunning(position: number, attempt: number): void {
-    const step = this.change(position, { status: "running", attempts: attempt, error: null }, { status: "running", attempts: attempt, error: null, startedAt: this.at, finishedAt: null });
+    const step = this.change(
+      position,
+      { status: "running", attempts: attempt, error: null },
+      { status: "running", attempts: attempt, error: null, startedAt: this.at, finishedAt: null },
+    );
     this.event({ position, step, phase: "action", outcome: "running" });
   }
 
@@ -206,7 +222,11 @@ export class Transition {
     // Undone, the step carries no error any more (the attempts that failed are in the event log).
     const step =
       result.error === undefined
-        ? this.change(position, { status, error: null }, { status, error: null, compensatedAt: this.at, compensationOutput: result.output ?? null })
+        ? this.change(
+            position,
+            { status, error: null },
+            { status, error: null, compensatedAt: this.at, compensationOutput: result.output ?? null },
+          )
         : this.change(position, { status, error: result.error }, { status, error: result.error });
     this.event({ position, step, phase: "compensation", outcome: status, error: result.error, detail: result.detail });
   }
@@ -248,7 +268,11 @@ export class Transition {
   }
 
   private async insertEvents(): Promise<void> {
-    await insertRows(this.tx, sagaEventsTable, this.events.map((event) => ({ sagaId: this.sagaId, ...event })));
+    await insertRows(
+      this.tx,
+      sagaEventsTable,
+      this.events.map((event) => ({ sagaId: this.sagaId, ...event })),
+    );
   }
 
   private async insert({ saga, compensations }: NonNullable<Transition["creates"]>): Promise<void> {
@@ -285,7 +309,15 @@ export class Transition {
 
 /** The rows of a new saga's steps: all pending, never attempted. */
 export function newStepRows(steps: readonly { name: string }[]): StepRow[] {
-  return steps.map((step, position) => ({ position, name: step.name, status: "pending", attempts: 0, compensationAttempts: 0, error: null, output: null }));
+  return steps.map((step, position) => ({
+    position,
+    name: step.name,
+    status: "pending",
+    attempts: 0,
+    compensationAttempts: 0,
+    error: null,
+    output: null,
+  }));
 }
 
 export async function loadSaga(read: Reader, sagaId: string): Promise<{ saga: SagaRow; steps: StepRow[] } | undefined> {
@@ -313,7 +345,10 @@ export async function loadSaga(read: Reader, sagaId: string): Promise<{ saga: Sa
   });
   if (!saga) return undefined;
   const { steps, waitingBefore, waitingPhase, waitingSince, waitingUntil, ...row } = saga;
-  return { saga: { ...row, status: row.status as SagaStatus, waiting: waitingOf({ waitingBefore, waitingPhase, waitingSince, waitingUntil }) }, steps: steps as StepRow[] };
+  return {
+    saga: { ...row, status: row.status as SagaStatus, waiting: waitingOf({ waitingBefore, waitingPhase, waitingSince, waitingUntil }) },
+    steps: steps as StepRow[],
+  };
 }
 
 /** How many sagas are stuck right now (for the metrics: a count kept in the database survives restarts). */

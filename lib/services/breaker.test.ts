@@ -46,7 +46,9 @@ describe("a service's circuit breaker", () => {
   it("counts a business answer (a refusal) as the service being up", async () => {
     const breaker = new CircuitBreaker("shipping", 2, 500, () => 0);
     await expect(breaker.run(() => Promise.reject(new Down()), transport)).rejects.toBeInstanceOf(Down);
-    await expect(breaker.run(() => Promise.reject(new Error("Shipping address invalid")), transport)).rejects.toThrow("Shipping address invalid");
+    await expect(breaker.run(() => Promise.reject(new Error("Shipping address invalid")), transport)).rejects.toThrow(
+      "Shipping address invalid",
+    );
     await expect(breaker.run(() => Promise.reject(new Down()), transport)).rejects.toBeInstanceOf(Down);
     expect(breaker.state).toBe("closed");
   });

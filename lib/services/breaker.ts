@@ -48,7 +48,8 @@ export class CircuitBreaker {
   /** Runs `call` through the breaker: refused at once (CircuitOpen) while open, or while a half-open trial is under way. */
   async run<T>(call: () => Promise<T>, isTransportFailure: (error: unknown) => boolean): Promise<T> {
     const state = this.state;
-    if (state === "open" || (state === "half_open" && this.trial)) throw new CircuitOpen(this.service, Math.max(0, this.openUntil - this.now()));
+    if (state === "open" || (state === "half_open" && this.trial))
+      throw new CircuitOpen(this.service, Math.max(0, this.openUntil - this.now()));
     const trial = state === "half_open";
     if (trial) this.trial = true;
     try {

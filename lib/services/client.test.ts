@@ -22,7 +22,11 @@ afterAll(async () => {
 });
 afterEach(async () => {
   // Each test starts with closed breakers: a success closes one.
-  for (const service of ["inventory", "payment", "shipping"] as const) await breakerOf(service).run(async () => undefined, () => false);
+  for (const service of ["inventory", "payment", "shipping"] as const)
+    await breakerOf(service).run(
+      async () => undefined,
+      () => false,
+    );
 });
 
 const charge = (world: string, extra: Partial<ServiceRequest> = {}): ServiceRequest => ({
@@ -37,7 +41,8 @@ const charge = (world: string, extra: Partial<ServiceRequest> = {}): ServiceRequ
 
 async function balance(world: string): Promise<number> {
   const response = await fetch(`${server.url}/services/payment/accounts`, { headers: { "saga-world": world } });
-  return ((await response.json()) as { account_id: string; balance_cents: number }[]).find((row) => row.account_id === "user_1")!.balance_cents;
+  return ((await response.json()) as { account_id: string; balance_cents: number }[]).find((row) => row.account_id === "user_1")!
+    .balance_cents;
 }
 
 describe("calling a service", () => {
@@ -61,7 +66,9 @@ describe("calling a service", () => {
   it("hears a refusal as an answer: the breaker stays closed", async () => {
     const world = newWorldId();
     for (let i = 0; i < 4; i++) {
-      const refused = await callService(charge(world, { key: `poor-${i}`, body: { order_id: `o${i}`, account_id: "user_3", amount_cents: 999_999 } }));
+      const refused = await callService(
+        charge(world, { key: `poor-${i}`, body: { order_id: `o${i}`, account_id: "user_3", amount_cents: 999_999 } }),
+      );
       expect(refused).toMatchObject({ status: 402, body: { detail: "Insufficient funds" } });
     }
     expect(breakerOf("payment").state).toBe("closed");
@@ -70,7 +77,9 @@ describe("calling a service", () => {
   it("cancels the request at the step's timeout, as a failure of the service", async () => {
     const timeout = new AbortController();
     timeout.abort(Object.assign(new Error("Timed out after 5 ms"), { name: "TransientError" }));
-    await expect(callService(charge(newWorldId(), { signal: timeout.signal }))).rejects.toThrow(/did not answer POST \/charges in time: Timed out after 5 ms/);
+    await expect(callService(charge(newWorldId(), { signal: timeout.signal }))).rejects.toThrow(
+      /did not answer POST \/charges in time: Timed out after 5 ms/,
+    );
   });
 });
 
@@ -79,7 +88,8 @@ describe("a service that does not answer", () => {
     const world = newWorldId();
     const port = server.port;
     await server.close();
-    for (let i = 0; i < 3; i++) await expect(callService(charge(world))).rejects.toThrow(/did not answer POST \/charges: (ECONNREFUSED|UND_ERR_SOCKET)/);
+    for (let i = 0; i < 3; i++)
+      await expect(callService(charge(world))).rejects.toThrow(/did not answer POST \/charges: (ECONNREFUSED|UND_ERR_SOCKET)/);
     expect(breakerOf("payment").state).toBe("open");
     await expect(callService(charge(world))).rejects.toBeInstanceOf(CircuitOpen);
 

@@ -64,7 +64,11 @@ function breakerSetting(name: string, fallback: number): number {
 export function breakerOf(service: ServiceName): CircuitBreaker {
   let breaker = breakers.get(service);
   if (!breaker) {
-    breaker = new CircuitBreaker(service, breakerSetting("SAGA_BREAKER_FAILURES", 5), breakerSetting("SAGA_BREAKER_COOLDOWN_SECONDS", 5) * 1000);
+    breaker = new CircuitBreaker(
+      service,
+      breakerSetting("SAGA_BREAKER_FAILURES", 5),
+      breakerSetting("SAGA_BREAKER_COOLDOWN_SECONDS", 5) * 1000,
+    );
     breakers.set(service, breaker);
   }
   return breaker;
@@ -146,7 +150,10 @@ function parse(text: string): unknown {
 export async function readService<T>(service: ServiceName, path: string, world: string): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(`${serviceUrl(service)}/${path}`, { headers: { [WORLD_HEADER]: world }, signal: AbortSignal.timeout(READ_TIMEOUT_MS) });
+    response = await fetch(`${serviceUrl(service)}/${path}`, {
+      headers: { [WORLD_HEADER]: world },
+      signal: AbortSignal.timeout(READ_TIMEOUT_MS),
+    });
   } catch (error) {
     throw new ServiceUnavailable(`The ${service} service did not answer GET /${path}: ${reason(error)}`);
   }
@@ -159,20 +166,24 @@ const READ_TIMEOUT_MS = 5_000;
 
 /** Tells a service to put a world's data back as seeded (POST /reset of the app resets every service). */
 export async function resetService(service: ServiceName, world: string): Promise<void> {
-  const response = await fetch(`${serviceUrl(service)}/reset`, { method: "POST", headers: { [WORLD_HEADER]: world, "content-type": "application/json" }, body: "{}" }).catch(
-    (error: unknown) => {
-      throw new ServiceUnavailable(`The ${service} service did not answer POST /reset: ${reason(error)}`);
-    },
-  );
+  const response = await fetch(`${serviceUrl(service)}/reset`, {
+    method: "POST",
+    headers: { [WORLD_HEADER]: world, "content-type": "application/json" },
+    body: "{}",
+  }).catch((error: unknown) => {
+    throw new ServiceUnavailable(`The ${service} service did not answer POST /reset: ${reason(error)}`);
+  });
   if (!response.ok) throw new ServiceUnavailable(`The ${service} service answered ${response.status} to POST /reset`);
 }
 
-/** Tells a service to forget the worlds the orchestrator removed (a sweep of idle worlds): at most FORGET_PAGE at once. */
+/** Tells a service to forget the worlds the orchestrator removed (a sweep of idle worlds): at most FORGET_PAGE (lib/services/schemas.ts) at once. */
 export async function forgetWorlds(service: ServiceName, worlds: string[]): Promise<void> {
-  const response = await fetch(`${serviceUrl(service)}/forget`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ worlds }) }).catch(
-    (error: unknown) => {
-      throw new ServiceUnavailable(`The ${service} service did not answer POST /forget: ${reason(error)}`);
-    },
-  );
+  const response = await fetch(`${serviceUrl(service)}/forget`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ worlds }),
+  }).catch((error: unknown) => {
+    throw new ServiceUnavailable(`The ${service} service did not answer POST /forget: ${reason(error)}`);
+  });
   if (!response.ok) throw new ServiceUnavailable(`The ${service} service answered ${response.status} to POST /forget`);
 }

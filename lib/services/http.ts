@@ -9,7 +9,7 @@ import { database, type Tx } from "../db/client";
 import { errorResponse, notFound, parameterError } from "../api/errors";
 import { parseJsonBody } from "../api/handler";
 import { jsonResponse } from "../api/json";
-import { IdempotencyKeySchema, MAX_AMOUNT, MAX_ID_LENGTH, MAX_QUANTITY } from "../api/schemas";
+import { IdempotencyKeySchema } from "../api/schemas";
 import { requestedWorld } from "../api/world";
 import { DEFAULT_WORLD, isWorldId } from "../world-id";
 import type { Answer } from "./answer";
@@ -17,18 +17,31 @@ import { answerOnce, type RequestLog } from "./idempotency";
 import * as inventory from "./inventory";
 import * as payment from "./payment";
 import * as shipping from "./shipping";
+import {
+  ChargeRequestSchema,
+  CompensationRequestSchema,
+  ReservationRequestSchema,
+  ForgetRequestSchema,
+  type ForgetResponseSchema,
+  SERVICE_RESET_MESSAGE,
+  ShipmentRequestSchema,
+  type ServiceResetResponseSchema,
+} from "./schemas";
 
 /** The header that carries the demo world from the orchestrator to a service. */
 export const WORLD_HEADER = "saga-world";
 
-const WorldSchema = z.string().refine((value) => value === DEFAULT_WORLD || isWorldId(value), "A demo world's id, or \"default\"");
-const Id = z.string().min(1).max(MAX_ID_LENGTH);
-const OrderOnly = z.object({ order_id: Id });
+const WorldSchema = z.string().refine((value) => value === DEFAULT_WORLD || isWorldId(value), 'A demo world\'s id, or "default"');
 
 type Handler = (request: Request, worldId: string) => Promise<Response>;
 
 /** A mutating endpoint: its body validated, its Idempotency-Key required, its work done once per key. */
-function mutation<S extends z.ZodType>(log: RequestLog, operation: string, schema: S, work: (tx: Tx, worldId: string, input: z.infer<S>) => Promise<Answer>): Handler {
+function mutation<S extends z.ZodType>(
+  log: RequestLog,
+  operation: string,
+  schema: S,
+  work: (tx: Tx, worldId: string, input: z.infer<S>) => Promise<Answer>,
+): Handler {
   return async (request, worldId) => {
     const header = request.headers.get("idempotency-key");
     if (header === null) return parameterError(["header", "idempotency-key"], IdempotencyKeySchema, missingKey());
@@ -36,7 +49,9 @@ function mutation<S extends z.ZodType>(log: RequestLog, operation: string, schem
     if (!key.success) return parameterError(["header", "idempotency-key"], IdempotencyKeySchema, key.error);
     const parsed = await parseJsonBody(request, schema);
     if (!parsed.ok) return parsed.response;
-    const done = await answerOnce(await database(), log, worldId, key.data, { operation, body: parsed.data }, (tx) => work(tx, worldId, parsed.data));
+    const done = await answerOnce(await database(), log, worldId, key.data, { operation, body: parsed.data }, (tx) =>
+      work(tx, worldId, parsed.data),
+    );
     return jsonResponse(done.body, { status: done.status, headers: { "idempotent-replayed": String(done.replayed) } });
   };
 }
@@ -55,45 +70,40 @@ function read(fn: (tx: Tx, worldId: string) => Promise<unknown>): Handler {
 function reset(fn: (tx: Tx, worldId: string) => Promise<void>): Handler {
   return async (_request, worldId) => {
     await (await database()).write((tx) => fn(tx, worldId));
-    return jsonResponse({ message: "The service's data of this world is reset to its seed." });
+    return jsonResponse({ message: SERVICE_RESET_MESSAGE } satisfies z.infer<typeof ServiceResetResponseSchema>);
   };
 }
 
 /** Forgets the worlds a body names (at most a page of a sweep): not the caller's world, every one listed. */
 function forget(fn: (tx: Tx, worlds: string[]) => Promise<void>): Handler {
   return async (request) => {
-    const parsed = await parseJsonBody(request, z.object({ worlds: z.array(WorldSchema).max(FORGET_PAGE) }));
+    const parsed = await parseJsonBody(request, ForgetRequestSchema);
     if (!parsed.ok) return parsed.response;
     await (await database()).write((tx) => fn(tx, parsed.data.worlds));
-    return jsonResponse({ forgotten: parsed.data.worlds.length });
+    return jsonResponse({ forgotten: parsed.data.worlds.length } satisfies z.infer<typeof ForgetResponseSchema>);
   };
 }
 
-/** How many worlds one request may have a service forget. */
-export const FORGET_PAGE = 100;
-
-/** Every endpoint, by service, path and method. */
+/** Every endpoint, by service, path and method (the OpenAPI document has each: lib/docs/openapi-services.ts). */
 export const endpoints: Record<string, Record<string, Partial<Record<"GET" | "POST", Handler>>>> = {
   inventory: {
     stock: { GET: read(inventory.stock) },
-    reservations: {
-      POST: mutation(inventory.requests, "reserve", z.object({ order_id: Id, product_id: Id, quantity: z.int().min(1).max(MAX_QUANTITY) }), inventory.reserve),
-    },
-    releases: { POST: mutation(inventory.requests, "release", OrderOnly, inventory.release) },
+    reservations: { POST: mutation(inventory.requests, "reserve", ReservationRequestSchema, inventory.reserve) },
+    releases: { POST: mutation(inventory.requests, "release", CompensationRequestSchema, inventory.release) },
     reset: { POST: reset(inventory.reset) },
     forget: { POST: forget(inventory.forget) },
   },
   payment: {
     accounts: { GET: read(payment.balances) },
     ledger: { GET: read(payment.ledger) },
-    charges: { POST: mutation(payment.requests, "charge", z.object({ order_id: Id, account_id: Id, amount_cents: z.int().min(1).max(MAX_AMOUNT * 100) }), payment.charge) },
-    refunds: { POST: mutation(payment.requests, "refund", OrderOnly, payment.refund) },
+    charges: { POST: mutation(payment.requests, "charge", ChargeRequestSchema, payment.charge) },
+    refunds: { POST: mutation(payment.requests, "refund", CompensationRequestSchema, payment.refund) },
     reset: { POST: reset(payment.reset) },
     forget: { POST: forget(payment.forget) },
   },
   shipping: {
-    shipments: { GET: read(shipping.shipments), POST: mutation(shipping.requests, "ship", z.object({ order_id: Id, user_id: Id }), shipping.ship) },
-    cancellations: { POST: mutation(shipping.requests, "cancel", OrderOnly, shipping.cancel) },
+    shipments: { GET: read(shipping.shipments), POST: mutation(shipping.requests, "ship", ShipmentRequestSchema, shipping.ship) },
+    cancellations: { POST: mutation(shipping.requests, "cancel", CompensationRequestSchema, shipping.cancel) },
     reset: { POST: reset(shipping.reset) },
     forget: { POST: forget(shipping.forget) },
   },

@@ -12,12 +12,17 @@ import type { Answer } from "./answer";
 /** A service's table of answered requests, by world and key. */
 export interface RequestLog {
   find(tx: Tx, worldId: string, key: string): Promise<{ requestHash: string; status: number; body: string } | null>;
-  record(tx: Tx, row: { worldId: string; key: string; requestHash: string; status: number; body: string; createdAt: Date }): Promise<unknown>;
+  record(
+    tx: Tx,
+    row: { worldId: string; key: string; requestHash: string; status: number; body: string; createdAt: Date },
+  ): Promise<unknown>;
 }
 
 /** A request as a key covers it: the operation and its body. The same key with another of either is refused. */
 export function requestHash(operation: string, body: unknown): string {
-  return createHash("sha256").update(`${operation}\n${JSON.stringify(body)}`).digest("hex");
+  return createHash("sha256")
+    .update(`${operation}\n${JSON.stringify(body)}`)
+    .digest("hex");
 }
 
 export const KEY_REUSED = "This Idempotency-Key was already used with a different request";
@@ -45,7 +50,14 @@ export async function answerOnce(
         return { status: earlier.status, body: JSON.parse(earlier.body) as unknown, replayed: true };
       }
       const done = await work(tx);
-      await log.record(tx, { worldId, key, requestHash: hash, status: done.status, body: JSON.stringify(done.body), createdAt: new Date() });
+      await log.record(tx, {
+        worldId,
+        key,
+        requestHash: hash,
+        status: done.status,
+        body: JSON.stringify(done.body),
+        createdAt: new Date(),
+      });
       return { ...done, replayed: false };
     }),
   );

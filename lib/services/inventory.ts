@@ -17,7 +17,11 @@ export const SERVICE = "inventory";
 export const initialStock: Readonly<Record<string, number>> = { product_1: 100, product_2: 50, product_3: 25 };
 
 export const requests: RequestLog = {
-  find: (tx, worldId, key) => tx.inventoryServiceRequest.findUnique({ where: { worldId_key: { worldId, key } }, select: { requestHash: true, status: true, body: true } }),
+  find: (tx, worldId, key) =>
+    tx.inventoryServiceRequest.findUnique({
+      where: { worldId_key: { worldId, key } },
+      select: { requestHash: true, status: true, body: true },
+    }),
   record: (tx, row) => tx.inventoryServiceRequest.create({ data: row, select: { key: true } }),
 };
 
@@ -26,7 +30,10 @@ async function seeded(tx: Tx, worldId: string): Promise<void> {
     SERVICE,
     worldId,
     () => tx.inventoryServiceStock.findFirst({ where: { worldId }, select: { worldId: true } }),
-    () => tx.inventoryServiceStock.createMany({ data: Object.entries(initialStock).map(([productId, available]) => ({ worldId, productId, available, updatedAt: new Date() })) }),
+    () =>
+      tx.inventoryServiceStock.createMany({
+        data: Object.entries(initialStock).map(([productId, available]) => ({ worldId, productId, available, updatedAt: new Date() })),
+      }),
   );
 }
 
@@ -52,7 +59,15 @@ export async function reserve(tx: Tx, worldId: string, input: { order_id: string
     const product = await tx.inventoryServiceStock.count({ where: { worldId, productId: input.product_id } });
     return refusal(product ? 409 : 404, product ? "Insufficient inventory" : "Product not found");
   }
-  const row = { worldId, orderId: input.order_id, productId: input.product_id, quantity: input.quantity, status: "reserved", createdAt: now, updatedAt: now };
+  const row = {
+    worldId,
+    orderId: input.order_id,
+    productId: input.product_id,
+    quantity: input.quantity,
+    status: "reserved",
+    createdAt: now,
+    updatedAt: now,
+  };
   await tx.inventoryServiceReservation.create({ data: row, select: { orderId: true } });
   return answer(201, reservationBody(row));
 }
@@ -64,12 +79,17 @@ export async function release(tx: Tx, worldId: string, input: { order_id: string
   const now = new Date();
   if (!existing) {
     // Released before it arrived (its request was lost, or is late): remembered, so the late one is refused.
-    await tx.inventoryServiceReservation.create({ data: { worldId, orderId: input.order_id, productId: "", quantity: 0, status: "voided", createdAt: now, updatedAt: now } });
+    await tx.inventoryServiceReservation.create({
+      data: { worldId, orderId: input.order_id, productId: "", quantity: 0, status: "voided", createdAt: now, updatedAt: now },
+    });
     return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });
   }
   if (existing.status === "voided") return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });
   if (existing.status === "reserved") {
-    await tx.inventoryServiceStock.updateMany({ where: { worldId, productId: existing.productId }, data: { available: { increment: existing.quantity }, updatedAt: now } });
+    await tx.inventoryServiceStock.updateMany({
+      where: { worldId, productId: existing.productId },
+      data: { available: { increment: existing.quantity }, updatedAt: now },
+    });
     await tx.inventoryServiceReservation.update({ where, data: { status: "released", updatedAt: now }, select: { orderId: true } });
   }
   return answer(200, reservationBody({ ...existing, status: "released" }));
@@ -78,7 +98,11 @@ export async function release(tx: Tx, worldId: string, input: { order_id: string
 /** Units available per product in a world. */
 export async function stock(tx: Tx, worldId: string): Promise<{ product_id: string; available: number }[]> {
   await seeded(tx, worldId);
-  const rows = await tx.inventoryServiceStock.findMany({ where: { worldId }, orderBy: { productId: "asc" }, select: { productId: true, available: true } });
+  const rows = await tx.inventoryServiceStock.findMany({
+    where: { worldId },
+    orderBy: { productId: "asc" },
+    select: { productId: true, available: true },
+  });
   return rows.map((row) => ({ product_id: row.productId, available: row.available }));
 }
 

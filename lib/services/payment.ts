@@ -17,7 +17,11 @@ export const SERVICE = "payment";
 export const initialBalances: Readonly<Record<string, number>> = { user_1: 100_000, user_2: 50_000, user_3: 20_000 };
 
 export const requests: RequestLog = {
-  find: (tx, worldId, key) => tx.paymentServiceRequest.findUnique({ where: { worldId_key: { worldId, key } }, select: { requestHash: true, status: true, body: true } }),
+  find: (tx, worldId, key) =>
+    tx.paymentServiceRequest.findUnique({
+      where: { worldId_key: { worldId, key } },
+      select: { requestHash: true, status: true, body: true },
+    }),
   record: (tx, row) => tx.paymentServiceRequest.create({ data: row, select: { key: true } }),
 };
 
@@ -26,7 +30,15 @@ async function seeded(tx: Tx, worldId: string): Promise<void> {
     SERVICE,
     worldId,
     () => tx.paymentServiceAccount.findFirst({ where: { worldId }, select: { worldId: true } }),
-    () => tx.paymentServiceAccount.createMany({ data: Object.entries(initialBalances).map(([accountId, balanceCents]) => ({ worldId, accountId, balanceCents, updatedAt: new Date() })) }),
+    () =>
+      tx.paymentServiceAccount.createMany({
+        data: Object.entries(initialBalances).map(([accountId, balanceCents]) => ({
+          worldId,
+          accountId,
+          balanceCents,
+          updatedAt: new Date(),
+        })),
+      }),
   );
 }
 
@@ -37,7 +49,11 @@ const chargeBody = (row: { orderId: string; accountId: string; amountCents: numb
   status: row.status,
 });
 
-export async function charge(tx: Tx, worldId: string, input: { order_id: string; account_id: string; amount_cents: number }): Promise<Answer> {
+export async function charge(
+  tx: Tx,
+  worldId: string,
+  input: { order_id: string; account_id: string; amount_cents: number },
+): Promise<Answer> {
   await seeded(tx, worldId);
   const existing = await tx.paymentServiceCharge.findUnique({ where: { worldId_orderId: { worldId, orderId: input.order_id } } });
   // The same order again (another key): its charge, as it stands. Never a second charge.
@@ -52,10 +68,25 @@ export async function charge(tx: Tx, worldId: string, input: { order_id: string;
     const account = await tx.paymentServiceAccount.count({ where: { worldId, accountId: input.account_id } });
     return account ? refusal(402, "Insufficient funds") : refusal(404, "User not found");
   }
-  const row = { worldId, orderId: input.order_id, accountId: input.account_id, amountCents: input.amount_cents, status: "charged", createdAt: now, updatedAt: now };
+  const row = {
+    worldId,
+    orderId: input.order_id,
+    accountId: input.account_id,
+    amountCents: input.amount_cents,
+    status: "charged",
+    createdAt: now,
+    updatedAt: now,
+  };
   await tx.paymentServiceCharge.create({ data: row, select: { orderId: true } });
   await tx.paymentServiceLedgerEntry.create({
-    data: { worldId, orderId: input.order_id, accountId: input.account_id, kind: "charge", amountCents: -input.amount_cents, createdAt: now },
+    data: {
+      worldId,
+      orderId: input.order_id,
+      accountId: input.account_id,
+      kind: "charge",
+      amountCents: -input.amount_cents,
+      createdAt: now,
+    },
     select: { id: true },
   });
   return answer(201, chargeBody(row));
@@ -68,15 +99,27 @@ export async function refund(tx: Tx, worldId: string, input: { order_id: string 
   const now = new Date();
   if (!existing) {
     // Refunded before the charge arrived (its request was lost, or is late): remembered, so the late charge is refused.
-    await tx.paymentServiceCharge.create({ data: { worldId, orderId: input.order_id, accountId: "", amountCents: 0, status: "voided", createdAt: now, updatedAt: now } });
+    await tx.paymentServiceCharge.create({
+      data: { worldId, orderId: input.order_id, accountId: "", amountCents: 0, status: "voided", createdAt: now, updatedAt: now },
+    });
     return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });
   }
   if (existing.status === "voided") return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });
   if (existing.status === "charged") {
-    await tx.paymentServiceAccount.updateMany({ where: { worldId, accountId: existing.accountId }, data: { balanceCents: { increment: existing.amountCents }, updatedAt: now } });
+    await tx.paymentServiceAccount.updateMany({
+      where: { worldId, accountId: existing.accountId },
+      data: { balanceCents: { increment: existing.amountCents }, updatedAt: now },
+    });
     await tx.paymentServiceCharge.update({ where, data: { status: "refunded", updatedAt: now }, select: { orderId: true } });
     await tx.paymentServiceLedgerEntry.create({
-      data: { worldId, orderId: existing.orderId, accountId: existing.accountId, kind: "refund", amountCents: existing.amountCents, createdAt: now },
+      data: {
+        worldId,
+        orderId: existing.orderId,
+        accountId: existing.accountId,
+        kind: "refund",
+        amountCents: existing.amountCents,
+        createdAt: now,
+      },
       select: { id: true },
     });
   }
@@ -86,14 +129,27 @@ export async function refund(tx: Tx, worldId: string, input: { order_id: string 
 /** Each account's balance in a world, in cents. */
 export async function balances(tx: Tx, worldId: string): Promise<{ account_id: string; balance_cents: number }[]> {
   await seeded(tx, worldId);
-  const rows = await tx.paymentServiceAccount.findMany({ where: { worldId }, orderBy: { accountId: "asc" }, select: { accountId: true, balanceCents: true } });
+  const rows = await tx.paymentServiceAccount.findMany({
+    where: { worldId },
+    orderBy: { accountId: "asc" },
+    select: { accountId: true, balanceCents: true },
+  });
   return rows.map((row) => ({ account_id: row.accountId, balance_cents: row.balanceCents }));
 }
 
 /** The service's ledger of a world, oldest first: every charge (negative) and refund (positive). */
-export async function ledger(tx: Tx, worldId: string): Promise<{ order_id: string; account_id: string; kind: string; amount_cents: number; at: string }[]> {
+export async function ledger(
+  tx: Tx,
+  worldId: string,
+): Promise<{ order_id: string; account_id: string; kind: string; amount_cents: number; at: string }[]> {
   const rows = await tx.paymentServiceLedgerEntry.findMany({ where: { worldId }, orderBy: { id: "asc" }, take: 1_000 });
-  return rows.map((row) => ({ order_id: row.orderId, account_id: row.accountId, kind: row.kind, amount_cents: row.amountCents, at: row.createdAt.toISOString() }));
+  return rows.map((row) => ({
+    order_id: row.orderId,
+    account_id: row.accountId,
+    kind: row.kind,
+    amount_cents: row.amountCents,
+    at: row.createdAt.toISOString(),
+  }));
 }
 
 /** Puts a world's balances back as seeded, and forgets its charges, ledger and answered requests. */

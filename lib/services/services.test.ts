@@ -10,9 +10,18 @@ import { serveServices, WORLD_HEADER } from "./http";
 async function call(method: "GET" | "POST" | "PUT", path: string, { world, key, body }: { world: string; key?: string; body?: unknown }) {
   const headers: Record<string, string> = { [WORLD_HEADER]: world, "content-type": "application/json" };
   if (key !== undefined) headers["idempotency-key"] = key;
-  const request = new Request(`http://localhost/services/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const request = new Request(`http://localhost/services/${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const response = await serveServices(request, path.split("/"));
-  return { status: response.status, replayed: response.headers.get("idempotent-replayed"), allow: response.headers.get("allow"), body: (await response.json()) as any };
+  return {
+    status: response.status,
+    replayed: response.headers.get("idempotent-replayed"),
+    allow: response.headers.get("allow"),
+    body: (await response.json()) as any,
+  };
 }
 
 const balance = async (world: string, account: string) =>
@@ -31,13 +40,19 @@ describe("payment", () => {
     // Another key for the same order finds its charge: never a second one.
     expect(await call("POST", "payment/charges", { world, key: "k-2", body: charge })).toMatchObject({ status: 201, body: first.body });
     expect(await balance(world, "user_1")).toBe(100_000 - 2_500);
-    expect((await call("GET", "payment/ledger", { world })).body).toMatchObject([{ order_id: "order-1", kind: "charge", amount_cents: -2_500 }]);
+    expect((await call("GET", "payment/ledger", { world })).body).toMatchObject([
+      { order_id: "order-1", kind: "charge", amount_cents: -2_500 },
+    ]);
   });
 
   it("refuses the same key with another body, and changes nothing", async () => {
     const world = newWorldId();
     await call("POST", "payment/charges", { world, key: "k", body: { order_id: "o", account_id: "user_1", amount_cents: 100 } });
-    const other = await call("POST", "payment/charges", { world, key: "k", body: { order_id: "o", account_id: "user_1", amount_cents: 999 } });
+    const other = await call("POST", "payment/charges", {
+      world,
+      key: "k",
+      body: { order_id: "o", account_id: "user_1", amount_cents: 999 },
+    });
     expect(other).toMatchObject({ status: 422, body: { detail: KEY_REUSED } });
     expect(await balance(world, "user_1")).toBe(100_000 - 100);
   });
@@ -45,10 +60,21 @@ describe("payment", () => {
   it("refunds a charge once, and a refund with nothing charged answers nothing_to_undo", async () => {
     const world = newWorldId();
     await call("POST", "payment/charges", { world, key: "c", body: { order_id: "o", account_id: "user_2", amount_cents: 4_000 } });
-    expect(await call("POST", "payment/refunds", { world, key: "r", body: { order_id: "o" } })).toMatchObject({ status: 200, body: { status: "refunded" } });
-    expect(await call("POST", "payment/refunds", { world, key: "r2", body: { order_id: "o" } })).toMatchObject({ status: 200, body: { status: "refunded" } });
+    expect(await call("POST", "payment/refunds", { world, key: "r", body: { order_id: "o" } })).toMatchObject({
+      status: 200,
+      body: { status: "refunded" },
+    });
+    expect(await call("POST", "payment/refunds", { world, key: "r2", body: { order_id: "o" } })).toMatchObject({
+      status: 200,
+      body: { status: "refunded" },
+    });
     expect(await balance(world, "user_2")).toBe(50_000);
-    expect((await call("GET", "payment/ledger", { world })).body.map((row: { kind: string; amount_cents: number }) => [row.kind, row.amount_cents])).toEqual([
+    expect(
+      (await call("GET", "payment/ledger", { world })).body.map((row: { kind: string; amount_cents: number }) => [
+        row.kind,
+        row.amount_cents,
+      ]),
+    ).toEqual([
       ["charge", -4_000],
       ["refund", 4_000],
     ]);
@@ -56,8 +82,15 @@ describe("payment", () => {
 
   it("remembers a refund that came before its charge (the charge was lost or late): the late charge is refused", async () => {
     const world = newWorldId();
-    expect(await call("POST", "payment/refunds", { world, key: "r", body: { order_id: "late" } })).toMatchObject({ status: 200, body: { status: "nothing_to_undo" } });
-    const late = await call("POST", "payment/charges", { world, key: "c", body: { order_id: "late", account_id: "user_1", amount_cents: 500 } });
+    expect(await call("POST", "payment/refunds", { world, key: "r", body: { order_id: "late" } })).toMatchObject({
+      status: 200,
+      body: { status: "nothing_to_undo" },
+    });
+    const late = await call("POST", "payment/charges", {
+      world,
+      key: "c",
+      body: { order_id: "late", account_id: "user_1", amount_cents: 500 },
+    });
     expect(late).toMatchObject({ status: 409, body: { detail: "The charge of order late was refunded before it arrived" } });
     expect(await balance(world, "user_1")).toBe(100_000);
     expect((await call("GET", "payment/ledger", { world })).body).toEqual([]);
@@ -66,10 +99,17 @@ describe("payment", () => {
   it("answers a business failure with its reason, the same on a repeat", async () => {
     const world = newWorldId();
     const poor = { order_id: "big", account_id: "user_3", amount_cents: 20_001 };
-    expect(await call("POST", "payment/charges", { world, key: "p", body: poor })).toMatchObject({ status: 402, replayed: "false", body: { detail: "Insufficient funds" } });
+    expect(await call("POST", "payment/charges", { world, key: "p", body: poor })).toMatchObject({
+      status: 402,
+      replayed: "false",
+      body: { detail: "Insufficient funds" },
+    });
     expect(await call("POST", "payment/charges", { world, key: "p", body: poor })).toMatchObject({ status: 402, replayed: "true" });
     const nobody = { order_id: "n", account_id: "user_9", amount_cents: 1 };
-    expect(await call("POST", "payment/charges", { world, key: "n", body: nobody })).toMatchObject({ status: 404, body: { detail: "User not found" } });
+    expect(await call("POST", "payment/charges", { world, key: "n", body: nobody })).toMatchObject({
+      status: 404,
+      body: { detail: "User not found" },
+    });
     expect(await balance(world, "user_3")).toBe(20_000);
   });
 
@@ -87,20 +127,40 @@ describe("inventory", () => {
   it("reserves and releases stock, once each, and refuses more than there is", async () => {
     const world = newWorldId();
     const reservation = { order_id: "o", product_id: "product_3", quantity: 20 };
-    expect(await call("POST", "inventory/reservations", { world, key: "a", body: reservation })).toMatchObject({ status: 201, body: { ...reservation, status: "reserved" } });
+    expect(await call("POST", "inventory/reservations", { world, key: "a", body: reservation })).toMatchObject({
+      status: 201,
+      body: { ...reservation, status: "reserved" },
+    });
     expect(await available(world, "product_3")).toBe(5);
     const more = { order_id: "o2", product_id: "product_3", quantity: 6 };
-    expect(await call("POST", "inventory/reservations", { world, key: "b", body: more })).toMatchObject({ status: 409, body: { detail: "Insufficient inventory" } });
-    expect(await call("POST", "inventory/reservations", { world, key: "c", body: { ...more, product_id: "product_9" } })).toMatchObject({ status: 404 });
-    expect(await call("POST", "inventory/releases", { world, key: "d", body: { order_id: "o" } })).toMatchObject({ status: 200, body: { status: "released" } });
-    expect(await call("POST", "inventory/releases", { world, key: "d", body: { order_id: "o" } })).toMatchObject({ status: 200, replayed: "true" });
+    expect(await call("POST", "inventory/reservations", { world, key: "b", body: more })).toMatchObject({
+      status: 409,
+      body: { detail: "Insufficient inventory" },
+    });
+    expect(await call("POST", "inventory/reservations", { world, key: "c", body: { ...more, product_id: "product_9" } })).toMatchObject({
+      status: 404,
+    });
+    expect(await call("POST", "inventory/releases", { world, key: "d", body: { order_id: "o" } })).toMatchObject({
+      status: 200,
+      body: { status: "released" },
+    });
+    expect(await call("POST", "inventory/releases", { world, key: "d", body: { order_id: "o" } })).toMatchObject({
+      status: 200,
+      replayed: "true",
+    });
     expect(await available(world, "product_3")).toBe(25);
   });
 
   it("refuses a reservation that arrives after its release", async () => {
     const world = newWorldId();
-    expect(await call("POST", "inventory/releases", { world, key: "r", body: { order_id: "late" } })).toMatchObject({ body: { status: "nothing_to_undo" } });
-    const late = await call("POST", "inventory/reservations", { world, key: "a", body: { order_id: "late", product_id: "product_1", quantity: 1 } });
+    expect(await call("POST", "inventory/releases", { world, key: "r", body: { order_id: "late" } })).toMatchObject({
+      body: { status: "nothing_to_undo" },
+    });
+    const late = await call("POST", "inventory/reservations", {
+      world,
+      key: "a",
+      body: { order_id: "late", product_id: "product_1", quantity: 1 },
+    });
     expect(late.status).toBe(409);
     expect(await available(world, "product_1")).toBe(100);
   });
@@ -117,21 +177,31 @@ describe("shipping", () => {
       status: 409,
       body: { detail: "Shipping address invalid" },
     });
-    expect(await call("POST", "shipping/cancellations", { world, key: "u", body: { order_id: "o" } })).toMatchObject({ status: 200, body: { status: "cancelled" } });
+    expect(await call("POST", "shipping/cancellations", { world, key: "u", body: { order_id: "o" } })).toMatchObject({
+      status: 200,
+      body: { status: "cancelled" },
+    });
     expect((await call("GET", "shipping/shipments", { world })).body).toMatchObject([{ order_id: "o", status: "cancelled" }]);
   });
 });
 
 describe("the services' HTTP contract", () => {
   it("requires an Idempotency-Key on every write, in FastAPI's shape", async () => {
-    const answer = await call("POST", "payment/charges", { world: "default", body: { order_id: "o", account_id: "user_1", amount_cents: 1 } });
+    const answer = await call("POST", "payment/charges", {
+      world: "default",
+      body: { order_id: "o", account_id: "user_1", amount_cents: 1 },
+    });
     expect(answer.status).toBe(422);
     expect(answer.body.detail[0]).toMatchObject({ loc: ["header", "idempotency-key"] });
   });
 
   it("refuses a body that does not fit, a world that is not one, an unknown path and another method", async () => {
     const world = newWorldId();
-    const bad = await call("POST", "inventory/reservations", { world, key: "k", body: { order_id: "o", product_id: "product_1", quantity: 0 } });
+    const bad = await call("POST", "inventory/reservations", {
+      world,
+      key: "k",
+      body: { order_id: "o", product_id: "product_1", quantity: 0 },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.detail[0]).toMatchObject({ loc: ["body", "quantity"] });
     expect((await call("GET", "inventory/stock", { world: "no world!" })).status).toBe(422);
@@ -142,7 +212,11 @@ describe("the services' HTTP contract", () => {
 
   it("keeps each world's data apart, and a reset puts one world back as seeded", async () => {
     const [one, two] = [newWorldId(), newWorldId()];
-    await call("POST", "payment/charges", { world: one, key: randomUUID(), body: { order_id: "o", account_id: "user_1", amount_cents: 700 } });
+    await call("POST", "payment/charges", {
+      world: one,
+      key: randomUUID(),
+      body: { order_id: "o", account_id: "user_1", amount_cents: 700 },
+    });
     expect(await balance(one, "user_1")).toBe(99_300);
     expect(await balance(two, "user_1")).toBe(100_000);
     expect((await call("POST", "payment/reset", { world: one })).status).toBe(200);

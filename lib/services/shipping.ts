@@ -21,7 +21,11 @@ export const initialAddresses: Readonly<Record<string, string | null>> = {
 };
 
 export const requests: RequestLog = {
-  find: (tx, worldId, key) => tx.shippingServiceRequest.findUnique({ where: { worldId_key: { worldId, key } }, select: { requestHash: true, status: true, body: true } }),
+  find: (tx, worldId, key) =>
+    tx.shippingServiceRequest.findUnique({
+      where: { worldId_key: { worldId, key } },
+      select: { requestHash: true, status: true, body: true },
+    }),
   record: (tx, row) => tx.shippingServiceRequest.create({ data: row, select: { key: true } }),
 };
 
@@ -30,7 +34,10 @@ async function seeded(tx: Tx, worldId: string): Promise<void> {
     SERVICE,
     worldId,
     () => tx.shippingServiceAddress.findFirst({ where: { worldId }, select: { worldId: true } }),
-    () => tx.shippingServiceAddress.createMany({ data: Object.entries(initialAddresses).map(([userId, address]) => ({ worldId, userId, address })) }),
+    () =>
+      tx.shippingServiceAddress.createMany({
+        data: Object.entries(initialAddresses).map(([userId, address]) => ({ worldId, userId, address })),
+      }),
   );
 }
 
@@ -50,7 +57,15 @@ export async function ship(tx: Tx, worldId: string, input: { order_id: string; u
   if (!user) return refusal(404, "User not found");
   if (!user.address) return refusal(409, "Shipping address invalid");
   const now = new Date();
-  const row = { worldId, orderId: input.order_id, userId: input.user_id, address: user.address, status: "created", createdAt: now, updatedAt: now };
+  const row = {
+    worldId,
+    orderId: input.order_id,
+    userId: input.user_id,
+    address: user.address,
+    status: "created",
+    createdAt: now,
+    updatedAt: now,
+  };
   await tx.shippingServiceShipment.create({ data: row, select: { orderId: true } });
   return answer(201, shipmentBody(row));
 }
@@ -62,17 +77,24 @@ export async function cancel(tx: Tx, worldId: string, input: { order_id: string 
   const now = new Date();
   if (!existing) {
     // Cancelled before the shipment arrived: remembered, so the late one is refused.
-    await tx.shippingServiceShipment.create({ data: { worldId, orderId: input.order_id, userId: "", address: null, status: "voided", createdAt: now, updatedAt: now } });
+    await tx.shippingServiceShipment.create({
+      data: { worldId, orderId: input.order_id, userId: "", address: null, status: "voided", createdAt: now, updatedAt: now },
+    });
     return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });
   }
   if (existing.status === "voided") return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });
-  if (existing.status === "created") await tx.shippingServiceShipment.update({ where, data: { status: "cancelled", updatedAt: now }, select: { orderId: true } });
+  if (existing.status === "created")
+    await tx.shippingServiceShipment.update({ where, data: { status: "cancelled", updatedAt: now }, select: { orderId: true } });
   return answer(200, shipmentBody({ ...existing, status: "cancelled" }));
 }
 
 /** A world's shipments, newest first (at most a thousand). */
 export async function shipments(tx: Tx, worldId: string): Promise<ReturnType<typeof shipmentBody>[]> {
-  const rows = await tx.shippingServiceShipment.findMany({ where: { worldId, status: { not: "voided" } }, orderBy: { createdAt: "desc" }, take: 1_000 });
+  const rows = await tx.shippingServiceShipment.findMany({
+    where: { worldId, status: { not: "voided" } },
+    orderBy: { createdAt: "desc" },
+    take: 1_000,
+  });
   return rows.map(shipmentBody);
 }
 

@@ -113,7 +113,9 @@ describe("workflow diagrams", () => {
   });
 
   it("use the examples given for the test scenarios", () => {
-    const source = testScenariosDiagram(order, { process_payment: { title: "Insufficient Funds", order: "user_3, product_1, qty=1, $500" } });
+    const source = testScenariosDiagram(order, {
+      process_payment: { title: "Insufficient Funds", order: "user_3, product_1, qty=1, $500" },
+    });
     expect(source).toContain("Test 4: Insufficient Funds");
     expect(source).toContain("user_3, product_1, qty=1, #36;500");
   });
@@ -179,7 +181,13 @@ describe("the run diagram", () => {
 });
 
 describe("escaping", () => {
-  const hostile = [`"]; click A call alert(1) %%`, `<img src=x onerror=alert(1)>`, "%%{init: {'theme':'forest'}}%%", "a\nend\nb", "`**md**` $$x$$ #quot; &amp;"];
+  const hostile = [
+    `"]; click A call alert(1) %%`,
+    `<img src=x onerror=alert(1)>`,
+    "%%{init: {'theme':'forest'}}%%",
+    "a\nend\nb",
+    "`**md**` $$x$$ #quot; &amp;",
+  ];
 
   it("turns every character Mermaid or HTML interprets into an entity code", () => {
     expect(escapeText(`"]; click A call alert(1) %%`)).toBe("#quot;#93;#59; click A call alert(1) #37;#37;");
@@ -197,8 +205,28 @@ describe("escaping", () => {
       steps: hostile.map((text) => ({ name: text, compensation: text, durationMs: 1 })),
     };
     const events: LogEvent[] = [
-      { id: 1, saga_id: "s", order_id: "o", position: 0, step: hostile[0], phase: "action", outcome: "running", error: null, created_at: new Date(0).toISOString() },
-      { id: 2, saga_id: "s", order_id: "o", position: 0, step: hostile[0], phase: "action", outcome: "failed", error: hostile[1], created_at: new Date(5).toISOString() },
+      {
+        id: 1,
+        saga_id: "s",
+        order_id: "o",
+        position: 0,
+        step: hostile[0],
+        phase: "action",
+        outcome: "running",
+        error: null,
+        created_at: new Date(0).toISOString(),
+      },
+      {
+        id: 2,
+        saga_id: "s",
+        order_id: "o",
+        position: 0,
+        step: hostile[0],
+        phase: "action",
+        outcome: "failed",
+        error: hostile[1],
+        created_at: new Date(5).toISOString(),
+      },
     ];
     const sources = [...workflowDiagrams(outline).map((diagram) => diagram.source), sagaRunDiagram(outline, replay(outline, events))];
     for (const source of sources) {

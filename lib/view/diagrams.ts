@@ -185,8 +185,13 @@ export function statusStateDiagram(outline: SagaOutline): string {
   const state = (status: string) => (status === "start" || status === "end" ? "[*]" : status.toUpperCase());
   // The notes of the way in and of the forward path on the left, the others on the right: all on one
   // side, they spread the diagram to twice the width of a page.
-  const side = (status: SagaStatus) => (status === "pending" || status === "processing" || status === "compensating" || status === "completed" ? "left" : "right");
-  const note = (status: SagaStatus, lines: string[]) => [`note ${side(status)} of ${state(status)}`, ...lines.map((line) => `  ${escapeText(line)}`), "end note"];
+  const side = (status: SagaStatus) =>
+    status === "pending" || status === "processing" || status === "compensating" || status === "completed" ? "left" : "right";
+  const note = (status: SagaStatus, lines: string[]) => [
+    `note ${side(status)} of ${state(status)}`,
+    ...lines.map((line) => `  ${escapeText(line)}`),
+    "end note",
+  ];
   const notes: Record<SagaStatus, string[]> = {
     pending: ["Initial state when order", "is first created"],
     processing: ["Saga orchestrator executing", "steps sequentially:", ...outline.steps.map((step, i) => `${i + 1}. ${step.name}`)],

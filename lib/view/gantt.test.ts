@@ -12,7 +12,8 @@ const outline: SagaOutline = {
 
 // Each test writes a log of its own (tests/run-log.ts: ids in order, times from the start).
 let log = recorder(outline);
-const event = (position: number | null, phase: string, outcome: string, ms: number, error: string | null = null): LogEvent => log.add(ms, position, phase, outcome, error);
+const event = (position: number | null, phase: string, outcome: string, ms: number, error: string | null = null): LogEvent =>
+  log.add(ms, position, phase, outcome, error);
 
 describe("ganttChart", () => {
   it("draws a bar per attempt and a row per compensation, in the order they ran", () => {
@@ -37,7 +38,13 @@ describe("ganttChart", () => {
     const chart = ganttChart(outline, [...events, events[3]]);
     expect(chart.originMs).toBe(Date.UTC(2026, 0, 1));
     expect(chart.endMs).toBe(Date.UTC(2026, 0, 1) + 84);
-    expect(chart.rows.map((row) => `${row.kind}:${row.name}`)).toEqual(["action:a", "action:b", "action:c", "compensation:undo_b", "compensation:undo_a"]);
+    expect(chart.rows.map((row) => `${row.kind}:${row.name}`)).toEqual([
+      "action:a",
+      "action:b",
+      "action:c",
+      "compensation:undo_b",
+      "compensation:undo_a",
+    ]);
     const [a, b, c, undoB] = chart.rows;
     expect(a.bars).toHaveLength(1);
     expect(b.bars.map((bar) => [bar.attempt, bar.status, bar.endMs! - bar.startMs])).toEqual([

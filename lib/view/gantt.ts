@@ -10,7 +10,8 @@ import type { LogEvent } from "./replay";
  * `interrupted`: an attempt that never recorded an outcome (the process stopped and a resume retried it);
  * `retried`: an attempt that failed transiently and was tried again.
  */
-export type BarStatus = "running" | "completed" | "failed" | "retried" | "interrupted" | "compensating" | "compensated" | "compensation_failed";
+export type BarStatus =
+  "running" | "completed" | "failed" | "retried" | "interrupted" | "compensating" | "compensated" | "compensation_failed";
 
 export interface GanttBar {
   startMs: number;
@@ -44,7 +45,14 @@ export interface GanttChart {
 }
 
 export function ganttChart(outline: SagaOutline, events: readonly LogEvent[]): GanttChart {
-  const actions: GanttRow[] = outline.steps.map((step, position) => ({ kind: "action", position, step: step.name, name: step.name, noop: false, bars: [] }));
+  const actions: GanttRow[] = outline.steps.map((step, position) => ({
+    kind: "action",
+    position,
+    step: step.name,
+    name: step.name,
+    noop: false,
+    bars: [],
+  }));
   const compensations = new Map<number, GanttRow>();
   let originMs: number | null = null;
   let endMs: number | null = null;

@@ -65,7 +65,8 @@ function happy() {
   return events;
 }
 
-const totals = (events: readonly LogEvent[]) => ledgerLines(ledgerEntries(effects, events, outline)).map((line) => [line.kind, line.account, line.total]);
+const totals = (events: readonly LogEvent[]) =>
+  ledgerLines(ledgerEntries(effects, events, outline)).map((line) => [line.kind, line.account, line.total]);
 
 describe("ledgerEntries", () => {
   it("records each completed action's movement and each compensation's opposite, by event", () => {

@@ -23,7 +23,12 @@ export function outline<Context>(definition: SagaDefinition<Context>): SagaOutli
   return {
     name: definition.name,
     subject: definition.subject,
-    steps: definition.steps.map(({ name, compensation, durationMs, service }) => ({ name, compensation, durationMs, ...(service ? { service } : {}) })),
+    steps: definition.steps.map(({ name, compensation, durationMs, service }) => ({
+      name,
+      compensation,
+      durationMs,
+      ...(service ? { service } : {}),
+    })),
   };
 }
 

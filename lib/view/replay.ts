@@ -75,7 +75,8 @@ export function applyEvent(state: SagaState, event: LogEvent): SagaState {
     next.status = event.outcome as SagaStatus;
     if (event.error) next.error = event.error;
     if (event.outcome === "processing") next.startedAt ??= event.created_at;
-    if (event.outcome === "completed" || event.outcome === "failed" || event.outcome === "compensation_failed") next.finishedAt = event.created_at;
+    if (event.outcome === "completed" || event.outcome === "failed" || event.outcome === "compensation_failed")
+      next.finishedAt = event.created_at;
     else next.finishedAt = null;
     return next;
   }

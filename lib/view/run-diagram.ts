@@ -56,11 +56,7 @@ function passedThrough(step: StepState): boolean {
 function stepLines(step: StepState, sagaStatus: SagaStatus): string[] {
   const took = formatDuration(step.startedAt, step.finishedAt);
   const status =
-    step.status === "pending"
-      ? sagaStatus === "completed" || sagaStatus === "failed"
-        ? "not reached"
-        : "pending"
-      : step.status;
+    step.status === "pending" ? (sagaStatus === "completed" || sagaStatus === "failed" ? "not reached" : "pending") : step.status;
   return [
     passedThrough(step) ? "completed" : status,
     passedThrough(step) && "nothing to undo",

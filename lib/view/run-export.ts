@@ -22,7 +22,17 @@ const EventSchema = z.object({
   position: z.int().min(0).max(100).nullable(),
   step: text.nullable(),
   phase: z.enum(["saga", "action", "compensation"]),
-  outcome: z.enum(["pending", "processing", "compensating", "completed", "failed", "compensation_failed", "running", "retrying", "compensated"]),
+  outcome: z.enum([
+    "pending",
+    "processing",
+    "compensating",
+    "completed",
+    "failed",
+    "compensation_failed",
+    "running",
+    "retrying",
+    "compensated",
+  ]),
   error: text.nullable(),
   detail: text.nullable().optional(),
   created_at: z.iso.datetime(),
@@ -53,7 +63,12 @@ export interface RunData {
 }
 
 export function exportRun(run: RunData, now = new Date()): RunExport {
-  return { format: RUN_FORMAT, exported_at: now.toISOString(), ...run, events: run.events.map((event) => ({ ...event, detail: event.detail ?? null })) } as RunExport;
+  return {
+    format: RUN_FORMAT,
+    exported_at: now.toISOString(),
+    ...run,
+    events: run.events.map((event) => ({ ...event, detail: event.detail ?? null })),
+  } as RunExport;
 }
 
 /** Reads an exported run back; a message that says what is wrong when the file is not one. */
@@ -70,5 +85,8 @@ export function importRun(json: string): { ok: true; run: RunData } | { ok: fals
     return { ok: false, problem: `This is not a run exported by Saga Studio (${issue.path.join(".") || "file"}: ${issue.message}).` };
   }
   const { order, saga, outline, effects, before, events } = parsed.data;
-  return { ok: true, run: { order, saga, outline, effects, before, events: events.map((event) => ({ ...event, detail: event.detail ?? null })) } };
+  return {
+    ok: true,
+    run: { order, saga, outline, effects, before, events: events.map((event) => ({ ...event, detail: event.detail ?? null })) },
+  };
 }

@@ -108,7 +108,9 @@ describe("sagaSequenceDiagram", () => {
     ]);
     expect(plain).toContain("P0->>P1: +0 ms: POST /orders");
 
-    const shared = sagaSequenceDiagram(outline, shippingFailure(), { services: { validate_order: "Store", reserve_inventory: "Store" } }).split("\n");
+    const shared = sagaSequenceDiagram(outline, shippingFailure(), {
+      services: { validate_order: "Store", reserve_inventory: "Store" },
+    }).split("\n");
     expect(shared.filter((line) => line.startsWith("participant")).slice(3)).toEqual([
       "participant P3 as Store",
       "participant P4 as Process payment",
@@ -196,7 +198,10 @@ describe("sagaSequenceDiagram", () => {
     const lines = sagaSequenceDiagram(outline, events.slice(1), options).split("\n");
     expect(lines.some((line) => line.startsWith("P0->>"))).toBe(false);
     expect(lines[lines.length - 1]).toBe("P2-->>P1: +500 ms: completed");
-    expect(sagaSequenceDiagram(outline, events, options).split("\n").slice(-2)).toEqual(["P2-->>P1: +500 ms: completed", "P1-->>P0: +500 ms: 201 completed"]);
+    expect(sagaSequenceDiagram(outline, events, options).split("\n").slice(-2)).toEqual([
+      "P2-->>P1: +500 ms: completed",
+      "P1-->>P0: +500 ms: 201 completed",
+    ]);
   });
 
   it("counts an event delivered twice once", () => {
@@ -206,7 +211,10 @@ describe("sagaSequenceDiagram", () => {
 
   it("escapes hostile text wherever it goes: errors, details, names, labels and order fields", () => {
     const hostile = '"; end; click P1 call alert(1) %%{init}%%\n<script>';
-    const named: SagaOutline = { ...outline, steps: outline.steps.map((step, i) => (i === 1 ? { ...step, name: hostile, compensation: hostile } : step)) };
+    const named: SagaOutline = {
+      ...outline,
+      steps: outline.steps.map((step, i) => (i === 1 ? { ...step, name: hostile, compensation: hostile } : step)),
+    };
     const events = shippingFailure(hostile).map((event) => ({ ...event, detail: event.detail && hostile }));
     const source = sagaSequenceDiagram(named, events, {
       // Not the same label as the hostile step's humanized name, or the two would share a participant.
@@ -234,7 +242,10 @@ describe("sagaSequenceDiagram", () => {
     const events = shippingFailure(hostile).map((event) => ({ ...event, detail: event.detail && `${hostile} #1; $5: done` }));
     for (const source of [
       sagaSequenceDiagram(outline, shippingFailure(), options),
-      sagaSequenceDiagram(outline, events, { services: { validate_order: hostile }, order: { user_id: hostile, product_id: hostile, quantity: 2, amount: 1.5 } }),
+      sagaSequenceDiagram(outline, events, {
+        services: { validate_order: hostile },
+        order: { user_id: hostile, product_id: hostile, quantity: 2, amount: 1.5 },
+      }),
     ]) {
       await expect(mermaid.parse(source)).resolves.toMatchObject({ diagramType: "sequence" });
     }

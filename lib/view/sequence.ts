@@ -77,7 +77,8 @@ export function sagaSequenceDiagram(outline: SagaOutline, events: readonly LogEv
     const at = Date.parse(event.created_at);
     origin ??= at;
     const time = elapsed(at - origin);
-    const message = (from: string, arrow: string, to: string, text: string) => out.push(`${from}${arrow}${to}: ${escapeText(`${time}: ${text}`)}`);
+    const message = (from: string, arrow: string, to: string, text: string) =>
+      out.push(`${from}${arrow}${to}: ${escapeText(`${time}: ${text}`)}`);
     const note = (text: string) => out.push(`Note over ${ORCHESTRATOR}: ${escapeText(`${time}: ${text}`)}`);
 
     if (event.phase === "saga") {
@@ -87,7 +88,10 @@ export function sagaSequenceDiagram(outline: SagaOutline, events: readonly LogEv
           // every other participant off to the right) and not left of the client (where it would open
           // an empty margin the width of the note down the whole diagram).
           const order = options.order;
-          if (order) out.push(`Note over ${CLIENT},${API}: ${escapeText(`${order.user_id}: ${order.quantity} x ${order.product_id}, $${order.amount}`)}`);
+          if (order)
+            out.push(
+              `Note over ${CLIENT},${API}: ${escapeText(`${order.user_id}: ${order.quantity} x ${order.product_id}, $${order.amount}`)}`,
+            );
           message(CLIENT, "->>", API, "POST /orders");
           message(API, "->>", ORCHESTRATOR, "record order and saga");
           clientWaiting = first;
@@ -136,10 +140,15 @@ export function sagaSequenceDiagram(outline: SagaOutline, events: readonly LogEv
           message(service, "--x", ORCHESTRATOR, event.error ? `failed: ${event.error}` : "failed");
           break;
       }
-    } else if (event.phase === "compensation" && !hasUndo(step.compensation) && (event.outcome === "compensating" || event.outcome === "compensated")) {
+    } else if (
+      event.phase === "compensation" &&
+      !hasUndo(step.compensation) &&
+      (event.outcome === "compensating" || event.outcome === "compensated")
+    ) {
       // A step declared with no_compensation changed nothing: the saga passes back through it, but
       // there is no call to draw and no time to give. A grey band, and a note that says so, once.
-      if (event.outcome === "compensating" && attempt("compensation", event.position) === 1) out.push("rect rgb(241, 245, 249)", `Note over ${service}: ${escapeText(`${step.name}: nothing to undo`)}`, "end");
+      if (event.outcome === "compensating" && attempt("compensation", event.position) === 1)
+        out.push("rect rgb(241, 245, 249)", `Note over ${service}: ${escapeText(`${step.name}: nothing to undo`)}`, "end");
     } else if (event.phase === "compensation") {
       switch (event.outcome) {
         case "compensating": {
@@ -174,4 +183,3 @@ export function brief(line: string): string {
   const short = line.replace(/\b([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "$1…");
   return short.length > BRIEF ? `${short.slice(0, BRIEF - 1)}…` : short;
 }
-

@@ -176,7 +176,17 @@ describe("why", () => {
 
     const short: SagaOutline = { ...outline, steps: outline.steps.slice(1, 3) };
     const events: LogEvent[] = [
-      { id: 1, saga_id: "s", order_id: "o", position: 1, step: "process_payment", phase: "action", outcome: "failed", error: "Insufficient funds", created_at: "" },
+      {
+        id: 1,
+        saga_id: "s",
+        order_id: "o",
+        position: 1,
+        step: "process_payment",
+        phase: "action",
+        outcome: "failed",
+        error: "Insufficient funds",
+        created_at: "",
+      },
     ];
     const undone = [
       ...events,
@@ -223,7 +233,9 @@ describe("runHeadline", () => {
     expect(headline((add) => failAt(add, 1, "Insufficient inventory"))).toBe(
       "Failed in 450 ms at Reserve inventory (Insufficient inventory): nothing was undone, since Validate order had changed nothing.",
     );
-    expect(headline((add) => failAt(add, 0, "Invalid quantity"))).toBe("Failed in 250 ms at Validate order (Invalid quantity): no step had completed, so nothing was undone.");
+    expect(headline((add) => failAt(add, 0, "Invalid quantity"))).toBe(
+      "Failed in 250 ms at Validate order (Invalid quantity): no step had completed, so nothing was undone.",
+    );
   });
 
   it("sums up a completed run, a run in flight and a stuck one", () => {

@@ -70,15 +70,19 @@ export function why(outline: SagaOutline, events: readonly LogEvent[], index: nu
         }
         const completed = outline.steps.filter((_, position) => before.steps[position].status === "completed");
         if (completed.length === 0) return "The saga turns back, but no step had completed, so there is nothing to undo.";
-        return completed.some((done) => hasUndo(done.compensation))
-          ? "The saga turns back: each completed step is compensated, the most recent first."
-          : `The saga turns back, but ${completed.length === 1 ? `${humanize(completed[0].name)}, the only step that had completed,` : "the steps that had completed"} changed nothing, so there is nothing to undo.`;
+        if (completed.some((done) => hasUndo(done.compensation))) {
+          return "The saga turns back: each completed step is compensated, the most recent first.";
+        }
+        const which =
+          completed.length === 1 ? `${humanize(completed[0].name)}, the only step that had completed,` : "the steps that had completed";
+        return `The saga turns back, but ${which} changed nothing, so there is nothing to undo.`;
       }
       case "completed":
         return `Every step completed: the ${subject} is done.`;
       case "failed": {
         const compensated = outline.steps.filter((_, position) => before.steps[position].status === "compensated");
-        if (compensated.some((step) => hasUndo(step.compensation))) return `Every completed step was undone: the ${subject} failed and left nothing behind.`;
+        if (compensated.some((step) => hasUndo(step.compensation)))
+          return `Every completed step was undone: the ${subject} failed and left nothing behind.`;
         return compensated.length > 0
           ? `Nothing needed undoing, since the steps that had completed changed nothing: the ${subject} failed and left nothing behind.`
           : `No step had completed, so the ${subject} failed and left nothing behind.`;
@@ -109,7 +113,8 @@ export function why(outline: SagaOutline, events: readonly LogEvent[], index: nu
         if (attempt > 1) {
           return last === "retrying"
             ? `${name} runs again (attempt ${attempt}): the last attempt failed for a passing reason.`
-            : `${name} runs again (attempt ${attempt}): the last attempt was cut off before it recorded an outcome, and the step is safe to repeat.`;
+            : `${name} runs again (attempt ${attempt}): ` +
+                "the last attempt was cut off before it recorded an outcome, and the step is safe to repeat.";
         }
         const previous = outline.steps[position - 1];
         return previous ? `${name} runs now that ${humanize(previous.name)} has completed.` : `${name} runs first.`;
@@ -143,7 +148,10 @@ export function why(outline: SagaOutline, events: readonly LogEvent[], index: nu
         if (attempt > 1) {
           if (last === "retrying") return `${undo} runs again (attempt ${attempt}): the last attempt failed for a passing reason.`;
           if (last === "compensation_failed") return `${undo} runs again (attempt ${attempt}): an operator retried the saga.`;
-          return `${undo} runs again (attempt ${attempt}): the last attempt was cut off before it recorded an outcome, and it is safe to repeat.`;
+          return (
+            `${undo} runs again (attempt ${attempt}): the last attempt was cut off before it recorded an outcome, ` +
+            "and it is safe to repeat."
+          );
         }
         return hasUndo(step.compensation) ? `${undo} undoes ${name}.` : `${name} is compensated too, though it changed nothing.`;
       }
@@ -181,7 +189,9 @@ function lasted(events: readonly LogEvent[]): string {
   if (ms < 1_000) return `${ms} ms`;
   if (ms < 60_000) return `${(ms / 1_000).toFixed(2)} s`;
   const seconds = Math.floor(ms / 1_000);
-  return seconds < 3_600 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${Math.floor(seconds / 3_600)} h ${Math.floor((seconds % 3_600) / 60)} min`;
+  return seconds < 3_600
+    ? `${Math.floor(seconds / 60)} min ${seconds % 60} s`
+    : `${Math.floor(seconds / 3_600)} h ${Math.floor((seconds % 3_600) / 60)} min`;
 }
 
 /** The compensations that ran to the end, in the order they ran, split into those that undid something and those with nothing to undo. */
@@ -225,7 +235,11 @@ export function runHeadline(outline: SagaOutline, events: readonly LogEvent[]): 
     }
     case "compensating": {
       const undoing = outline.steps.find((_, position) => state.steps[position].status === "compensating");
-      const now = undoing ? (hasUndo(undoing.compensation) ? `now ${humanize(undoing.compensation)}` : `now ${humanize(undoing.name)}, which has nothing to undo`) : "";
+      const now = undoing
+        ? hasUndo(undoing.compensation)
+          ? `now ${humanize(undoing.compensation)}`
+          : `now ${humanize(undoing.name)}, which has nothing to undo`
+        : "";
       return `Turning back after ${where || "a failure"}: undoing the completed steps, most recent first${now ? `; ${now}` : ""}.`;
     }
     case "failed": {
@@ -240,7 +254,9 @@ export function runHeadline(outline: SagaOutline, events: readonly LogEvent[]): 
     case "compensation_failed": {
       const stuck = outline.steps.find((_, position) => state.steps[position].status === "compensation_failed");
       const stuckState = stuck ? state.steps[outline.steps.indexOf(stuck)] : undefined;
-      const gaveUp = stuck ? `${humanize(stuck.compensation)} gave up${failure(stuckState?.error ?? null, `${stuck.compensation} failed: `)}` : "a compensation gave up";
+      const gaveUp = stuck
+        ? `${humanize(stuck.compensation)} gave up${failure(stuckState?.error ?? null, `${stuck.compensation} failed: `)}`
+        : "a compensation gave up";
       return `Stuck after ${took}: ${failedAt ? `${where} failed, then ` : ""}${gaveUp}; it waits for an operator to retry it.`;
     }
   }
@@ -253,7 +269,9 @@ export function runHeadline(outline: SagaOutline, events: readonly LogEvent[]): 
 export function rollbackLine(state: SagaState): string | null {
   const changed = (step: SagaState["steps"][number]) => hasUndo(step.compensation);
   if (state.status === "compensating") {
-    const ahead = state.steps.some((step) => changed(step) && (step.status === "completed" || step.status === "compensating" || step.status === "compensated"));
+    const ahead = state.steps.some(
+      (step) => changed(step) && (step.status === "completed" || step.status === "compensating" || step.status === "compensated"),
+    );
     return ahead ? "Undoing completed steps, in reverse order" : "Turning back: nothing to undo";
   }
   if (state.status !== "failed") return null;

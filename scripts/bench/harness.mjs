@@ -47,12 +47,28 @@ export async function startServer(env, nodeArgs = []) {
   const db = path.join(os.tmpdir(), `saga-studio-bench-${Date.now()}-${port}.db`);
   const child = spawn(process.execPath, [...nodeArgs, serverJs], {
     cwd: standaloneDir,
-    env: { ...process.env, NODE_OPTIONS: serverNodeOptions(process.env.NODE_OPTIONS), DATABASE_URL: `file:${db}`, LOG_LEVEL: "ERROR", ...env, PORT: String(port), HOSTNAME: "127.0.0.1" },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: serverNodeOptions(process.env.NODE_OPTIONS),
+      DATABASE_URL: `file:${db}`,
+      LOG_LEVEL: "ERROR",
+      ...env,
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+    },
     stdio: process.env.BENCH_SERVER_OUTPUT ? "inherit" : "ignore",
   });
   const url = `http://127.0.0.1:${port}`;
   await answering(`${url}/health`);
-  return { url, child, databaseUrl: env.DATABASE_URL ?? `file:${db}`, stop: () => { child.kill("SIGKILL"); removeSqlite(db); } };
+  return {
+    url,
+    child,
+    databaseUrl: env.DATABASE_URL ?? `file:${db}`,
+    stop: () => {
+      child.kill("SIGKILL");
+      removeSqlite(db);
+    },
+  };
 }
 
 /** Servers on SQLite: each on a throw-away file of its own. One process is all SQLite serves. */
@@ -74,8 +90,18 @@ export function onPostgres(postgres) {
     start: (env = {}, nodeArgs) => startServer({ ...GENEROUS, ...env, DATABASE_URL: postgres.createDatabase() }, nodeArgs),
     // Replicas: servers on one database, each with a lease holder's name of its own.
     async deploy(count, env = {}, database = postgres.createDatabase()) {
-      const servers = await Promise.all(Array.from({ length: count }, (_, i) => startServer({ ...GENEROUS, ...env, DATABASE_URL: database, SAGA_REPLICA_ID: `bench-${i}` })));
-      return { servers, urls: servers.map((server) => server.url), stop: () => { for (const server of servers) server.stop(); } };
+      const servers = await Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          startServer({ ...GENEROUS, ...env, DATABASE_URL: database, SAGA_REPLICA_ID: `bench-${i}` }),
+        ),
+      );
+      return {
+        servers,
+        urls: servers.map((server) => server.url),
+        stop: () => {
+          for (const server of servers) server.stop();
+        },
+      };
     },
     engineDatabase: () => postgres.createDatabase(),
   };
@@ -90,16 +116,33 @@ export async function startBareHandler() {
   const dir = path.join(root, ".bench-bare");
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, "app", "api", "ping"), { recursive: true });
-  fs.writeFileSync(path.join(dir, "app", "api", "ping", "route.js"), 'export const dynamic = "force-dynamic";\nexport function GET() {\n  return Response.json({ status: "healthy" });\n}\n');
+  fs.writeFileSync(
+    path.join(dir, "app", "api", "ping", "route.js"),
+    'export const dynamic = "force-dynamic";\nexport function GET() {\n  return Response.json({ status: "healthy" });\n}\n',
+  );
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bare", private: true, type: "module" }));
   const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const built = spawnSync(process.execPath, [next, "build"], { cwd: dir, stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const built = spawnSync(process.execPath, [next, "build"], {
+    cwd: dir,
+    stdio: "ignore",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (built.status !== 0) throw new Error("the bare route handler did not build");
   const port = await freePort();
-  const child = spawn(process.execPath, [next, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: dir, stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
+  const child = spawn(process.execPath, [next, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: dir,
+    stdio: "ignore",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   const url = `http://127.0.0.1:${port}`;
   await answering(`${url}/api/ping`);
-  return { url, stop: () => { child.kill("SIGKILL"); fs.rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url,
+    stop: () => {
+      child.kill("SIGKILL");
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

@@ -22,7 +22,10 @@ export const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 /** One request (with `extra` headers, a world's cookie say); resolves with its status and body text. */
 export function send(url, method = "GET", body, extra = {}) {
   return new Promise((resolve, reject) => {
-    const headers = { ...extra, ...(body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) }) };
+    const headers = {
+      ...extra,
+      ...(body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) }),
+    };
     const request = http.request(url, { method, agent, headers }, (response) => {
       let text = "";
       response.setEncoding("utf8");
@@ -66,7 +69,13 @@ export async function rate(request, { connections = 10, seconds = 5 } = {}) {
 }
 
 /** `a` and `b` measured A B A B (the machine drifts; alternating spreads it over both): their mean rates (or `summary`'s). */
-export async function alternate(a, b, seconds = 3, rounds = 2, summary = (...list) => list.reduce((sum, value) => sum + value, 0) / list.length) {
+export async function alternate(
+  a,
+  b,
+  seconds = 3,
+  rounds = 2,
+  summary = (...list) => list.reduce((sum, value) => sum + value, 0) / list.length,
+) {
   const rates = { a: [], b: [] };
   for (let round = 0; round < rounds; round++) {
     rates.a.push(await rate(a, { seconds }));
@@ -115,7 +124,8 @@ export async function orderRound(urls, count) {
       while (left-- > 0) {
         const response = await send(`${urls[connection % urls.length]}/orders`, "POST", HAPPY_BODY);
         const body = JSON.parse(response.text);
-        if (response.status !== 201 || body.status !== "completed") throw new Error(`POST /orders answered ${response.status} ${body.status}`);
+        if (response.status !== 201 || body.status !== "completed")
+          throw new Error(`POST /orders answered ${response.status} ${body.status}`);
       }
     }),
   );

@@ -73,7 +73,11 @@ export async function profileUnder(target, env, load) {
 async function engineCosts(databaseUrl, { delays, count, concurrency }) {
   const file = databaseUrl ? undefined : path.join(os.tmpdir(), `saga-studio-bench-engine-${Date.now()}.db`);
   try {
-    return await runScript("bench-engine.ts", [count, concurrency, 200], { NODE_ENV: "production", DATABASE_URL: databaseUrl ?? `file:${file}`, SAGA_DELAY_SCALE: delays ? "1" : "0" });
+    return await runScript("bench-engine.ts", [count, concurrency, 200], {
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl ?? `file:${file}`,
+      SAGA_DELAY_SCALE: delays ? "1" : "0",
+    });
   } finally {
     if (file) removeSqlite(file);
   }
@@ -89,7 +93,10 @@ function engineLines(costs, { delays, count, concurrency, healthRate }) {
     `      calls  µs each  µs a saga`,
   ];
   const calls = [...costs.calls].sort((a, b) => b.perSaga * b.microsEach - a.perSaga * a.microsEach);
-  for (const call of calls) lines.push(`      ${call.perSaga.toFixed(1).padStart(5)}  ${call.microsEach.toFixed(0).padStart(7)}  ${(call.perSaga * call.microsEach).toFixed(0).padStart(9)}  ${call.name}`);
+  for (const call of calls)
+    lines.push(
+      `      ${call.perSaga.toFixed(1).padStart(5)}  ${call.microsEach.toFixed(0).padStart(7)}  ${(call.perSaga * call.microsEach).toFixed(0).padStart(9)}  ${call.name}`,
+    );
   return lines;
 }
 

@@ -8,7 +8,7 @@ import { remote, toy } from "./toy-saga";
 
 registerSagas([toy, remote]);
 const id = process.argv[2];
-const db = await database();
+await database();
 const started = await startSaga({ id, definition: remote, subjectId: id, subject: { id }, options: {} });
 const status = await runSaga(started);
 await closeDatabase();

@@ -81,7 +81,8 @@ export const remote: SagaDefinition<{ id: string }> = {
         await record(tx, `charged ${charge.id}`);
         return `Charged ${charge.id}`;
       },
-      compensateCall: ({ answer, idempotencyKey, signal }) => post("/refunds", idempotencyKey, signal, { charge: (answer as { id: string }).id }),
+      compensateCall: ({ answer, idempotencyKey, signal }) =>
+        post("/refunds", idempotencyKey, signal, { charge: (answer as { id: string }).id }),
       async compensate(tx, { answer }) {
         await record(tx, `refunded ${(answer as { id: string }).id}`);
       },

@@ -28,7 +28,10 @@ function actualTables(db: Database.Database): { tables: Map<string, Table>; diff
     const table: Table = {
       name: object.name,
       columns: new Map(columns.map((c) => [c.name, { type: c.type.toUpperCase(), notNull: c.notnull === 1, defaultValue: c.dflt_value }])),
-      primaryKey: columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name),
+      primaryKey: columns
+        .filter((c) => c.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((c) => c.name),
       // The catalogue records AUTOINCREMENT nowhere but in the table's CREATE statement.
       autoincrement: /\bAUTOINCREMENT\b/i.test(object.sql ?? ""),
       indexes: new Map(),
@@ -45,7 +48,9 @@ function actualTables(db: Database.Database): { tables: Map<string, Table>; diff
         differences.push(`${table.name}: index ${index.name} comes from an inline UNIQUE constraint, Prisma creates named unique indexes`);
       }
       if (index.partial) differences.push(`${table.name}: index ${index.name} is partial, schema.prisma cannot describe that`);
-      const keys = (db.prepare(`PRAGMA index_xinfo(${JSON.stringify(index.name)})`).all() as { name: string | null; desc: number; key: number }[])
+      const keys = (
+        db.prepare(`PRAGMA index_xinfo(${JSON.stringify(index.name)})`).all() as { name: string | null; desc: number; key: number }[]
+      )
         .filter((k) => k.key === 1)
         .map((k) => `${k.name ?? "<expression>"}${k.desc ? " DESC" : ""}`);
       table.indexes.set(index.name, { unique: index.unique === 1, columns: keys });
@@ -101,12 +106,17 @@ export function compare(schemaSource: string, db: Database.Database): string[] {
         differences.push(`${name}.${column}: in schema.prisma, not created by the migrations`);
         continue;
       }
-      if (got.type !== spec.type) differences.push(`${name}.${column}: type is ${got.type} in the migrations, ${spec.type} in schema.prisma`);
+      if (got.type !== spec.type)
+        differences.push(`${name}.${column}: type is ${got.type} in the migrations, ${spec.type} in schema.prisma`);
       if (got.notNull !== spec.notNull) {
-        differences.push(`${name}.${column}: ${got.notNull ? "NOT NULL" : "nullable"} in the migrations, ${spec.notNull ? "NOT NULL" : "nullable"} in schema.prisma`);
+        differences.push(
+          `${name}.${column}: ${got.notNull ? "NOT NULL" : "nullable"} in the migrations, ${spec.notNull ? "NOT NULL" : "nullable"} in schema.prisma`,
+        );
       }
       if (got.defaultValue !== spec.defaultValue) {
-        differences.push(`${name}.${column}: default is ${show(got.defaultValue)} in the migrations, ${show(spec.defaultValue)} in schema.prisma`);
+        differences.push(
+          `${name}.${column}: default is ${show(got.defaultValue)} in the migrations, ${show(spec.defaultValue)} in schema.prisma`,
+        );
       }
     }
     for (const column of have.columns.keys()) {
@@ -117,7 +127,9 @@ export function compare(schemaSource: string, db: Database.Database): string[] {
       differences.push(`${name}: primary key is ${show(have.primaryKey)} in the migrations, ${show(want.primaryKey)} in schema.prisma`);
     }
     if (have.autoincrement !== want.autoincrement) {
-      differences.push(`${name}: primary key is ${have.autoincrement ? "" : "not "}AUTOINCREMENT in the migrations, ${want.autoincrement ? "" : "not "}in schema.prisma`);
+      differences.push(
+        `${name}: primary key is ${have.autoincrement ? "" : "not "}AUTOINCREMENT in the migrations, ${want.autoincrement ? "" : "not "}in schema.prisma`,
+      );
     }
 
     for (const [index, spec] of want.indexes) {
@@ -127,14 +139,19 @@ export function compare(schemaSource: string, db: Database.Database): string[] {
         differences.push(`${name}: ${kind} ${index} ${show(spec.columns)} is in schema.prisma, not created by the migrations`);
         continue;
       }
-      if (got.unique !== spec.unique) differences.push(`${name}: index ${index} is ${got.unique ? "" : "not "}UNIQUE in the migrations, ${spec.unique ? "" : "not "}in schema.prisma`);
+      if (got.unique !== spec.unique)
+        differences.push(
+          `${name}: index ${index} is ${got.unique ? "" : "not "}UNIQUE in the migrations, ${spec.unique ? "" : "not "}in schema.prisma`,
+        );
       if (show(got.columns) !== show(spec.columns)) {
         differences.push(`${name}: index ${index} is on ${show(got.columns)} in the migrations, ${show(spec.columns)} in schema.prisma`);
       }
     }
     for (const [index, got] of have.indexes) {
       if (!want.indexes.has(index)) {
-        differences.push(`${name}: ${got.unique ? "unique index" : "index"} ${index} ${show(got.columns)} is created by the migrations, not in schema.prisma`);
+        differences.push(
+          `${name}: ${got.unique ? "unique index" : "index"} ${index} ${show(got.columns)} is created by the migrations, not in schema.prisma`,
+        );
       }
     }
 

@@ -21,7 +21,8 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 const names: Record<string, string> = Object.fromEntries([...demoProducts, ...demoAccounts].map(({ id, name }) => [id, name]));
 
 const one = (value: string | string[] | undefined) => (typeof value === "string" && value.length <= 200 ? value : undefined);
-const linkClass = "rounded text-sky-700 underline-offset-2 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:text-sky-300";
+const linkClass =
+  "rounded text-sky-700 underline-offset-2 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:text-sky-300";
 
 export default async function ComparePage({ searchParams }: Props) {
   const params = await searchParams;
@@ -37,7 +38,11 @@ export default async function ComparePage({ searchParams }: Props) {
           Two sagas side by side, step by step: where they part ways, what each one undid, and what each moved.
         </p>
       </div>
-      {left && right ? <CompareRuns left={left} right={right} names={names} /> : <Picker a={left ? a : undefined} first={left} missing={Boolean((a && !left) || (b && !right))} />}
+      {left && right ? (
+        <CompareRuns left={left} right={right} names={names} />
+      ) : (
+        <Picker a={left ? a : undefined} first={left} missing={Boolean((a && !left) || (b && !right))} />
+      )}
     </>
   );
 }
@@ -52,17 +57,25 @@ async function Picker({ a, first, missing }: { a?: string; first: Awaited<Return
   const [{ items }, orders] = await Promise.all([sagasPage(undefined, 20, undefined, world), ordersPage(20, undefined, world)]);
   const byId = new Map(orders.items.map((order) => [order.id, order]));
   const choices = (
-    await Promise.all(items.filter((saga) => saga.id !== a).map(async (saga) => ({ saga, order: byId.get(saga.order_id) ?? (await findOrder(saga.order_id)) })))
+    await Promise.all(
+      items
+        .filter((saga) => saga.id !== a)
+        .map(async (saga) => ({ saga, order: byId.get(saga.order_id) ?? (await findOrder(saga.order_id)) })),
+    )
   ).filter((choice): choice is { saga: (typeof items)[number]; order: OrderView } => choice.order !== null);
   return (
-    <section aria-labelledby="pick-heading" className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900">
+    <section
+      aria-labelledby="pick-heading"
+      className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 dark:border-slate-800 dark:bg-slate-900"
+    >
       <h2 id="pick-heading" className="text-lg font-semibold">
         {a ? "Pick the run to compare it with" : "Pick two runs"}
       </h2>
       {a && first && (
         <p data-testid="picked-first" className="mt-1 text-sm text-slate-600 dark:text-slate-300">
           Run A: {orderLine(first.order, names)} · {formatDollars(toDollars(first.order.amount.cents))} ·{" "}
-          {first.saga.status === "compensation_failed" ? "stuck" : first.saga.status} · <span className="font-mono text-xs">{sagaLabel(first.saga.id)}</span>
+          {first.saga.status === "compensation_failed" ? "stuck" : first.saga.status} ·{" "}
+          <span className="font-mono text-xs">{sagaLabel(first.saga.id)}</span>
         </p>
       )}
       {missing && (
@@ -71,14 +84,18 @@ async function Picker({ a, first, missing }: { a?: string; first: Awaited<Return
         </p>
       )}
       {choices.length === 0 ? (
-        <p className="mt-3 text-sm text-slate-600 dark:text-slate-300">No other runs in your demo yet: place a few orders on the dashboard first.</p>
+        <p className="mt-3 text-sm text-slate-600 dark:text-slate-300">
+          No other runs in your demo yet: place a few orders on the dashboard first.
+        </p>
       ) : (
         <ul className="mt-3 divide-y divide-slate-100 text-sm dark:divide-slate-800">
           {choices.map(({ saga, order }) => {
             const what = orderLine(order, names);
             const amount = formatDollars(toDollars(order.amount.cents));
             const outcome = saga.status === "compensation_failed" ? "stuck" : saga.status;
-            const href = a ? `/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(saga.id)}` : `/compare?a=${encodeURIComponent(saga.id)}`;
+            const href = a
+              ? `/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(saga.id)}`
+              : `/compare?a=${encodeURIComponent(saga.id)}`;
             return (
               <li key={saga.id} data-testid="pick-choice" className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2 py-3">
                 {/* On a phone the badge, the run and the link each take a line of their own. */}

@@ -6,6 +6,8 @@ import { worldOf } from "@/lib/orders/worlds";
 
 export const dynamic = "force-dynamic";
 
-export const GET = handle(async (request: Request) => jsonResponse({ balances: await balances(await worldOf(request)) } satisfies Body<BalanceResponse>));
+export const GET = handle(async (request: Request) =>
+  jsonResponse({ balances: await balances(await worldOf(request)) } satisfies Body<BalanceResponse>),
+);
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"]);

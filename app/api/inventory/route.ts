@@ -6,6 +6,8 @@ import { worldOf } from "@/lib/orders/worlds";
 
 export const dynamic = "force-dynamic";
 
-export const GET = handle(async (request: Request) => jsonResponse({ inventory: await inventory(await worldOf(request)) } satisfies InventoryResponse));
+export const GET = handle(async (request: Request) =>
+  jsonResponse({ inventory: await inventory(await worldOf(request)) } satisfies InventoryResponse),
+);
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"]);

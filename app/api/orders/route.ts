@@ -29,7 +29,11 @@ export const POST = handle(async (request: Request) => {
       return jsonResponse(acceptedOrder(submission.order.orderId, submission.order.sagaId), {
         status: 202,
         // A step-by-step order is answered so without the preference: it waits for continues.
-        headers: { location: `/api/sagas/${submission.order.sagaId}`, ...(respondAsync ? { "preference-applied": "respond-async" } : {}), ...replayed },
+        headers: {
+          location: `/api/sagas/${submission.order.sagaId}`,
+          ...(respondAsync ? { "preference-applied": "respond-async" } : {}),
+          ...replayed,
+        },
       });
     case "finished":
       return jsonResponse(submission.result, { status: 201, headers: replayed });

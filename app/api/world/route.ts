@@ -16,7 +16,10 @@ export const POST = handle(async (request: Request) => {
   await newWorld(world, clientAddress(request));
   const response = jsonResponse((await describeWorld(world)) satisfies WorldResponse, { status: 201 });
   const { maxAge, path, sameSite } = worldCookieOptions;
-  response.headers.append("set-cookie", `${WORLD_COOKIE}=${world}; Path=${path}; Max-Age=${maxAge}; HttpOnly; SameSite=${sameSite === "lax" ? "Lax" : sameSite}`);
+  response.headers.append(
+    "set-cookie",
+    `${WORLD_COOKIE}=${world}; Path=${path}; Max-Age=${maxAge}; HttpOnly; SameSite=${sameSite === "lax" ? "Lax" : sameSite}`,
+  );
   return response;
 });
 

@@ -16,11 +16,14 @@ export default async function bare({ target, server, indent }) {
     for (const [p, least] of Object.entries(floors)) figures.push({ p, least, ...(await alternate(ping, getOk(server.url, p))) });
     console.log(`${indent}against a bare route handler (the same Next.js, A B A B, 10 connections):`);
     for (const { p, least, a, b } of figures) {
-      console.log(`${indent}  ${`GET ${p}`.padEnd(27)} ${b.toFixed(0)} vs ${a.toFixed(0)} req/s: ${(b / a).toFixed(2)} (budget: ${text(least)}) ${verdict(b / a >= least)}`);
+      console.log(
+        `${indent}  ${`GET ${p}`.padEnd(27)} ${b.toFixed(0)} vs ${a.toFixed(0)} req/s: ${(b / a).toFixed(2)} (budget: ${text(least)}) ${verdict(b / a >= least)}`,
+      );
     }
     for (const { p } of figures.filter(({ least, a, b }) => b / a < least)) {
       console.log(`${indent}  what bounds GET ${p} (10 connections, 6 s):`);
-      for (const line of await profileUnder(target, DELAYS_OFF, (at) => rate(getOk(at, p), { seconds: 6 }))) console.log(`${indent}${line}`);
+      for (const line of await profileUnder(target, DELAYS_OFF, (at) => rate(getOk(at, p), { seconds: 6 })))
+        console.log(`${indent}${line}`);
     }
   } finally {
     bareHandler.stop();

@@ -13,11 +13,13 @@ async function firstLoadJs(url) {
   let mermaid = false;
   for (const src of scripts) {
     const body = await new Promise((resolve, reject) =>
-      http.get(`${url}${src}`, { agent }, (response) => {
-        const chunks = [];
-        response.on("data", (chunk) => chunks.push(chunk));
-        response.on("end", () => resolve(Buffer.concat(chunks)));
-      }).on("error", reject),
+      http
+        .get(`${url}${src}`, { agent }, (response) => {
+          const chunks = [];
+          response.on("data", (chunk) => chunks.push(chunk));
+          response.on("end", () => resolve(Buffer.concat(chunks)));
+        })
+        .on("error", reject),
     );
     raw += body.length;
     gzipped += zlib.gzipSync(body, { level: 9 }).length;
@@ -29,6 +31,8 @@ async function firstLoadJs(url) {
 export default async function browser({ server }) {
   const { mostKb, text } = BUDGETS.firstLoadJs;
   const js = await firstLoadJs(server.url);
-  console.log(`the dashboard's first-load JavaScript (every script / loads, as served): ${(js.gzipped / 1024).toFixed(0)} kB gzipped, ${(js.raw / 1024).toFixed(0)} kB raw, ${js.scripts} files (budget: ${text}) ${verdict(js.gzipped <= mostKb * 1024)}`);
+  console.log(
+    `the dashboard's first-load JavaScript (every script / loads, as served): ${(js.gzipped / 1024).toFixed(0)} kB gzipped, ${(js.raw / 1024).toFixed(0)} kB raw, ${js.scripts} files (budget: ${text}) ${verdict(js.gzipped <= mostKb * 1024)}`,
+  );
   console.log(`  Mermaid in it: ${js.mermaid ? "yes (it should load only with a diagram)" : "no, it loads with the first diagram"}`);
 }

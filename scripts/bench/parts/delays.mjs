@@ -20,13 +20,19 @@ async function withDelays(urls, clients, seconds) {
       while (performance.now() < until) {
         const t = performance.now();
         const response = await send(`${url}/orders`, "POST", HAPPY_BODY, { cookie });
-        if (response.status !== 201 || JSON.parse(response.text).status !== "completed") throw new Error(`POST /orders answered ${response.status} ${response.text}`);
+        if (response.status !== 201 || JSON.parse(response.text).status !== "completed")
+          throw new Error(`POST /orders answered ${response.status} ${response.text}`);
         latencies.push(performance.now() - t);
       }
     }),
   );
   latencies.sort((a, b) => a - b);
-  return { orders: latencies.length, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+  return {
+    orders: latencies.length,
+    perSecond: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+  };
 }
 
 /**
@@ -44,14 +50,20 @@ export default async function delays({ target, replicas = 1, database, indent, b
     await withDelays(deployment.urls, CLIENTS, 3);
     const d = await withDelays(deployment.urls, CLIENTS, 10);
     met = budget.met(d);
-    const what = brief ? `POST /orders, delays on, ${CLIENTS} clients` : `POST /orders with the seed's delays on (0.5 s of simulated work), ${CLIENTS} clients`;
-    console.log(`${indent}${what}: p50 ${d.p50.toFixed(0)} ms, p95 ${d.p95.toFixed(0)} ms, ${d.perSecond.toFixed(0)} sagas/s (budget: ${budget.text}) ${verdict(met)}`);
+    const what = brief
+      ? `POST /orders, delays on, ${CLIENTS} clients`
+      : `POST /orders with the seed's delays on (0.5 s of simulated work), ${CLIENTS} clients`;
+    console.log(
+      `${indent}${what}: p50 ${d.p50.toFixed(0)} ms, p95 ${d.p95.toFixed(0)} ms, ${d.perSecond.toFixed(0)} sagas/s (budget: ${budget.text}) ${verdict(met)}`,
+    );
   } finally {
     deployment.stop();
   }
   if (met) return;
   if (replicas > 1) {
-    console.log(`${indent}what bounds it: the same data layer as one replica's (above), with ${replicas} servers and ${target.name} on the two cores`);
+    console.log(
+      `${indent}what bounds it: the same data layer as one replica's (above), with ${replicas} servers and ${target.name} on the two cores`,
+    );
     return;
   }
   if (!brief) {

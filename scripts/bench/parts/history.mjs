@@ -37,17 +37,29 @@ export default async function history({ target }) {
       for (let round = 0; round < 6; round++) {
         for (const [i, cookie] of worlds.entries()) taken[i].push(...(await latencies(get(p, cookie), { clients: 5, seconds: 1 })));
       }
-      return taken.map((list) => percentile(list.sort((a, b) => a - b), 50));
+      return taken.map((list) =>
+        percentile(
+          list.sort((a, b) => a - b),
+          50,
+        ),
+      );
     };
     const within = (ratio) => `${ratio.toFixed(2)}x ${verdict(ratio <= most)}`;
     const [ordersEmpty, ordersFull, ordersPage] = await p50s("/api/orders?limit=20", [empty, undefined, onePage]);
     const [balancesEmpty, balancesFull] = await p50s("/api/balances", [empty, undefined]);
     const many = COUNT.toLocaleString("en");
     console.log(`reads in a world of ${many} orders against an empty world, one server, p50 at 5 clients, A B A B (budget: ${text}):`);
-    console.log(`  GET /api/orders?limit=20  ${ordersEmpty.toFixed(2).padStart(6)} ms in the empty world, ${ordersFull.toFixed(2).padStart(6)} ms in the one of ${many}: ${within(ordersFull / ordersEmpty)}`);
+    console.log(
+      `  GET /api/orders?limit=20  ${ordersEmpty.toFixed(2).padStart(6)} ms in the empty world, ${ordersFull.toFixed(2).padStart(6)} ms in the one of ${many}: ${within(ordersFull / ordersEmpty)}`,
+    );
     console.log(`    against a world of 25 orders (a full page too): ${ordersPage.toFixed(2)} ms: ${within(ordersFull / ordersPage)}`);
-    if (ordersFull / ordersEmpty > most && ordersFull / ordersPage <= most) console.log(`    what bounds it: the empty world's page is empty; a page of 20 orders costs the same in a world of 25 as in one of ${many}`);
-    console.log(`  GET /api/balances         ${balancesEmpty.toFixed(2).padStart(6)} ms in the empty world, ${balancesFull.toFixed(2).padStart(6)} ms in the one of ${many}: ${within(balancesFull / balancesEmpty)}`);
+    if (ordersFull / ordersEmpty > most && ordersFull / ordersPage <= most)
+      console.log(
+        `    what bounds it: the empty world's page is empty; a page of 20 orders costs the same in a world of 25 as in one of ${many}`,
+      );
+    console.log(
+      `  GET /api/balances         ${balancesEmpty.toFixed(2).padStart(6)} ms in the empty world, ${balancesFull.toFixed(2).padStart(6)} ms in the one of ${many}: ${within(balancesFull / balancesEmpty)}`,
+    );
   } finally {
     server.stop();
   }

@@ -12,5 +12,7 @@ export default async function memory({ server, indent }) {
     resident[mark] = rssMb(server.child.pid);
   }
   const isFlat = resident[10_000] <= resident[5_000] * flat;
-  console.log(`${indent}server memory (resident), delays off: ${resident[5_000].toFixed(0)} MB after 5,000 sagas, ${resident[10_000].toFixed(0)} MB after 10,000 (budget: ${text}) ${verdict(resident[10_000] <= mostMb && isFlat)}`);
+  console.log(
+    `${indent}server memory (resident), delays off: ${resident[5_000].toFixed(0)} MB after 5,000 sagas, ${resident[10_000].toFixed(0)} MB after 10,000 (budget: ${text}) ${verdict(resident[10_000] <= mostMb && isFlat)}`,
+  );
 }

@@ -32,7 +32,15 @@ export default async function postgresql({ runs, sqliteRate }) {
       // The servers with the delays off and then those with them on share this database.
       const database = postgres.createDatabase();
       const deployment = await target.deploy(replicas, DELAYS_OFF, database);
-      const bench = { target, server: deployment.servers[0], urls: deployment.urls, replicas, database, indent: `  ${name.padEnd(11)} `, brief: true };
+      const bench = {
+        target,
+        server: deployment.servers[0],
+        urls: deployment.urls,
+        replicas,
+        database,
+        indent: `  ${name.padEnd(11)} `,
+        brief: true,
+      };
       try {
         await replicaRates(bench, { health: replicas === 1 });
         if (replicas === 1) for (const [part, run] of ON_ONE_REPLICA) if (runs(part)) await run(bench);

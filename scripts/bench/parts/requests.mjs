@@ -11,7 +11,11 @@ export default async function requests({ server }) {
   const statementsBeforeReset = await metric(url, "db_statements_total");
   await send(`${url}/reset`, "POST");
   const resetStatements = (await metric(url, "db_statements_total")) - statementsBeforeReset;
-  const before = { statements: await metric(url, "db_statements_total"), transactions: await metric(url, "db_transactions_total"), sagas: await metric(url, "saga_completed_total") };
+  const before = {
+    statements: await metric(url, "db_statements_total"),
+    transactions: await metric(url, "db_transactions_total"),
+    sagas: await metric(url, "saga_completed_total"),
+  };
   const measured = await sagaRate([url]);
   const orderRate = measured.perSecond;
   const sagas = (await metric(url, "saga_completed_total")) - before.sagas;
@@ -25,7 +29,9 @@ export default async function requests({ server }) {
   console.log(`requests, 10 connections each:`);
   console.log(`  GET /api/health             ${healthRate.toFixed(0)} req/s`);
   console.log(`  POST /orders (delays off)   ${orderRate.toFixed(0)} sagas/s, every one completed`);
-  console.log(`cost of one saga (four steps, from /metrics): ${statements.toFixed(1)} SQL statements in ${transactions.toFixed(1)} write transactions`);
+  console.log(
+    `cost of one saga (four steps, from /metrics): ${statements.toFixed(1)} SQL statements in ${transactions.toFixed(1)} write transactions`,
+  );
   console.log(`  (statements count BEGIN and COMMIT, and the reads that answer the request)`);
   return orderRate;
 }

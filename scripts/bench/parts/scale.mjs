@@ -46,7 +46,9 @@ export default async function scale({ target }) {
     const smallPaths = paths(placed.order_id, placed.saga_id);
     // The newest of the copies, as the small one's is its newest order: a run with nothing after it.
     const largePaths = paths(`${template.orderId}-${COUNT}`, `${template.sagaId}-${COUNT}`);
-    console.log(`every endpoint and page: a database of 25 orders against one of ${COUNT.toLocaleString("en")} (added in ${filledIn.toFixed(0)} s), A B A B A B, the best of each, 10 connections (budget: ${text}):`);
+    console.log(
+      `every endpoint and page: a database of 25 orders against one of ${COUNT.toLocaleString("en")} (added in ${filledIn.toFixed(0)} s), A B A B A B, the best of each, 10 connections (budget: ${text}):`,
+    );
     for (const [i, p] of smallPaths.entries()) {
       // Rates, not one request's latency: a millisecond's median drifts by a fifth from one process to another.
       const { a, b } = await alternate(getOk(small.url, p), getOk(large.url, largePaths[i]), 1.5, 3, Math.max);
@@ -60,10 +62,20 @@ export default async function scale({ target }) {
         ratios.push(second.b / second.a, third.a / third.b);
       }
       const median = [...ratios].sort((x, y) => x - y)[Math.floor(ratios.length / 2)];
-      const again = ratios.length > 1 ? ` (measured twice more: ${ratios.slice(1).map((ratio) => `${ratio.toFixed(2)}x`).join(", ")}; the median decides)` : "";
-      console.log(`  ${p.replace(/[0-9a-f-]{36}/g, "{id}").padEnd(48)} ${(1000 / a).toFixed(2).padStart(6)} ms vs ${(1000 / b).toFixed(2).padStart(6)} ms of the server a request: ${(a / b).toFixed(2)}x ${verdict(median <= within)}${again}`);
+      const again =
+        ratios.length > 1
+          ? ` (measured twice more: ${ratios
+              .slice(1)
+              .map((ratio) => `${ratio.toFixed(2)}x`)
+              .join(", ")}; the median decides)`
+          : "";
+      console.log(
+        `  ${p.replace(/[0-9a-f-]{36}/g, "{id}").padEnd(48)} ${(1000 / a).toFixed(2).padStart(6)} ms vs ${(1000 / b).toFixed(2).padStart(6)} ms of the server a request: ${(a / b).toFixed(2)}x ${verdict(median <= within)}${again}`,
+      );
     }
-    console.log(`  the large one's memory: ${rssBefore.toFixed(0)} MB resident before the orders, ${rssMb(large.child.pid).toFixed(0)} MB after them and all these requests`);
+    console.log(
+      `  the large one's memory: ${rssBefore.toFixed(0)} MB resident before the orders, ${rssMb(large.child.pid).toFixed(0)} MB after them and all these requests`,
+    );
   } finally {
     small.stop();
     large.stop();

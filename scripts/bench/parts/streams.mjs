@@ -66,13 +66,18 @@ async function ordersWithStreams(url, count) {
         }
       }),
     );
-    return percentile(latencies.sort((a, b) => a - b), 50);
+    return percentile(
+      latencies.sort((a, b) => a - b),
+      50,
+    );
   };
   const none = await p50();
   // The streams are other processes', as the browsers showing them would be: draining hundreds of
   // streams must not slow the bench's own reads (the latency below) on the same two cores.
   const open = async (streams) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", OPEN_STREAMS, `${url}/api/events`, String(streams)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--input-type=module", "-e", OPEN_STREAMS, `${url}/api/events`, String(streams)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     await new Promise((resolve, reject) => {
       child.stdout.on("data", (chunk) => String(chunk).includes("open") && resolve());
       child.on("exit", (code) => reject(new Error(`the streams' process exited (${code})`)));
@@ -105,8 +110,18 @@ export default async function streams({ server, indent }) {
   const commit = BUDGETS.commitToStream;
   const s = await ordersWithStreams(server.url, OPEN);
   console.log(`${indent}with dashboard streams open (/api/events), delays off:`);
-  console.log(`${indent}  POST /orders p50, ${STREAM_CLIENTS} clients at once: ${s.none.toFixed(1)} ms with none, ${s.many.toFixed(1)} ms with ${OPEN.orders} open: ${(s.many / s.none).toFixed(2)}x (budget: ${orders.text}) ${verdict(s.many <= orders.within * s.none)}`);
-  if (s.many > orders.within * s.none) console.log(`${indent}  what bounds it: each commit is pushed to every stream; the server's event loop lagged meanwhile by up to ${s.manyLag.max.toFixed(0)} ms (p99 ${s.manyLag.p99.toFixed(0)} ms), and each order waits for it`);
-  console.log(`${indent}  with ${OPEN.latency} open, a transition from its commit to one more stream: p50 ${s.latency.p50} ms, p99 ${s.latency.p99} ms, max ${s.latency.max} ms, ${s.latency.events} events (budget: ${commit.text}) ${verdict(s.latency.max <= commit.mostMs)}`);
-  if (s.latency.max > commit.mostMs) console.log(`${indent}  what bounds it: the server's event loop lagged meanwhile by up to ${s.lag.max.toFixed(0)} ms (p99 ${s.lag.p99.toFixed(0)} ms): a delivery that is ready waits that long for its turn`);
+  console.log(
+    `${indent}  POST /orders p50, ${STREAM_CLIENTS} clients at once: ${s.none.toFixed(1)} ms with none, ${s.many.toFixed(1)} ms with ${OPEN.orders} open: ${(s.many / s.none).toFixed(2)}x (budget: ${orders.text}) ${verdict(s.many <= orders.within * s.none)}`,
+  );
+  if (s.many > orders.within * s.none)
+    console.log(
+      `${indent}  what bounds it: each commit is pushed to every stream; the server's event loop lagged meanwhile by up to ${s.manyLag.max.toFixed(0)} ms (p99 ${s.manyLag.p99.toFixed(0)} ms), and each order waits for it`,
+    );
+  console.log(
+    `${indent}  with ${OPEN.latency} open, a transition from its commit to one more stream: p50 ${s.latency.p50} ms, p99 ${s.latency.p99} ms, max ${s.latency.max} ms, ${s.latency.events} events (budget: ${commit.text}) ${verdict(s.latency.max <= commit.mostMs)}`,
+  );
+  if (s.latency.max > commit.mostMs)
+    console.log(
+      `${indent}  what bounds it: the server's event loop lagged meanwhile by up to ${s.lag.max.toFixed(0)} ms (p99 ${s.lag.p99.toFixed(0)} ms): a delivery that is ready waits that long for its turn`,
+    );
 }
