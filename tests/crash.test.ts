@@ -1,8 +1,8 @@
 // The durability promise, done for real: the production server with delays on, many concurrent orders
 // of every kind, SIGKILL at random moments several times, a restart on the same file each time; then
-// every saga is terminal and stock and balances equal the seed plus the ledger, exactly. The database is
-// read with its own driver directly (better-sqlite3, or node-postgres): an observer independent of the
-// data layer under test.
+// every saga is terminal and stock and balances, in the services' own data, equal the seed plus the
+// ledger, exactly. The database is read with its own driver directly (better-sqlite3, or node-postgres):
+// an observer independent of the data layer under test.
 import Database from "better-sqlite3";
 import pg from "pg";
 import { expect, it } from "vitest";
@@ -114,35 +114,47 @@ it("loses nothing and applies nothing twice across repeated SIGKILLs", async () 
   expect(sagas.filter((s) => s.status !== "completed" && s.status !== "failed")).toEqual([]);
   expect(sagas.some((s) => s.status === "completed") && sagas.some((s) => s.status === "failed")).toBe(true);
 
-  // Stock and balances equal the seed plus the ledger of what is still reserved and charged.
+  // In each service's own data, stock and balances equal the seed less what is still reserved and
+  // charged, and the payment service's ledger says the same of every account.
   for (const product of demoProducts) {
-    const [{ stock }] = await db.all<{ stock: number }>(`SELECT stock FROM products WHERE id = ?`, product.id);
+    const [{ stock }] = await db.all<{ stock: number }>(
+      `SELECT available AS stock FROM inventory_service_stock WHERE world_id = 'default' AND product_id = ?`,
+      product.id,
+    );
     const [{ held }] = await db.all<{ held: number }>(
-      `SELECT COALESCE(SUM(quantity), 0) AS held FROM inventory_reservations WHERE product_id = ? AND status = 'reserved'`,
+      `SELECT COALESCE(SUM(quantity), 0) AS held FROM inventory_service_reservations WHERE world_id = 'default' AND product_id = ? AND status = 'reserved'`,
       product.id,
     );
     expect(stock, product.id).toBe(product.stock - held);
   }
   for (const account of demoAccounts) {
-    const [{ balance }] = await db.all<{ balance: number }>(`SELECT balance_cents AS balance FROM accounts WHERE id = ?`, account.id);
+    const [{ balance }] = await db.all<{ balance: number }>(
+      `SELECT balance_cents AS balance FROM payment_service_accounts WHERE world_id = 'default' AND account_id = ?`,
+      account.id,
+    );
     const [{ charged }] = await db.all<{ charged: number }>(
-      `SELECT COALESCE(SUM(amount_cents), 0) AS charged FROM payments WHERE user_id = ? AND status = 'charged'`,
+      `SELECT COALESCE(SUM(amount_cents), 0) AS charged FROM payment_service_charges WHERE world_id = 'default' AND account_id = ? AND status = 'charged'`,
+      account.id,
+    );
+    const [{ moved }] = await db.all<{ moved: number }>(
+      `SELECT COALESCE(SUM(amount_cents), 0) AS moved FROM payment_service_ledger WHERE world_id = 'default' AND account_id = ?`,
       account.id,
     );
     expect(balance, account.id).toBe(account.balanceCents - charged);
+    expect(balance, `${account.id}, by the ledger`).toBe(account.balanceCents + Number(moved));
   }
 
-  // A completed saga holds its reservation, payment and shipment; a failed one holds none of them.
+  // A completed saga's order holds its reservation, charge and shipment in the services; a failed one holds none of them.
   const held = await db.all<{ status: string; reserved: number; charged: number; shipped: number }>(
     `SELECT s.status,
-           (SELECT COUNT(*) FROM inventory_reservations r WHERE r.order_id = s.subject_id AND r.status = 'reserved') AS reserved,
-           (SELECT COUNT(*) FROM payments p WHERE p.order_id = s.subject_id AND p.status = 'charged') AS charged,
-           (SELECT COUNT(*) FROM shipments h WHERE h.order_id = s.subject_id AND h.status = 'shipped') AS shipped
+           (SELECT COUNT(*) FROM inventory_service_reservations r WHERE r.order_id = s.subject_id AND r.status = 'reserved') AS reserved,
+           (SELECT COUNT(*) FROM payment_service_charges p WHERE p.order_id = s.subject_id AND p.status = 'charged') AS charged,
+           (SELECT COUNT(*) FROM shipping_service_shipments h WHERE h.order_id = s.subject_id AND h.status = 'created') AS shipped
          FROM sagas s`,
   );
   for (const row of held) {
     const expected = row.status === "completed" ? 1 : 0;
-    expect([row.reserved, row.charged, row.shipped]).toEqual([expected, expected, expected]);
+    expect([Number(row.reserved), Number(row.charged), Number(row.shipped)]).toEqual([expected, expected, expected]);
   }
 
   // Each step completed and each compensation finished at most once per saga.
