@@ -26,8 +26,15 @@ function timing(durationMs: number) {
 
 export const SERVICE_TIMEOUT_MS = 5_000;
 
+/**
+ * A call of a service retries more patiently than a local step: six attempts, waiting from a quarter of a
+ * second up to 4 s, so that a saga outwaits a service's open circuit breaker (5 s by default) with its
+ * backoff instead of giving up while the breaker fails its calls fast.
+ */
+export const SERVICE_RETRY = { attempts: 6, backoffMs: 250, maxBackoffMs: 4_000 };
+
 function serviceTiming(durationMs: number) {
-  return { ...timing(durationMs), timeoutMs: SERVICE_TIMEOUT_MS };
+  return { ...timing(durationMs), timeoutMs: SERVICE_TIMEOUT_MS, retry: SERVICE_RETRY };
 }
 
 export interface OrderContext {
