@@ -11,12 +11,6 @@ import { definitionVersion } from "../saga/registry";
 import type { SagaStatus, StepStatus } from "../saga/status";
 import type { AcceptedOrderSchema, OrderResultSchema, OrderSchema, SagaEventSchema, SagaSchema, SagaStepSchema } from "../api/responses";
 import type { CreateOrderRequest } from "../api/schemas";
-import { NOTHING_TO_UNDO } from "../services/answer";
-import { KEY_REUSED } from "../services/idempotency";
-import { initialStock } from "../services/inventory";
-import { initialBalances } from "../services/payment";
-import { initialAddresses } from "../services/shipping";
-import type * as services from "../services/schemas";
 
 type In<S extends z.ZodType> = z.input<S>;
 
@@ -26,7 +20,7 @@ export const exampleIds = {
 };
 
 const START = Date.parse("2025-01-01T12:00:00.000Z");
-const at = (ms: number) => new Date(START + ms).toISOString();
+export const at = (ms: number) => new Date(START + ms).toISOString();
 
 /** How a run of the order saga ends: completed, failed at a step, or stuck compensating one. */
 interface RunOutcome {
@@ -284,57 +278,3 @@ export function eventStreamExample(): string {
 
 export const demoInventory = Object.fromEntries(demoProducts.map((product) => [product.id, product.stock]));
 export const demoBalances = Object.fromEntries(demoAccounts.map((account) => [account.id, account.balanceCents / 100]));
-
-// ---------------------------------------------------------------------------------------------------
-// The services (lib/services): their seeds, and what they answer an order's requests
-
-const order = exampleIds.order;
-
-export const serviceStockExample: In<typeof services.StockListSchema> = Object.entries(initialStock).map(([product_id, available]) => ({
-  product_id,
-  available,
-}));
-export const serviceAccountsExample: In<typeof services.AccountListSchema> = Object.entries(initialBalances).map(
-  ([account_id, balance_cents]) => ({ account_id, balance_cents }),
-);
-
-export const reservationRequestExample: In<typeof services.ReservationRequestSchema> = {
-  order_id: order,
-  product_id: "product_1",
-  quantity: 2,
-};
-export const chargeRequestExample: In<typeof services.ChargeRequestSchema> = {
-  order_id: order,
-  account_id: "user_1",
-  amount_cents: 10_000,
-};
-export const shipmentRequestExample: In<typeof services.ShipmentRequestSchema> = { order_id: order, user_id: "user_1" };
-export const compensationRequestExample: In<typeof services.CompensationRequestSchema> = { order_id: order };
-
-export const reservationExample = (status: "reserved" | "released"): In<typeof services.ReservationSchema> => ({
-  ...reservationRequestExample,
-  status,
-});
-export const chargeExample = (status: "charged" | "refunded"): In<typeof services.ChargeSchema> => ({ ...chargeRequestExample, status });
-export const shipmentExample = (status: "created" | "cancelled"): In<typeof services.ShipmentSchema> => ({
-  ...shipmentRequestExample,
-  address: initialAddresses.user_1,
-  status,
-});
-export const shipmentsExample: In<typeof services.ShipmentListSchema> = [shipmentExample("created")];
-
-/** A charge, then its refund, as the payment service's ledger records them. */
-export const ledgerExample: In<typeof services.LedgerSchema> = [
-  { order_id: order, account_id: "user_1", kind: "charge", amount_cents: -10_000, at: at(207) },
-  { order_id: order, account_id: "user_1", kind: "refund", amount_cents: 10_000, at: at(1_207) },
-];
-
-/** What a compensation answers when the action it undoes never arrived. */
-export const nothingToUndoExample: In<typeof services.NothingToUndoSchema> = { order_id: order, status: NOTHING_TO_UNDO };
-
-/** The same key sent again with another body. */
-export const keyReusedExample = { detail: KEY_REUSED };
-
-/** A late action, refused: its compensation came first (and answered nothing_to_undo). */
-export const lateActionDetail = (action: "reservation" | "charge" | "shipment", undone: "released" | "refunded" | "cancelled") =>
-  `The ${action} of order ${order} was ${undone} before it arrived`;

@@ -12,7 +12,10 @@ import type { Method, Operation, Paths, ResponseObject } from "./openapi-operati
 import { orderPaths } from "./openapi-orders";
 import { apiOnlyPaths, sagaPaths } from "./openapi-sagas";
 import { servicePaths } from "./openapi-service";
-import { inventoryPaths, paymentPaths, serviceTags, shippingPaths } from "./openapi-services";
+import { inventoryPaths } from "./openapi-inventory";
+import { paymentPaths } from "./openapi-payment";
+import { serviceTags } from "./openapi-services";
+import { shippingPaths } from "./openapi-shipping";
 
 const description = `
 Runs, shows and explains the **Saga pattern**: an order goes through four local transactions (validate the

@@ -10,7 +10,7 @@ import { toy } from "../../tests/engine/toy-saga";
 import { eventTail, publish } from "./events";
 import { startSaga } from ".";
 import { registerSagas } from "./registry";
-import { Transition } from "./store";
+import { Transition } from "./transition";
 
 it("delivers every event once when transactions commit out of the order they took their ids", async () => {
   const db = await database();

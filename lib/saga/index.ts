@@ -8,6 +8,7 @@
  *   start.ts           starting sagas, in the caller's transaction                      recordSagas, startSaga
  *   runs.ts            one run per saga in this process: claim, load, drive to the end  runSaga, runSagaToEnd
  *   run.ts             one run: the state machine, chaining, the write-ahead commits    SagaRun
+ *   chain.ts           chaining: the moves with nothing to wait for, run in the transaction already open
  *   moves.ts           the next move (pure), and what differs between action and compensation
  *   attempt.ts         one attempt's work outside any transaction: check, work, call, timeout, injected faults
  *   policy.ts          backoff, and the one retry policy for faults of the database
@@ -17,7 +18,8 @@
  *   operator-retry.ts  an operator's retry of a stuck saga                              retrySaga
  *   stepping.ts        step by step: the pause before each move, and an operator's continue
  *   process.ts         process state: the runs, shutdown (drain), waits
- *   store.ts           the engine's tables, written through a Transition
+ *   store.ts           the engine's tables: its rows, its reads
+ *   transition.ts      every change to them: one Transition a transaction, saved in as few calls as it can
  *   events.ts          what the live streams hear
  *   metrics.ts         Prometheus metrics of the engine
  *

@@ -6,7 +6,8 @@ import { defaultRetry, validateDefinition, type SagaStep } from "./definition";
 import { nextMove, type Move } from "./moves";
 import { RunRecord } from "./run-record";
 import { isSagaTransition, sagaStatuses, stepStatuses, type SagaStatus, type StepStatus } from "./status";
-import type { StepRow, Transition } from "./store";
+import type { StepRow } from "./store";
+import type { Transition } from "./transition";
 
 const steps = (...statuses: StepStatus[]) => statuses.map((status) => ({ status }));
 

@@ -8,7 +8,8 @@
  */
 import type { Json, LogLine, RetryPolicy, SagaStep, StepContext } from "./definition";
 import type { SagaStatus, StepStatus } from "./status";
-import type { StepRow, Transition } from "./store";
+import type { StepRow } from "./store";
+import type { Transition } from "./transition";
 import type { Tx } from "../db/client";
 
 export type Phase = "action" | "compensation";

@@ -8,7 +8,8 @@ import { publish } from "./events";
 import { findDefinition } from "./registry";
 import { refuseUnknownVersion, runSaga } from "./runs";
 import type { SagaStatus } from "./status";
-import { LeaseLost, loadSaga, SagaVanished, Transition } from "./store";
+import { LeaseLost, loadSaga, SagaVanished } from "./store";
+import { Transition } from "./transition";
 
 const log = logger("orchestrator");
 

@@ -18,11 +18,13 @@ import { publish } from "./events";
 import { startAttempt, type AttemptOutcome } from "./metrics";
 import { isStepMove, nextMove, phases, type Move, type Phase } from "./moves";
 import type { RunOptions } from "./options";
+import { ChainBroken, chainingUntilUnbroken, StepThrew } from "./chain";
 import { retryDatabaseFault } from "./policy";
 import { isDraining, shutdownSignal, wait, type RunOutcome } from "./process";
 import { isSagaTransition, type SagaStatus } from "./status";
 import { nudge, pauseBefore } from "./stepping";
-import { Transition, type StepRow, type Waiting } from "./store";
+import type { StepRow, Waiting } from "./store";
+import { Transition } from "./transition";
 
 const log = logger("orchestrator");
 
@@ -48,32 +50,6 @@ export interface Attempt<Subject> {
 
 /** A committed attempt, with the log line its step returned. */
 export type Done<Subject> = Attempt<Subject> & { line: LogLine };
-
-/** Thrown inside a transaction to roll back a step's local writes; `cause` is what the step threw. */
-export class StepThrew extends Error {}
-
-/** A chained step threw: the transaction rolls back, to run again with only the `chained` steps before it. */
-class ChainBroken extends Error {
-  constructor(readonly chained: number) {
-    super("a chained step threw");
-  }
-}
-
-/**
- * Runs a transaction that chains moves (given how many it may chain): first with no limit, and when a
- * chained step throws, again with only the moves before it, so that the failing step is then attempted
- * on its own, as every attempt is when not chained.
- */
-export async function chainingUntilUnbroken<T>(transaction: (limit: number) => Promise<T>): Promise<T> {
-  for (let limit = Infinity; ;) {
-    try {
-      return await transaction(limit);
-    } catch (error) {
-      if (!(error instanceof ChainBroken)) throw error;
-      limit = error.chained;
-    }
-  }
-}
 
 export class RunRecord<Subject> {
   private state: RunState;

@@ -19,10 +19,12 @@ import { isStepMove, phases, type Move, type Phase } from "./moves";
 import { scaled, type RunOptions } from "./options";
 import { backoff } from "./policy";
 import { describe, Interrupted, isDraining, type RunOutcome } from "./process";
-import { RunRecord, StepThrew, type Done, type RunState } from "./run-record";
+import { StepThrew } from "./chain";
+import { RunRecord, type Done, type RunState } from "./run-record";
 import type { SagaStatus } from "./status";
 import { awaitContinue, describePause, pauseBefore, samePause } from "./stepping";
-import { LeaseLost, SagaVanished, type Transition } from "./store";
+import { LeaseLost, SagaVanished } from "./store";
+import type { Transition } from "./transition";
 
 const log = logger("orchestrator");
 // What a step's action or compensation did, under the seed's logger name for its services.

@@ -10,9 +10,10 @@ import type { RunOptions } from "./options";
 import { retryDatabaseFault } from "./policy";
 import { definitionVersion } from "./registry";
 import { SagaRun } from "./run";
-import { chainingUntilUnbroken } from "./run-record";
+import { chainingUntilUnbroken } from "./chain";
 import type { SagaStatus } from "./status";
-import { newStepRows, Transition, type StepRow } from "./store";
+import { newStepRows, type StepRow } from "./store";
+import { Transition } from "./transition";
 
 /** A saga to start: its id, its definition, and what it is about. */
 export interface NewSaga<Subject> {
