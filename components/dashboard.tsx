@@ -52,9 +52,8 @@ export function Dashboard({ outline, names }: { outline: SagaOutline; names: Rec
         <div className="mb-6">
           <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">Order saga dashboard</h1>
           <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-300">
-            Each order is validated here, then calls three services in turn over HTTP: inventory, payment and shipping, each with its own
-            data and its own transactions, and an idempotency key that makes a repeat safe. When one fails, the ones that completed are
-            undone by their compensations, in reverse order.
+            Each order is validated here, then calls the inventory, payment and shipping services over HTTP, each with its own data. When
+            one fails, the ones that completed are undone by their compensations, in reverse order.
           </p>
         </div>
         <div className="grid gap-6 lg:grid-cols-12">
