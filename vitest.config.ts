@@ -11,6 +11,7 @@ const onPostgres = [
   "lib/saga/step-by-step.test.ts",
   "lib/db/schema-postgres.test.ts",
   "lib/db/insert-rows.test.ts",
+  "lib/db/write-health.test.ts",
   "lib/db/query-plans.test.ts",
   "lib/orders/order-saga.test.ts",
   "lib/services/services.test.ts",

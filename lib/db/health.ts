@@ -22,13 +22,15 @@ export async function checkDatabase(): Promise<DatabaseHealth> {
   // The file first: with it removed, a query may still succeed (or fail for a reason that hides this one).
   const problem = db.fileProblem();
   if (problem) return { ok: false, reason: problem };
-  const writes = db.writeHealth();
-  if (writes.failing) return { ok: false, reason: `Writes are failing since ${writes.since?.toISOString()}: ${writes.reason}` };
+  const failing = db.writeHealth();
   try {
+    // (On PostgreSQL, while writes are failing, the probe tries one: see lib/db/postgres.ts.)
     await db.probe();
   } catch (error) {
-    return { ok: false, reason: `Database query failed: ${describeFault(error)}` };
+    if (!failing.failing) return { ok: false, reason: `Database query failed: ${describeFault(error)}` };
   }
+  const writes = db.writeHealth();
+  if (writes.failing) return { ok: false, reason: `Writes are failing since ${writes.since?.toISOString()}: ${writes.reason}` };
   return { ok: true };
 }
 

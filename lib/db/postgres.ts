@@ -109,6 +109,10 @@ export async function openPostgres(config: Extract<DatabaseConfig, { provider: "
     writeHealth: health.get,
     read: client,
     probe: async () => {
+      // Writes failed last: on PostgreSQL that is the connection's fault (ended while the process was
+      // paused, refused) or a conflict, never a state of the server a transaction would not meet; one of
+      // the probe's own that commits says writes work again (and clears the flag, as any write does).
+      if (health.get().failing) await write(async () => undefined);
       await client.saga.findFirst({ select: { id: true } });
     },
     // Other replicas commit without a word this process could check cheaply: always read.
