@@ -1,7 +1,7 @@
 /** The inventory service's operations in the OpenAPI document (lib/services/inventory.ts); what they share is in openapi-services.ts. */
 import * as examples from "./openapi-services-examples";
 import { ref } from "./openapi-components";
-import { json, validationExample, type Paths } from "./openapi-operation";
+import { json, type Paths } from "./openapi-operation";
 import {
   requestBody,
   answered,
@@ -12,8 +12,7 @@ import {
   write,
   atLeastOne,
   replay,
-  nothingToUndo,
-  compensationDescription,
+  compensation,
   forget,
 } from "./openapi-services";
 
@@ -51,23 +50,14 @@ export const inventoryPaths: Paths = {
     }),
   },
   "/services/inventory/releases": {
-    post: write("inventory", {
+    post: compensation("inventory", {
       summary: "Release an order's reservation",
       operationId: "inventory_release",
-      description: compensationDescription("reservation", "released", "its units go back to the stock"),
-      requestBody: requestBody("CompensationRequest", "The order whose reservation to release", examples.compensationRequestExample),
-      responses: {
-        "200": answered(
-          "Released, or nothing to undo",
-          { anyOf: [ref("Reservation"), ref("NothingToUndo")] },
-          {
-            released: { summary: "Released", value: examples.reservationExample("released") },
-            nothingToUndo: nothingToUndo("reservation"),
-            replayed: replay(examples.reservationExample("released")),
-          },
-        ),
-        ...writeErrors(validationExample(["body", "order_id"], "missing", "Field required")),
-      },
+      action: "reservation",
+      status: "released",
+      undo: "its units go back to the stock",
+      bodyDescription: "The order whose reservation to release",
+      answer: { name: "Reservation", title: "Released", example: examples.reservationExample("released") },
     }),
   },
   "/services/inventory/reset": { post: reset("inventory", "stock", "reservations") },

@@ -1,7 +1,7 @@
 /** The payment service's operations in the OpenAPI document (lib/services/payment.ts); what they share is in openapi-services.ts. */
 import * as examples from "./openapi-services-examples";
 import { ref } from "./openapi-components";
-import { json, validationExample, type Paths } from "./openapi-operation";
+import { json, type Paths } from "./openapi-operation";
 import {
   requestBody,
   answered,
@@ -12,8 +12,7 @@ import {
   write,
   atLeastOne,
   replay,
-  nothingToUndo,
-  compensationDescription,
+  compensation,
   forget,
 } from "./openapi-services";
 
@@ -61,23 +60,14 @@ export const paymentPaths: Paths = {
     }),
   },
   "/services/payment/refunds": {
-    post: write("payment", {
+    post: compensation("payment", {
       summary: "Refund an order's charge",
       operationId: "payment_refund",
-      description: compensationDescription("charge", "refunded", "the amount goes back to the account, and the ledger records the refund"),
-      requestBody: requestBody("CompensationRequest", "The order whose charge to refund", examples.compensationRequestExample),
-      responses: {
-        "200": answered(
-          "Refunded, or nothing to undo",
-          { anyOf: [ref("Charge"), ref("NothingToUndo")] },
-          {
-            refunded: { summary: "Refunded", value: examples.chargeExample("refunded") },
-            nothingToUndo: nothingToUndo("charge"),
-            replayed: replay(examples.chargeExample("refunded")),
-          },
-        ),
-        ...writeErrors(validationExample(["body", "order_id"], "missing", "Field required")),
-      },
+      action: "charge",
+      status: "refunded",
+      undo: "the amount goes back to the account, and the ledger records the refund",
+      bodyDescription: "The order whose charge to refund",
+      answer: { name: "Charge", title: "Refunded", example: examples.chargeExample("refunded") },
     }),
   },
   "/services/payment/reset": { post: reset("payment", "balances", "charges, its ledger") },

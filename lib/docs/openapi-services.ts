@@ -209,6 +209,43 @@ export const compensationDescription = (action: string, undone: string, undo: st
     "so nothing is left done after its compensation.",
   ].join("\n");
 
+/**
+ * A compensation's operation (a release, a refund, a cancellation): its body names the order, and it
+ * answers what it undid (`undone` as the action's example, `status` its new status) or nothing_to_undo.
+ */
+export function compensation(
+  service: Service,
+  what: {
+    summary: string;
+    operationId: string;
+    action: "reservation" | "charge" | "shipment";
+    status: string;
+    undo: string;
+    bodyDescription: string;
+    answer: { name: ComponentName; title: string; example: unknown };
+  },
+): Operation {
+  const { action, status, answer } = what;
+  return write(service, {
+    summary: what.summary,
+    operationId: what.operationId,
+    description: compensationDescription(action, status, what.undo),
+    requestBody: requestBody("CompensationRequest", what.bodyDescription, examples.compensationRequestExample),
+    responses: {
+      "200": answered(
+        `${answer.title}, or nothing to undo`,
+        { anyOf: [ref(answer.name), ref("NothingToUndo")] },
+        {
+          [status]: { summary: answer.title, value: answer.example },
+          nothingToUndo: nothingToUndo(action),
+          replayed: replay(answer.example),
+        },
+      ),
+      ...writeErrors(validationExample(["body", "order_id"], "missing", "Field required")),
+    },
+  });
+}
+
 /** The services' tags, in the document's order, after the app's own. */
 export const serviceTags = [
   { name: tag("inventory"), description: "The inventory service, under /services/inventory: stock by product, one reservation per order" },

@@ -2,19 +2,7 @@
 import * as examples from "./openapi-services-examples";
 import { ref } from "./openapi-components";
 import { json, validationExample, type Paths } from "./openapi-operation";
-import {
-  requestBody,
-  answered,
-  refused,
-  writeErrors,
-  read,
-  reset,
-  write,
-  replay,
-  nothingToUndo,
-  compensationDescription,
-  forget,
-} from "./openapi-services";
+import { requestBody, answered, refused, writeErrors, read, reset, write, replay, compensation, forget } from "./openapi-services";
 
 export const shippingPaths: Paths = {
   "/services/shipping/shipments": {
@@ -47,23 +35,14 @@ export const shippingPaths: Paths = {
     }),
   },
   "/services/shipping/cancellations": {
-    post: write("shipping", {
+    post: compensation("shipping", {
       summary: "Cancel an order's shipment",
       operationId: "shipping_cancel",
-      description: compensationDescription("shipment", "cancelled", "it is marked cancelled"),
-      requestBody: requestBody("CompensationRequest", "The order whose shipment to cancel", examples.compensationRequestExample),
-      responses: {
-        "200": answered(
-          "Cancelled, or nothing to undo",
-          { anyOf: [ref("Shipment"), ref("NothingToUndo")] },
-          {
-            cancelled: { summary: "Cancelled", value: examples.shipmentExample("cancelled") },
-            nothingToUndo: nothingToUndo("shipment"),
-            replayed: replay(examples.shipmentExample("cancelled")),
-          },
-        ),
-        ...writeErrors(validationExample(["body", "order_id"], "missing", "Field required")),
-      },
+      action: "shipment",
+      status: "cancelled",
+      undo: "it is marked cancelled",
+      bodyDescription: "The order whose shipment to cancel",
+      answer: { name: "Shipment", title: "Cancelled", example: examples.shipmentExample("cancelled") },
     }),
   },
   "/services/shipping/reset": { post: reset("shipping", "addresses", "shipments") },
