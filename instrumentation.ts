@@ -10,10 +10,14 @@ export async function register() {
   const { ConfigError, databaseConfig } = await import("./lib/db/config");
   const { startWorldSweeper, worldSettings } = await import("./lib/orders/worlds");
   const { bodyTimeoutMs } = await import("./lib/method-guard");
+  const { breakerSettings } = await import("./lib/services/client");
+  const { callsPerService } = await import("./lib/saga/bulkhead");
   try {
     databaseConfig();
     worldSettings();
     bodyTimeoutMs();
+    breakerSettings();
+    callsPerService();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     log.error(`Cannot start: ${error.message}`);

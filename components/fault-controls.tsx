@@ -30,8 +30,8 @@ export function FaultControls({ steps, value, onChange }: { steps: StepOutline[]
         Inject failures{injected > 0 ? ` (${injected} step${injected > 1 ? "s" : ""})` : ""}
       </summary>
       <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-        Transient failures and timeouts are retried with backoff (3 attempts); a compensation that still fails leaves the saga stuck for an
-        operator.
+        Transient failures and timeouts are retried with backoff (3 attempts for validation, 6 for a service); a compensation that still
+        fails leaves the saga stuck for an operator.
       </p>
       <table className="mt-2 w-full text-left text-sm">
         <thead className="text-xs text-slate-500 dark:text-slate-400">

@@ -1,5 +1,6 @@
 // Retries, timeouts and a stuck compensation, as a person sees them: presets inject the failures, the
 // timeline shows every attempt, and a stuck saga waits for an operator's retry from the page.
+import { SERVICE_RETRY } from "../lib/orders/service-policy";
 import { expect, resetDemo, test } from "./fixtures";
 import { expectFinalStatus, openDashboard, placeScenario, recordStepTransitions, statusesByStep, stepTransitions } from "./dashboard";
 
@@ -58,7 +59,8 @@ test("the timeline page of a stuck saga offers the retry too", async ({ page, re
       product_id: "product_2",
       quantity: 1,
       amount: 20,
-      simulation: { faults: { reserve_inventory: { compensation_failures: 3 } } },
+      // the release fails every attempt of its run; the retry's first attempt succeeds
+      simulation: { faults: { reserve_inventory: { compensation_failures: SERVICE_RETRY.attempts } } },
     },
   });
   const { saga_id: sagaId, status } = await placed.json();

@@ -20,7 +20,7 @@ function cutOff(scope: Locator): Promise<string[]> {
   );
 }
 
-const error = "refund_payment failed: Injected compensation failure (gave up after 3 attempts)";
+const error = "refund_payment failed: Injected compensation failure (gave up after 6 attempts)";
 
 for (const [size, viewport] of [
   ["1400 px", { width: 1400, height: 1000 }],

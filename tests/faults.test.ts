@@ -1,6 +1,7 @@
 // Failure injection through the API, retries and timeouts as a client sees them, and the operator's
 // way out of a compensation that keeps failing.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SERVICE_RETRY } from "../lib/orders/service-policy";
 import { startServer, type TestServer } from "./server";
 
 let server: TestServer;
@@ -84,11 +85,14 @@ describe("injected failures", () => {
 
 describe("a compensation that keeps failing", () => {
   it("leaves the saga in compensation_failed, listed for an operator, until a retry finishes it", async () => {
-    const { status, body } = await order({ ship_order: { fail: true }, process_payment: { compensation_failures: 5 } });
+    const { status, body } = await order({
+      ship_order: { fail: true },
+      process_payment: { compensation_failures: SERVICE_RETRY.attempts },
+    });
     expect(status).toBe(201);
     expect(body.status).toBe("compensation_failed");
     const stuck = await get(`/sagas/${body.saga_id}`);
-    expect(stuck.error).toBe("refund_payment failed: Injected compensation failure (attempt 3) (gave up after 3 attempts)");
+    expect(stuck.error).toBe("refund_payment failed: Injected compensation failure (attempt 6) (gave up after 6 attempts)");
     expect(stuck.steps.map((s: { status: string }) => s.status)).toEqual(["completed", "completed", "compensation_failed", "failed"]);
     expect((await get(`/orders/${body.order_id}`)).status).toBe("compensation_failed");
     // Not refunded yet, and the stock the order still holds is not released either: nothing is invented.
@@ -101,7 +105,7 @@ describe("a compensation that keeps failing", () => {
     const after = await retried.json();
     expect(after.status).toBe("failed");
     expect(after.steps.map((s: { status: string }) => s.status)).toEqual(["compensated", "compensated", "compensated", "failed"]);
-    expect(after.steps[2].compensation_attempts).toBe(6);
+    expect(after.steps[2].compensation_attempts).toBe(SERVICE_RETRY.attempts + 1); // the run's six that failed, and the retry's first
     // Cleanly failed: the saga says why it compensated, and the refunded step carries no error any more.
     expect(after.error).toBe("Injected failure");
     expect(after.steps.map((s: { error_message: string | null }) => s.error_message)).toEqual([null, null, null, "Injected failure"]);

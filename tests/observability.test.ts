@@ -2,6 +2,7 @@
 // metrics with exact counts, and a health check that tells when the database is gone.
 import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { SERVICE_RETRY } from "../lib/orders/service-policy";
 import { startServer, type TestServer } from "./server";
 import { until } from "./wait";
 
@@ -111,7 +112,7 @@ describe("GET /metrics", () => {
     for (const body of seed) statuses.push((await placeOrder(body)).status);
     const order = { user_id: "user_1", product_id: "product_1", quantity: 1, amount: 10 };
     statuses.push((await placeOrder({ ...order, simulation: { faults: { process_payment: { transient: 2 } } } })).status);
-    const stuckFaults = { ship_order: { fail: true }, process_payment: { compensation_failures: 5 } };
+    const stuckFaults = { ship_order: { fail: true }, process_payment: { compensation_failures: SERVICE_RETRY.attempts } };
     statuses.push((await placeOrder({ ...order, simulation: { faults: stuckFaults } })).status);
     expect(statuses).toEqual(["completed", "failed", "failed", "failed", "completed", "compensation_failed"]);
 
@@ -137,10 +138,13 @@ describe("GET /metrics", () => {
       "validate_order/completed": 3,
       "reserve_inventory/completed": 2,
       "process_payment/completed": 1,
-      "process_payment/retried": 2, // the stuck refund, before it gives up
+      "process_payment/retried": SERVICE_RETRY.attempts - 1, // the stuck refund, before it gives up
       "process_payment/failed": 1,
     });
-    expect(byLabels("step_retries_total", "step", "phase")).toEqual({ "process_payment/action": 2, "process_payment/compensation": 2 });
+    expect(byLabels("step_retries_total", "step", "phase")).toEqual({
+      "process_payment/action": 2,
+      "process_payment/compensation": SERVICE_RETRY.attempts - 1,
+    });
 
     // One observation per attempt, whatever its outcome.
     expect(byLabels("step_duration_seconds_count", "step")).toEqual({
@@ -152,7 +156,7 @@ describe("GET /metrics", () => {
     expect(byLabels("compensation_duration_seconds_count", "step")).toEqual({
       validate_order: 3,
       reserve_inventory: 2,
-      process_payment: 4,
+      process_payment: 1 + SERVICE_RETRY.attempts, // the refund of the shipping failure, and the stuck one's attempts
     });
     expect(value("step_duration_seconds_bucket", { step: "process_payment", le: "+Inf" })).toBe(7);
     expect(value("step_duration_seconds_sum", { step: "process_payment" })).toBeGreaterThan(0);
@@ -166,7 +170,7 @@ describe("GET /metrics", () => {
   it("reads the stuck sagas from the database, so a restart still shows them", async () => {
     server = await startServer(production);
     const { databaseUrl } = server;
-    const faults = { ship_order: { fail: true }, process_payment: { compensation_failures: 5 } };
+    const faults = { ship_order: { fail: true }, process_payment: { compensation_failures: SERVICE_RETRY.attempts } };
     await placeOrder({ user_id: "user_1", product_id: "product_1", quantity: 1, amount: 10, simulation: { faults } });
     await server.stop("SIGTERM");
 

@@ -5,6 +5,7 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "./http";
+import { SERVICE_RETRY } from "../lib/orders/service-policy";
 import { startServer, type TestServer } from "./server";
 
 let server: TestServer;
@@ -32,7 +33,10 @@ describe("an operator's retry", () => {
     const mine = await newWorld();
     const stuck = await call(server.url, "POST", "/orders", {
       headers: mine,
-      json: { ...order, simulation: { faults: { ship_order: { fail: true }, process_payment: { compensation_failures: 5 } } } },
+      json: {
+        ...order,
+        simulation: { faults: { ship_order: { fail: true }, process_payment: { compensation_failures: SERVICE_RETRY.attempts } } },
+      },
     });
     expect(stuck.body.status).toBe("compensation_failed");
     const sagaId = stuck.body.saga_id;

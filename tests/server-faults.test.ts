@@ -108,6 +108,8 @@ it.each([
   ["SAGA_BODY_TIMEOUT_MS", "abc", "whole number"],
   ["SAGA_BODY_TIMEOUT_MS", "0", "whole number"],
   ["SAGA_WORLD_MAX_ORDERS", "lots", "whole number"],
+  ["SAGA_CALLS_PER_SERVICE", "1.5", "whole number"],
+  ["SAGA_BREAKER_COOLDOWN_SECONDS", "-1", "number"],
 ])("will not start with %s=%s, and says why", async (name, value, kind) => {
   const { code, output } = await refusedStart({ [name]: value });
   expect(code).toBe(1);

@@ -50,7 +50,9 @@ function sagaStatus({ failedAt, stuckAt }: RunOutcome): SagaStatus {
 
 /** Why a compensation gave up, as the engine words it (the saga's error and the step's error_message). */
 function compensationFailure(stuckAt: string): string {
-  return `${steps[position(stuckAt)].compensation} failed: Injected compensation failure (attempt 3) (gave up after 3 attempts)`;
+  const { compensation, compensationRetry } = steps[position(stuckAt)];
+  const attempts = compensationRetry.attempts;
+  return `${compensation} failed: Injected compensation failure (attempt ${attempts}) (gave up after ${attempts} attempts)`;
 }
 
 /** A saga as GET /sagas/{saga_id} shows it after a run, with plausible timestamps. */
@@ -68,7 +70,8 @@ export function sagaExample(run: RunOutcome = {}): In<typeof SagaSchema> {
         run.stuckAt === step.name ? compensationFailure(run.stuckAt) : run.failedAt?.step === step.name ? run.failedAt.error : null,
       compensation: step.compensation,
       attempts: ran ? 1 : 0,
-      compensation_attempts: statuses[i] === "compensated" ? 1 : statuses[i] === "compensation_failed" ? 3 : 0,
+      compensation_attempts:
+        statuses[i] === "compensated" ? 1 : statuses[i] === "compensation_failed" ? step.compensationRetry.attempts : 0,
       started_at: ran ? at(started) : null,
       finished_at: ran ? at(clock) : null,
       compensation_started_at: null,

@@ -14,27 +14,19 @@ import { pythonDollars } from "../money";
 import { defaultRetry, StepFailure, type Json, type Reader, type SagaDefinition, type StepContext } from "../saga/definition";
 import { NOTHING_TO_UNDO } from "../services/answer";
 import { callService, type ServiceName } from "../services/client";
+import { SERVICE_RETRY, SERVICE_TIMEOUT_MS } from "./service-policy";
 import type { SagaStatus } from "../saga/status";
 import type { Movement, StepEffects } from "../view/ledger";
 
-// Every step of this saga is patient in the same way: transient failures of an action or a compensation
-// get three attempts in all. A local step's simulated work times out after ten times its length; a call
-// of a service, in real time, after SERVICE_TIMEOUT_MS (its work, and the service's queue under load).
+// A local step's transient failures, of its action or its compensation, get three attempts in all, and
+// its simulated work times out after ten times its length. A call of a service times out in real time,
+// after SERVICE_TIMEOUT_MS (its work, and the service's queue under load).
 function timing(durationMs: number) {
   return { durationMs, timeoutMs: durationMs * 10, retry: defaultRetry, compensationRetry: defaultRetry };
 }
 
-export const SERVICE_TIMEOUT_MS = 5_000;
-
-/**
- * A call of a service retries more patiently than a local step: six attempts, waiting from a quarter of a
- * second up to 4 s, so that a saga outwaits a service's open circuit breaker (5 s by default) with its
- * backoff instead of giving up while the breaker fails its calls fast.
- */
-export const SERVICE_RETRY = { attempts: 6, backoffMs: 250, maxBackoffMs: 4_000 };
-
 function serviceTiming(durationMs: number) {
-  return { ...timing(durationMs), timeoutMs: SERVICE_TIMEOUT_MS, retry: SERVICE_RETRY };
+  return { ...timing(durationMs), timeoutMs: SERVICE_TIMEOUT_MS, retry: SERVICE_RETRY, compensationRetry: SERVICE_RETRY };
 }
 
 export interface OrderContext {

@@ -4,6 +4,7 @@
  * freshly reset state.
  */
 import type { Fault } from "../saga/options";
+import { SERVICE_RETRY } from "./service-policy";
 
 export type Faults = Record<string, Fault>;
 
@@ -74,7 +75,8 @@ export const scenarios: readonly Scenario[] = [
     outcome: "stuck",
     description: "Shipping fails and the refund keeps failing: the saga stops in compensation_failed until you retry it.",
     order: { user_id: "user_3", product_id: "product_1", quantity: 1, amount: 50 },
-    faults: { process_payment: { compensation_failures: 4 } },
+    // every attempt the refund's policy allows fails; an operator's retry is the next one, and succeeds
+    faults: { process_payment: { compensation_failures: SERVICE_RETRY.attempts } },
   },
 ];
 

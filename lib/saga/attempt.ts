@@ -5,6 +5,7 @@
  */
 import type { Database } from "../db/client";
 import { isStepFailure, isTransient, StepFailure, TransientError, type Json, type SagaStep, type StepContext } from "./definition";
+import { bulkheadOf } from "./bulkhead";
 import { phases, type Phase } from "./moves";
 import { scaled, type Fault, type RunOptions } from "./options";
 import { describe, wait } from "./process";
@@ -42,8 +43,10 @@ export interface WorkDone<Subject> {
 
 /**
  * Does the attempt's work: the check (an action's, when slow work or a call follows), the simulated
- * work, the remote call. `makeContext` is given the signal that fires at the step's timeout, at
- * shutdown, or when `cancel` fires (the lease was lost). A failure after the timeout fired is the timeout.
+ * work, the remote call. An attempt that calls a service first takes a slot of the service's bulkhead
+ * (lib/saga/bulkhead.ts); its timeout starts then. `makeContext` is given the signal that fires at the
+ * step's timeout, at shutdown, or when `cancel` fires (the lease was lost). The attempt ends when its
+ * signal fires, whatever its call does with the signal; a failure after the timeout fired is the timeout.
  */
 export async function doWork<Subject>(
   db: Database,
@@ -55,13 +58,22 @@ export async function doWork<Subject>(
   cancel: AbortSignal,
 ): Promise<WorkDone<Subject>> {
   const call = phases[phase].call(step);
+  let release: (() => void) | undefined;
+  if (call) {
+    try {
+      release = await bulkheadOf(step.service ?? step.name).take(cancel);
+    } catch (error) {
+      return { ctx: makeContext(cancel), failure: error };
+    }
+  }
   // A real service answers in real time; a simulated step's timeout scales with its simulated work.
   const limitMs = call ? step.timeoutMs : Math.max(scaled(step.timeoutMs, options), MIN_TIMEOUT_MS);
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new TimedOut(`Timed out after ${Math.round(limitMs)} ms`)), limitMs);
-  const ctx = makeContext(AbortSignal.any([timeout.signal, cancel]));
+  const signal = AbortSignal.any([timeout.signal, cancel]);
+  const ctx = makeContext(signal);
   const fault = options.faults?.[step.name];
-  try {
+  const work = async () => {
     injectedFault(fault, phase, attempt);
     const isAction = phase === "action";
     const hangs = isAction && attempt <= (fault?.timeouts ?? 0);
@@ -69,12 +81,31 @@ export async function doWork<Subject>(
     // The check exists to fail before slow work; with none to come, the action finds the same failure itself.
     if (isAction && step.check && (duration > 0 || call)) await step.check(db.read, ctx);
     await wait(duration, ctx.signal);
-    return { ctx, answer: call ? ((await call(ctx)) ?? undefined) : undefined };
+    return call ? ((await call(ctx)) ?? undefined) : undefined;
+  };
+  // Raced on the two signals themselves, not on the one made of both: an attempt never outlives either.
+  const cut = [cutShort(timeout.signal), cutShort(cancel)];
+  try {
+    return { ctx, answer: await Promise.race([work(), ...cut.map(({ fired }) => fired)]) };
   } catch (error) {
     return { ctx, failure: timeout.signal.aborted ? timeout.signal.reason : error };
   } finally {
     clearTimeout(timer);
+    cut.forEach(({ dispose }) => dispose());
+    release?.();
   }
+}
+
+/** A promise that rejects with the signal's reason when it fires; `dispose` stops listening. */
+function cutShort(signal: AbortSignal): { fired: Promise<never>; dispose: () => void } {
+  let dispose = () => {};
+  const fired = new Promise<never>((_, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) return abort();
+    signal.addEventListener("abort", abort, { once: true });
+    dispose = () => signal.removeEventListener("abort", abort);
+  });
+  return { fired, dispose };
 }
 
 /** What a failed attempt means: a business failure of an action (never retried), and the reason to record. */

@@ -7,6 +7,7 @@
  * Failures at the boundary can be staged on purpose, per request: a lost answer (the service commits, and
  * the connection drops before its answer is read) and a duplicate delivery (the request arrives twice).
  */
+import { positiveSetting } from "../db/config";
 import { isTransient, TransientError } from "../saga/definition";
 import { CircuitBreaker, type BreakerView } from "./breaker";
 import { WORLD_HEADER } from "./http";
@@ -55,20 +56,23 @@ export function serviceUrl(service: ServiceName, env: Record<string, string | un
 const globalForBreakers = globalThis as unknown as { sagaStudioBreakers?: Map<ServiceName, CircuitBreaker> };
 const breakers = (globalForBreakers.sagaStudioBreakers ??= new Map());
 
-function breakerSetting(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
+/**
+ * SAGA_BREAKER_FAILURES transport failures in a row (5) open a breaker, for SAGA_BREAKER_COOLDOWN_SECONDS
+ * (5). Anything but positive numbers stops the start (instrumentation.ts).
+ */
+export function breakerSettings(env: Record<string, string | undefined> = process.env): { failures: number; coolDownMs: number } {
+  return {
+    failures: positiveSetting(env, "SAGA_BREAKER_FAILURES", 5, true),
+    coolDownMs: positiveSetting(env, "SAGA_BREAKER_COOLDOWN_SECONDS", 5, false) * 1000,
+  };
 }
 
-/** The service's breaker: opens after SAGA_BREAKER_FAILURES transport failures in a row (5), for SAGA_BREAKER_COOLDOWN_SECONDS (5). */
+/** The service's breaker (breakerSettings). */
 export function breakerOf(service: ServiceName): CircuitBreaker {
   let breaker = breakers.get(service);
   if (!breaker) {
-    breaker = new CircuitBreaker(
-      service,
-      breakerSetting("SAGA_BREAKER_FAILURES", 5),
-      breakerSetting("SAGA_BREAKER_COOLDOWN_SECONDS", 5) * 1000,
-    );
+    const { failures, coolDownMs } = breakerSettings();
+    breaker = new CircuitBreaker(service, failures, coolDownMs);
     breakers.set(service, breaker);
   }
   return breaker;
