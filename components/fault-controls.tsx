@@ -3,13 +3,15 @@ import type { Faults } from "@/lib/orders/scenarios";
 import { humanize, type StepOutline } from "@/lib/view/outline";
 import type { Fault } from "@/lib/saga/options";
 
-type ActionFault = "none" | "fail" | "transient" | "timeouts";
+type ActionFault = "none" | "fail" | "transient" | "timeouts" | "lost_answers" | "unavailable";
+// The faults that happen a number of times, and the words for them.
+const counted = ["transient", "timeouts", "lost_answers", "unavailable"] as const;
+type Counted = (typeof counted)[number];
+const isCounted = (kind: ActionFault): kind is Counted => (counted as readonly string[]).includes(kind);
 
 function actionFault(fault: Fault | undefined): ActionFault {
   if (fault?.fail) return "fail";
-  if (fault?.transient) return "transient";
-  if (fault?.timeouts) return "timeouts";
-  return "none";
+  return counted.find((kind) => fault?.[kind]) ?? "none";
 }
 
 const selectClass =
@@ -45,10 +47,11 @@ export function FaultControls({ steps, value, onChange }: { steps: StepOutline[]
           {steps.map((step) => {
             const fault = value[step.name] ?? {};
             const kind = actionFault(fault);
-            const times = kind === "transient" ? fault.transient : kind === "timeouts" ? fault.timeouts : undefined;
+            const times = isCounted(kind) ? fault[kind] : undefined;
             const changeAction = (next: ActionFault, count = times ?? 1) =>
               set(step.name, {
                 compensation_failures: fault.compensation_failures,
+                ...(fault.duplicates ? { duplicates: true } : {}),
                 ...(next === "fail" ? { fail: true } : next === "none" ? {} : { [next]: count }),
               });
             return (
@@ -66,8 +69,10 @@ export function FaultControls({ steps, value, onChange }: { steps: StepOutline[]
                       <option value="fail">fails for good</option>
                       <option value="transient">fails transiently</option>
                       <option value="timeouts">times out</option>
+                      {step.remote && <option value="lost_answers">answer is lost</option>}
+                      {step.remote && <option value="unavailable">service is down</option>}
                     </select>
-                    {(kind === "transient" || kind === "timeouts") && (
+                    {isCounted(kind) && (
                       <input
                         type="number"
                         min={1}
@@ -78,7 +83,7 @@ export function FaultControls({ steps, value, onChange }: { steps: StepOutline[]
                         onChange={(event) => changeAction(kind, Math.max(1, Math.min(20, Number(event.target.value) || 1)))}
                       />
                     )}
-                    {(kind === "transient" || kind === "timeouts") && <span className="text-xs text-slate-500">×</span>}
+                    {isCounted(kind) && <span className="text-xs text-slate-500">×</span>}
                   </span>
                 </td>
                 <td className="py-1.5">

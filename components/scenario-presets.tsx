@@ -5,7 +5,7 @@ import { scenarios, type Scenario } from "@/lib/orders/scenarios";
 const outcomeDot: Record<Scenario["outcome"], string> = { completed: "bg-emerald-500", failed: "bg-red-500", stuck: "bg-orange-500" };
 
 /**
- * The seed's four scenarios and three with injected failures; choosing one fills the order form, and
+ * The seed's four scenarios and five with injected failures (two at a service's boundary); choosing one fills the order form, and
  * "Place order" runs it. Compact chips of one line each, so that "Place order" stays on a laptop's
  * first screen: the chosen scenario's description and order are shown once, below them.
  */
@@ -15,7 +15,7 @@ export function ScenarioPresets({ selected, onPick }: { selected: Scenario["id"]
     <fieldset className="min-w-0">
       <legend className="text-sm font-medium">Scenarios</legend>
       <p className="text-xs text-slate-500 dark:text-slate-400">
-        Each fills the form with one of the seed&apos;s orders (the last three also inject failures); start from a reset demo.
+        Each fills the form; the last five inject failures. Start from a reset demo.
       </p>
       <div className="mt-2 grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-2 xl:grid-cols-3">
         {scenarios.map((scenario) => {

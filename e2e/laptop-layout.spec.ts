@@ -25,7 +25,7 @@ test("on a 1400x900 laptop screen, Place order is on the first screen, below sce
         return { top: Math.round(box.top), height: Math.round(box.height), titleTop: Math.round(title.top - box.top) };
       }),
   );
-  expect(chips).toHaveLength(7);
+  expect(chips).toHaveLength(9);
   const rows = new Map<number, typeof chips>();
   for (const chip of chips) rows.set(chip.top, [...(rows.get(chip.top) ?? []), chip]);
   expect(rows.size).toBeLessThanOrEqual(4);

@@ -41,7 +41,7 @@ test("a refund that keeps failing leaves the saga stuck, listed for an operator,
   await expect(stuck).toContainText("Needs an operator (1)");
   await page.screenshot({ path: testInfo.outputPath("stuck.png"), fullPage: true });
 
-  // The preset's refund fails 4 times: 3 attempts in the first round, the retry's second attempt succeeds.
+  // The preset's refund fails every attempt of its first round; the retry's first attempt succeeds.
   // The saga is on the live saga card, whose button retries it (the list offers no second one).
   await page.getByRole("region", { name: "Live saga" }).getByRole("button", { name: "Retry compensation" }).click();
   await expect(stuck).toHaveCount(0);

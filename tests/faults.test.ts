@@ -83,6 +83,84 @@ describe("injected failures", () => {
   });
 });
 
+describe("failures at a service's boundary", () => {
+  /** The payment service's figures in /metrics: calls by outcome, and replays. */
+  async function paymentCalls() {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const value = (series: string) => Number(text.match(new RegExp(`^${series.replace(/[{}]/g, "\\$&")} (\\S+)$`, "m"))?.[1] ?? 0);
+    return {
+      answered: value('service_calls_total{service="payment",outcome="answered"}'),
+      unavailable: value('service_calls_total{service="payment",outcome="unavailable"}'),
+      replays: value('service_replays_total{service="payment"}'),
+    };
+  }
+  const more = (after: Record<string, number>, before: Record<string, number>) =>
+    Object.fromEntries(Object.entries(after).map(([name, n]) => [name, n - before[name]]));
+
+  const ledgerOf = async (orderId: string) =>
+    ((await get("/services/payment/ledger")) as { order_id: string; kind: string; amount_cents: number }[])
+      .filter((entry) => entry.order_id === orderId)
+      .map(({ kind, amount_cents }) => `${kind} ${amount_cents}`);
+
+  it("a lost answer: the service charged, the retry with the same key gets its charge again, and the account pays once", async () => {
+    const before = await paymentCalls();
+    const { status, body } = await order({ process_payment: { lost_answers: 1 } });
+    expect(status).toBe(201);
+    expect(body.status).toBe("completed");
+    const saga = await get(`/sagas/${body.saga_id}`);
+    expect(saga.steps[2]).toMatchObject({ name: "process_payment", status: "completed", attempts: 2 });
+    expect(await outcomes(body.saga_id, "process_payment")).toEqual([
+      "action:running",
+      "action:retrying (The payment service's answer to POST /charges was lost on its way back (the connection dropped))",
+      "action:running",
+      "action:completed",
+    ]);
+    // Counted at the service: one charge, in its own ledger and in the balance.
+    expect(await ledgerOf(body.order_id)).toEqual(["charge -10000"]);
+    expect((await get("/balances")).balances.user_1).toBe(900);
+    // /metrics: the lost call counts as no answer, the second as answered from the service's record.
+    expect(more(await paymentCalls(), before)).toEqual({ answered: 1, unavailable: 1, replays: 1 });
+  });
+
+  it("a service down: each 503 is retried with backoff, and once it is back the account is charged once", async () => {
+    const before = await paymentCalls();
+    const { body } = await order({ process_payment: { unavailable: 3 } });
+    expect(body.status).toBe("completed");
+    expect((await get(`/sagas/${body.saga_id}`)).steps[2]).toMatchObject({ status: "completed", attempts: 4 });
+    const down = "action:retrying (The payment service answered 503 to POST /charges)";
+    expect(await outcomes(body.saga_id, "process_payment")).toEqual([
+      ...["action:running", down, "action:running", down, "action:running", down],
+      "action:running",
+      "action:completed",
+    ]);
+    expect(await ledgerOf(body.order_id)).toEqual(["charge -10000"]);
+    expect((await get("/balances")).balances.user_1).toBe(900);
+    expect(more(await paymentCalls(), before)).toEqual({ answered: 1, unavailable: 3, replays: 0 });
+    // Three failures in a row are fewer than the five that open the breaker: it stayed closed.
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toContain('service_breaker_state{service="payment",state="closed"} 1');
+  });
+
+  it("a duplicate delivery of every call: one charge and one refund, one reservation released once", async () => {
+    const { body } = await order({
+      reserve_inventory: { duplicates: true },
+      process_payment: { duplicates: true },
+      ship_order: { fail: true },
+    });
+    expect(body.status).toBe("failed");
+    expect(body.steps.map((s: { status: string }) => s.status)).toEqual(["compensated", "compensated", "compensated", "failed"]);
+    expect(await ledgerOf(body.order_id)).toEqual(["charge -10000", "refund 10000"]);
+    expect((await get("/balances")).balances.user_1).toBe(1000);
+    expect((await get("/inventory")).inventory.product_1).toBe(100);
+  });
+
+  it("refuses a boundary fault that is not a count, in FastAPI's shape, and stores nothing", async () => {
+    const { status, body } = await order({ process_payment: { lost_answers: -1 } });
+    expect(status).toBe(422);
+    expect(body.detail[0]).toMatchObject({ loc: ["body", "simulation", "faults", "process_payment", "lost_answers"] });
+    expect(await get("/orders")).toEqual([]);
+  });
+});
+
 describe("a compensation that keeps failing", () => {
   it("leaves the saga in compensation_failed, listed for an operator, until a retry finishes it", async () => {
     const { status, body } = await order({

@@ -268,9 +268,12 @@ describe("(d) the document is OpenAPI 3.1", () => {
     expect(Object.keys(simulation.properties).sort()).toEqual(["faults", "speed", "step_by_step", "step_timeout_seconds"]);
     expect(Object.keys((doc.components.schemas.Fault as { properties: object }).properties).sort()).toEqual([
       "compensation_failures",
+      "duplicates",
       "fail",
+      "lost_answers",
       "timeouts",
       "transient",
+      "unavailable",
     ]);
   });
 });

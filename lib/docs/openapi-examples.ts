@@ -137,6 +137,8 @@ const outcomes: Record<Scenario["id"], RunOutcome> = {
   "flaky-payment": {},
   "slow-reservation": {},
   "stuck-refund": { failedAt: { step: "ship_order", error: "Shipping address invalid" }, stuckAt: "process_payment" },
+  "lost-payment-answer": {},
+  "payment-service-down": {},
 };
 
 const requestOf = (scenario: Scenario, speed?: number): CreateOrderRequest => ({

@@ -55,7 +55,18 @@ async function validate(db: Reader | Tx, order: OrderContext): Promise<void> {
  * funds, an invalid address, ...) is the step's business failure, with the service's own words.
  */
 async function ask(ctx: StepContext<OrderContext>, service: ServiceName, path: string, body: Json): Promise<Json> {
-  const answer = await callService({ service, path, body, key: ctx.idempotencyKey, world: ctx.subject.worldId, signal: ctx.signal });
+  const { loseAnswer, unavailable, duplicate } = ctx.staged ?? {};
+  const answer = await callService({
+    service,
+    path,
+    body,
+    key: ctx.idempotencyKey,
+    world: ctx.subject.worldId,
+    signal: ctx.signal,
+    loseAnswer,
+    unavailable,
+    duplicate,
+  });
   if (answer.status < 300) return answer.body as Json;
   const detail = (answer.body as { detail?: unknown } | null)?.detail;
   if ((answer.status === 402 || answer.status === 404 || answer.status === 409) && typeof detail === "string")

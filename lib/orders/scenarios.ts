@@ -1,6 +1,7 @@
 /**
- * The seed's four scenarios (docs/API.md), and three that inject failures to show retries and a
- * stuck compensation, as one-click presets of the order form. Each says what it will show, from a
+ * The seed's four scenarios (docs/API.md), three that inject failures to show retries and a stuck
+ * compensation, and two at a service's boundary (a lost answer, a service down), as one-click presets
+ * of the order form. Each says what it will show, from a
  * freshly reset state.
  */
 import type { Fault } from "../saga/options";
@@ -16,7 +17,9 @@ export interface Scenario {
     | "insufficient-inventory"
     | "flaky-payment"
     | "slow-reservation"
-    | "stuck-refund";
+    | "stuck-refund"
+    | "lost-payment-answer"
+    | "payment-service-down";
   title: string;
   outcome: "completed" | "failed" | "stuck";
   description: string;
@@ -77,6 +80,26 @@ export const scenarios: readonly Scenario[] = [
     order: { user_id: "user_3", product_id: "product_1", quantity: 1, amount: 50 },
     // every attempt the refund's policy allows fails; an operator's retry is the next one, and succeeds
     faults: { process_payment: { compensation_failures: SERVICE_RETRY.attempts } },
+  },
+  {
+    id: "lost-payment-answer",
+    title: "Lost payment answer",
+    outcome: "completed",
+    description:
+      "The payment service charges user_1, but its answer is lost on the way back. The retry carries the same " +
+      "Idempotency-Key: the service replays its charge, and user_1 pays once ($900.00).",
+    order: { user_id: "user_1", product_id: "product_1", quantity: 2, amount: 100 },
+    faults: { process_payment: { lost_answers: 1 } },
+  },
+  {
+    id: "payment-service-down",
+    title: "Payment service down",
+    outcome: "completed",
+    description:
+      "The payment service answers 503 to the first three calls. The saga waits with its backoff and calls again; " +
+      "once the service is back, user_1 is charged once and the order ships.",
+    order: { user_id: "user_1", product_id: "product_1", quantity: 2, amount: 100 },
+    faults: { process_payment: { unavailable: 3 } },
   },
 ];
 

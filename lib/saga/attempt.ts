@@ -4,7 +4,16 @@
  * the attempt before this starts and its outcome after.
  */
 import type { Database } from "../db/client";
-import { isStepFailure, isTransient, StepFailure, TransientError, type Json, type SagaStep, type StepContext } from "./definition";
+import {
+  isStepFailure,
+  isTransient,
+  StepFailure,
+  TransientError,
+  type Json,
+  type SagaStep,
+  type StagedFaults,
+  type StepContext,
+} from "./definition";
 import { bulkheadOf } from "./bulkhead";
 import { phases, type Phase } from "./moves";
 import { scaled, type Fault, type RunOptions } from "./options";
@@ -24,6 +33,18 @@ function injectedFault(fault: Fault | undefined, phase: Phase, attempt: number):
   }
   if (fault.fail) throw new StepFailure("Injected failure");
   if (attempt <= (fault.transient ?? 0)) throw new TransientError(`Injected transient failure (attempt ${attempt})`);
+}
+
+/** What the request's faults stage at the boundary of this attempt's call (none: undefined). */
+function staged(fault: Fault | undefined, phase: Phase, attempt: number): StagedFaults | undefined {
+  if (!fault) return undefined;
+  const action = phase === "action";
+  const faults: StagedFaults = {
+    ...(action && attempt <= (fault.lost_answers ?? 0) ? { loseAnswer: true } : {}),
+    ...(action && attempt <= (fault.unavailable ?? 0) ? { unavailable: true } : {}),
+    ...(fault.duplicates ? { duplicate: true } : {}),
+  };
+  return Object.keys(faults).length > 0 ? faults : undefined;
 }
 
 /**
@@ -71,8 +92,8 @@ export async function doWork<Subject>(
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new TimedOut(`Timed out after ${Math.round(limitMs)} ms`)), limitMs);
   const signal = AbortSignal.any([timeout.signal, cancel]);
-  const ctx = makeContext(signal);
   const fault = options.faults?.[step.name];
+  const ctx = { ...makeContext(signal), ...(call ? { staged: staged(fault, phase, attempt) } : {}) };
   const work = async () => {
     injectedFault(fault, phase, attempt);
     const isAction = phase === "action";

@@ -86,6 +86,18 @@ export interface StepContext<Subject> {
   answer?: Json;
   /** For `compensate`: what `compensateCall` answered on this attempt. */
   undoAnswer?: Json;
+  /** For `call` and `compensateCall`: what the request's faults (RunOptions.faults) stage at the boundary on this attempt. */
+  staged?: StagedFaults;
+}
+
+/** Failures at a service's boundary, staged on purpose for one call (lib/services/client.ts plays them). */
+export interface StagedFaults {
+  /** The service does the work, and its answer is lost on the way back. */
+  loseAnswer?: boolean;
+  /** The service is down: it answers 503 and does nothing. */
+  unavailable?: boolean;
+  /** The request is delivered twice at once. */
+  duplicate?: boolean;
 }
 
 /** Reads outside any transaction (committed data only), for `check`. */

@@ -9,6 +9,11 @@
  *   step_duration_seconds{step}, compensation_duration_seconds{step}
  *                                                one observation per attempt, from its start to its outcome
  *   db_transactions_total, db_statements_total   what the data layer has done (the bench divides by sagas)
+ *   service_calls_total{service,outcome}         calls of a service (lib/services/client.ts): answered |
+ *                                                refused (a 4xx) | unavailable (no answer, a 5xx) | fast_failed (open breaker)
+ *   service_replays_total{service}               answers a service gave from its record of the key
+ *   service_call_duration_seconds{service}       one observation per call that reached the service
+ *   service_breaker_state{service,state}         1 for the breaker's state now (closed | open | half_open), 0 for the others
  * and prom-client's default process metrics. Counters count this process's work since it started, as
  * Prometheus expects of counters; the gauge of stuck sagas comes from the database, so it survives restarts.
  */
@@ -20,6 +25,8 @@ export type AttemptPhase = "action" | "compensation";
 /** How an attempt ended: the orchestrator's own outcome names, "retry" included. */
 export type AttemptOutcome = "completed" | "compensated" | "failed" | "stuck" | "retry";
 export type SagaOutcome = "started" | "completed" | "failed" | "stuck";
+
+const breakerStates = ["closed", "open", "half_open"] as const;
 
 function createMetrics() {
   const registry = new client.Registry();
@@ -98,12 +105,44 @@ function createMetrics() {
       labelNames: ["step", "phase"],
       registers,
     }),
+    serviceCalls: new client.Counter({
+      name: "service_calls_total",
+      help: "Calls of a service, by outcome: answered, refused (a 4xx), unavailable (no answer or a 5xx), fast_failed (its breaker was open)",
+      labelNames: ["service", "outcome"],
+      registers,
+    }),
+    serviceReplays: new client.Counter({
+      name: "service_replays_total",
+      help: "Answers a service gave from its record of an earlier request with the same Idempotency-Key",
+      labelNames: ["service"],
+      registers,
+    }),
+    serviceDurations: new client.Histogram({
+      name: "service_call_duration_seconds",
+      help: "Duration of each call that reached a service, until its answer or its failure",
+      labelNames: ["service"],
+      registers,
+    }),
+    breakerStates: new client.Gauge({
+      name: "service_breaker_state",
+      help: "A service's circuit breaker: 1 for its state now (closed, open or half_open), 0 for the others",
+      labelNames: ["service", "state"],
+      registers,
+      collect() {
+        // An open breaker turns half-open with time, not with an event: read at each scrape.
+        for (const [service, now] of Object.entries(globalForMetrics.sagaStudioBreakerStates?.() ?? {}))
+          for (const state of breakerStates) this.set({ service, state }, state === now ? 1 : 0);
+      },
+    }),
   };
 }
 
 // One registry per process, on globalThis: Next bundles instrumentation.ts (which resumes sagas at start)
 // and each route separately, each with its own copy of this module, and all must count into one registry.
-const globalForMetrics = globalThis as unknown as { sagaStudioMetrics?: ReturnType<typeof createMetrics> };
+const globalForMetrics = globalThis as unknown as {
+  sagaStudioMetrics?: ReturnType<typeof createMetrics>;
+  sagaStudioBreakerStates?: () => Record<string, (typeof breakerStates)[number]>;
+};
 const metrics = (globalForMetrics.sagaStudioMetrics ??= createMetrics());
 
 export function countSaga(outcome: SagaOutcome): void {
@@ -126,6 +165,20 @@ export function startAttempt(phase: AttemptPhase, step: string): (outcome: Attem
     metrics.attempts[phase].inc({ step, outcome: outcomeLabel[outcome] });
     if (outcome === "retry") metrics.retries.inc({ step, phase });
   };
+}
+
+export type ServiceCallOutcome = "answered" | "refused" | "unavailable" | "fast_failed";
+
+/** Counts a call of a service; `seconds` when it reached the service (a fast failure did not). */
+export function countServiceCall(service: string, outcome: ServiceCallOutcome, seconds?: number, replayed = false): void {
+  metrics.serviceCalls.inc({ service, outcome });
+  if (seconds !== undefined) metrics.serviceDurations.observe({ service }, seconds);
+  if (replayed) metrics.serviceReplays.inc({ service });
+}
+
+/** Where the scrape reads each service's breaker state from (lib/services/client.ts says, as it loads). */
+export function readBreakerStatesFrom(read: () => Record<string, (typeof breakerStates)[number]>): void {
+  globalForMetrics.sagaStudioBreakerStates = read;
 }
 
 /** The exposition, in Prometheus's text format, with its content type. */

@@ -28,6 +28,15 @@ export const FaultSchema = z.object({
   transient: times.optional().describe("The action's first N attempts fail with a transient error, retried with backoff"),
   timeouts: times.optional().describe("The action's first N attempts time out, retried like transient errors"),
   compensation_failures: times.optional().describe("The step's compensation fails its first N attempts"),
+  // At the boundary of a step that calls a service (no effect on a local step):
+  lost_answers: times
+    .optional()
+    .describe(
+      "The service does the action's first N calls, and each answer is lost on its way back (the connection drops): " +
+        "retried with the same Idempotency-Key, the service answers its original result",
+    ),
+  unavailable: times.optional().describe("The service is down for the action's first N calls: it answers 503 and does nothing"),
+  duplicates: laxBoolean().optional().describe("Every call of the step, action and compensation, is delivered twice at once"),
 });
 export type Fault = z.infer<typeof FaultSchema>;
 

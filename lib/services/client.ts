@@ -9,8 +9,9 @@
  */
 import { positiveSetting } from "../db/config";
 import { isTransient, TransientError } from "../saga/definition";
+import { countServiceCall, readBreakerStatesFrom } from "../saga/metrics";
 import { CircuitBreaker, type BreakerView } from "./breaker";
-import { WORLD_HEADER } from "./http";
+import { SIMULATE_HEADER, WORLD_HEADER } from "./http";
 
 export const serviceNames = ["inventory", "payment", "shipping"] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -27,6 +28,8 @@ export interface ServiceRequest {
   loseAnswer?: boolean;
   /** Staged: the same request is delivered twice at once; the first answer is heard. */
   duplicate?: boolean;
+  /** Staged: the service is down for this request (it answers 503 and does nothing; see SIMULATE_HEADER). */
+  unavailable?: boolean;
 }
 
 /** What a service answered: a success or a refusal (a 4xx); a 5xx or no answer at all is thrown instead. */
@@ -92,14 +95,28 @@ function cutOff(signal: AbortSignal, what: string): unknown {
   return isTransient(signal.reason) ? new ServiceUnavailable(`${what}: ${(signal.reason as Error).message}`) : signal.reason;
 }
 
-/** Calls a service once (twice, for a staged duplicate delivery), through its breaker. */
-export function callService(request: ServiceRequest): Promise<ServiceAnswer> {
-  return breakerOf(request.service).run(async () => {
-    if (!request.duplicate) return send(request);
-    const [first] = await Promise.all([send(request), send({ ...request, loseAnswer: false })]);
-    return first;
-  }, isTransportFailure);
+readBreakerStatesFrom(() => Object.fromEntries(serviceNames.map((service) => [service, breakerOf(service).state])));
+
+/** Calls a service once (twice, for a staged duplicate delivery), through its breaker; /metrics counts it. */
+export async function callService(request: ServiceRequest): Promise<ServiceAnswer> {
+  const { service } = request;
+  let started: number | undefined;
+  try {
+    const answer = await breakerOf(service).run(async () => {
+      started = performance.now();
+      if (!request.duplicate) return send(request);
+      const [first] = await Promise.all([send(request), send({ ...request, loseAnswer: false })]);
+      return first;
+    }, isTransportFailure);
+    countServiceCall(service, answer.status < 400 ? "answered" : "refused", elapsed(started), answer.replayed);
+    return answer;
+  } catch (error) {
+    countServiceCall(service, started === undefined ? "fast_failed" : "unavailable", elapsed(started));
+    throw error;
+  }
 }
+
+const elapsed = (started: number | undefined) => (started === undefined ? undefined : (performance.now() - started) / 1000);
 
 async function send(request: ServiceRequest): Promise<ServiceAnswer> {
   const { service, path, body, key, world, signal } = request;
@@ -114,7 +131,12 @@ async function send(request: ServiceRequest): Promise<ServiceAnswer> {
     try {
       response = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", "idempotency-key": key, [WORLD_HEADER]: world },
+        headers: {
+          "content-type": "application/json",
+          "idempotency-key": key,
+          [WORLD_HEADER]: world,
+          ...(request.unavailable ? { [SIMULATE_HEADER]: "unavailable" } : {}),
+        },
         body: JSON.stringify(body),
         signal: connection.signal,
       });

@@ -31,6 +31,9 @@ import {
 /** The header that carries the demo world from the orchestrator to a service. */
 export const WORLD_HEADER = "saga-world";
 
+/** A write with `saga-simulate: unavailable` finds its service down (the `unavailable` fault): 503, and nothing done. */
+export const SIMULATE_HEADER = "saga-simulate";
+
 const WorldSchema = z.string().refine((value) => value === DEFAULT_WORLD || isWorldId(value), 'A demo world\'s id, or "default"');
 
 type Handler = (request: Request, worldId: string) => Promise<Response>;
@@ -116,6 +119,10 @@ export async function serveServices(request: Request, path: string[]): Promise<R
   if (!methods) return notFound();
   const handler = methods[request.method as "GET" | "POST"];
   if (!handler) return errorResponse(405, "Method Not Allowed", { allow: Object.keys(methods).join(", ") });
+  if (request.method === "POST" && request.headers.get(SIMULATE_HEADER) === "unavailable")
+    return errorResponse(503, `The ${service} service is unavailable (simulated by the request's ${SIMULATE_HEADER} header)`, {
+      "retry-after": "1",
+    });
   const header = request.headers.get(WORLD_HEADER);
   if (header === null) return handler(request, requestedWorld(request));
   const world = WorldSchema.safeParse(header, { reportInput: true });

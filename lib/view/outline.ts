@@ -11,6 +11,8 @@ export interface StepOutline {
   durationMs: number;
   /** The service that does it, as diagrams name it ("Inventory"). */
   service?: string;
+  /** True when its action calls a service over HTTP (so its answer can be lost, its service down). */
+  remote?: true;
 }
 
 export interface SagaOutline {
@@ -23,11 +25,12 @@ export function outline<Context>(definition: SagaDefinition<Context>): SagaOutli
   return {
     name: definition.name,
     subject: definition.subject,
-    steps: definition.steps.map(({ name, compensation, durationMs, service }) => ({
+    steps: definition.steps.map(({ name, compensation, durationMs, service, call }) => ({
       name,
       compensation,
       durationMs,
       ...(service ? { service } : {}),
+      ...(call ? { remote: true as const } : {}),
     })),
   };
 }

@@ -1,0 +1,46 @@
+// Issue 22: failures at a service's boundary, as a person sees them from the presets. The payment
+// service is down for three calls: the saga waits with its backoff and finishes once it is back. The
+// payment service's answer is lost: the retry, with the same key, is answered from the service's record.
+// Either way the account pays once.
+import { expect, resetDemo, test } from "./fixtures";
+import { expectFinalStatus, openDashboard, placeScenario, recordStepTransitions, statusesByStep, stepTransitions } from "./dashboard";
+
+test("Payment service down: the saga waits through three 503s, then the payment goes through once", async ({ page, request }, testInfo) => {
+  await resetDemo(request);
+  await openDashboard(page);
+  await recordStepTransitions(page);
+  const sent = await placeScenario(page, "payment-service-down", "1x");
+  expect(sent.simulation).toMatchObject({ faults: { process_payment: { unavailable: 3 } } });
+  await expectFinalStatus(page, "completed", "Completed");
+  // While the service was down the payment step stayed running, waiting between attempts: never failed.
+  expect(statusesByStep(await stepTransitions(page)).process_payment).toEqual(["running", "completed"]);
+  await expect(page.getByTestId("step-process_payment-note")).toHaveText("4 attempts");
+  await expect(page.getByTestId("balance-user_1")).toHaveText("$900.00");
+  await page.screenshot({ path: testInfo.outputPath("payment-down-done.png"), fullPage: true });
+
+  await page.getByRole("link", { name: /Open timeline/ }).click();
+  const rows = page.getByTestId("event-row");
+  await expect(rows.filter({ hasText: "The payment service answered 503 to POST /charges" })).toHaveCount(3);
+  await page.screenshot({ path: testInfo.outputPath("payment-down-timeline.png"), fullPage: true });
+});
+
+test("Lost payment answer: the service charged, the answer never came, the retry is answered with the same charge", async ({
+  page,
+  request,
+}, testInfo) => {
+  await resetDemo(request);
+  await openDashboard(page);
+  const sent = await placeScenario(page, "lost-payment-answer", "1x");
+  expect(sent.simulation).toMatchObject({ faults: { process_payment: { lost_answers: 1 } } });
+  await expectFinalStatus(page, "completed", "Completed");
+  await expect(page.getByTestId("step-process_payment-note")).toHaveText("2 attempts");
+  await expect(page.getByTestId("balance-user_1")).toHaveText("$900.00"); // charged once, not twice
+  // The service's own ledger says so too.
+  const ledger = (await (await request.get("/services/payment/ledger")).json()) as { kind: string; amount_cents: number }[];
+  expect(ledger.map(({ kind, amount_cents }) => `${kind} ${amount_cents}`)).toEqual(["charge -10000"]);
+
+  await page.getByRole("link", { name: /Open timeline/ }).click();
+  const rows = page.getByTestId("event-row");
+  await expect(rows.filter({ hasText: "answer to POST /charges was lost on its way back" })).toHaveCount(1);
+  await page.screenshot({ path: testInfo.outputPath("lost-answer-timeline.png"), fullPage: true });
+});
