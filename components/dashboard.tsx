@@ -6,6 +6,7 @@ import type { SagaOutline } from "@/lib/view/outline";
 import { BalancesCard } from "./balances-card";
 import { HealthIndicator } from "./health-indicator";
 import { InventoryCard } from "./inventory-card";
+import { ServicesCard } from "./services-card";
 import { OrderForm } from "./order-form";
 import { OrderMoney } from "./order-money";
 import { RecentOrders } from "./recent-orders";
@@ -74,6 +75,7 @@ export function Dashboard({ outline, names }: { outline: SagaOutline; names: Rec
               <InventoryCard names={names} resetRequestedAt={resetRequestedAt} />
               <BalancesCard names={names} resetRequestedAt={resetRequestedAt} />
             </div>
+            <ServicesCard />
             {/* Below the live saga, so that a saga getting stuck never pushes the one being watched down. */}
             <StuckSagas names={names} live={placed?.sagaId ?? null} />
           </div>

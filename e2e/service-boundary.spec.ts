@@ -16,6 +16,11 @@ test("Payment service down: the saga waits through three 503s, then the payment 
   expect(statusesByStep(await stepTransitions(page)).process_payment).toEqual(["running", "completed"]);
   await expect(page.getByTestId("step-process_payment-note")).toHaveText("4 attempts");
   await expect(page.getByTestId("balance-user_1")).toHaveText("$900.00");
+  // The Services card: the payment service is up again, its breaker closed (three failures are fewer than
+  // the five that open it), and its unanswered calls counted.
+  await expect(page.getByTestId("service-payment-health")).toHaveText("up");
+  await expect(page.getByTestId("service-payment-breaker")).toHaveText("breaker closed");
+  await expect(page.getByTestId("service-payment-calls")).toContainText(/[1-9]\d* unanswered/);
   await page.screenshot({ path: testInfo.outputPath("payment-down-done.png"), fullPage: true });
 
   await page.getByRole("link", { name: /Open timeline/ }).click();
@@ -38,6 +43,8 @@ test("Lost payment answer: the service charged, the answer never came, the retry
   // The service's own ledger says so too.
   const ledger = (await (await request.get("/services/payment/ledger")).json()) as { kind: string; amount_cents: number }[];
   expect(ledger.map(({ kind, amount_cents }) => `${kind} ${amount_cents}`)).toEqual(["charge -10000"]);
+  // The Services card counts the answer the payment service gave from its record of the key.
+  await expect(page.getByTestId("service-payment-calls")).toContainText(/[1-9]\d* replayed/);
 
   await page.getByRole("link", { name: /Open timeline/ }).click();
   const rows = page.getByTestId("event-row");

@@ -764,6 +764,7 @@ const provocations: Record<string, () => Promise<Reply>> = {
       return callServer(own.url, "GET", "/health");
     }),
   "GET /metrics 200 text/plain": () => call("GET", "/metrics"),
+  "GET /api/services 200 application/json": () => call("GET", "/api/services"),
   "GET /api/events 200 text/event-stream": async () => {
     const log = json(await call("GET", `/sagas/${(await placed()).saga_id}/events`)).events as { id: number }[];
     const last = String(log.at(-1)!.id);

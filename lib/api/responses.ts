@@ -170,6 +170,30 @@ export type BalanceResponse = z.infer<typeof BalanceResponseSchema>;
 export const HealthResponseSchema = z.object({ status: z.literal("healthy") });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 
+const CallCountsSchema = z.object({
+  answered: z.int().describe("Calls the service answered (a success)"),
+  refused: z.int().describe("Calls it refused with a business answer (a 4xx: insufficient funds, ...)"),
+  unavailable: z.int().describe("Calls that got no answer, timed out, or got a 5xx"),
+  fast_failed: z.int().describe("Calls its open breaker failed at once, without a request"),
+});
+
+export const ServiceStatusSchema = z.object({
+  name: z.enum(["inventory", "payment", "shipping"]),
+  url: z.string().describe("Where the orchestrator calls it"),
+  health: z
+    .enum(["up", "down", "unknown"])
+    .describe("From the last call: up when it answered (a refusal is an answer), down when it did not; unknown before any call"),
+  breaker: z.enum(["closed", "open", "half_open"]).describe("Its circuit breaker now"),
+  failures_in_a_row: z.int().describe("Transport failures since its last answer (the breaker opens at SAGA_BREAKER_FAILURES)"),
+  calls: CallCountsSchema,
+  replays: z.int().describe("Answers it gave from its record of an earlier request with the same Idempotency-Key"),
+});
+
+export const ServicesStatusSchema = z.object({
+  services: z.array(ServiceStatusSchema).describe("Each service, as this server's orchestrator has seen it since it started"),
+});
+export type ServicesStatus = z.infer<typeof ServicesStatusSchema>;
+
 /** GET /health when the service cannot serve (its database unreachable, or shutting down). */
 export const UnhealthyResponseSchema = z.object({ status: z.literal("unhealthy"), detail: z.string() });
 export type UnhealthyResponse = z.infer<typeof UnhealthyResponseSchema>;

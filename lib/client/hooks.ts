@@ -6,6 +6,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useEffectEvent, useReducer, useRef, useState } from "react";
+import type { ServicesStatus } from "../api/responses";
 import type { CreateOrderRequest } from "../api/schemas";
 import type { OrderView, SagaView } from "../orders/queries";
 import type { SagaOutline } from "../view/outline";
@@ -24,6 +25,7 @@ export const queryKeys = {
   inventory: ["inventory"] as const,
   balances: ["balances"] as const,
   health: ["health"] as const,
+  services: ["services"] as const,
   saga: (sagaId: string) => ["sagas", sagaId] as const,
   stuck: ["sagas", "stuck"] as const,
   world: ["world"] as const,
@@ -68,6 +70,15 @@ export function useHealth() {
     queryFn: () => fetchJson<{ status: string }>("/api/health"),
     refetchInterval: 15_000,
     retry: false,
+  });
+}
+
+/** The services as the orchestrator sees them (GET /api/services), every two seconds: a breaker turns half-open with time. */
+export function useServices() {
+  return useQuery({
+    queryKey: queryKeys.services,
+    queryFn: () => fetchJson<ServicesStatus>("/api/services"),
+    refetchInterval: 2_000,
   });
 }
 

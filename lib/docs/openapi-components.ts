@@ -32,6 +32,7 @@ const responseSchemas = {
   BalanceResponse: responses.BalanceResponseSchema,
   HealthResponse: responses.HealthResponseSchema,
   UnhealthyResponse: responses.UnhealthyResponseSchema,
+  ServicesStatus: responses.ServicesStatusSchema,
   ResetResponse: responses.ResetResponseSchema,
   WorldResponse: responses.WorldResponseSchema,
   HTTPError: responses.HTTPErrorSchema,

@@ -1,9 +1,23 @@
 /**
  * The service's own operations in the OpenAPI document: its health, for a load balancer or an
- * orchestrator, and its metrics, for Prometheus.
+ * orchestrator, its metrics, for Prometheus, and the services as its orchestrator sees them.
  */
 import { ref } from "./openapi-components";
 import { json, type Paths } from "./openapi-operation";
+
+const servicesExample = {
+  services: [
+    {
+      name: "payment",
+      url: "http://127.0.0.1:8000/services/payment",
+      health: "up",
+      breaker: "closed",
+      failures_in_a_row: 0,
+      calls: { answered: 12, refused: 1, unavailable: 3, fast_failed: 0 },
+      replays: 1,
+    },
+  ],
+};
 
 export const servicePaths: Paths = {
   "/health": {
@@ -41,6 +55,22 @@ export const servicePaths: Paths = {
             },
           },
         },
+      },
+    },
+  },
+  "/api/services": {
+    get: {
+      tags: ["service"],
+      summary: "The services, as the orchestrator sees them",
+      operationId: "services_status",
+      description: [
+        "The inventory, payment and shipping services as this server's orchestrator has seen them since it started",
+        "(the dashboard's Services card): each one's health by its last call, its circuit breaker, its calls by outcome",
+        "and the answers it replayed from its record of an Idempotency-Key. The same figures are in /metrics.",
+        "Served under /api only.",
+      ].join(" "),
+      responses: {
+        "200": { description: "Each service", content: json(ref("ServicesStatus"), servicesExample) },
       },
     },
   },

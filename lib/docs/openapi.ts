@@ -18,14 +18,15 @@ import { serviceTags } from "./openapi-services";
 import { shippingPaths } from "./openapi-shipping";
 
 const description = `
-Runs, shows and explains the **Saga pattern**: an order goes through four local transactions (validate the
-order, reserve inventory, process the payment, ship the order), and when one fails, the ones that completed
-are undone by compensations, in reverse order. The REST API is the FastAPI saga demo's, at the same paths
+Runs, shows and explains the **Saga pattern**: an order goes through four steps (validate the order, then
+reserve inventory, process the payment and ship the order, each a call over HTTP of a service with its own
+data and its own transactions), and when one fails, the ones that completed are undone by compensations,
+in reverse order. The REST API is the FastAPI saga demo's, at the same paths
 and in the same shapes, with a few additions (timestamps, attempts, an event log, live streams, failure
 injection, idempotency keys).
 
 **Paths.** Each path below is also served under \`/api\`, with the same answers (\`/orders\` and
-\`/api/orders\`); \`/api/events\` is served under \`/api\` only. The inventory, payment and shipping
+\`/api/orders\`); \`/api/events\` and \`/api/services\` are served under \`/api\` only. The inventory, payment and shipping
 services' own APIs are served under \`/services\` only.
 
 **Errors** come in FastAPI's shapes: \`{"detail": "..."}\`, or for a request that does not validate, \`422\`
@@ -44,7 +45,8 @@ const methodNotAllowed: ResponseObject = {
 
 /**
  * Every path, in the document's order: those of each tag below, in the tags' order, one file a tag
- * (lib/docs/openapi-orders.ts, -sagas, -demo, -service), then the one served under /api only, then
+ * (lib/docs/openapi-orders.ts, -sagas, -demo, -service; /api/services is the service tag's, under /api
+ * only), then /api/events, under /api only, then
  * the services' under /services, a tag each (lib/docs/openapi-services.ts).
  */
 const paths: Paths = {

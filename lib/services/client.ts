@@ -10,6 +10,7 @@
 import { positiveSetting } from "../db/config";
 import { isTransient, TransientError } from "../saga/definition";
 import { countServiceCall, readBreakerStatesFrom } from "../saga/metrics";
+import type { ServicesStatus } from "../api/responses";
 import { CircuitBreaker, type BreakerView } from "./breaker";
 import { SIMULATE_HEADER, WORLD_HEADER } from "./http";
 
@@ -95,6 +96,54 @@ function cutOff(signal: AbortSignal, what: string): unknown {
   return isTransient(signal.reason) ? new ServiceUnavailable(`${what}: ${(signal.reason as Error).message}`) : signal.reason;
 }
 
+type CallOutcome = "answered" | "refused" | "unavailable" | "fast_failed";
+interface Tally {
+  calls: Record<CallOutcome, number>;
+  replays: number;
+  last?: CallOutcome;
+}
+// What this process's calls of each service came to, on globalThis like the breakers, for GET /api/services.
+const globalForTallies = globalThis as unknown as { sagaStudioServiceTallies?: Map<ServiceName, Tally> };
+const tallies = (globalForTallies.sagaStudioServiceTallies ??= new Map());
+
+function tallyOf(service: ServiceName): Tally {
+  let tally = tallies.get(service);
+  if (!tally) {
+    tally = { calls: { answered: 0, refused: 0, unavailable: 0, fast_failed: 0 }, replays: 0 };
+    tallies.set(service, tally);
+  }
+  return tally;
+}
+
+/** Counts a call in /metrics and in the tally GET /api/services shows. */
+function counted(service: ServiceName, outcome: CallOutcome, started: number | undefined, replayed = false): void {
+  countServiceCall(service, outcome, started === undefined ? undefined : (performance.now() - started) / 1000, replayed);
+  const tally = tallyOf(service);
+  tally.calls[outcome]++;
+  if (replayed) tally.replays++;
+  // A fast failure says nothing new of the service itself: its health stays what the last real call found.
+  if (outcome !== "fast_failed") tally.last = outcome;
+}
+
+/** Each service as this process's orchestrator has seen it: its health by its last call, its breaker, its calls. */
+export function serviceStatus(): ServicesStatus {
+  return {
+    services: serviceNames.map((name) => {
+      const { calls, replays, last } = tallyOf(name);
+      const breaker = breakerOf(name).view();
+      return {
+        name,
+        url: serviceUrl(name),
+        health: last === undefined ? "unknown" : last === "unavailable" ? "down" : "up",
+        breaker: breaker.state,
+        failures_in_a_row: breaker.failures,
+        calls: { ...calls },
+        replays,
+      };
+    }),
+  };
+}
+
 readBreakerStatesFrom(() => Object.fromEntries(serviceNames.map((service) => [service, breakerOf(service).state])));
 
 /** Calls a service once (twice, for a staged duplicate delivery), through its breaker; /metrics counts it. */
@@ -108,15 +157,13 @@ export async function callService(request: ServiceRequest): Promise<ServiceAnswe
       const [first] = await Promise.all([send(request), send({ ...request, loseAnswer: false })]);
       return first;
     }, isTransportFailure);
-    countServiceCall(service, answer.status < 400 ? "answered" : "refused", elapsed(started), answer.replayed);
+    counted(service, answer.status < 400 ? "answered" : "refused", started, answer.replayed);
     return answer;
   } catch (error) {
-    countServiceCall(service, started === undefined ? "fast_failed" : "unavailable", elapsed(started));
+    counted(service, started === undefined ? "fast_failed" : "unavailable", started);
     throw error;
   }
 }
-
-const elapsed = (started: number | undefined) => (started === undefined ? undefined : (performance.now() - started) / 1000);
 
 async function send(request: ServiceRequest): Promise<ServiceAnswer> {
   const { service, path, body, key, world, signal } = request;
