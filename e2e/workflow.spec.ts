@@ -29,6 +29,9 @@ test("the workflow page renders the seed's six diagrams, generated from the saga
     await expect(diagram.getByRole("img")).toHaveAccessibleName(title);
     for (const step of steps) await expect(diagram.locator("svg"), `${title} names ${step}`).toContainText(step);
   }
+  // The sequence diagram draws each service apart, called over HTTP with the step's key.
+  await expect(diagrams.last().locator("svg")).toContainText("Payments service");
+  await expect(diagrams.last().locator("svg")).toContainText("POST /services/payment/charges");
   // The compensation chain runs in reverse in the main workflow.
   await expect(diagrams.first().locator("svg")).toContainText("Step 3: Refund payment");
   await expect(page.locator("main").getByRole("alert")).toHaveCount(0);

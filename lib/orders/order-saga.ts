@@ -75,6 +75,18 @@ async function ask(ctx: StepContext<OrderContext>, service: ServiceName, path: s
   throw new Error(`The ${service} service answered ${answer.status} to POST /${path}: ${JSON.stringify(answer.body)}`);
 }
 
+/**
+ * A step's calls of its service: the action's request (its body from the order) and the compensation's,
+ * which names the order only; and the two requests as diagrams draw them, from the same words.
+ */
+function serviceCalls(service: ServiceName, actionPath: string, body: (order: OrderContext) => Json, undoPath: string) {
+  return {
+    endpoint: { action: `POST /services/${service}/${actionPath}`, compensation: `POST /services/${service}/${undoPath}` },
+    call: (ctx: StepContext<OrderContext>) => ask(ctx, service, actionPath, body(ctx.subject)),
+    compensateCall: (ctx: StepContext<OrderContext>) => ask(ctx, service, undoPath, { order_id: ctx.subject.id }),
+  };
+}
+
 /** Whether a compensation's service undid something (rather than answering that there was nothing to undo). */
 function undid(answer: Json | undefined): boolean {
   return (answer as { status?: string } | undefined)?.status !== NOTHING_TO_UNDO;
@@ -114,14 +126,13 @@ export const orderSaga: SagaDefinition<OrderContext> = {
       service: "Inventory",
       compensation: "release_inventory",
       ...serviceTiming(100),
-      call: (ctx) =>
-        ask(ctx, "inventory", "reservations", {
-          order_id: ctx.subject.id,
-          product_id: ctx.subject.productId,
-          quantity: ctx.subject.quantity,
-        }),
+      ...serviceCalls(
+        "inventory",
+        "reservations",
+        (order) => ({ order_id: order.id, product_id: order.productId, quantity: order.quantity }),
+        "releases",
+      ),
       action: async (_tx, { subject: order }) => `Reserved ${order.quantity} units of ${order.productId}`,
-      compensateCall: (ctx) => ask(ctx, "inventory", "releases", { order_id: ctx.subject.id }),
       compensate: async (_tx, { subject: order, undoAnswer }) =>
         undid(undoAnswer)
           ? `Released ${order.quantity} units of ${order.productId}`
@@ -132,10 +143,13 @@ export const orderSaga: SagaDefinition<OrderContext> = {
       service: "Payments",
       compensation: "refund_payment",
       ...serviceTiming(100),
-      call: (ctx) =>
-        ask(ctx, "payment", "charges", { order_id: ctx.subject.id, account_id: ctx.subject.userId, amount_cents: ctx.subject.amountCents }),
+      ...serviceCalls(
+        "payment",
+        "charges",
+        (order) => ({ order_id: order.id, account_id: order.userId, amount_cents: order.amountCents }),
+        "refunds",
+      ),
       action: async (_tx, { subject: order }) => `Processed payment of $${pythonDollars(order.amountCents)} for ${order.userId}`,
-      compensateCall: (ctx) => ask(ctx, "payment", "refunds", { order_id: ctx.subject.id }),
       compensate: async (_tx, { subject: order, undoAnswer }) =>
         undid(undoAnswer)
           ? `Refunded payment of $${pythonDollars(order.amountCents)} to ${order.userId}`
@@ -146,10 +160,9 @@ export const orderSaga: SagaDefinition<OrderContext> = {
       service: "Shipping",
       compensation: "cancel_shipment",
       ...serviceTiming(200),
-      call: (ctx) => ask(ctx, "shipping", "shipments", { order_id: ctx.subject.id, user_id: ctx.subject.userId }),
+      ...serviceCalls("shipping", "shipments", (order) => ({ order_id: order.id, user_id: order.userId }), "cancellations"),
       action: async (_tx, { subject: order, answer }) =>
         `Shipped order ${order.id} to ${(answer as { address?: string } | undefined)?.address}`,
-      compensateCall: (ctx) => ask(ctx, "shipping", "cancellations", { order_id: ctx.subject.id }),
       compensate: async (_tx, { subject: order, undoAnswer }) =>
         undid(undoAnswer)
           ? `Cancelled shipment for order ${order.id}`

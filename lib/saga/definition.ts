@@ -112,6 +112,8 @@ export interface SagaStep<Subject> {
   compensation: string;
   /** The service that does the step, as diagrams name it ("Inventory"); steps of one service share it. */
   service?: string;
+  /** For a step that calls a service: the requests its `call` and `compensateCall` send, as diagrams draw them. */
+  endpoint?: { action: string; compensation: string };
   /** Simulated work before the step answers, scaled by SAGA_DELAY_SCALE (its compensation takes as long). */
   durationMs: number;
   /**

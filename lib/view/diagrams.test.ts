@@ -104,10 +104,25 @@ describe("workflow diagrams", () => {
     expect(source).toContain("COMPENSATION_FAILED --> COMPENSATING: Operator Retry");
   });
 
+  it("draw each service as a participant of its own, called over HTTP with the step's key", () => {
+    const source = sequenceDiagram(order);
+    expect(source).toContain("participant S0 as Validate order");
+    expect(source).toContain("participant S1 as Inventory service");
+    expect(source).toContain("participant S2 as Payments service");
+    expect(source).toContain("participant S3 as Shipping service");
+    expect(source).toContain("Orchestrator->>S2: POST /services/payment/charges (Idempotency-Key)");
+    expect(source).toContain("Orchestrator->>S0: validate_order()");
+    expect(serviceInteractionsDiagram(order)).toContain("POST /services/payment/charges, Same Idempotency-Key on Every Attempt");
+  });
+
   it("compensate in reverse order in the sequence diagram", () => {
     const source = sequenceDiagram(order);
     const afterShipping = source.slice(source.indexOf("else ship_order failed"));
-    const calls = ["refund_payment()", "release_inventory()", "no_compensation()"].map((call) => afterShipping.indexOf(call));
+    const calls = [
+      "refund_payment: POST /services/payment/refunds",
+      "release_inventory: POST /services/inventory/releases",
+      "no_compensation()",
+    ].map((call) => afterShipping.indexOf(call));
     expect(calls.every((at) => at > 0)).toBe(true);
     expect([...calls].sort((a, b) => a - b)).toEqual(calls);
   });

@@ -107,17 +107,24 @@ export function mainWorkflowDiagram(outline: SagaOutline): string {
 export function serviceInteractionsDiagram(outline: SagaOutline): string {
   const out = ["flowchart LR", "%% Services: one per step, a row each"];
   outline.steps.forEach((step, i) => {
+    const remote = step.endpoint;
     out.push(
-      `A${i}[${label(`${humanize(step.name)} Service`, step.name)}] --> A${i}a[${label("Record Step: RUNNING")}]`,
-      `A${i}a --> A${i}b[${label(`Simulate Async Processing (${step.durationMs} ms)`)}]`,
-      `A${i}b --> A${i}c{${label("Business Rule Holds?")}}`,
-      `A${i}c -->|${label("Yes")}| A${i}d[${label("Write the Change, Keyed by Order")}]`,
+      `A${i}[${label(remote && step.service ? `${step.service} Service` : `${humanize(step.name)} Service`, step.name)}] --> A${i}a[${label("Record Step: RUNNING")}]`,
+      remote
+        ? `A${i}a --> A${i}b[${label(`${remote.action}, Same Idempotency-Key on Every Attempt`)}]`
+        : `A${i}a --> A${i}b[${label(`Simulate Async Processing (${step.durationMs} ms)`)}]`,
+      `A${i}b --> A${i}c{${label(remote ? "The Service's Rule Holds?" : "Business Rule Holds?")}}`,
+      `A${i}c -->|${label("Yes")}| A${i}d[${label(remote ? "The Service Writes in Its Own Transaction" : "Write the Change, Keyed by Order")}]`,
       `A${i}c -->|${label("No")}| A${i}e[${label("Step Fails: Compensate Earlier Steps")}]`,
     );
   });
   out.push("%% Compensation services");
   outline.steps.forEach((step, i) => {
-    const undo = hasUndo(step.compensation) ? `Undo ${humanize(step.name)}, Keyed by Order` : "No Action Required";
+    const undo = !hasUndo(step.compensation)
+      ? "No Action Required"
+      : step.endpoint
+        ? `${step.endpoint.compensation}: Undone, or Nothing to Undo`
+        : `Undo ${humanize(step.name)}, Keyed by Order`;
     out.push(
       `C${i}[${label(`${step.name}.compensate`, step.compensation)}] --> C${i}a[${label(undo)}]`,
       `C${i}a --> C${i}b[${label("Mark Step: COMPENSATED")}]`,
@@ -270,7 +277,11 @@ export function sequenceDiagram(outline: SagaOutline): string {
     "participant Client",
     "participant API",
     "participant Orchestrator",
-    ...steps.map((step, i) => `participant ${participant(i)} as ${text(humanize(step.name))}`),
+    // A step that calls a service is that service, a participant apart; a local step is the orchestrator's own.
+    ...steps.map(
+      (step, i) =>
+        `participant ${participant(i)} as ${text(step.endpoint && step.service ? `${step.service} service` : humanize(step.name))}`,
+    ),
     `Note over Client,API: ${text("Client initiates order creation")}`,
     `Client->>API: ${text("POST /orders")}`,
     `Note right of API: ${text("Validate and forward order to orchestrator")}`,
@@ -281,8 +292,15 @@ export function sequenceDiagram(outline: SagaOutline): string {
     const pad = "  ".repeat(depth);
     const step = steps[i];
     out.push(
-      `${pad}Orchestrator->>${participant(i)}: ${text(`${step.name}()`)}`,
-      `${pad}${participant(i)}-->>Orchestrator: ${text("result (ok/fail)")}`,
+      ...(step.endpoint
+        ? [
+            `${pad}Orchestrator->>${participant(i)}: ${text(`${step.endpoint.action} (Idempotency-Key)`)}`,
+            `${pad}${participant(i)}-->>Orchestrator: ${text("2xx done, or 4xx refused (no answer: again, same key)")}`,
+          ]
+        : [
+            `${pad}Orchestrator->>${participant(i)}: ${text(`${step.name}()`)}`,
+            `${pad}${participant(i)}-->>Orchestrator: ${text("result (ok/fail)")}`,
+          ]),
       `${pad}alt ${text(`${step.name} succeeded`)}`,
     );
     if (i + 1 < steps.length) {
@@ -298,7 +316,10 @@ export function sequenceDiagram(outline: SagaOutline): string {
     out.push(`${pad}else ${text(`${step.name} failed`)}`);
     if (i > 0) {
       out.push(`${pad}  Note over Orchestrator,${participant(i - 1)}: ${text(`${step.name} failed: Start compensation`)}`);
-      for (let j = i - 1; j >= 0; j--) out.push(`${pad}  Orchestrator->>${participant(j)}: ${text(`${steps[j].compensation}()`)}`);
+      for (let j = i - 1; j >= 0; j--) {
+        const undo = steps[j].endpoint ? `${steps[j].compensation}: ${steps[j].endpoint!.compensation}` : `${steps[j].compensation}()`;
+        out.push(`${pad}  Orchestrator->>${participant(j)}: ${text(undo)}`);
+      }
     } else {
       out.push(`${pad}  Note right of Orchestrator: ${text(`${step.name} failed, nothing to compensate`)}`);
     }

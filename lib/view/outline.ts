@@ -13,6 +13,8 @@ export interface StepOutline {
   service?: string;
   /** True when its action calls a service over HTTP (so its answer can be lost, its service down). */
   remote?: true;
+  /** The requests its action and compensation send to the service ("POST /services/payment/charges"). */
+  endpoint?: { action: string; compensation: string };
 }
 
 export interface SagaOutline {
@@ -25,12 +27,13 @@ export function outline<Context>(definition: SagaDefinition<Context>): SagaOutli
   return {
     name: definition.name,
     subject: definition.subject,
-    steps: definition.steps.map(({ name, compensation, durationMs, service, call }) => ({
+    steps: definition.steps.map(({ name, compensation, durationMs, service, call, endpoint }) => ({
       name,
       compensation,
       durationMs,
       ...(service ? { service } : {}),
       ...(call ? { remote: true as const } : {}),
+      ...(endpoint ? { endpoint } : {}),
     })),
   };
 }
