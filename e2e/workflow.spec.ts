@@ -30,7 +30,7 @@ test("the workflow page renders the seed's six diagrams, generated from the saga
     for (const step of steps) await expect(diagram.locator("svg"), `${title} names ${step}`).toContainText(step);
   }
   // The sequence diagram draws each service apart, called over HTTP with the step's key.
-  await expect(diagrams.last().locator("svg")).toContainText("Payments service");
+  await expect(diagrams.last().locator("svg")).toContainText(/Payments\s*service/);
   await expect(diagrams.last().locator("svg")).toContainText("POST /services/payment/charges");
   // The compensation chain runs in reverse in the main workflow.
   await expect(diagrams.first().locator("svg")).toContainText("Step 3: Refund payment");

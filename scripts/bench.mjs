@@ -2,7 +2,8 @@
 // budget (the README's Performance section; the budgets, and why each, in bench/budgets.mjs).
 // `npm run bench -- <part> ...` runs only those parts (each in bench/parts/):
 //   - requests: GET /api/health per second beside POST /orders (delays off, every saga completes), 10
-//     connections each; and what one saga costs in statements and transactions (/metrics)
+//     connections each; what one saga costs in statements and transactions, the HTTP calls of the
+//     services it makes and the time it spends in each (/metrics)
 //   - mix: the four scenarios mixed, 32 clients: orders per second and latency percentiles
 //   - memory: the server's resident set after 5,000 and after 10,000 sagas
 //   - scale: every endpoint and page, then again after 100,000 more orders (scripts/bench-history.ts)
@@ -10,7 +11,8 @@
 //     against an empty world on the same server
 //   - streams: with 300 dashboard streams open the order p50 of 8 clients, with 500 the commit-to-stream latency
 //   - browser: the dashboard's first-load JavaScript, gzipped, as served
-//   - bare: GET /api/health and GET /api/inventory against a bare route handler, A B A B
+//   - bare: GET /api/health and GET /api/inventory against a bare route handler, A B A B; and the
+//     "requests" part's POST /orders rate against the same handler
 //   - delays: POST /orders p50 with the seed's delays on, 50 clients
 //   - postgresql: the orders, with and without delays, on one and three replicas (and on one, the
 //     memory, streams, bare, scale and history parts chosen)
@@ -56,7 +58,7 @@ try {
   // Warm up both (the JIT takes a few seconds of orders to settle), then measure each.
   await rate(health(server.url), { seconds: 2 });
   for (let round = 0; round < 5; round++) await orderRound([server.url], ROUND);
-  if (runs("requests")) orderRate = await requests(bench);
+  if (runs("requests")) orderRate = bench.orderRate = await requests(bench);
   for (const [part, run] of ON_THE_SERVER) if (runs(part)) await run(bench);
 } finally {
   server.stop();

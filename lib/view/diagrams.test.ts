@@ -112,7 +112,8 @@ describe("workflow diagrams", () => {
     expect(source).toContain("participant S3 as Shipping service");
     expect(source).toContain("Orchestrator->>S2: POST /services/payment/charges (Idempotency-Key)");
     expect(source).toContain("Orchestrator->>S0: validate_order()");
-    expect(serviceInteractionsDiagram(order)).toContain("POST /services/payment/charges, Same Idempotency-Key on Every Attempt");
+    expect(serviceInteractionsDiagram(order)).toContain("POST /charges (Same Key)");
+    expect(serviceInteractionsDiagram(order)).toContain("POST /refunds: Undone, or Nothing to Undo");
   });
 
   it("compensate in reverse order in the sequence diagram", () => {

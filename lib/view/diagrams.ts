@@ -104,6 +104,9 @@ export function mainWorkflowDiagram(outline: SagaOutline): string {
  * does. One row per service, left to right: the seed draws them top-down, side by side, which makes the
  * diagram as wide as eight columns and too small to read once fitted to a page.
  */
+/** "POST /services/payment/charges" as a row named for its service shows it: "POST /charges". */
+const shortRequest = (request: string) => request.replace(/\/services\/[^/]+/, "");
+
 export function serviceInteractionsDiagram(outline: SagaOutline): string {
   const out = ["flowchart LR", "%% Services: one per step, a row each"];
   outline.steps.forEach((step, i) => {
@@ -111,10 +114,10 @@ export function serviceInteractionsDiagram(outline: SagaOutline): string {
     out.push(
       `A${i}[${label(remote && step.service ? `${step.service} Service` : `${humanize(step.name)} Service`, step.name)}] --> A${i}a[${label("Record Step: RUNNING")}]`,
       remote
-        ? `A${i}a --> A${i}b[${label(`${remote.action}, Same Idempotency-Key on Every Attempt`)}]`
+        ? `A${i}a --> A${i}b[${label(`${shortRequest(remote.action)} (Same Key)`)}]`
         : `A${i}a --> A${i}b[${label(`Simulate Async Processing (${step.durationMs} ms)`)}]`,
       `A${i}b --> A${i}c{${label(remote ? "The Service's Rule Holds?" : "Business Rule Holds?")}}`,
-      `A${i}c -->|${label("Yes")}| A${i}d[${label(remote ? "The Service Writes in Its Own Transaction" : "Write the Change, Keyed by Order")}]`,
+      `A${i}c -->|${label("Yes")}| A${i}d[${label(remote ? "Service Commits Its Own Write" : "Write the Change, Keyed by Order")}]`,
       `A${i}c -->|${label("No")}| A${i}e[${label("Step Fails: Compensate Earlier Steps")}]`,
     );
   });
@@ -123,7 +126,7 @@ export function serviceInteractionsDiagram(outline: SagaOutline): string {
     const undo = !hasUndo(step.compensation)
       ? "No Action Required"
       : step.endpoint
-        ? `${step.endpoint.compensation}: Undone, or Nothing to Undo`
+        ? `${shortRequest(step.endpoint.compensation)}: Undone, or Nothing to Undo`
         : `Undo ${humanize(step.name)}, Keyed by Order`;
     out.push(
       `C${i}[${label(`${step.name}.compensate`, step.compensation)}] --> C${i}a[${label(undo)}]`,

@@ -108,6 +108,14 @@ export async function metric(url, name) {
   return (await metrics(url, [name]))[0];
 }
 
+/** Each series of a labelled metric in one scrape, by its labels as written (`service="payment"`). */
+export async function labelled(url, name) {
+  const { text } = await send(`${url}/metrics`);
+  const series = {};
+  for (const [, labels, value] of text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, "gm"))) series[labels] = Number(value);
+  return series;
+}
+
 /** Several figures of one scrape of /metrics (some start again at each scrape). */
 export async function metrics(url, names) {
   const { text } = await send(`${url}/metrics`);

@@ -6,7 +6,7 @@ import { alternate, getOk, rate } from "../load.mjs";
 import { profileUnder } from "../profiling.mjs";
 
 /** On `bench.server`; the profiles are taken on a server of `bench.target` of their own. */
-export default async function bare({ target, server, indent }) {
+export default async function bare({ target, server, indent, orderRate }) {
   const { least: floors, text } = BUDGETS.bare;
   const bareHandler = await startBareHandler();
   try {
@@ -18,6 +18,14 @@ export default async function bare({ target, server, indent }) {
     for (const { p, least, a, b } of figures) {
       console.log(
         `${indent}  ${`GET ${p}`.padEnd(27)} ${b.toFixed(0)} vs ${a.toFixed(0)} req/s: ${(b / a).toFixed(2)} (budget: ${text(least)}) ${verdict(b / a >= least)}`,
+      );
+    }
+    if (orderRate !== undefined) {
+      // The "requests" part's rate of POST /orders, against this run's bare handler (the first figure's A).
+      const { least, text: orderText } = BUDGETS.ordersToBare;
+      const ratio = orderRate / figures[0].a;
+      console.log(
+        `${indent}  ${"POST /orders (delays off)".padEnd(27)} ${orderRate.toFixed(0)} sagas/s vs ${figures[0].a.toFixed(0)} req/s: ${ratio.toFixed(3)} (budget: ${orderText}) ${verdict(ratio >= least)}`,
       );
     }
     for (const { p } of figures.filter(({ least, a, b }) => b / a < least)) {

@@ -1,7 +1,10 @@
 // The part "requests": GET /api/health per second beside POST /orders (delays off, every saga
 // completes), 10 connections each; and what one saga costs in statements and transactions (/metrics).
 // The PostgreSQL part prints the two rates alone, for each number of replicas (replicaRates).
-import { health, metric, orderRound, rate, ROUND, sagaRate, send } from "../load.mjs";
+import { health, labelled, metric, orderRound, rate, ROUND, sagaRate, send } from "../load.mjs";
+
+const sum = (series) => Object.values(series).reduce((total, value) => total + value, 0);
+const serviceOf = (labels) => /service="([^"]+)"/.exec(labels)?.[1];
 
 /** The part on `bench.server` (warmed up by the caller); resolves with its sagas a second. */
 export default async function requests({ server }) {
@@ -15,6 +18,8 @@ export default async function requests({ server }) {
     statements: await metric(url, "db_statements_total"),
     transactions: await metric(url, "db_transactions_total"),
     sagas: await metric(url, "saga_completed_total"),
+    calls: await labelled(url, "service_calls_total"),
+    seconds: await labelled(url, "service_call_duration_seconds_sum"),
   };
   const measured = await sagaRate([url]);
   const orderRate = measured.perSecond;
@@ -23,6 +28,12 @@ export default async function requests({ server }) {
   const rounds = measured.placed / ROUND;
   const statements = ((await metric(url, "db_statements_total")) - before.statements - rounds * resetStatements) / sagas;
   const transactions = ((await metric(url, "db_transactions_total")) - before.transactions - rounds) / sagas;
+  // The services over HTTP (issue 22): the calls a saga makes, and the time it spends in each service.
+  const calls = (sum(await labelled(url, "service_calls_total")) - sum(before.calls)) / sagas;
+  const seconds = await labelled(url, "service_call_duration_seconds_sum");
+  const inService = Object.entries(seconds).map(
+    ([labels, total]) => `${serviceOf(labels)} ${(((total - (before.seconds[labels] ?? 0)) / sagas) * 1000).toFixed(2)} ms`,
+  );
   await send(`${url}/reset`, "POST");
   // The ratio of the two is no budget any more (retired: GET /api/health got faster); each rate is
   // printed as it is, and the health check is held to a bare route handler (the "bare" part).
@@ -33,6 +44,7 @@ export default async function requests({ server }) {
     `cost of one saga (four steps, from /metrics): ${statements.toFixed(1)} SQL statements in ${transactions.toFixed(1)} write transactions`,
   );
   console.log(`  (statements count BEGIN and COMMIT, and the reads that answer the request)`);
+  console.log(`  HTTP calls of the services: ${calls.toFixed(1)} a saga; time a saga spends in each: ${inService.join(", ")}`);
   return orderRate;
 }
 
