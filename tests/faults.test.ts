@@ -3,10 +3,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SERVICE_RETRY } from "../lib/orders/service-policy";
 import { startServer, type TestServer } from "./server";
+import { until } from "./wait";
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer();
+  // A short cool-down: a breaker that opens lets the saga try again within a second.
+  server = await startServer({ env: { SAGA_BREAKER_COOLDOWN_SECONDS: "0.5" } });
 });
 afterAll(() => server.stop());
 beforeEach(async () => {
@@ -24,7 +26,7 @@ async function order(faults: Record<string, unknown>, body: Record<string, unkno
   return { status: response.status, body: await response.json() };
 }
 
-async function outcomes(sagaId: string, step: string) {
+async function outcomes(sagaId: string, step: string): Promise<string[]> {
   const { events } = await get(`/api/sagas/${sagaId}/events`);
   return events
     .filter((e: { step: string | null }) => e.step === step)
@@ -138,6 +140,73 @@ describe("failures at a service's boundary", () => {
     expect(more(await paymentCalls(), before)).toEqual({ answered: 1, unavailable: 3, replays: 0 });
     // Three failures in a row are fewer than the five that open the breaker: it stayed closed.
     expect(await (await fetch(`${server.url}/metrics`)).text()).toContain('service_breaker_state{service="payment",state="closed"} 1');
+  });
+
+  /** The saga once it has ended (its retries wait out the breaker's cool-down). */
+  const ended = (sagaId: string) =>
+    until(`saga ${sagaId} to end`, async () => {
+      const saga = await get(`/sagas/${sagaId}`);
+      return ["completed", "failed", "compensation_failed"].includes(saga.status) && saga;
+    });
+  const gaveUp = (reason: string) => `action:failed (${reason} (gave up after ${SERVICE_RETRY.attempts} attempts))`;
+
+  it("every answer lost: the charge is in doubt, so its refund is sent, finds the charge, and the account is whole", async () => {
+    const { status, body } = await order({ process_payment: { lost_answers: SERVICE_RETRY.attempts } });
+    expect(status).toBe(201);
+    const saga = await ended(body.saga_id);
+    expect(saga.status).toBe("failed");
+    // The payment step is undone like the steps before it, though its action never heard an answer.
+    expect(saga.steps.map((s: { status: string }) => s.status)).toEqual(["compensated", "compensated", "compensated", "pending"]);
+    const lost = "The payment service's answer to POST /charges was lost on its way back (the connection dropped)";
+    const trail = await outcomes(body.saga_id, "process_payment");
+    // Its refund comes after it gave up (once the breaker its lost answers opened lets it through).
+    const failedAt = trail.indexOf(gaveUp(lost));
+    expect(failedAt).toBeGreaterThan(0);
+    expect(trail[failedAt + 1]).toBe("compensation:compensating");
+    expect(trail.at(-1)).toBe("compensation:compensated");
+    // The service had charged (once, whatever the retries), and the refund found the charge.
+    expect(await ledgerOf(body.order_id)).toEqual(["charge -10000", "refund 10000"]);
+    expect((await get("/balances")).balances.user_1).toBe(1000);
+    expect((await get("/inventory")).inventory.product_1).toBe(100);
+    const { events } = await get(`/api/sagas/${body.saga_id}/events`);
+    const refunded = events.find((e: { phase: string; outcome: string }) => e.phase === "compensation" && e.outcome === "compensated");
+    expect(refunded.detail).toBe("Refunded payment of $100.0 to user_1");
+  });
+
+  it("a service down for good: the charge never arrived, its refund finds nothing to undo, and a late charge is refused", async () => {
+    const { body } = await order({ process_payment: { unavailable: SERVICE_RETRY.attempts } });
+    const saga = await ended(body.saga_id);
+    expect(saga.status).toBe("failed");
+    expect(saga.steps.map((s: { status: string }) => s.status)).toEqual(["compensated", "compensated", "compensated", "pending"]);
+    const trail = await outcomes(body.saga_id, "process_payment");
+    expect(trail).toContain(gaveUp("The payment service answered 503 to POST /charges"));
+    // The breaker opened after five 503s: the action waited out its cool-down, and its last attempt reached the service.
+    expect(trail.filter((line) => line.startsWith("action:running"))).toHaveLength(SERVICE_RETRY.attempts);
+    expect(trail.filter((line) => line.startsWith("action:") && line.includes("circuit breaker is open"))).toEqual([]);
+    expect(trail.at(-1)).toBe("compensation:compensated");
+    const { events } = await get(`/api/sagas/${body.saga_id}/events`);
+    const undone = events.find(
+      (e: { phase: string; outcome: string; step: string }) => e.step === "process_payment" && e.outcome === "compensated",
+    );
+    expect(undone.detail).toBe(`Nothing to refund for order ${body.order_id}: its charge never arrived`);
+    expect(await ledgerOf(body.order_id)).toEqual([]);
+    expect((await get("/balances")).balances.user_1).toBe(1000);
+    // The charge, arriving late with the step's own key, is refused: no charge after its refund.
+    const late = await fetch(`${server.url}/services/payment/charges`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": `${body.saga_id}:2:action` },
+      body: JSON.stringify({ order_id: body.order_id, account_id: "user_1", amount_cents: 10000 }),
+    });
+    expect(late.status).toBe(409);
+    expect((await late.json()).detail).toBe(`The charge of order ${body.order_id} was refunded before it arrived`);
+    expect((await get("/balances")).balances.user_1).toBe(1000);
+  });
+
+  it("a refusal is sure: a payment refused for want of funds is not refunded", async () => {
+    const { body } = await order({}, { amount: 5000 });
+    expect(body.status).toBe("failed");
+    expect(body.steps.map((s: { status: string }) => s.status)).toEqual(["compensated", "compensated", "failed", "pending"]);
+    expect(await outcomes(body.saga_id, "process_payment")).toEqual(["action:running", "action:failed (Insufficient funds)"]);
   });
 
   it("a duplicate delivery of every call: one charge and one refund, one reservation released once", async () => {

@@ -35,10 +35,22 @@ export class StepFailure extends Error {
  * retried with backoff, as the step's retry policy allows, before the step is given up as failed.
  */
 export class TransientError extends Error {
+  /**
+   * How long, at least, to wait before trying again, in real time, when the failure says (a service's
+   * circuit breaker that is open): the retry waits for it, whatever the step's backoff.
+   */
+  retryAfterMs?: number;
+
   constructor(message: string) {
     super(message);
     this.name = "TransientError";
   }
+}
+
+/** The wait a transient failure asks for (TransientError.retryAfterMs), from whichever copy of the class; 0 if none. */
+export function retryAfterMs(error: unknown): number {
+  const wait = isTransient(error) ? (error as TransientError).retryAfterMs : undefined;
+  return typeof wait === "number" && wait > 0 ? wait : 0;
 }
 
 // By name, not instanceof: Next.js bundles start-up (which resumes sagas) and each route apart, each with

@@ -21,7 +21,9 @@ export function isStepMove(move: Move): move is { kind: Phase; position: number 
   return move.kind === "action" || move.kind === "compensation";
 }
 
-// The steps a compensating saga still has to undo: done, being undone, or whose undoing gave up.
+// The steps a compensating saga still has to undo: done, being undone (or due to be: an action that
+// called a service and gave up may have taken effect there, see Transition.dueForUndo), or whose
+// undoing gave up.
 const toUndo: readonly StepStatus[] = ["completed", "compensating", "compensation_failed"];
 
 /** What the saga does next, from its status and its steps' statuses. */

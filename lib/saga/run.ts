@@ -12,7 +12,7 @@
 import type { Database } from "../db/client";
 import { logger } from "../log";
 import { doWork, judge } from "./attempt";
-import type { SagaDefinition } from "./definition";
+import { retryAfterMs, type SagaDefinition } from "./definition";
 import { keepLease } from "./lease";
 import { countSaga, startAttempt, type AttemptOutcome } from "./metrics";
 import { isStepMove, phases, type Move, type Phase } from "./moves";
@@ -167,6 +167,8 @@ export class SagaRun<Subject> {
     if (isDraining()) throw new Interrupted();
     this.record.stillHeld();
     let failure = work.failure;
+    // The service answered the action: whatever fails after, it took effect there.
+    const answered = failure === undefined && phases[phase].call(step) !== undefined;
     if (failure === undefined) {
       try {
         const done = await this.record.commitAttempt({ phase, position, attempt, ctx: work.ctx, answer: work.answer, finished });
@@ -178,7 +180,7 @@ export class SagaRun<Subject> {
         failure = error.cause;
       }
     }
-    return this.failed(phase, position, attempt, failure, finished);
+    return this.failed(phase, position, attempt, failure, finished, answered);
   }
 
   /** Records a failed attempt: to be retried after a backoff, or given up (the action failed, or the compensation is stuck). */
@@ -188,6 +190,7 @@ export class SagaRun<Subject> {
     attempt: number,
     failure: unknown,
     finished: (outcome: AttemptOutcome) => void,
+    answered: boolean,
   ): Promise<Result> {
     const step = this.record.definition.steps[position];
     const rules = phases[phase];
@@ -201,7 +204,11 @@ export class SagaRun<Subject> {
         if (this.record.stepping) this.record.recordPause(t, { kind: phase, position });
       });
       finished("retry");
-      const waitMs = scaled(backoff(rules.retry(step), attempt, `${this.sagaId}:${position}${rules.seed}`), this.record.options);
+      // An open circuit breaker says when its service may be tried again: the retry waits for it.
+      const waitMs = Math.max(
+        scaled(backoff(rules.retry(step), attempt, `${this.sagaId}:${position}${rules.seed}`), this.record.options),
+        retryAfterMs(failure),
+      );
       log.warn(`${rules.title(step)} attempt ${attempt} failed (${reason}); retrying in ${Math.round(waitMs)} ms`, this.ids);
       if (this.record.stepping) this.backoffUntil = Date.now() + waitMs;
       else await this.record.pause(waitMs);
@@ -210,14 +217,21 @@ export class SagaRun<Subject> {
 
     const gaveUp = `${reason} (gave up after ${attempt} attempts)`;
     const final = phase === "compensation" ? `${step.compensation} failed: ${gaveUp}` : business ? reason : gaveUp;
+    // An action that calls a service and gave up on transient failures may have taken effect there all
+    // the same (an answer lost, or too late): it is in doubt, and undone with the others (lib/saga/moves.ts).
+    // A service that never had it answers that there was nothing to undo, and refuses it if it comes
+    // late. Only a refusal (a business failure) says for sure that nothing was done.
+    const inDoubt = phase === "action" && step.call !== undefined && (!business || answered);
     await this.record.commit(async (t) => {
       rules.finish(t, position, { error: final });
+      if (inDoubt) t.dueForUndo(position);
       await this.record.setStatus(t, rules.gaveUp, final);
       if (phase === "action") await this.record.beginNext(t);
     });
     if (phase === "action") {
       finished("failed");
       log.info(`Step ${step.name} failed: ${final}`, this.ids);
+      if (inDoubt) log.info(`Step ${step.name} may have taken effect at its service: it is compensated too`, this.ids);
       log.info(`Saga ${this.sagaId} compensating: running compensations in reverse order`, this.ids);
       this.announce();
       return "next";

@@ -114,6 +114,14 @@ export class Transition {
     this.event({ position, step, phase: "action", outcome: status, error: result.error, detail: result.detail });
   }
 
+  /**
+   * A failed action that may have taken effect at its service (lib/saga/run.ts): its step is due to be
+   * undone like a completed one. It stays `failed` in the event log until its compensation begins.
+   */
+  dueForUndo(position: number): void {
+    this.change(position, { status: "compensating" }, { status: "compensating" });
+  }
+
   /** Write-ahead record of attempt number `attempt` (counted over every run) at a step's compensation. */
   stepCompensating(position: number, attempt: number): void {
     const step = this.change(

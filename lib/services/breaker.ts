@@ -3,7 +3,8 @@
  * 5xx), the breaker opens and calls fail fast, without a request, for `coolDownMs`; then it is half-open
  * and lets one call through: its success closes the breaker, its failure opens it again. A business
  * answer (a 4xx) is an answer: the service is up. The saga's retries stay the engine's: a call refused
- * by an open breaker is a transient failure, retried with the step's backoff.
+ * by an open breaker is a transient failure, retried with the step's backoff, but not before the breaker
+ * is half-open again (lib/services/client.ts tells the engine when: TransientError.retryAfterMs).
  */
 export type BreakerState = "closed" | "open" | "half_open";
 
@@ -16,9 +17,11 @@ export interface BreakerView {
 }
 
 export class CircuitOpen extends Error {
-  override name = "TransientError"; // the engine retries it with the step's backoff (see isTransient)
+  override name = "TransientError"; // the engine retries it, after the cool-down (see isTransient, retryAfterMs)
+  readonly retryAfterMs: number;
   constructor(service: string, retryInMs: number) {
     super(`The ${service} service's circuit breaker is open: failing fast for ${Math.ceil(retryInMs / 1000)} s more`);
+    this.retryAfterMs = retryInMs;
   }
 }
 

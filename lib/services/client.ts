@@ -161,6 +161,9 @@ export async function callService(request: ServiceRequest): Promise<ServiceAnswe
     return answer;
   } catch (error) {
     counted(service, started === undefined ? "fast_failed" : "unavailable", started);
+    // The failure that opened the breaker says when to come back, as the breaker's own refusals do.
+    const { openUntil } = breakerOf(service).view();
+    if (error instanceof TransientError && openUntil !== undefined) error.retryAfterMs = Math.max(0, openUntil - Date.now());
     throw error;
   }
 }

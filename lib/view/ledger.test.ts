@@ -69,6 +69,23 @@ const totals = (events: readonly LogEvent[]) =>
   ledgerLines(ledgerEntries(effects, events, outline)).map((line) => [line.kind, line.account, line.total]);
 
 describe("ledgerEntries", () => {
+  it("leaves out the undoing of a step that failed in doubt, with its action: the run nets to zero either way", () => {
+    const { events, add } = recorder();
+    let ms = forward(add, 2);
+    add(ms, 2, "action", "running");
+    add((ms += 100), 2, "action", "failed", "No answer (gave up after 6 attempts)");
+    add(ms, null, "saga", "compensating");
+    for (const position of [2, 1, 0]) {
+      add(ms, position, "compensation", "compensating");
+      add((ms += 100), position, "compensation", "compensated");
+    }
+    add(ms, null, "saga", "failed");
+    const lines = ledgerLines(ledgerEntries(effects, events, outline));
+    expect(lines.map(({ account, entries, total }) => [account, entries.map((entry) => entry.name), total])).toEqual([
+      ["product_1", ["reserve_inventory", "release_inventory"], 0],
+    ]);
+  });
+
   it("records each completed action's movement and each compensation's opposite, by event", () => {
     const events = shippingFailure();
     const entries = ledgerEntries(effects, events, outline);

@@ -44,20 +44,25 @@ export interface LedgerLine {
 }
 
 /**
- * One entry per movement of every action that completed and every compensation that compensated. Only
+ * One entry per movement of every action that completed and of its compensation, once compensated. Only
  * those outcomes move anything: a step's writes commit in the same transaction as its outcome, so a
  * running, retried or failed attempt left nothing behind.
  */
 export function ledgerEntries(effects: StepEffects, events: readonly LogEvent[], outline: SagaOutline): LedgerEntry[] {
   const entries: LedgerEntry[] = [];
+  const completed = new Set<number>();
   let lastId = 0;
   for (const event of events) {
     // A stream may deliver an event twice around a reconnect; counting it twice would invent a movement.
     if (event.id <= lastId) continue;
     lastId = event.id;
+    if (event.position === null) continue;
     const done = event.phase === "action" && event.outcome === "completed";
-    const undone = event.phase === "compensation" && event.outcome === "compensated";
-    if ((!done && !undone) || event.position === null) continue;
+    // The undoing of an action that failed in doubt (lib/saga/run.ts) is left out with its action: the
+    // log does not say whether it had taken effect, only that it is undone if it had.
+    const undone = event.phase === "compensation" && event.outcome === "compensated" && completed.has(event.position);
+    if (done) completed.add(event.position);
+    if (!done && !undone) continue;
     const step = outline.steps[event.position];
     if (!step) continue;
     for (const movement of effects[step.name] ?? []) {

@@ -27,6 +27,11 @@ export interface StepState {
   name: string;
   compensation: string;
   status: StepStatus;
+  /**
+   * Its action failed: the saga fails here. Its status says so too, unless the action was in doubt
+   * (it called a service and gave up without a refusal) and has been undone since (lib/saga/run.ts).
+   */
+  actionFailed: boolean;
   error: string | null;
   attempts: number;
   compensationAttempts: number;
@@ -56,6 +61,7 @@ export function initialState(outline: SagaOutline): SagaState {
       name: step.name,
       compensation: step.compensation,
       status: "pending",
+      actionFailed: false,
       error: null,
       attempts: 0,
       compensationAttempts: 0,
@@ -91,6 +97,7 @@ export function applyEvent(state: SagaState, event: LogEvent): SagaState {
   step.status = event.outcome as StepStatus;
   switch (event.outcome) {
     case "running":
+      step.actionFailed = false;
       step.attempts += 1;
       step.startedAt = event.created_at;
       step.finishedAt = null;
@@ -98,6 +105,7 @@ export function applyEvent(state: SagaState, event: LogEvent): SagaState {
       break;
     case "completed":
     case "failed":
+      step.actionFailed = event.outcome === "failed";
       step.finishedAt = event.created_at;
       step.error = event.error;
       break;

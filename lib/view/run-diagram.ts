@@ -94,7 +94,7 @@ export function sagaRunDiagram(outline: SagaOutline, state: SagaState): string {
 
   // The compensation path, from the failed step back through every step it undid, last first; while
   // compensating, the compensations still to run are drawn grey.
-  const failed = steps.findIndex((step) => step.status === "failed");
+  const failed = steps.findIndex((step) => step.actionFailed);
   const undoing = state.status === "compensating" || state.status === "compensation_failed";
   if (failed >= 0 || undoing || state.status === "failed") {
     let previous = failed >= 0 ? runNodeIds.step(failed) : runNodeIds.start;

@@ -3,6 +3,7 @@ import type { SagaOutline } from "./outline";
 import type { LogEvent } from "./replay";
 import { replay } from "./replay";
 import { rollbackLine, runHeadline, why } from "./why";
+import { sagaRunDiagram } from "./run-diagram";
 import { orderOutline, recorder as recordEvents } from "../../tests/run-log";
 
 const outline = orderOutline;
@@ -227,6 +228,33 @@ describe("runHeadline", () => {
     expect(headline((add) => failAt(add, 3, "Shipping address invalid"))).toBe(
       "Failed in 850 ms at Ship order (Shipping address invalid): Refund payment and Release inventory undid the earlier steps, most recent first; Validate order had nothing to undo.",
     );
+  });
+
+  it("sums up a step in doubt: where it gave up, and that its own compensation ran first", () => {
+    const { events, add, sentences } = recorder();
+    const lost = "The payment service's answer to POST /charges was lost (gave up after 6 attempts)";
+    start(add, 2);
+    add(2, "action", "running");
+    add(2, "action", "failed", lost);
+    add(null, "saga", "compensating", lost);
+    for (const position of [2, 1, 0]) {
+      add(position, "compensation", "compensating");
+      add(position, "compensation", "compensated");
+    }
+    add(null, "saga", "failed", lost);
+    expect(sentences()[9]).toBe(
+      "Process payment gave up without an answer it could trust, so its service may have done it all the same: " +
+        "Refund payment is sent to be sure (a service that never had it answers that there is nothing to undo, and refuses it if it comes late).",
+    );
+    expect(runHeadline(outline, events)).toBe(
+      "Failed in 750 ms at Process payment after 6 attempts (The payment service's answer to POST /charges was lost): " +
+        "Refund payment and Release inventory undid it, in case it had taken effect, and the earlier steps, most recent first; " +
+        "Validate order had nothing to undo.",
+    );
+    // The run diagram draws the compensation from the step that failed, through its own undoing.
+    const diagram = sagaRunDiagram(outline, replay(outline, events));
+    expect(diagram).toContain(`step2 -.->|"compensate"| undo2`);
+    expect(diagram).toContain("undo2 -.-> undo1");
   });
 
   it("says nothing was undone when the only completed step changed nothing", () => {

@@ -153,6 +153,12 @@ export function why(outline: SagaOutline, events: readonly LogEvent[], index: nu
             "and it is safe to repeat."
           );
         }
+        if (before.steps[position].actionFailed) {
+          return (
+            `${name} gave up without an answer it could trust, so its service may have done it all the same: ` +
+            `${undo} is sent to be sure (a service that never had it answers that there is nothing to undo, and refuses it if it comes late).`
+          );
+        }
         return hasUndo(step.compensation) ? `${undo} undoes ${name}.` : `${name} is compensated too, though it changed nothing.`;
       }
       case "compensated": {
@@ -213,7 +219,7 @@ export function runHeadline(outline: SagaOutline, events: readonly LogEvent[]): 
   if (log.length === 0) return "";
   const state = replay(outline, log);
   const took = lasted(log);
-  const failedAt = outline.steps.find((_, position) => state.steps[position].status === "failed");
+  const failedAt = outline.steps.find((_, position) => state.steps[position].actionFailed);
   const failedStep = failedAt ? state.steps[outline.steps.indexOf(failedAt)] : undefined;
   const where = failedAt ? `${humanize(failedAt.name)}${failure(failedStep?.error ?? null)}` : "";
   const { undid, nothing } = compensations(outline, state);
@@ -246,7 +252,9 @@ export function runHeadline(outline: SagaOutline, events: readonly LogEvent[]): 
       const head = `Failed in ${took}${failedAt ? ` at ${where}` : ""}`;
       if (undid.length > 0) {
         const rest = unchanged.length ? `; ${listed(unchanged)} had nothing to undo` : "";
-        return `${head}: ${listed(undid.map((step) => humanize(step.compensation)))} undid the earlier steps, most recent first${rest}.`;
+        // A step that failed in doubt is undone too (lib/saga/run.ts), first.
+        const itToo = failedStep?.status === "compensated" ? "it, in case it had taken effect, and " : "";
+        return `${head}: ${listed(undid.map((step) => humanize(step.compensation)))} undid ${itToo}the earlier steps, most recent first${rest}.`;
       }
       if (unchanged.length > 0) return `${head}: nothing was undone, since ${listed(unchanged)} had changed nothing.`;
       return `${head}: no step had completed, so nothing was undone.`;
