@@ -12,7 +12,10 @@ export async function register() {
   const { bodyTimeoutMs } = await import("./lib/method-guard");
   const { breakerSettings } = await import("./lib/services/client");
   const { callsPerService } = await import("./lib/saga/bulkhead");
+  const { serverRole } = await import("./lib/role");
+  let role: ReturnType<typeof serverRole>;
   try {
+    role = serverRole();
     databaseConfig();
     worldSettings();
     bodyTimeoutMs();
@@ -25,6 +28,15 @@ export async function register() {
     return;
   }
   if (process.env.NEXT_MANUAL_SIG_HANDLE) (await import("./shutdown")).installShutdownHandlers();
+  if (role !== "all") {
+    // One service alone (lib/role.ts): its database migrated now, and no saga to drive.
+    const { database } = await import("./lib/db/client");
+    await database().catch((error: unknown) => {
+      log.error(`Opening the database failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    log.info(`Serving the ${role} service alone, under /services/${role}`);
+    return;
+  }
   const { recoverOnStart } = await import("./lib/orders/service");
   await recoverOnStart().catch((error: unknown) => {
     log.error(`Recovering in-flight sagas failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -21,6 +21,7 @@ const onPostgres = [
   "tests/idempotency-key.test.ts",
   "tests/worlds.test.ts",
   "tests/replicas.test.ts",
+  "tests/separate-services.test.ts",
 ];
 // Only meaningful with several processes on one database.
 const postgresOnly = [

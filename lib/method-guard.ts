@@ -10,12 +10,14 @@
 // (TRACK, FOO) an empty 400. It patches http.Server.prototype.emit, so it takes effect for a server
 // created before it was installed too.
 //
-// Two more things every request needs before Next.js, answered here where they cost nothing: a path
+// Three more things every request needs before Next.js, answered here where they cost nothing: a path
 // with malformed percent-encoding gets FastAPI's JSON 404 (Next.js's router would answer a plain-text
-// 500), and the request is stamped with its peer's address (PEER_ADDRESS_HEADER).
+// 500), so does a path a process serving one service alone does not serve (lib/role.ts), and the
+// request is stamped with its peer's address (PEER_ADDRESS_HEADER).
 import http from "node:http";
 import type { Socket } from "node:net";
 import { positiveSetting } from "./db/config";
+import { serverRole, serves, type Role } from "./role";
 
 /**
  * How long a request's body may take to arrive once its handler reads it (SAGA_BODY_TIMEOUT_MS, default
@@ -80,6 +82,23 @@ function answerMalformed(request: http.IncomingMessage, response: http.ServerRes
   response.end(notFound);
 }
 
+/** A path this process does not serve (it serves one service alone: lib/role.ts): FastAPI's JSON 404. */
+function answerNotServed(request: http.IncomingMessage, response: http.ServerResponse) {
+  request.resume();
+  response.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(notFound) });
+  response.end(notFound);
+}
+
+let role: Role | undefined;
+/** SAGA_ROLE, read once (a bad one stops the start in instrumentation.ts; until then, all). */
+function ownRole(): Role {
+  try {
+    return (role ??= serverRole());
+  } catch {
+    return "all";
+  }
+}
+
 function answerRequest(request: http.IncomingMessage, response: http.ServerResponse) {
   // Whatever body came with it is not read: drain it, so the connection can serve the next request.
   request.resume();
@@ -139,6 +158,10 @@ export function installMethodGuard(Server: typeof http.Server = http.Server): vo
       const path = (request.url ?? "/").split("?")[0];
       if (!decodes(path)) {
         answerMalformed(request, response, path);
+        return true;
+      }
+      if (!serves(ownRole(), path)) {
+        answerNotServed(request, response);
         return true;
       }
       request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress ?? "unknown";

@@ -339,6 +339,37 @@ describe("docker-compose.yml's replicas profile", () => {
   });
 });
 
+describe("docker-compose.yml's services profile", () => {
+  const services = compose.services as Record<string, Record<string, any>>;
+  const inProfile = Object.entries(services).filter(([, candidate]) => (candidate.profiles as string[] | undefined)?.includes("services"));
+
+  it("runs each service alone in a container of its own, with a volume of its own, and the orchestrator calling them there", () => {
+    const alone = Object.fromEntries(inProfile.filter(([, candidate]) => candidate.environment?.SAGA_ROLE));
+    expect(
+      Object.values(alone)
+        .map((candidate) => candidate.environment.SAGA_ROLE)
+        .sort(),
+    ).toEqual(["inventory", "payment", "shipping"]);
+    const orchestrators = inProfile.filter(([, candidate]) => !candidate.environment?.SAGA_ROLE);
+    expect(orchestrators).toHaveLength(1);
+    const [name, orchestrator] = orchestrators[0];
+    const volumes = new Set<string>();
+    for (const [container, candidate] of inProfile) {
+      expect(candidate.image, container).toBe(service.image);
+      const [volume, mount] = String(candidate.volumes[0]).split(":");
+      expect(mount, container).toBe("/data");
+      expect(Object.keys(compose.volumes), container).toContain(volume);
+      volumes.add(volume);
+    }
+    expect(volumes.size, "a volume each").toBe(inProfile.length);
+    for (const [container, candidate] of Object.entries(alone)) {
+      const role = candidate.environment.SAGA_ROLE as string;
+      expect(orchestrator.environment[`SAGA_${role.toUpperCase()}_URL`], name).toBe(`http://${container}:8000`);
+      expect(orchestrator.depends_on[container].condition, name).toBe("service_healthy");
+    }
+  });
+});
+
 describe(".dockerignore", () => {
   const patterns = fs
     .readFileSync(path.join(root, ".dockerignore"), "utf8")

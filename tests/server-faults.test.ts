@@ -104,6 +104,12 @@ it("will not start with a DATABASE_URL it cannot use, and says why", async () =>
   expect(fs.existsSync(path.join(cwd, "mysql:"))).toBe(false);
 });
 
+it("will not start with a SAGA_ROLE it does not know, and says why", async () => {
+  const { code, output } = await refusedStart({ SAGA_ROLE: "billing" });
+  expect(code).toBe(1);
+  expect(output).toContain('ERROR:startup:Cannot start: SAGA_ROLE must be one of all, inventory, payment, shipping; got "billing"');
+});
+
 it.each([
   ["SAGA_BODY_TIMEOUT_MS", "abc", "whole number"],
   ["SAGA_BODY_TIMEOUT_MS", "0", "whole number"],

@@ -17,6 +17,7 @@ export const serverJs = path.join(root, process.env.NEXT_DIST_DIR || ".next", "s
 
 export interface TestServer {
   url: string;
+  port: number;
   databaseUrl: string;
   output: () => string;
   /** Stops the server: SIGTERM by default, SIGKILL to simulate a crash. */
@@ -45,6 +46,8 @@ export function tempDatabaseUrl(): string {
 
 export interface StartOptions {
   databaseUrl?: string;
+  /** The port to listen on (a restart on the port it had); default a free one. */
+  port?: number;
   env?: Record<string, string>;
   /**
    * "npm start": the way the README tells a user to start the app (scripts/start.mjs, which lays out the
@@ -64,7 +67,7 @@ export function inheritedEnv(): NodeJS.ProcessEnv {
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const databaseUrl = options.databaseUrl ?? tempDatabaseUrl();
   const env = {
     ...inheritedEnv(),
@@ -104,6 +107,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   }
   return {
     url,
+    port,
     databaseUrl,
     output: () => output,
     stop: async (name = "SIGTERM") => {

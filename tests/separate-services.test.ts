@@ -1,0 +1,116 @@
+// A service in a process of its own, with a database of its own (SAGA_ROLE=payment), started the way
+// the README's "Beyond one machine" starts it (`npm start`), and the orchestrator pointed at it
+// (SAGA_PAYMENT_URL): the saga's charges land in that process's database, and when the process is
+// killed mid-saga the saga waits (its breaker open) until the service is back, then charges once.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startServer, type TestServer } from "./server";
+import { until } from "./wait";
+
+let payment: TestServer;
+let orchestrator: TestServer;
+
+const startPayment = (again?: TestServer) =>
+  startServer({
+    launch: "npm start",
+    env: { SAGA_ROLE: "payment" },
+    ...(again ? { port: again.port, databaseUrl: again.databaseUrl } : {}),
+  });
+
+beforeAll(async () => {
+  payment = await startPayment();
+  orchestrator = await startServer({
+    // One failure opens the breaker, for 4 s: a saga that finds the service down waits for it in
+    // steps of 4 s, six attempts in all, which leaves the test ample time to start it again.
+    env: { SAGA_PAYMENT_URL: payment.url, SAGA_BREAKER_FAILURES: "1", SAGA_BREAKER_COOLDOWN_SECONDS: "4" },
+  });
+}, 180_000);
+afterAll(async () => {
+  await orchestrator?.stop();
+  await payment?.stop();
+});
+beforeEach(async () => {
+  // The orchestrator's reset resets every service's data, the payment process's too.
+  expect((await fetch(`${orchestrator.url}/reset`, { method: "POST" })).status).toBe(200);
+});
+
+const json = async (url: string) => (await fetch(url)).json();
+
+/** The charges and refunds of an order in a payment service's own ledger. */
+async function ledgerAt(server: TestServer, orderId: string): Promise<string[]> {
+  const entries = (await json(`${server.url}/services/payment/ledger`)) as { order_id: string; kind: string; amount_cents: number }[];
+  return entries.filter((entry) => entry.order_id === orderId).map(({ kind, amount_cents }) => `${kind} ${amount_cents}`);
+}
+
+async function order(simulation: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  const response = await fetch(`${orchestrator.url}/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ user_id: "user_1", product_id: "product_1", quantity: 2, amount: 100, simulation }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+describe("a service in a process of its own", () => {
+  it("serves that service alone, and nothing else of the app", async () => {
+    expect((await fetch(`${payment.url}/health`)).status).toBe(200);
+    for (const path of ["/orders", "/balances", "/services/inventory/stock", "/"]) {
+      const response = await fetch(`${payment.url}${path}`);
+      expect(response.status, path).toBe(404);
+      expect(await response.json()).toEqual({ detail: "Not Found" });
+    }
+    const accounts = (await json(`${payment.url}/services/payment/accounts`)) as { account_id: string; balance_cents: number }[];
+    expect(accounts.find((account) => account.account_id === "user_1")?.balance_cents).toBe(100_000);
+  });
+
+  it("keeps the saga's charges in its own database: the orchestrator reads the balance from it", async () => {
+    const { status, body } = await order();
+    expect(status).toBe(201);
+    expect(body.status).toBe("completed");
+    expect(await ledgerAt(payment, body.order_id)).toEqual(["charge -10000"]);
+    // The orchestrator's own copy of the payment service (it serves one by default) saw nothing.
+    expect(await ledgerAt(orchestrator, body.order_id)).toEqual([]);
+    expect((await json(`${orchestrator.url}/balances`)).balances.user_1).toBe(900);
+  });
+
+  it("counts a lost answer and a duplicate delivery at the service: one charge each time", async () => {
+    const lost = await order({ faults: { process_payment: { lost_answers: 1 } } });
+    expect(lost.body.status).toBe("completed");
+    const twice = await order({ faults: { process_payment: { duplicates: true } } });
+    expect(twice.body.status).toBe("completed");
+    expect(await ledgerAt(payment, lost.body.order_id)).toEqual(["charge -10000"]);
+    expect(await ledgerAt(payment, twice.body.order_id)).toEqual(["charge -10000"]);
+    expect((await json(`${orchestrator.url}/balances`)).balances.user_1).toBe(800);
+  });
+
+  it("killed mid-saga: the saga waits behind the open breaker until the service is back, then charges once", async () => {
+    await payment.stop("SIGKILL");
+    const { status, body } = await order({}, { prefer: "respond-async" });
+    expect(status).toBe(202);
+    const events = async () =>
+      (
+        (await json(`${orchestrator.url}/api/sagas/${body.saga_id}/events`)).events as {
+          step: string;
+          outcome: string;
+          error: string | null;
+        }[]
+      ).filter((event) => event.step === "process_payment");
+    // Refused at the door: the breaker opens, and the saga waits for its cool-down.
+    const refused = await until("the payment step to find its service down", async () =>
+      (await events()).find((event) => event.outcome === "retrying"),
+    );
+    expect(refused.error).toMatch(/^The payment service did not answer POST \/charges: ECONNREFUSED$/);
+    const seen = (await json(`${orchestrator.url}/api/services`)).services.find((s: { name: string }) => s.name === "payment");
+    expect(seen).toMatchObject({ health: "down", breaker: "open" });
+
+    payment = await startPayment(payment);
+    const saga = await until("the saga to complete", async () => {
+      const now = await json(`${orchestrator.url}/sagas/${body.saga_id}`);
+      return now.status !== "processing" && now;
+    });
+    expect(saga.status).toBe("completed");
+    expect(await ledgerAt(payment, body.order_id)).toEqual(["charge -10000"]);
+    expect((await json(`${orchestrator.url}/balances`)).balances.user_1).toBe(900);
+    const after = (await json(`${orchestrator.url}/api/services`)).services.find((s: { name: string }) => s.name === "payment");
+    expect(after).toMatchObject({ health: "up", breaker: "closed" });
+  });
+});
