@@ -2,6 +2,8 @@
 // the README's "Beyond one machine" starts it (`npm start`), and the orchestrator pointed at it
 // (SAGA_PAYMENT_URL): the saga's charges land in that process's database, and when the process is
 // killed mid-saga the saga waits (its breaker open) until the service is back, then charges once.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "./server";
 import { until } from "./wait";
@@ -112,5 +114,75 @@ describe("a service in a process of its own", () => {
     expect((await json(`${orchestrator.url}/balances`)).balances.user_1).toBe(900);
     const after = (await json(`${orchestrator.url}/api/services`)).services.find((s: { name: string }) => s.name === "payment");
     expect(after).toMatchObject({ health: "up", breaker: "closed" });
+  });
+});
+
+describe("the orchestrator killed between a service's commit and its own record", () => {
+  // A relay between the orchestrator and the payment service: it sees every charge request, and once
+  // armed, SIGKILLs the orchestrator as the service's answer comes back, before the orchestrator hears it.
+  const charges: { key: string; replayed: string | null }[] = [];
+  let killOnAnswer = false;
+  let relay: http.Server;
+  let relayUrl = "";
+  let killed: TestServer | undefined;
+
+  beforeAll(async () => {
+    relay = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([name]) => !["host", "connection", "content-length"].includes(name)),
+      );
+      const upstream = await fetch(`${payment.url}${req.url}`, {
+        method: req.method,
+        headers: headers as Record<string, string>,
+        body: req.method === "GET" ? undefined : Buffer.concat(chunks),
+      });
+      const body = Buffer.from(await upstream.arrayBuffer());
+      if (req.url === "/services/payment/charges") {
+        charges.push({ key: String(req.headers["idempotency-key"]), replayed: upstream.headers.get("idempotent-replayed") });
+        if (killOnAnswer) {
+          killOnAnswer = false;
+          killed = orchestrator;
+          await orchestrator.stop("SIGKILL");
+          res.destroy();
+          return;
+        }
+      }
+      res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+    relayUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
+    await orchestrator.stop();
+    orchestrator = await startServer({ env: { SAGA_PAYMENT_URL: relayUrl, SAGA_REPLICA_ID: "orchestrator-under-test" } });
+  }, 120_000);
+  afterAll(() => new Promise<void>((resolve) => relay?.close(() => resolve())));
+
+  it("asks again with the same key after the restart: the service answers its charge, and charges once", async () => {
+    killOnAnswer = true;
+    const { status, body } = await order({}, { prefer: "respond-async" });
+    expect(status).toBe(202);
+    await until("the orchestrator to be killed as the charge's answer comes back", () => killed !== undefined);
+    // The service committed the charge; the orchestrator never recorded it.
+    expect(await ledgerAt(payment, body.order_id)).toEqual(["charge -10000"]);
+
+    orchestrator = await startServer({
+      databaseUrl: killed!.databaseUrl,
+      env: { SAGA_PAYMENT_URL: relayUrl, SAGA_REPLICA_ID: "orchestrator-under-test" },
+    });
+    const saga = await until("the resumed saga to end", async () => {
+      const now = await json(`${orchestrator.url}/sagas/${body.saga_id}`);
+      return !["pending", "processing"].includes(now.status) && now;
+    });
+    expect(saga.status).toBe("completed");
+    // The same request twice, with the step's key: the second answered from the service's record.
+    const mine = charges.filter((charge) => charge.key === `${body.saga_id}:2:action`);
+    expect(mine).toEqual([
+      { key: `${body.saga_id}:2:action`, replayed: "false" },
+      { key: `${body.saga_id}:2:action`, replayed: "true" },
+    ]);
+    expect(await ledgerAt(payment, body.order_id)).toEqual(["charge -10000"]);
+    expect((await json(`${orchestrator.url}/balances`)).balances.user_1).toBe(900);
   });
 });
