@@ -117,6 +117,15 @@ describe("failures at a service's boundary", () => {
       "action:running",
       "action:completed",
     ]);
+    // The event log says what was heard: nothing the first time, then the service's 201 from its record.
+    const { events } = await get(`/api/sagas/${body.saga_id}/events`);
+    const heard = events
+      .filter((e: { step: string; phase: string; outcome: string }) => e.step === "process_payment" && e.outcome !== "running")
+      .map((e: { outcome: string; call: unknown }) => [e.outcome, e.call]);
+    expect(heard).toEqual([
+      ["retrying", null],
+      ["completed", { status: 201, replayed: true }],
+    ]);
     // Counted at the service: one charge, in its own ledger and in the balance.
     expect(await ledgerOf(body.order_id)).toEqual(["charge -10000"]);
     expect((await get("/balances")).balances.user_1).toBe(900);

@@ -147,6 +147,16 @@ export const SagaEventSchema = z.object({
     .string()
     .nullable()
     .describe('The service\'s own log line for a completed action or compensation ("Reserved 2 units of product_1"); null otherwise'),
+  call: z
+    .object({
+      status: z.int().describe("The HTTP status the service answered"),
+      replayed: z.boolean().describe("True when it answered from its record of the step's Idempotency-Key: it did nothing again"),
+    })
+    .nullable()
+    .describe(
+      "For an attempt of a step that calls a service: what the service answered (on the attempt's completed, failed, retrying or compensated event); " +
+        "null when nothing was heard (a lost answer, a service down) or no service was called",
+    ),
   created_at: timestamp,
 });
 export type SagaEvent = z.infer<typeof SagaEventSchema>;

@@ -62,6 +62,7 @@ export const sagaEventsTable: RowTable<BulkRow<Omit<Prisma.SagaEventCreateManyIn
     outcome: "outcome",
     error: "error",
     detail: "detail",
+    call: "call",
     createdAt: "created_at",
   },
 };

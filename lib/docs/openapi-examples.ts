@@ -248,8 +248,8 @@ const serviceLines: Record<string, string> = {
 export function sagaEventsExample(): In<typeof SagaEventSchema>[] {
   const saga = sagaExample();
   const rows: Omit<In<typeof SagaEventSchema>, "id" | "saga_id" | "order_id">[] = [
-    { position: null, step: null, phase: "saga", outcome: "pending", error: null, detail: null, created_at: at(0) },
-    { position: null, step: null, phase: "saga", outcome: "processing", error: null, detail: null, created_at: at(1) },
+    { position: null, step: null, phase: "saga", outcome: "pending", error: null, detail: null, call: null, created_at: at(0) },
+    { position: null, step: null, phase: "saga", outcome: "processing", error: null, detail: null, call: null, created_at: at(1) },
     ...saga.steps.flatMap((step, i) => [
       {
         position: i,
@@ -258,6 +258,7 @@ export function sagaEventsExample(): In<typeof SagaEventSchema>[] {
         outcome: "running" as const,
         error: null,
         detail: null,
+        call: null,
         created_at: step.started_at!,
       },
       {
@@ -267,10 +268,12 @@ export function sagaEventsExample(): In<typeof SagaEventSchema>[] {
         outcome: "completed" as const,
         error: null,
         detail: serviceLines[step.name] ?? null,
+        // The services answer 201, having done it; validation is the orchestrator's own.
+        call: i === 0 ? null : { status: 201, replayed: false },
         created_at: step.finished_at!,
       },
     ]),
-    { position: null, step: null, phase: "saga", outcome: "completed", error: null, detail: null, created_at: saga.updated_at },
+    { position: null, step: null, phase: "saga", outcome: "completed", error: null, detail: null, call: null, created_at: saga.updated_at },
   ];
   return rows.map((row, i) => ({ id: i + 1, saga_id: saga.id, order_id: saga.order_id, ...row }));
 }

@@ -67,6 +67,7 @@ async function ask(ctx: StepContext<OrderContext>, service: ServiceName, path: s
     unavailable,
     duplicate,
   });
+  ctx.heard?.({ status: answer.status, replayed: answer.replayed });
   if (answer.status < 300) return answer.body as Json;
   const detail = (answer.body as { detail?: unknown } | null)?.detail;
   if ((answer.status === 402 || answer.status === 404 || answer.status === 409) && typeof detail === "string")

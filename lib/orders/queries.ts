@@ -205,6 +205,17 @@ export function acceptedOrder(orderId: string, sagaId: string): AcceptedOrder {
   };
 }
 
+/** What a service answered an attempt, as recorded (JSON of Heard); null when nothing was heard, or the record is unreadable. */
+function heardOf(call: string | null): SagaEvent["call"] {
+  if (call === null) return null;
+  try {
+    const { status, replayed } = JSON.parse(call) as { status?: unknown; replayed?: unknown };
+    return typeof status === "number" && typeof replayed === "boolean" ? { status, replayed } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** An event-log row as the API answers it: the order saga's subject is its order. */
 export function eventView(row: SagaEventRow): SagaEvent {
   return {
@@ -217,6 +228,7 @@ export function eventView(row: SagaEventRow): SagaEvent {
     outcome: row.outcome,
     error: row.error,
     detail: row.detail,
+    call: heardOf(row.call),
     created_at: iso(row.createdAt),
   };
 }

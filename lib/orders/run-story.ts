@@ -56,7 +56,7 @@ async function valuesBefore(order: OrderView, firstEventId: number, limit: numbe
   // Not filtered by world here: a filter through the saga would have the database read the world's
   // sagas first, every one of them, and sort their events.
   const moves = await read.sagaEvent.findMany({
-    where: { id: { gte: firstEventId }, step: { in: movingSteps }, outcome: { in: ["completed", "compensated"] } },
+    where: { id: { gte: firstEventId }, step: { in: movingSteps }, outcome: { in: ["completed", "failed", "compensated"] } },
     orderBy: { id: "asc" },
     select: { sagaId: true, step: true, phase: true, outcome: true },
     take: limit + 1,
@@ -73,10 +73,13 @@ async function valuesBefore(order: OrderView, firstEventId: number, limit: numbe
   const orderById = new Map(orders.map((o) => [o.id, o]));
   const orderOf = new Map(sagas.map((row) => [row.id, orderById.get(row.subjectId)]));
   const values: Record<string, number> = { [order.product_id]: product.available, [order.user_id]: account.balance_cents };
+  // A step whose action failed in doubt and was undone since moved nothing the log can count (see ledgerEntries).
+  const inDoubt = new Set<string>();
   for (const move of moves) {
     const other = orderOf.get(move.sagaId);
     if (!other || !move.step) continue;
-    const undo = move.phase === "compensation" && move.outcome === "compensated";
+    if (move.phase === "action" && move.outcome === "failed") inDoubt.add(`${move.sagaId}:${move.step}`);
+    const undo = move.phase === "compensation" && move.outcome === "compensated" && !inDoubt.has(`${move.sagaId}:${move.step}`);
     const done = move.phase === "action" && move.outcome === "completed";
     if (!undo && !done) continue;
     for (const { account: key, delta } of orderEffects(other)[move.step] ?? []) {

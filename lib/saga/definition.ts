@@ -100,6 +100,17 @@ export interface StepContext<Subject> {
   undoAnswer?: Json;
   /** For `call` and `compensateCall`: what the request's faults (RunOptions.faults) stage at the boundary on this attempt. */
   staged?: StagedFaults;
+  /**
+   * For `call` and `compensateCall`: tell the engine what the service answered (its HTTP status, and
+   * whether it answered from its record of the key), to record on the attempt's outcome event.
+   */
+  heard?(answer: Heard): void;
+}
+
+/** What a service answered an attempt's call, as the event log records it. */
+export interface Heard {
+  status: number;
+  replayed: boolean;
 }
 
 /** Failures at a service's boundary, staged on purpose for one call (lib/services/client.ts plays them). */

@@ -23,6 +23,8 @@ export interface SagaEventRow {
   error: string | null;
   /** The service's log line, for a completed action or compensation. */
   detail: string | null;
+  /** What a service answered the attempt (JSON of Heard), if it was called and answered. */
+  call: string | null;
   createdAt: Date;
 }
 

@@ -9,7 +9,7 @@
 import type { Json, LogLine, RetryPolicy, SagaStep, StepContext } from "./definition";
 import type { SagaStatus, StepStatus } from "./status";
 import type { StepRow } from "./store";
-import type { Transition } from "./transition";
+import type { StepResult, Transition } from "./transition";
 import type { Tx } from "../db/client";
 
 export type Phase = "action" | "compensation";
@@ -59,7 +59,7 @@ export interface PhaseRules {
   /** Write-ahead record of an attempt. */
   begin(t: Transition, position: number, attempt: number): void;
   /** The outcome: done, or (with `error`) given up. */
-  finish(t: Transition, position: number, result: { error?: string; output?: string; detail?: string }): void;
+  finish(t: Transition, position: number, result: StepResult): void;
   /** How a successful attempt is counted in the metrics. */
   done: "completed" | "compensated";
   /** The saga's status when an attempt gives up. */

@@ -13,7 +13,7 @@ import type { Database } from "../db/client";
 import { isDatabaseFault } from "../db/faults";
 import { logger } from "../log";
 import { parseAnswer, runsInline } from "./attempt";
-import type { Json, LogLine, SagaDefinition, StepContext } from "./definition";
+import type { Heard, Json, LogLine, SagaDefinition, StepContext } from "./definition";
 import { publish } from "./events";
 import { startAttempt, type AttemptOutcome } from "./metrics";
 import { isStepMove, nextMove, phases, type Move, type Phase } from "./moves";
@@ -45,6 +45,8 @@ export interface Attempt<Subject> {
   attempt: number;
   ctx: StepContext<Subject>;
   answer: Json | undefined;
+  /** What the service answered, if the attempt called one and heard back. */
+  heard?: Heard;
   finished: (outcome: AttemptOutcome) => void;
 }
 
@@ -296,7 +298,7 @@ export class RunRecord<Subject> {
   }
 
   /** Inside a transaction: an attempt's local writes, its outcome, and the next move begun. */
-  private async local(t: Transition, { phase, position, ctx, answer }: Attempt<Subject>): Promise<LogLine> {
+  private async local(t: Transition, { phase, position, ctx, answer, heard }: Attempt<Subject>): Promise<LogLine> {
     const fn = phases[phase].local(this.definition.steps[position]);
     let line: LogLine;
     try {
@@ -306,7 +308,11 @@ export class RunRecord<Subject> {
       if (isDatabaseFault(error)) throw error;
       throw new StepThrew("step threw", { cause: error });
     }
-    phases[phase].finish(t, position, { output: answer === undefined ? undefined : JSON.stringify(answer), detail: line || undefined });
+    phases[phase].finish(t, position, {
+      output: answer === undefined ? undefined : JSON.stringify(answer),
+      detail: line || undefined,
+      call: heard && JSON.stringify(heard),
+    });
     await this.beginNext(t);
     return line;
   }

@@ -12,7 +12,7 @@
 import type { Database } from "../db/client";
 import { logger } from "../log";
 import { doWork, judge } from "./attempt";
-import { retryAfterMs, type SagaDefinition } from "./definition";
+import { retryAfterMs, type Heard, type SagaDefinition } from "./definition";
 import { keepLease } from "./lease";
 import { countSaga, startAttempt, type AttemptOutcome } from "./metrics";
 import { isStepMove, phases, type Move, type Phase } from "./moves";
@@ -160,7 +160,12 @@ export class SagaRun<Subject> {
     const step = definition.steps[position];
     const finished = startAttempt(phase, step.name);
     this.logAttempt(phase, position, attempt);
-    const makeContext = (signal: AbortSignal) => this.record.context(phase, position, attempt, signal);
+    // What the service answered this attempt, if it was called and answered: recorded with the outcome.
+    let heard: Heard | undefined;
+    const makeContext = (signal: AbortSignal) => ({
+      ...this.record.context(phase, position, attempt, signal),
+      heard: (answer: Heard) => (heard = answer),
+    });
     const work = await doWork(this.db, step, phase, attempt, options, makeContext, this.record.cancel);
     // Cut off by shutdown: nothing of this attempt is committed; the next start makes it again. Cut off
     // by the loss of the lease: the replica that holds it now makes it again.
@@ -171,7 +176,7 @@ export class SagaRun<Subject> {
     const answered = failure === undefined && phases[phase].call(step) !== undefined;
     if (failure === undefined) {
       try {
-        const done = await this.record.commitAttempt({ phase, position, attempt, ctx: work.ctx, answer: work.answer, finished });
+        const done = await this.record.commitAttempt({ phase, position, attempt, ctx: work.ctx, answer: work.answer, heard, finished });
         done.forEach((each, index) => this.reportDone(each, index > 0));
         this.announce();
         return "next";
@@ -180,7 +185,7 @@ export class SagaRun<Subject> {
         failure = error.cause;
       }
     }
-    return this.failed(phase, position, attempt, failure, finished, answered);
+    return this.failed(phase, position, attempt, failure, finished, answered, heard);
   }
 
   /** Records a failed attempt: to be retried after a backoff, or given up (the action failed, or the compensation is stuck). */
@@ -191,7 +196,9 @@ export class SagaRun<Subject> {
     failure: unknown,
     finished: (outcome: AttemptOutcome) => void,
     answered: boolean,
+    heard: Heard | undefined,
   ): Promise<Result> {
+    const call = heard && JSON.stringify(heard);
     const step = this.record.definition.steps[position];
     const rules = phases[phase];
     const { business, expected, reason } = judge(failure, phase);
@@ -199,7 +206,7 @@ export class SagaRun<Subject> {
 
     if (!business && attempt < this.record.attemptLimit(phase, position)) {
       await this.record.commit(async (t) => {
-        t.retrying(position, phase, reason);
+        t.retrying(position, phase, reason, call);
         // Step by step, the next attempt waits for a continue too (and for its backoff: see waitTurn).
         if (this.record.stepping) this.record.recordPause(t, { kind: phase, position });
       });
@@ -223,7 +230,7 @@ export class SagaRun<Subject> {
     // late. Only a refusal (a business failure) says for sure that nothing was done.
     const inDoubt = phase === "action" && step.call !== undefined && (!business || answered);
     await this.record.commit(async (t) => {
-      rules.finish(t, position, { error: final });
+      rules.finish(t, position, { error: final, call });
       if (inDoubt) t.dueForUndo(position);
       await this.record.setStatus(t, rules.gaveUp, final);
       if (phase === "action") await this.record.beginNext(t);

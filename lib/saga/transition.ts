@@ -17,6 +17,17 @@ export interface EventInput {
   error?: string;
   /** The service's log line, for a completed action or compensation. */
   detail?: string;
+  /** What the service answered the attempt (JSON of Heard), if it answered. */
+  call?: string;
+}
+
+/** An attempt's outcome, as a step's action or compensation records it. */
+export interface StepResult {
+  error?: string;
+  output?: string;
+  detail?: string;
+  /** What the service answered (JSON of Heard). */
+  call?: string;
 }
 
 type StepData = NonNullable<Parameters<Tx["sagaStep"]["updateMany"]>[0]>["data"];
@@ -100,18 +111,18 @@ export class Transition {
   }
 
   /** An attempt failed and another will follow: the step keeps its status, with the attempt's error. */
-  retrying(position: number, phase: "action" | "compensation", error: string): void {
+  retrying(position: number, phase: "action" | "compensation", error: string, call?: string): void {
     const step = this.change(position, { error }, { error });
-    this.event({ position, step, phase, outcome: "retrying", error });
+    this.event({ position, step, phase, outcome: "retrying", error, call });
   }
 
   /** Completed (with what its remote call answered, and its log line) when there is no error; failed with it otherwise. */
-  stepFinished(position: number, result: { error?: string; output?: string; detail?: string }): void {
+  stepFinished(position: number, result: StepResult): void {
     const status: StepStatus = result.error === undefined ? "completed" : "failed";
     const error = result.error ?? null;
     const output = result.output ?? null;
     const step = this.change(position, { status, error, output }, { status, error, finishedAt: this.at, output });
-    this.event({ position, step, phase: "action", outcome: status, error: result.error, detail: result.detail });
+    this.event({ position, step, phase: "action", outcome: status, error: result.error, detail: result.detail, call: result.call });
   }
 
   /**
@@ -133,7 +144,7 @@ export class Transition {
   }
 
   /** The compensation's writes are in (same transaction): compensated, or given up with its error. */
-  compensationFinished(position: number, result: { error?: string; output?: string; detail?: string }): void {
+  compensationFinished(position: number, result: StepResult): void {
     const status: StepStatus = result.error === undefined ? "compensated" : "compensation_failed";
     // Undone, the step carries no error any more (the attempts that failed are in the event log).
     const step =
@@ -144,7 +155,7 @@ export class Transition {
             { status, error: null, compensatedAt: this.at, compensationOutput: result.output ?? null },
           )
         : this.change(position, { status, error: result.error }, { status, error: result.error });
-    this.event({ position, step, phase: "compensation", outcome: status, error: result.error, detail: result.detail });
+    this.event({ position, step, phase: "compensation", outcome: status, error: result.error, detail: result.detail, call: result.call });
   }
 
   /**

@@ -49,7 +49,16 @@ export function runOutline(current: SagaOutline, steps: readonly { name: string;
     ...current,
     steps: steps.map(({ name, compensation }) => {
       const step = known.get(name);
-      return { name, compensation, durationMs: step?.durationMs ?? 0, ...(step?.service ? { service: step.service } : {}) };
+      // A step the definition still has keeps what it knows of its service too, for the run's diagrams.
+      const { service, remote, endpoint } = step ?? {};
+      return {
+        name,
+        compensation,
+        durationMs: step?.durationMs ?? 0,
+        ...(service ? { service } : {}),
+        ...(remote ? { remote } : {}),
+        ...(endpoint ? { endpoint } : {}),
+      };
     }),
   };
 }

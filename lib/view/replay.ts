@@ -21,6 +21,8 @@ export interface LogEvent {
    * Optional: older servers do not send it, and the other events have none.
    */
   detail?: string | null;
+  /** What a service answered the attempt (status, and whether from its record of the key); optional like `detail`. */
+  call?: { status: number; replayed: boolean } | null;
 }
 
 export interface StepState {

@@ -39,6 +39,9 @@ function shippingFailure(error = "Shipping address invalid") {
   return events;
 }
 
+/** A line with Mermaid's numbered entities (#58; for ":") turned back into their characters. */
+const decoded = (line: string) => line.replace(/#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+
 describe("sagaSequenceDiagram", () => {
   it("draws a shipping failure: the calls, the failure, the compensations in reverse and the answer", () => {
     expect(sagaSequenceDiagram(outline, shippingFailure(), options).split("\n")).toEqual([
@@ -138,6 +141,72 @@ describe("sagaSequenceDiagram", () => {
       "Note over P2: +1.2 s: retry after backoff",
       "P2->>P5: +1.3 s: process_payment (attempt 2)",
       "P5-->>P2: +1.4 s: done",
+    ]);
+  });
+
+  it("draws each HTTP request with the step's key, the service's status, a lost answer as lost, and the replay that follows", () => {
+    // The order saga's outline, as the server gives it: its service steps name their requests.
+    const remote: SagaOutline = {
+      ...outline,
+      steps: outline.steps.map((step, position) =>
+        position === 0
+          ? step
+          : {
+              ...step,
+              remote: true as const,
+              endpoint: { action: `POST /services/s${position}/do`, compensation: `POST /services/s${position}/undo` },
+            },
+      ),
+    };
+    const { events, add } = recorder(remote);
+    const call = (status: number, replayed = false) => ({ status, replayed });
+    add(0, null, "saga", "pending");
+    add(0, null, "saga", "processing");
+    add(0, 0, "action", "running");
+    add(100, 0, "action", "completed", null, "Validated order order-1");
+    add(100, 1, "action", "running");
+    add(200, 1, "action", "completed", null, "Reserved 2 units of product_1").call = call(201);
+    add(200, 2, "action", "running");
+    add(300, 2, "action", "retrying", "The payment service's answer to POST /charges was lost on its way back (the connection dropped)");
+    add(400, 2, "action", "running");
+    add(500, 2, "action", "completed", null, "Processed payment of $100.0 for user_1").call = call(201, true);
+    add(500, 3, "action", "running");
+    add(600, 3, "action", "failed", "Invalid shipping address").call = call(409);
+    add(600, null, "saga", "compensating");
+    add(600, 2, "compensation", "compensating");
+    add(700, 2, "compensation", "compensated", null, "Refunded payment of $100.0 to user_1").call = call(200);
+    // (Mermaid's entities decoded: a key's colons and the ellipsis are escaped in the source.)
+    const lines = sagaSequenceDiagram(remote, events, options).split("\n").map(decoded);
+    const from = lines.indexOf("P2->>P4: +100 ms: POST /do, key saga-1…:1:action");
+    expect(from).toBeGreaterThan(0);
+    expect(lines.slice(from)).toEqual([
+      "P2->>P4: +100 ms: POST /do, key saga-1…:1:action",
+      "P4-->>P2: +200 ms: 201: Reserved 2 units of product_1",
+      "P2->>P5: +200 ms: POST /do, key saga-1…:2:action",
+      "P5--xP2: +300 ms: answer lost on its way back",
+      "Note over P2: +300 ms: no answer: retry with the same key after backoff",
+      "P2->>P5: +400 ms: POST /do, key saga-1…:2:action (attempt 2)",
+      "P5-->>P2: +500 ms: 201 replayed: Processed payment of $100.0 for user_1",
+      "P2->>P6: +500 ms: POST /do, key saga-1…:3:action",
+      "P6--xP2: +600 ms: 409: failed: Invalid shipping address",
+      "Note over P2: +600 ms: compensate in reverse order",
+      "P2->>P5: +600 ms: POST /undo, key saga-1…:2:compensation",
+      "P5-->>P2: +700 ms: 200: Refunded payment of $100.0 to user_1",
+    ]);
+  });
+
+  it("notes a service step that gave up without an answer as in doubt", () => {
+    const remote: SagaOutline = {
+      ...outline,
+      steps: outline.steps.map((step) => ({ ...step, endpoint: { action: "POST /services/x/do", compensation: "POST /services/x/undo" } })),
+    };
+    const { events, add } = recorder(remote);
+    add(0, null, "saga", "pending");
+    add(0, 0, "action", "running");
+    add(100, 0, "action", "failed", "The x service answered 503 to POST /do (gave up after 6 attempts)");
+    expect(sagaSequenceDiagram(remote, events, options).split("\n").slice(-2).map(decoded)).toEqual([
+      "P3--xP2: +100 ms: failed: The x service answered 503 to POST /do (gave up after 6 attempts)",
+      "Note over P2: +100 ms: in doubt: it may have taken effect, so it is compensated too",
     ]);
   });
 

@@ -122,22 +122,35 @@ export function sagaSequenceDiagram(outline: SagaOutline, events: readonly LogEv
     if (!step) continue;
     const service = serviceOf[event.position];
     const detail = event.detail ? `: ${brief(event.detail)}` : "";
+    // A step that calls its service over HTTP: each attempt is its request, with the step's key, and
+    // what came back is the service's answer (its status, and whether it was a replay), or none.
+    const heard = event.call ? `${event.call.status}${event.call.replayed ? " replayed" : ""}` : "";
+    const lost = !event.call && step.endpoint !== undefined && Boolean(event.error?.includes("lost on its way back"));
+    const answered = (fallback: string) => (heard ? `${heard}${event.detail ? `: ${brief(event.detail)}` : ""}` : `${fallback}${detail}`);
+    const failedAttempt = () => {
+      if (lost) message(service, "--x", ORCHESTRATOR, "answer lost on its way back");
+      else message(service, "--x", ORCHESTRATOR, `${heard ? `${heard}: ` : ""}${event.error ?? "attempt failed"}`);
+      note(lost ? "no answer: retry with the same key after backoff" : "retry after backoff");
+    };
     if (event.phase === "action") {
       switch (event.outcome) {
         case "running": {
           const n = attempt("action", event.position);
-          message(ORCHESTRATOR, "->>", service, n > 1 ? `${step.name} (attempt ${n})` : step.name);
+          const call = request(step.endpoint?.action, event, step.name);
+          message(ORCHESTRATOR, "->>", service, n > 1 ? `${call} (attempt ${n})` : call);
           break;
         }
         case "completed":
-          message(service, "-->>", ORCHESTRATOR, `done${detail}`);
+          message(service, "-->>", ORCHESTRATOR, answered("done"));
           break;
         case "retrying":
-          message(service, "--x", ORCHESTRATOR, event.error ?? "attempt failed");
-          note("retry after backoff");
+          failedAttempt();
           break;
         case "failed":
-          message(service, "--x", ORCHESTRATOR, event.error ? `failed: ${event.error}` : "failed");
+          if (lost) message(service, "--x", ORCHESTRATOR, "answer lost on its way back");
+          else message(service, "--x", ORCHESTRATOR, `${heard ? `${heard}: ` : ""}${event.error ? `failed: ${event.error}` : "failed"}`);
+          // Gave up without a refusal: it may have taken effect, so it is undone with the others.
+          if (step.endpoint && !event.call) note("in doubt: it may have taken effect, so it is compensated too");
           break;
       }
     } else if (
@@ -153,15 +166,15 @@ export function sagaSequenceDiagram(outline: SagaOutline, events: readonly LogEv
       switch (event.outcome) {
         case "compensating": {
           const n = attempt("compensation", event.position);
-          message(ORCHESTRATOR, "->>", service, n > 1 ? `${step.compensation} (attempt ${n})` : step.compensation);
+          const call = request(step.endpoint?.compensation, event, step.compensation);
+          message(ORCHESTRATOR, "->>", service, n > 1 ? `${call} (attempt ${n})` : call);
           break;
         }
         case "compensated":
-          message(service, "-->>", ORCHESTRATOR, `undone${detail}`);
+          message(service, "-->>", ORCHESTRATOR, answered("undone"));
           break;
         case "retrying":
-          message(service, "--x", ORCHESTRATOR, event.error ?? "attempt failed");
-          note("retry after backoff");
+          failedAttempt();
           break;
         case "compensation_failed":
           // The engine's error already says which compensation failed and that it gave up.
@@ -171,6 +184,17 @@ export function sagaSequenceDiagram(outline: SagaOutline, events: readonly LogEv
     }
   }
   return out.join("\n");
+}
+
+/**
+ * An attempt's message: for a step that calls a service, its request as the service sees it, with the
+ * step's Idempotency-Key shortened ("POST /charges, key 3f2a1c9e…:2:action": the same on every attempt);
+ * otherwise the action's or compensation's name.
+ */
+function request(endpoint: string | undefined, event: LogEvent, name: string): string {
+  if (!endpoint) return name;
+  const [method, path] = endpoint.split(" ");
+  return `${method} ${path.slice(path.lastIndexOf("/"))}, key ${event.saga_id.slice(0, 8)}…:${event.position}:${event.phase}`;
 }
 
 // A message's width sets the distance between its two participants: long lines would push the services
