@@ -37,6 +37,7 @@ it("writes every field of steps and events to the column the schema maps it to",
       outcome: "failed",
       error: "Out of stock",
       detail: "Reserved 2 units",
+      call: '{"status":409,"replayed":false}',
       createdAt: at,
     },
     // A saga-level event: no step, and the fields it leaves out are stored as NULL.
@@ -85,7 +86,7 @@ it("writes every field of steps and events to the column the schema maps it to",
   const stored = await db.read.sagaEvent.findMany({ where: { sagaId: "saga-1" }, orderBy: { id: "asc" } });
   expect(stored.map(({ id, ...event }) => (expect(id).toBeGreaterThan(0), event))).toEqual([
     events[0],
-    { ...events[1], position: null, step: null, error: null, detail: null },
+    { ...events[1], position: null, step: null, error: null, detail: null, call: null },
   ]);
   expect(stored[1].id).toBeGreaterThan(stored[0].id);
 });
