@@ -4,6 +4,7 @@
 // Either way the account pays once.
 import { expect, resetDemo, test } from "./fixtures";
 import { expectFinalStatus, openDashboard, placeScenario, recordStepTransitions, statusesByStep, stepTransitions } from "./dashboard";
+import { renderedDiagram } from "./timeline";
 
 test("Payment service down: the saga waits through three 503s, then the payment goes through once", async ({ page, request }, testInfo) => {
   await resetDemo(request);
@@ -49,5 +50,20 @@ test("Lost payment answer: the service charged, the answer never came, the retry
   await page.getByRole("link", { name: /Open timeline/ }).click();
   const rows = page.getByTestId("event-row");
   await expect(rows.filter({ hasText: "answer to POST /charges was lost on its way back" })).toHaveCount(1);
+  // The sequence diagram: the charge request twice with the same key, the first answer lost, the second replayed.
+  const sequence = (await renderedDiagram(page, "Sequence diagram")).locator("svg");
+  const words = await sequence.evaluate((svg) =>
+    [...svg.querySelectorAll("text")]
+      .map((text) => ({ top: text.getBoundingClientRect().top, line: text.textContent ?? "" }))
+      .sort((a, b) => a.top - b.top)
+      .map(({ line }) => line)
+      .join(" ")
+      .replace(/\s+/g, " "),
+  );
+  const lost = words.indexOf("answer lost on its way back");
+  expect(lost).toBeGreaterThan(words.indexOf("POST /charges"));
+  expect(words.indexOf("201 replayed")).toBeGreaterThan(lost);
+  expect(words.match(/POST \/charges, key [0-9a-f]{8}…:2:action/g)).toHaveLength(2);
+  await sequence.screenshot({ path: testInfo.outputPath("lost-answer-sequence.png") });
   await page.screenshot({ path: testInfo.outputPath("lost-answer-timeline.png"), fullPage: true });
 });

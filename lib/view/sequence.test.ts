@@ -177,20 +177,20 @@ describe("sagaSequenceDiagram", () => {
     add(700, 2, "compensation", "compensated", null, "Refunded payment of $100.0 to user_1").call = call(200);
     // (Mermaid's entities decoded: a key's colons and the ellipsis are escaped in the source.)
     const lines = sagaSequenceDiagram(remote, events, options).split("\n").map(decoded);
-    const from = lines.indexOf("P2->>P4: +100 ms: POST /do, key saga-1…:1:action");
+    const from = lines.indexOf("P2->>P4: +100 ms: reserve_inventory: POST /do, key saga-1…:1:action");
     expect(from).toBeGreaterThan(0);
     expect(lines.slice(from)).toEqual([
-      "P2->>P4: +100 ms: POST /do, key saga-1…:1:action",
+      "P2->>P4: +100 ms: reserve_inventory: POST /do, key saga-1…:1:action",
       "P4-->>P2: +200 ms: 201: Reserved 2 units of product_1",
-      "P2->>P5: +200 ms: POST /do, key saga-1…:2:action",
+      "P2->>P5: +200 ms: process_payment: POST /do, key saga-1…:2:action",
       "P5--xP2: +300 ms: answer lost on its way back",
       "Note over P2: +300 ms: no answer: retry with the same key after backoff",
-      "P2->>P5: +400 ms: POST /do, key saga-1…:2:action (attempt 2)",
+      "P2->>P5: +400 ms: process_payment: POST /do, key saga-1…:2:action (attempt 2)",
       "P5-->>P2: +500 ms: 201 replayed: Processed payment of $100.0 for user_1",
-      "P2->>P6: +500 ms: POST /do, key saga-1…:3:action",
+      "P2->>P6: +500 ms: ship_order: POST /do, key saga-1…:3:action",
       "P6--xP2: +600 ms: 409: failed: Invalid shipping address",
       "Note over P2: +600 ms: compensate in reverse order",
-      "P2->>P5: +600 ms: POST /undo, key saga-1…:2:compensation",
+      "P2->>P5: +600 ms: refund_payment: POST /undo, key saga-1…:2:compensation",
       "P5-->>P2: +700 ms: 200: Refunded payment of $100.0 to user_1",
     ]);
   });

@@ -187,14 +187,14 @@ export function sagaSequenceDiagram(outline: SagaOutline, events: readonly LogEv
 }
 
 /**
- * An attempt's message: for a step that calls a service, its request as the service sees it, with the
- * step's Idempotency-Key shortened ("POST /charges, key 3f2a1c9e…:2:action": the same on every attempt);
- * otherwise the action's or compensation's name.
+ * An attempt's message: the action's or compensation's name, and for a step that calls a service, its
+ * request as the service sees it, with the step's Idempotency-Key shortened
+ * ("process_payment: POST /charges, key 3f2a1c9e…:2:action": the same on every attempt).
  */
 function request(endpoint: string | undefined, event: LogEvent, name: string): string {
   if (!endpoint) return name;
   const [method, path] = endpoint.split(" ");
-  return `${method} ${path.slice(path.lastIndexOf("/"))}, key ${event.saga_id.slice(0, 8)}…:${event.position}:${event.phase}`;
+  return `${name}: ${method} ${path.slice(path.lastIndexOf("/"))}, key ${event.saga_id.slice(0, 8)}…:${event.position}:${event.phase}`;
 }
 
 // A message's width sets the distance between its two participants: long lines would push the services
