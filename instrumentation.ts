@@ -10,7 +10,7 @@ export async function register() {
   const { ConfigError, databaseConfig } = await import("./lib/db/config");
   const { startWorldSweeper, worldSettings } = await import("./lib/orders/worlds");
   const { bodyTimeoutMs } = await import("./lib/method-guard");
-  const { breakerSettings } = await import("./lib/services/client");
+  const { breakerSettings, serviceTimeoutMs } = await import("./lib/services/client");
   const { callsPerService } = await import("./lib/saga/bulkhead");
   const { serverRole } = await import("./lib/role");
   let role: ReturnType<typeof serverRole>;
@@ -20,6 +20,7 @@ export async function register() {
     worldSettings();
     bodyTimeoutMs();
     breakerSettings();
+    serviceTimeoutMs();
     callsPerService();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

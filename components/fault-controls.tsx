@@ -3,9 +3,9 @@ import type { Faults } from "@/lib/orders/scenarios";
 import { humanize, type StepOutline } from "@/lib/view/outline";
 import type { Fault } from "@/lib/saga/options";
 
-type ActionFault = "none" | "fail" | "transient" | "timeouts" | "lost_answers" | "unavailable";
+type ActionFault = "none" | "fail" | "transient" | "timeouts" | "lost_answers" | "unavailable" | "slow_answers";
 // The faults that happen a number of times, and the words for them.
-const counted = ["transient", "timeouts", "lost_answers", "unavailable"] as const;
+const counted = ["transient", "timeouts", "lost_answers", "unavailable", "slow_answers"] as const;
 type Counted = (typeof counted)[number];
 const isCounted = (kind: ActionFault): kind is Counted => (counted as readonly string[]).includes(kind);
 
@@ -71,6 +71,7 @@ export function FaultControls({ steps, value, onChange }: { steps: StepOutline[]
                       <option value="timeouts">times out</option>
                       {step.remote && <option value="lost_answers">answer is lost</option>}
                       {step.remote && <option value="unavailable">service is down</option>}
+                      {step.remote && <option value="slow_answers">service is too slow</option>}
                     </select>
                     {isCounted(kind) && (
                       <input

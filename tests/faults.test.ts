@@ -7,8 +7,9 @@ import { until } from "./wait";
 
 let server: TestServer;
 beforeAll(async () => {
-  // A short cool-down: a breaker that opens lets the saga try again within a second.
-  server = await startServer({ env: { SAGA_BREAKER_COOLDOWN_SECONDS: "0.5" } });
+  // A short cool-down: a breaker that opens lets the saga try again within a second; and a call of a
+  // service times out after a second, not five.
+  server = await startServer({ env: { SAGA_BREAKER_COOLDOWN_SECONDS: "0.5", SAGA_SERVICE_TIMEOUT_SECONDS: "1" } });
 });
 afterAll(() => server.stop());
 beforeEach(async () => {
@@ -216,6 +217,26 @@ describe("failures at a service's boundary", () => {
     expect(body.status).toBe("failed");
     expect(body.steps.map((s: { status: string }) => s.status)).toEqual(["compensated", "compensated", "failed", "pending"]);
     expect(await outcomes(body.saga_id, "process_payment")).toEqual(["action:running", "action:failed (Insufficient funds)"]);
+  });
+
+  it("a slow service: the call is cancelled at its timeout, the service sees its caller gone and does nothing, the retry charges once", async () => {
+    const abandoned = async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return Number(text.match(/^service_requests_abandoned_total\{service="payment"\} (\S+)$/m)?.[1] ?? 0);
+    };
+    const before = await abandoned();
+    const { body } = await order({ process_payment: { slow_answers: 1 } });
+    expect(body.status).toBe("completed");
+    expect(await outcomes(body.saga_id, "process_payment")).toEqual([
+      "action:running",
+      "action:retrying (Timed out after 1000 ms)",
+      "action:running",
+      "action:completed",
+    ]);
+    // The service saw the cancelled request go, and stopped before charging anything.
+    await until("the payment service to count the request it abandoned", async () => (await abandoned()) === before + 1);
+    expect(await ledgerOf(body.order_id)).toEqual(["charge -10000"]);
+    expect((await get("/balances")).balances.user_1).toBe(900);
   });
 
   it("a duplicate delivery of every call: one charge and one refund, one reservation released once", async () => {

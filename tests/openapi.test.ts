@@ -271,6 +271,7 @@ describe("(d) the document is OpenAPI 3.1", () => {
       "duplicates",
       "fail",
       "lost_answers",
+      "slow_answers",
       "timeouts",
       "transient",
       "unavailable",

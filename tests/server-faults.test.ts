@@ -116,6 +116,7 @@ it.each([
   ["SAGA_WORLD_MAX_ORDERS", "lots", "whole number"],
   ["SAGA_CALLS_PER_SERVICE", "1.5", "whole number"],
   ["SAGA_BREAKER_COOLDOWN_SECONDS", "-1", "number"],
+  ["SAGA_SERVICE_TIMEOUT_SECONDS", "soon", "number"],
 ])("will not start with %s=%s, and says why", async (name, value, kind) => {
   const { code, output } = await refusedStart({ [name]: value });
   expect(code).toBe(1);

@@ -13,20 +13,27 @@ import type { Tx } from "../db/client";
 import { pythonDollars } from "../money";
 import { defaultRetry, StepFailure, type Json, type Reader, type SagaDefinition, type StepContext } from "../saga/definition";
 import { NOTHING_TO_UNDO } from "../services/answer";
-import { callService, type ServiceName } from "../services/client";
+import { callService, serviceTimeoutMs, type ServiceName } from "../services/client";
 import { SERVICE_RETRY, SERVICE_TIMEOUT_MS } from "./service-policy";
 import type { SagaStatus } from "../saga/status";
 import type { Movement, StepEffects } from "../view/ledger";
 
 // A local step's transient failures, of its action or its compensation, get three attempts in all, and
 // its simulated work times out after ten times its length. A call of a service times out in real time,
-// after SERVICE_TIMEOUT_MS (its work, and the service's queue under load).
+// after SAGA_SERVICE_TIMEOUT_SECONDS (5 s: its work, and the service's queue under load).
 function timing(durationMs: number) {
   return { durationMs, timeoutMs: durationMs * 10, retry: defaultRetry, compensationRetry: defaultRetry };
 }
 
 function serviceTiming(durationMs: number) {
-  return { ...timing(durationMs), timeoutMs: SERVICE_TIMEOUT_MS, retry: SERVICE_RETRY, compensationRetry: SERVICE_RETRY };
+  // (Read when the definition loads; a bad value stops the start first, in instrumentation.ts.)
+  let timeoutMs = SERVICE_TIMEOUT_MS;
+  try {
+    timeoutMs = serviceTimeoutMs();
+  } catch {
+    // reported at start-up
+  }
+  return { ...timing(durationMs), timeoutMs, retry: SERVICE_RETRY, compensationRetry: SERVICE_RETRY };
 }
 
 export interface OrderContext {
@@ -55,7 +62,7 @@ async function validate(db: Reader | Tx, order: OrderContext): Promise<void> {
  * funds, an invalid address, ...) is the step's business failure, with the service's own words.
  */
 async function ask(ctx: StepContext<OrderContext>, service: ServiceName, path: string, body: Json): Promise<Json> {
-  const { loseAnswer, unavailable, duplicate } = ctx.staged ?? {};
+  const { loseAnswer, unavailable, slow, duplicate } = ctx.staged ?? {};
   const answer = await callService({
     service,
     path,
@@ -65,6 +72,7 @@ async function ask(ctx: StepContext<OrderContext>, service: ServiceName, path: s
     signal: ctx.signal,
     loseAnswer,
     unavailable,
+    slow,
     duplicate,
   });
   ctx.heard?.({ status: answer.status, replayed: answer.replayed });

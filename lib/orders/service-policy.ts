@@ -3,7 +3,10 @@
  * presets (scenarios.ts, in the browser's bundle) can count the same attempts without the saga's imports.
  */
 
-/** A call of a service times out after this, in real time: the service's work, and its queue under load. */
+/**
+ * A call of a service times out after this by default, in real time: the service's work, and its queue
+ * under load. SAGA_SERVICE_TIMEOUT_SECONDS sets it (lib/services/client.ts reads it).
+ */
 export const SERVICE_TIMEOUT_MS = 5_000;
 
 /**

@@ -42,6 +42,7 @@ function staged(fault: Fault | undefined, phase: Phase, attempt: number): Staged
   const faults: StagedFaults = {
     ...(action && attempt <= (fault.lost_answers ?? 0) ? { loseAnswer: true } : {}),
     ...(action && attempt <= (fault.unavailable ?? 0) ? { unavailable: true } : {}),
+    ...(action && attempt <= (fault.slow_answers ?? 0) ? { slow: true } : {}),
     ...(fault.duplicates ? { duplicate: true } : {}),
   };
   return Object.keys(faults).length > 0 ? faults : undefined;

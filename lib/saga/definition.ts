@@ -119,6 +119,8 @@ export interface StagedFaults {
   loseAnswer?: boolean;
   /** The service is down: it answers 503 and does nothing. */
   unavailable?: boolean;
+  /** The service is slow: it answers only after the caller gives up, and then does nothing. */
+  slow?: boolean;
   /** The request is delivered twice at once. */
   duplicate?: boolean;
 }

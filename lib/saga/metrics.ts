@@ -117,6 +117,12 @@ function createMetrics() {
       labelNames: ["service"],
       registers,
     }),
+    abandoned: new client.Counter({
+      name: "service_requests_abandoned_total",
+      help: "Requests a service (served by this process) stopped before doing anything, because the caller gave up on them (its timeout)",
+      labelNames: ["service"],
+      registers,
+    }),
     serviceDurations: new client.Histogram({
       name: "service_call_duration_seconds",
       help: "Duration of each call that reached a service, until its answer or its failure",
@@ -174,6 +180,11 @@ export function countServiceCall(service: string, outcome: ServiceCallOutcome, s
   metrics.serviceCalls.inc({ service, outcome });
   if (seconds !== undefined) metrics.serviceDurations.observe({ service }, seconds);
   if (replayed) metrics.serviceReplays.inc({ service });
+}
+
+/** Counts a request a service of this process abandoned because its caller had gone. */
+export function countAbandonedRequest(service: string): void {
+  metrics.abandoned.inc({ service });
 }
 
 /** Where the scrape reads each service's breaker state from (lib/services/client.ts says, as it loads). */

@@ -36,6 +36,12 @@ export const FaultSchema = z.object({
         "retried with the same Idempotency-Key, the service answers its original result",
     ),
   unavailable: times.optional().describe("The service is down for the action's first N calls: it answers 503 and does nothing"),
+  slow_answers: times
+    .optional()
+    .describe(
+      "The service is slow past the step's timeout on the action's first N calls: the orchestrator cancels the request, " +
+        "and the service, seeing its caller gone, stops before doing anything",
+    ),
   duplicates: laxBoolean().optional().describe("Every call of the step, action and compensation, is delivered twice at once"),
 });
 export type Fault = z.infer<typeof FaultSchema>;

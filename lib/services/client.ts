@@ -13,6 +13,7 @@ import { countServiceCall, readBreakerStatesFrom } from "../saga/metrics";
 import type { ServicesStatus } from "../api/responses";
 import { CircuitBreaker, type BreakerView } from "./breaker";
 import { SIMULATE_HEADER, WORLD_HEADER } from "./http";
+import { SERVICE_TIMEOUT_MS } from "../orders/service-policy";
 
 export const serviceNames = ["inventory", "payment", "shipping"] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -31,6 +32,8 @@ export interface ServiceRequest {
   duplicate?: boolean;
   /** Staged: the service is down for this request (it answers 503 and does nothing; see SIMULATE_HEADER). */
   unavailable?: boolean;
+  /** Staged: the service is slow, past the step's timeout, for this request (see SIMULATE_HEADER). */
+  slow?: boolean;
 }
 
 /** What a service answered: a success or a refusal (a 4xx); a 5xx or no answer at all is thrown instead. */
@@ -69,6 +72,11 @@ export function breakerSettings(env: Record<string, string | undefined> = proces
     failures: positiveSetting(env, "SAGA_BREAKER_FAILURES", 5, true),
     coolDownMs: positiveSetting(env, "SAGA_BREAKER_COOLDOWN_SECONDS", 5, false) * 1000,
   };
+}
+
+/** How long a call of a service may take before it is cancelled (SAGA_SERVICE_TIMEOUT_SECONDS, default 5), in ms. */
+export function serviceTimeoutMs(env: Record<string, string | undefined> = process.env): number {
+  return positiveSetting(env, "SAGA_SERVICE_TIMEOUT_SECONDS", SERVICE_TIMEOUT_MS / 1000, false) * 1000;
 }
 
 /** The service's breaker (breakerSettings). */
@@ -185,7 +193,7 @@ async function send(request: ServiceRequest): Promise<ServiceAnswer> {
           "content-type": "application/json",
           "idempotency-key": key,
           [WORLD_HEADER]: world,
-          ...(request.unavailable ? { [SIMULATE_HEADER]: "unavailable" } : {}),
+          ...(request.unavailable ? { [SIMULATE_HEADER]: "unavailable" } : request.slow ? { [SIMULATE_HEADER]: "slow" } : {}),
         },
         body: JSON.stringify(body),
         signal: connection.signal,

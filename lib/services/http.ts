@@ -12,6 +12,8 @@ import { jsonResponse } from "../api/json";
 import { IdempotencyKeySchema } from "../api/schemas";
 import { requestedWorld } from "../api/world";
 import { DEFAULT_WORLD, isWorldId } from "../world-id";
+import { logger } from "../log";
+import { countAbandonedRequest } from "../saga/metrics";
 import type { Answer } from "./answer";
 import { answerOnce, type RequestLog } from "./idempotency";
 import * as inventory from "./inventory";
@@ -31,8 +33,32 @@ import {
 /** The header that carries the demo world from the orchestrator to a service. */
 export const WORLD_HEADER = "saga-world";
 
-/** A write with `saga-simulate: unavailable` finds its service down (the `unavailable` fault): 503, and nothing done. */
+/**
+ * A write with `saga-simulate: unavailable` finds its service down (the `unavailable` fault): 503, and
+ * nothing done. With `saga-simulate: slow` (the `slow_answers` fault) the service takes its time, up to
+ * SLOW_MS, before it starts: a caller that gives up first (its timeout cancels the request) finds the
+ * service stopped, having done nothing; one that waits gets the answer late.
+ */
 export const SIMULATE_HEADER = "saga-simulate";
+const SLOW_MS = 30_000;
+
+const log = logger("services");
+
+/** Waits SLOW_MS, or until the caller goes away; true when it went. */
+function outwaited(signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(true);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", gone);
+      resolve(false);
+    }, SLOW_MS);
+    const gone = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    signal.addEventListener("abort", gone, { once: true });
+  });
+}
 
 const WorldSchema = z.string().refine((value) => value === DEFAULT_WORLD || isWorldId(value), 'A demo world\'s id, or "default"');
 
@@ -123,6 +149,14 @@ export async function serveServices(request: Request, path: string[]): Promise<R
     return errorResponse(503, `The ${service} service is unavailable (simulated by the request's ${SIMULATE_HEADER} header)`, {
       "retry-after": "1",
     });
+  if (request.method === "POST" && request.headers.get(SIMULATE_HEADER) === "slow" && (await outwaited(request.signal))) {
+    // The caller is gone: nothing is done, and no one hears the answer.
+    countAbandonedRequest(service);
+    log.info(`The ${service} service stopped POST /${resource} before doing anything: its caller gave up (slow, simulated)`, {
+      key: request.headers.get("idempotency-key") ?? undefined,
+    });
+    return errorResponse(503, `The ${service} service's caller gave up before it started`);
+  }
   const header = request.headers.get(WORLD_HEADER);
   if (header === null) return handler(request, requestedWorld(request));
   const world = WorldSchema.safeParse(header, { reportInput: true });
