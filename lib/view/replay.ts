@@ -34,6 +34,8 @@ export interface StepState {
    * (it called a service and gave up without a refusal) and has been undone since (lib/saga/run.ts).
    */
   actionFailed: boolean;
+  /** The error its action failed with, kept when its compensation's own errors follow. */
+  actionError: string | null;
   error: string | null;
   attempts: number;
   compensationAttempts: number;
@@ -64,6 +66,7 @@ export function initialState(outline: SagaOutline): SagaState {
       compensation: step.compensation,
       status: "pending",
       actionFailed: false,
+      actionError: null,
       error: null,
       attempts: 0,
       compensationAttempts: 0,
@@ -100,6 +103,7 @@ export function applyEvent(state: SagaState, event: LogEvent): SagaState {
   switch (event.outcome) {
     case "running":
       step.actionFailed = false;
+      step.actionError = null;
       step.attempts += 1;
       step.startedAt = event.created_at;
       step.finishedAt = null;
@@ -108,6 +112,7 @@ export function applyEvent(state: SagaState, event: LogEvent): SagaState {
     case "completed":
     case "failed":
       step.actionFailed = event.outcome === "failed";
+      step.actionError = step.actionFailed ? event.error : null;
       step.finishedAt = event.created_at;
       step.error = event.error;
       break;

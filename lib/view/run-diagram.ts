@@ -57,12 +57,14 @@ function stepLines(step: StepState, sagaStatus: SagaStatus): string[] {
   const took = formatDuration(step.startedAt, step.finishedAt);
   const status =
     step.status === "pending" ? (sagaStatus === "completed" || sagaStatus === "failed" ? "not reached" : "pending") : step.status;
+  // A step that failed in doubt and is undone since: both, and why it failed rather than how its undoing went.
+  const inDoubt = step.actionFailed && step.status !== "failed";
   return [
-    passedThrough(step) ? "completed" : status,
+    passedThrough(step) ? "completed" : inDoubt ? `failed in doubt, ${status}` : status,
     passedThrough(step) && "nothing to undo",
     took && `action ${took}`,
     step.attempts > 1 ? `${step.attempts} attempts` : "",
-    step.error ?? "",
+    (inDoubt ? step.actionError : step.error) ?? "",
   ].filter((line): line is string => Boolean(line));
 }
 

@@ -221,7 +221,7 @@ export function runHeadline(outline: SagaOutline, events: readonly LogEvent[]): 
   const took = lasted(log);
   const failedAt = outline.steps.find((_, position) => state.steps[position].actionFailed);
   const failedStep = failedAt ? state.steps[outline.steps.indexOf(failedAt)] : undefined;
-  const where = failedAt ? `${humanize(failedAt.name)}${failure(failedStep?.error ?? null)}` : "";
+  const where = failedAt ? `${humanize(failedAt.name)}${failure(failedStep?.actionError ?? null)}` : "";
   const { undid, nothing } = compensations(outline, state);
   const unchanged = nothing.map((step) => humanize(step.name));
 
