@@ -215,26 +215,28 @@ const ranks: Record<string, number> = {
   "lib/world-id": 0,
   // The database (Prisma, the providers, migrations).
   "lib/db": 1,
+  // What this process serves (SAGA_ROLE): the whole app, or one service.
+  "lib/role": 2,
   // The engine, and the guard that knows which requests may write.
-  "lib/saga": 2,
-  "lib/method-guard": 2,
+  "lib/saga": 3,
+  "lib/method-guard": 3,
   // What the HTTP API and the views share: schemas, errors, streams; the diagrams and timelines.
-  "lib/api": 3,
-  "lib/view": 3,
+  "lib/api": 4,
+  "lib/view": 4,
   // The inventory, payment and shipping services, each with its own data and HTTP API.
-  "lib/services": 4,
+  "lib/services": 5,
   // The order saga and the demo's data.
-  "lib/orders": 5,
+  "lib/orders": 6,
   // The API's documents, and the browser's client code.
-  "lib/docs": 6,
-  "lib/client": 6,
-  components: 7,
+  "lib/docs": 7,
+  "lib/client": 7,
+  components: 8,
   // The pages and handlers, the proxy before them, and the process's shutdown.
-  app: 8,
-  proxy: 8,
-  shutdown: 8,
+  app: 9,
+  proxy: 9,
+  shutdown: 9,
   // The process's start-up: it installs shutdown's handlers.
-  instrumentation: 9,
+  instrumentation: 10,
 };
 
 /** The ranked unit a module belongs to: its folder under lib/, a file of lib/'s root, or the app's own root. */

@@ -13,8 +13,8 @@ import type { Tx } from "../db/client";
 import { pythonDollars } from "../money";
 import { defaultRetry, StepFailure, type Json, type Reader, type SagaDefinition, type StepContext } from "../saga/definition";
 import { NOTHING_TO_UNDO } from "../services/answer";
-import { callService, serviceTimeoutMs, type ServiceName } from "../services/client";
-import { SERVICE_RETRY, SERVICE_TIMEOUT_MS } from "./service-policy";
+import { callService, SERVICE_TIMEOUT_MS, serviceTimeoutMs, type ServiceName } from "../services/client";
+import { SERVICE_RETRY } from "./service-policy";
 import type { SagaStatus } from "../saga/status";
 import type { Movement, StepEffects } from "../view/ledger";
 

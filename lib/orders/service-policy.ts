@@ -4,12 +4,6 @@
  */
 
 /**
- * A call of a service times out after this by default, in real time: the service's work, and its queue
- * under load. SAGA_SERVICE_TIMEOUT_SECONDS sets it (lib/services/client.ts reads it).
- */
-export const SERVICE_TIMEOUT_MS = 5_000;
-
-/**
  * A call of a service, its action and its compensation alike, retries more patiently than a local step:
  * six attempts, waiting from a quarter of a second up to 4 s, so that a saga outwaits a service's open
  * circuit breaker (5 s by default) with its backoff instead of giving up while the breaker fails its

@@ -13,7 +13,6 @@ import { countServiceCall, readBreakerStatesFrom } from "../saga/metrics";
 import type { ServicesStatus } from "../api/responses";
 import { CircuitBreaker, type BreakerView } from "./breaker";
 import { SIMULATE_HEADER, WORLD_HEADER } from "./http";
-import { SERVICE_TIMEOUT_MS } from "../orders/service-policy";
 
 export const serviceNames = ["inventory", "payment", "shipping"] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -73,6 +72,12 @@ export function breakerSettings(env: Record<string, string | undefined> = proces
     coolDownMs: positiveSetting(env, "SAGA_BREAKER_COOLDOWN_SECONDS", 5, false) * 1000,
   };
 }
+
+/**
+ * A call of a service times out after this by default, in real time: the service's work, and its queue
+ * under load.
+ */
+export const SERVICE_TIMEOUT_MS = 5_000;
 
 /** How long a call of a service may take before it is cancelled (SAGA_SERVICE_TIMEOUT_SECONDS, default 5), in ms. */
 export function serviceTimeoutMs(env: Record<string, string | undefined> = process.env): number {
