@@ -21,9 +21,9 @@ const startPayment = (again?: TestServer) =>
 beforeAll(async () => {
   payment = await startPayment();
   orchestrator = await startServer({
-    // One failure opens the breaker, for 4 s: a saga that finds the service down waits for it in
-    // steps of 4 s, six attempts in all, which leaves the test ample time to start it again.
-    env: { SAGA_PAYMENT_URL: payment.url, SAGA_BREAKER_FAILURES: "1", SAGA_BREAKER_COOLDOWN_SECONDS: "4" },
+    // One failure opens the breaker, for 6 s: a saga that finds the service down waits for it in
+    // steps of 6 s, six attempts in all, which leaves the test half a minute to start it again.
+    env: { SAGA_PAYMENT_URL: payment.url, SAGA_BREAKER_FAILURES: "1", SAGA_BREAKER_COOLDOWN_SECONDS: "6" },
   });
 }, 180_000);
 afterAll(async () => {

@@ -168,11 +168,16 @@ it("opens a database written before the services, and finishes the sagas it left
   // A charged once, now; B's charge, made before the upgrade, refunded.
   expect((await get("/balances")).balances).toMatchObject({ user_1: 900, user_3: 500 });
   const ledger = (await get("/services/payment/ledger")) as { order_id: string; kind: string; amount_cents: number }[];
-  expect(ledger.map((entry) => [entry.order_id, entry.kind, entry.amount_cents])).toEqual([
-    [b.order, "charge", -5_000],
-    [a.order, "charge", -10_000],
-    [b.order, "refund", 5_000],
-  ]);
+  const entries = ledger.map((entry) => [entry.order_id, entry.kind, entry.amount_cents]);
+  // B's charge was migrated first; A's charge and B's refund came after, in whichever order the two resumed sagas got there.
+  expect(entries[0]).toEqual([b.order, "charge", -5_000]);
+  expect(entries.slice(1)).toHaveLength(2);
+  expect(entries.slice(1)).toEqual(
+    expect.arrayContaining([
+      [a.order, "charge", -10_000],
+      [b.order, "refund", 5_000],
+    ]),
+  );
   const shipments = (await get("/services/shipping/shipments")) as { order_id: string; status: string }[];
   expect(shipments.map((shipment) => [shipment.order_id, shipment.status])).toEqual([[a.order, "created"]]);
 });
