@@ -1,11 +1,12 @@
 // The orchestrator's client of the services, against the services' handler on a real loopback port:
 // a lost answer and a duplicate delivery charge once, a service that does not answer opens its breaker,
 // and the breaker closes once the service answers again.
+import net, { type AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startServicesServer, type ServicesServer } from "../../tests/services-server";
 import { newWorldId } from "../world-id";
 import { CircuitOpen } from "./breaker";
-import { breakerOf, callService, ServiceUnavailable, type ServiceRequest } from "./client";
+import { breakerOf, callService, readService, resetService, ServiceUnavailable, type ServiceRequest } from "./client";
 
 let server: ServicesServer;
 const saved = { ...process.env };
@@ -97,5 +98,27 @@ describe("a service that does not answer", () => {
     await expect.poll(() => breakerOf("payment").state, { timeout: 5_000, interval: 50 }).toBe("half_open");
     expect(await callService(charge(world))).toMatchObject({ status: 201, replayed: false });
     expect(breakerOf("payment").state).toBe("closed");
+  });
+});
+
+describe("the app's own requests of a service (a reset, its reads)", () => {
+  it("give up at the services' timeout when a service takes the request and never answers", async () => {
+    // A service that accepts every connection and reads the request, but never writes an answer.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket.on("data", () => undefined)));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    process.env.SAGA_PAYMENT_URL = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    process.env.SAGA_SERVICE_TIMEOUT_SECONDS = "0.3";
+    try {
+      const reset = resetService("payment", newWorldId());
+      await expect(reset).rejects.toBeInstanceOf(ServiceUnavailable);
+      await expect(reset).rejects.toThrow(/^The payment service did not answer POST \/reset: .*timeout/);
+      await expect(readService("payment", "accounts", newWorldId())).rejects.toBeInstanceOf(ServiceUnavailable);
+    } finally {
+      delete process.env.SAGA_PAYMENT_URL;
+      delete process.env.SAGA_SERVICE_TIMEOUT_SECONDS;
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 });

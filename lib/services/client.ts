@@ -237,44 +237,44 @@ function parse(text: string): unknown {
   }
 }
 
-/** Reads from a service (GET /services/<service>/<path>) in a world: what the app's own reads answer from. */
-export async function readService<T>(service: ServiceName, path: string, world: string): Promise<T> {
+/**
+ * A request of the app's own to a service, outside any saga (its reads, a reset, forgetting worlds):
+ * answered within the services' timeout (serviceTimeoutMs: a client is waiting), or a ServiceUnavailable
+ * that names the service and the request.
+ */
+async function askService(
+  service: ServiceName,
+  method: "GET" | "POST",
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(`${serviceUrl(service)}/${path}`, {
-      headers: { [WORLD_HEADER]: world },
-      signal: AbortSignal.timeout(READ_TIMEOUT_MS),
+      method,
+      headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(serviceTimeoutMs()),
     });
   } catch (error) {
-    throw new ServiceUnavailable(`The ${service} service did not answer GET /${path}: ${reason(error)}`);
+    throw new ServiceUnavailable(`The ${service} service did not answer ${method} /${path}: ${reason(error)}`);
   }
-  if (!response.ok) throw new ServiceUnavailable(`The ${service} service answered ${response.status} to GET /${path}`);
-  return (await response.json()) as T;
+  if (!response.ok) throw new ServiceUnavailable(`The ${service} service answered ${response.status} to ${method} /${path}`);
+  return response;
 }
 
-// A read the app answers a client with waits this long for a service at most.
-const READ_TIMEOUT_MS = 5_000;
+/** Reads from a service (GET /services/<service>/<path>) in a world: what the app's own reads answer from. */
+export async function readService<T>(service: ServiceName, path: string, world: string): Promise<T> {
+  return (await (await askService(service, "GET", path, { [WORLD_HEADER]: world })).json()) as T;
+}
 
 /** Tells a service to put a world's data back as seeded (POST /reset of the app resets every service). */
 export async function resetService(service: ServiceName, world: string): Promise<void> {
-  const response = await fetch(`${serviceUrl(service)}/reset`, {
-    method: "POST",
-    headers: { [WORLD_HEADER]: world, "content-type": "application/json" },
-    body: "{}",
-  }).catch((error: unknown) => {
-    throw new ServiceUnavailable(`The ${service} service did not answer POST /reset: ${reason(error)}`);
-  });
-  if (!response.ok) throw new ServiceUnavailable(`The ${service} service answered ${response.status} to POST /reset`);
+  await askService(service, "POST", "reset", { [WORLD_HEADER]: world }, {});
 }
 
 /** Tells a service to forget the worlds the orchestrator removed (a sweep of idle worlds): at most FORGET_PAGE (lib/services/schemas.ts) at once. */
 export async function forgetWorlds(service: ServiceName, worlds: string[]): Promise<void> {
-  const response = await fetch(`${serviceUrl(service)}/forget`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ worlds }),
-  }).catch((error: unknown) => {
-    throw new ServiceUnavailable(`The ${service} service did not answer POST /forget: ${reason(error)}`);
-  });
-  if (!response.ok) throw new ServiceUnavailable(`The ${service} service answered ${response.status} to POST /forget`);
+  await askService(service, "POST", "forget", {}, { worlds });
 }
