@@ -12,7 +12,15 @@ import { formatDollars } from "@/lib/client/format";
 import type { SagaPause } from "@/lib/client/hooks";
 import type { SagaStatus } from "@/lib/saga/status";
 import { sagaRunDiagram } from "@/lib/view/diagrams";
-import { formatDelta, ledgerEntries, ledgerLines, valuesAt, type StepEffects } from "@/lib/view/ledger";
+import {
+  formatDelta,
+  ledgerEntries,
+  ledgerLines,
+  serviceLedgerEntries,
+  valuesAt,
+  type ServiceRecord,
+  type StepEffects,
+} from "@/lib/view/ledger";
 import type { SagaOutline } from "@/lib/view/outline";
 import { humanize } from "@/lib/view/outline";
 import { isTerminal, replay, type LogEvent } from "@/lib/view/replay";
@@ -51,6 +59,8 @@ export interface RunViewProps {
   live?: "connecting" | "open" | "closed";
   /** For a live step-by-step saga: the pause it waits in now, if it waits. */
   pause?: SagaPause | null;
+  /** What each service holds for the order, once read: the ledger is drawn from it. Absent: from the log. */
+  serviceRecords?: ServiceRecord[];
 }
 
 const SPEEDS = [0.5, 1, 2, 4] as const;
@@ -83,6 +93,7 @@ export function RunView({
   initialStatus,
   live,
   pause = null,
+  serviceRecords,
 }: RunViewProps) {
   // null: follow the newest event (live); a number: the replay cursor, an index into `events`.
   const [cursor, setCursor] = useState<number | null>(null);
@@ -108,8 +119,14 @@ export function RunView({
   const services = useMemo(() => Object.fromEntries(outline.steps.filter((s) => s.service).map((s) => [s.name, s.service!])), [outline]);
   const sequence = useMemo(() => sagaSequenceDiagram(outline, shown, { services, order }), [outline, shown, services, order]);
   const flowchart = useMemo(() => sagaRunDiagram(outline, state), [outline, state]);
-  const entries = useMemo(() => ledgerEntries(effects, shown, outline), [effects, shown, outline]);
+  // The services' own records when they have answered; the log's reckoning otherwise (an imported run).
+  const logged = useMemo(() => ledgerEntries(effects, shown, outline), [effects, shown, outline]);
+  const entries = useMemo(
+    () => (serviceRecords ? serviceLedgerEntries(serviceRecords, shown, outline) : logged),
+    [serviceRecords, shown, outline, logged],
+  );
   const lines = useMemo(() => ledgerLines(entries), [entries]);
+  const disagreement = useMemo(() => (serviceRecords ? differences(ledgerLines(logged), lines) : []), [serviceRecords, logged, lines]);
   const values = before && shown.length > 0 ? valuesAt(before, entries, shown[shown.length - 1].id) : before;
   const sequenceFrame = useRef<HTMLDivElement>(null);
 
@@ -277,7 +294,14 @@ export function RunView({
           headingId="ledger-heading"
           note="Every movement of stock and money this run made, as an entry with a sign: a compensation is a new, opposite entry, not a deletion."
         >
-          <Ledger lines={lines} values={values} order={order} status={status} />
+          <Ledger
+            lines={lines}
+            values={values}
+            order={order}
+            status={status}
+            source={serviceRecords ? "services" : "log"}
+            disagreement={disagreement}
+          />
         </Card>
         <Card
           title="What happened, and why"
@@ -436,16 +460,36 @@ function ReplayControls(props: {
   );
 }
 
+/**
+ * The accounts whose totals differ between the log's reckoning and the services' records ("user_1:
+ * -$100.00 in the services, $0.00 by the log"): none, when the services did what the log says.
+ */
+function differences(logged: ReturnType<typeof ledgerLines>, recorded: ReturnType<typeof ledgerLines>): string[] {
+  const total = (lines: ReturnType<typeof ledgerLines>, kind: string, account: string) =>
+    lines.find((line) => line.kind === kind && line.account === account)?.total ?? 0;
+  const accounts = new Map([...logged, ...recorded].map((line) => [`${line.kind}:${line.account}`, line]));
+  return [...accounts.values()]
+    .filter(({ kind, account }) => total(logged, kind, account) !== total(recorded, kind, account))
+    .map(
+      ({ kind, account }) =>
+        `${account}: ${formatDelta(kind, total(recorded, kind, account))} in the services, ${formatDelta(kind, total(logged, kind, account))} by the log`,
+    );
+}
+
 function Ledger({
   lines,
   values,
   order,
   status,
+  source,
+  disagreement,
 }: {
   lines: ReturnType<typeof ledgerLines>;
   values: Record<string, number> | null;
   order: RunOrder;
   status: SagaStatus;
+  source: "services" | "log";
+  disagreement: string[];
 }) {
   const format = (kind: "stock" | "money", value: number) => (kind === "money" ? formatDollars(value / 100) : String(value));
   const accounts: { account: string; kind: "stock" | "money"; label: string }[] = [
@@ -454,6 +498,11 @@ function Ledger({
   ];
   return (
     <div className="space-y-4 text-sm">
+      <p data-testid="ledger-source" className="text-xs text-slate-500 dark:text-slate-400">
+        {source === "services"
+          ? "From the services' own records: the inventory service's reservation and the payment service's ledger for this order."
+          : "Reckoned from the run's log: the services' own records are not at hand."}
+      </p>
       {values && (
         <dl className="grid grid-cols-2 gap-3" data-testid="ledger-values">
           {accounts.map(({ account, kind, label }) => (
@@ -510,6 +559,17 @@ function Ledger({
           );
         })
       )}
+      {source === "services" &&
+        isTerminal(status) &&
+        (disagreement.length === 0 ? (
+          <p data-testid="ledger-agreement" className="text-xs text-emerald-700 dark:text-emerald-300">
+            ✓ The services&apos; records agree with the run&apos;s log: each line ends where the saga&apos;s steps say it should.
+          </p>
+        ) : (
+          <p data-testid="ledger-agreement" className="text-xs text-amber-700 dark:text-amber-300">
+            ⚠ The services&apos; records and the run&apos;s log differ: {disagreement.join("; ")}.
+          </p>
+        ))}
     </div>
   );
 }

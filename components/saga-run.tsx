@@ -5,7 +5,7 @@
  * checked that the saga exists and read what the story needs.
  */
 import { useState } from "react";
-import { useSagaPause, useSagaStream, type SagaPause } from "@/lib/client/hooks";
+import { useOrderServices, useSagaPause, useSagaStream, type SagaPause } from "@/lib/client/hooks";
 import type { SagaStatus } from "@/lib/saga/status";
 import type { StepEffects } from "@/lib/view/ledger";
 import type { SagaOutline } from "@/lib/view/outline";
@@ -30,5 +30,9 @@ export function SagaRun(props: {
   const [stepByStep, setStepByStep] = useState(initialPause !== null);
   const read = useSagaPause(props.sagaId, { follow: true, poll: stepByStep });
   if (read && !stepByStep) setStepByStep(true);
-  return <RunView {...rest} events={events} live={status} pause={read === undefined ? initialPause : read} />;
+  // The ledger is drawn from the services' own records, read again at each new event.
+  const records = useOrderServices(props.order.id, events.at(-1)?.id ?? 0);
+  return (
+    <RunView {...rest} events={events} live={status} pause={read === undefined ? initialPause : read} serviceRecords={records?.services} />
+  );
 }

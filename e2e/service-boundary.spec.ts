@@ -4,7 +4,7 @@
 // Either way the account pays once.
 import { expect, resetDemo, test } from "./fixtures";
 import { expectFinalStatus, openDashboard, placeScenario, recordStepTransitions, statusesByStep, stepTransitions } from "./dashboard";
-import { renderedDiagram } from "./timeline";
+import { renderedDiagram, startOrder } from "./timeline";
 
 test("Payment service down: the saga waits through three 503s, then the payment goes through once", async ({ page, request }, testInfo) => {
   await resetDemo(request);
@@ -66,4 +66,42 @@ test("Lost payment answer: the service charged, the answer never came, the retry
   expect(words.match(/POST \/charges, key [0-9a-f]{8}…:2:action/g)).toHaveLength(2);
   await sequence.screenshot({ path: testInfo.outputPath("lost-answer-sequence.png") });
   await page.screenshot({ path: testInfo.outputPath("lost-answer-timeline.png"), fullPage: true });
+});
+
+test("Every payment answer lost: the charge is in doubt and refunded; the ledger, from the services' records, shows both", async ({
+  page,
+  request,
+}, testInfo) => {
+  test.setTimeout(90_000);
+  // Six attempts, every answer lost: the service charged on the first, and answered each retry from its record.
+  const started = await startOrder(request, {
+    user_id: "user_1",
+    product_id: "product_1",
+    quantity: 2,
+    amount: 100,
+    simulation: { speed: 10, faults: { process_payment: { lost_answers: 6 } } },
+  });
+  await page.goto(`/timeline/${started.saga_id}`);
+  await expect(page.getByTestId("saga-status")).toHaveAttribute("data-status", "failed", { timeout: 60_000 });
+
+  // The saga's log never heard of the charge; the payment service's own ledger did, and of its refund.
+  await expect(page.getByTestId("ledger-source")).toContainText("From the services' own records");
+  await expect(page.locator("[data-testid=ledger-line][data-account=user_1] [data-testid=ledger-entry]")).toHaveText([
+    "process_payment-$100.00",
+    "↩ refund_payment+$100.00",
+  ]);
+  await expect(page.getByTestId("ledger-total")).toHaveText(["0", "$0.00"]);
+  await expect(page.getByTestId("ledger-agreement")).toContainText("The services' records agree with the run's log");
+  await expect(page.getByTestId("story-why").filter({ hasText: "one of its requests may have reached its service" })).toHaveCount(1);
+  // The sequence diagram notes the doubt (its lines wrap: read word by word).
+  const sequence = (await renderedDiagram(page, "Sequence diagram")).locator("svg");
+  const words = await sequence.evaluate((svg) =>
+    [...svg.querySelectorAll("text")]
+      .map((text) => text.textContent ?? "")
+      .join(" ")
+      .replace(/\s+/g, " "),
+  );
+  expect(words).toContain("in doubt: it may have taken effect, so it is compensated too");
+  await page.locator('[aria-labelledby="ledger-heading"]').screenshot({ path: testInfo.outputPath("in-doubt-ledger.png") });
+  await page.screenshot({ path: testInfo.outputPath("in-doubt-timeline.png"), fullPage: true });
 });

@@ -7,7 +7,7 @@ export interface OrderBody {
   product_id: string;
   quantity: number;
   amount: number;
-  simulation?: { speed: number };
+  simulation?: { speed: number; faults?: Record<string, Record<string, number | boolean>> };
 }
 
 export interface LoggedEvent {

@@ -27,6 +27,12 @@ async function order(faults: Record<string, unknown>, body: Record<string, unkno
   return { status: response.status, body: await response.json() };
 }
 
+/** An order's charges and refunds in the payment service's own ledger. */
+const ledgerOf = async (orderId: string) =>
+  ((await get("/services/payment/ledger")) as { order_id: string; kind: string; amount_cents: number }[])
+    .filter((entry) => entry.order_id === orderId)
+    .map(({ kind, amount_cents }) => `${kind} ${amount_cents}`);
+
 async function outcomes(sagaId: string, step: string): Promise<string[]> {
   const { events } = await get(`/api/sagas/${sagaId}/events`);
   return events
@@ -99,11 +105,6 @@ describe("failures at a service's boundary", () => {
   }
   const more = (after: Record<string, number>, before: Record<string, number>) =>
     Object.fromEntries(Object.entries(after).map(([name, n]) => [name, n - before[name]]));
-
-  const ledgerOf = async (orderId: string) =>
-    ((await get("/services/payment/ledger")) as { order_id: string; kind: string; amount_cents: number }[])
-      .filter((entry) => entry.order_id === orderId)
-      .map(({ kind, amount_cents }) => `${kind} ${amount_cents}`);
 
   it("a lost answer: the service charged, the retry with the same key gets its charge again, and the account pays once", async () => {
     const before = await paymentCalls();
@@ -181,35 +182,49 @@ describe("failures at a service's boundary", () => {
     const { events } = await get(`/api/sagas/${body.saga_id}/events`);
     const refunded = events.find((e: { phase: string; outcome: string }) => e.phase === "compensation" && e.outcome === "compensated");
     expect(refunded.detail).toBe("Refunded payment of $100.0 to user_1");
+    // What each service holds for the order, as it answers: the charge its log never heard of, and its refund.
+    const records = await get(`/orders/${body.order_id}/services`);
+    expect(records.order_id).toBe(body.order_id);
+    const moved = Object.fromEntries(
+      records.services.map(
+        (s: { service: string; status: string | null; movements: { kind: string; account: string; delta: number }[] }) => [
+          s.service,
+          [s.status, ...s.movements.map((m) => `${m.kind} ${m.account} ${m.delta}`)],
+        ],
+      ),
+    );
+    expect(moved).toEqual({
+      inventory: ["released", "reserve product_1 -2", "release product_1 2"],
+      payment: ["refunded", "charge user_1 -10000", "refund user_1 10000"],
+      shipping: [null],
+    });
   });
 
-  it("a service down for good: the charge never arrived, its refund finds nothing to undo, and a late charge is refused", async () => {
+  it("a service down for good: every charge was turned away, so nothing is in doubt and nothing refunded", async () => {
     const { body } = await order({ process_payment: { unavailable: SERVICE_RETRY.attempts } });
     const saga = await ended(body.saga_id);
     expect(saga.status).toBe("failed");
-    expect(saga.steps.map((s: { status: string }) => s.status)).toEqual(["compensated", "compensated", "compensated", "pending"]);
+    // The service answered 503 to every attempt: it did nothing, so the payment step failed for sure,
+    // and only the steps before it are undone.
+    expect(saga.steps.map((s: { status: string }) => s.status)).toEqual(["compensated", "compensated", "failed", "pending"]);
     const trail = await outcomes(body.saga_id, "process_payment");
-    expect(trail).toContain(gaveUp("The payment service answered 503 to POST /charges"));
     // The breaker opened after five 503s: the action waited out its cool-down, and its last attempt reached the service.
     expect(trail.filter((line) => line.startsWith("action:running"))).toHaveLength(SERVICE_RETRY.attempts);
     expect(trail.filter((line) => line.startsWith("action:") && line.includes("circuit breaker is open"))).toEqual([]);
-    expect(trail.at(-1)).toBe("compensation:compensated");
-    const { events } = await get(`/api/sagas/${body.saga_id}/events`);
-    const undone = events.find(
-      (e: { phase: string; outcome: string; step: string }) => e.step === "process_payment" && e.outcome === "compensated",
-    );
-    expect(undone.detail).toBe(`Nothing to refund for order ${body.order_id}: its charge never arrived`);
+    expect(trail.at(-1)).toBe(gaveUp("The payment service answered 503 to POST /charges"));
     expect(await ledgerOf(body.order_id)).toEqual([]);
-    expect((await get("/balances")).balances.user_1).toBe(1000);
-    // The charge, arriving late with the step's own key, is refused: no charge after its refund.
-    const late = await fetch(`${server.url}/services/payment/charges`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "idempotency-key": `${body.saga_id}:2:action` },
-      body: JSON.stringify({ order_id: body.order_id, account_id: "user_1", amount_cents: 10000 }),
+    const records = await get(`/orders/${body.order_id}/services`);
+    expect(records.services.find((s: { service: string }) => s.service === "payment")).toEqual({
+      service: "payment",
+      status: null,
+      movements: [],
     });
-    expect(late.status).toBe(409);
-    expect((await late.json()).detail).toBe(`The charge of order ${body.order_id} was refunded before it arrived`);
     expect((await get("/balances")).balances.user_1).toBe(1000);
+    expect((await get("/inventory")).inventory.product_1).toBe(100);
+    // The service answers again: the next order waits out the breaker the 503s opened, and is charged (closing it).
+    const next = await order({});
+    expect(next.body.status).toBe("completed");
+    expect(await ledgerOf(next.body.order_id)).toEqual(["charge -10000"]);
   });
 
   it("a refusal is sure: a payment refused for want of funds is not refunded", async () => {
@@ -237,6 +252,31 @@ describe("failures at a service's boundary", () => {
     await until("the payment service to count the request it abandoned", async () => (await abandoned()) === before + 1);
     expect(await ledgerOf(body.order_id)).toEqual(["charge -10000"]);
     expect((await get("/balances")).balances.user_1).toBe(900);
+  });
+
+  it("a service too slow every time: the charge is in doubt, its refund finds nothing and is remembered, and a late charge is refused", async () => {
+    const { body } = await order({ process_payment: { slow_answers: SERVICE_RETRY.attempts } });
+    const saga = await ended(body.saga_id);
+    expect(saga.status).toBe("failed");
+    // Each request may have reached the service before its timeout cancelled it: the step is undone too.
+    expect(saga.steps.map((s: { status: string }) => s.status)).toEqual(["compensated", "compensated", "compensated", "pending"]);
+    const trail = await outcomes(body.saga_id, "process_payment");
+    expect(trail.at(-1)).toBe("compensation:compensated");
+    const { events } = await get(`/api/sagas/${body.saga_id}/events`);
+    const undone = events.find(
+      (e: { phase: string; outcome: string; step: string }) => e.step === "process_payment" && e.outcome === "compensated",
+    );
+    expect(undone.detail).toBe(`Nothing to refund for order ${body.order_id}: its charge never arrived`);
+    expect(await ledgerOf(body.order_id)).toEqual([]);
+    // The charge, arriving late with the step's own key, is refused: no charge after its refund.
+    const late = await fetch(`${server.url}/services/payment/charges`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": `${body.saga_id}:2:action` },
+      body: JSON.stringify({ order_id: body.order_id, account_id: "user_1", amount_cents: 10000 }),
+    });
+    expect(late.status).toBe(409);
+    expect((await late.json()).detail).toBe(`The charge of order ${body.order_id} was refunded before it arrived`);
+    expect((await get("/balances")).balances.user_1).toBe(1000);
   });
 
   it("a duplicate delivery of every call: one charge and one refund, one reservation released once", async () => {
@@ -289,6 +329,26 @@ describe("a compensation that keeps failing", () => {
     expect((await get("/balances")).balances.user_1).toBe(1000);
     expect((await get("/inventory")).inventory.product_1).toBe(100);
     expect(await get("/api/sagas?status=compensation_failed")).toEqual([]);
+  });
+
+  it("an operator's retry of a step stuck undoing a charge in doubt ends the saga with why it failed: the charge's lost answers", async () => {
+    const { body } = await order({
+      process_payment: { lost_answers: SERVICE_RETRY.attempts, compensation_failures: SERVICE_RETRY.attempts },
+    });
+    const stuck = await until("the refund to give up", async () => {
+      const saga = await get(`/sagas/${body.saga_id}`);
+      return saga.status === "compensation_failed" && saga;
+    });
+    expect(stuck.steps.map((s: { status: string }) => s.status)).toEqual(["completed", "completed", "compensation_failed", "pending"]);
+    const retried = await fetch(`${server.url}/sagas/${body.saga_id}/retry`, { method: "POST" });
+    expect(retried.status).toBe(200);
+    const after = await retried.json();
+    expect(after.status).toBe("failed");
+    expect(after.error).toBe(
+      `${"The payment service's answer to POST /charges was lost on its way back (the connection dropped)"} (gave up after ${SERVICE_RETRY.attempts} attempts)`,
+    );
+    expect(await ledgerOf(body.order_id)).toEqual(["charge -10000", "refund 10000"]);
+    expect((await get("/balances")).balances.user_1).toBe(1000);
   });
 
   it("refuses to retry a saga that is not stuck, or does not exist", async () => {

@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { isMethodNotAllowed } from "../lib/api/handler";
-import { endpoints } from "../lib/services/http";
+import { servicePaths } from "../lib/services/http";
 // @ts-expect-error: a plain ES module, Next's own config
 import nextConfig from "../next.config.mjs";
 
@@ -136,14 +136,7 @@ export async function appRoutes(): Promise<Route[]> {
  * table (lib/services/http.ts), each with its methods, and answers 404 for any other.
  */
 export function serviceRoutes(): Route[] {
-  return Object.entries(endpoints).flatMap(([service, resources]) =>
-    Object.entries(resources).map(([resource, methods]) => ({
-      file: "app/services/[...path]/route.ts",
-      url: `/services/${service}/${resource}`,
-      catchAll: false,
-      methods: Object.keys(methods),
-    })),
-  );
+  return servicePaths().map(({ path, methods }) => ({ file: "app/services/[...path]/route.ts", url: path, catchAll: false, methods }));
 }
 
 /** The first segments next.config.mjs rewrites to /api (the seed's paths: /orders -> /api/orders). */

@@ -52,6 +52,13 @@ export function serviceProvocations(call: Call): Record<string, () => Promise<Re
   return {
     "GET /services/inventory/stock 200 application/json": () => inWorld().read("/services/inventory/stock"),
     "GET /services/inventory/stock 422 application/json": badWorld("GET", "/services/inventory/stock"),
+    "GET /services/inventory/orders/{order_id} 200 application/json": async () => {
+      const world = inWorld();
+      await world.write("/services/inventory/reservations", reservation);
+      await world.write("/services/inventory/releases", order);
+      return world.read(`/services/inventory/orders/${order.order_id}`);
+    },
+    "GET /services/inventory/orders/{order_id} 422 application/json": badWorld("GET", `/services/inventory/orders/${order.order_id}`),
     "POST /services/inventory/reservations 201 application/json": () => inWorld().write("/services/inventory/reservations", reservation),
     "POST /services/inventory/reservations 404 application/json": () =>
       inWorld().write("/services/inventory/reservations", { ...reservation, product_id: "product_9" }),
@@ -76,6 +83,13 @@ export function serviceProvocations(call: Call): Record<string, () => Promise<Re
       return world.read("/services/payment/ledger");
     },
     "GET /services/payment/ledger 422 application/json": badWorld("GET", "/services/payment/ledger"),
+    "GET /services/payment/orders/{order_id} 200 application/json": async () => {
+      const world = inWorld();
+      await world.write("/services/payment/charges", charge);
+      await world.write("/services/payment/refunds", order);
+      return world.read(`/services/payment/orders/${order.order_id}`);
+    },
+    "GET /services/payment/orders/{order_id} 422 application/json": badWorld("GET", `/services/payment/orders/${order.order_id}`),
     "POST /services/payment/charges 201 application/json": () => inWorld().write("/services/payment/charges", charge),
     "POST /services/payment/charges 402 application/json": () =>
       inWorld().write("/services/payment/charges", { ...charge, account_id: "user_3", amount_cents: 20_001 }),
@@ -103,6 +117,12 @@ export function serviceProvocations(call: Call): Record<string, () => Promise<Re
       return world.read("/services/shipping/shipments");
     },
     "GET /services/shipping/shipments 422 application/json": badWorld("GET", "/services/shipping/shipments"),
+    "GET /services/shipping/orders/{order_id} 200 application/json": async () => {
+      const world = inWorld();
+      await world.write("/services/shipping/shipments", shipment);
+      return world.read(`/services/shipping/orders/${order.order_id}`);
+    },
+    "GET /services/shipping/orders/{order_id} 422 application/json": badWorld("GET", `/services/shipping/orders/${order.order_id}`),
     "POST /services/shipping/shipments 201 application/json": () => inWorld().write("/services/shipping/shipments", shipment),
     "POST /services/shipping/shipments 404 application/json": () =>
       inWorld().write("/services/shipping/shipments", { ...shipment, user_id: "user_9" }),

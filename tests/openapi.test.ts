@@ -716,6 +716,8 @@ const provocations: Record<string, () => Promise<Reply>> = {
   "GET /orders 422 application/json": () => call("GET", "/orders?limit=0"),
   "GET /orders/{order_id} 200 application/json": async () => call("GET", `/orders/${(await placed()).order_id}`),
   "GET /orders/{order_id} 404 application/json": () => call("GET", "/orders/no-such-order"),
+  "GET /orders/{order_id}/services 200 application/json": async () => call("GET", `/orders/${(await placed()).order_id}/services`),
+  "GET /orders/{order_id}/services 404 application/json": () => call("GET", "/orders/no-such-order/services"),
   "GET /sagas 200 application/json": () => call("GET", "/sagas"),
   "GET /sagas 422 application/json": () => call("GET", "/sagas?status=stuckish"),
   "GET /sagas/{saga_id} 200 application/json": async () => call("GET", `/sagas/${(await placed()).saga_id}`),

@@ -4,11 +4,12 @@
  * stream does not carry data itself: it tells the queries which resources changed, and they re-read
  * them from the API, so the screen always shows what the database says.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useEffectEvent, useReducer, useRef, useState } from "react";
 import type { ServicesStatus } from "../api/responses";
 import type { CreateOrderRequest } from "../api/schemas";
 import type { OrderView, SagaView } from "../orders/queries";
+import type { OrderServices } from "../services/schemas";
 import type { SagaOutline } from "../view/outline";
 import { applyEvent, initialState, type LogEvent, type SagaState } from "../view/replay";
 import { fetchJson } from "./fetch-json";
@@ -27,6 +28,7 @@ export const queryKeys = {
   health: ["health"] as const,
   services: ["services"] as const,
   saga: (sagaId: string) => ["sagas", sagaId] as const,
+  orderServices: (orderId: string, version: number) => ["orders", orderId, "services", version] as const,
   stuck: ["sagas", "stuck"] as const,
   world: ["world"] as const,
 };
@@ -111,6 +113,19 @@ export function useSagaPause(sagaId: string | null, { follow, poll }: { follow: 
   });
   if (sagaId === null || !follow) return null;
   return saga.data === undefined ? undefined : saga.data.waiting;
+}
+
+/**
+ * What each service holds for an order (its own records: the run page's ledger), read again whenever
+ * `version` changes (the saga's last event), the last answer shown meanwhile. Undefined until read, and
+ * while the services cannot answer.
+ */
+export function useOrderServices(orderId: string, version: number): OrderServices | undefined {
+  return useQuery({
+    queryKey: queryKeys.orderServices(orderId, version),
+    queryFn: () => fetchJson<OrderServices>(`/api/orders/${encodeURIComponent(orderId)}/services`),
+    placeholderData: keepPreviousData,
+  }).data;
 }
 
 /** An operator's continue of a step-by-step saga's pause; resolves with the saga once its next transition has begun. */

@@ -14,6 +14,7 @@ import {
   replay,
   compensation,
   forget,
+  orderRead,
 } from "./openapi-services";
 
 export const inventoryPaths: Paths = {
@@ -60,6 +61,7 @@ export const inventoryPaths: Paths = {
       answer: { name: "Reservation", title: "Released", example: examples.reservationExample("released") },
     }),
   },
+  "/services/inventory/orders/{order_id}": { get: orderRead("inventory", "reservation", examples.orderRecordExamples.inventory) },
   "/services/inventory/reset": { post: reset("inventory", "stock", "reservations") },
   "/services/inventory/forget": { post: forget("inventory") },
 };

@@ -3,6 +3,7 @@
  * orders, reading one; each with every answer it can give, errors included.
  */
 import * as examples from "./openapi-examples";
+import * as servicesExamples from "./openapi-services-examples";
 import { inline, ref } from "./openapi-components";
 import { MAX_BODY_BYTES } from "../api/handler";
 import { bodyTimeoutMs } from "../method-guard";
@@ -180,6 +181,25 @@ export const orderPaths: Paths = {
       parameters: [pathParameter("order_id", "The order's id, as POST /orders answered it")],
       responses: {
         "200": { description: "The order", content: json(ref("Order"), examples.orderExample()) },
+        "404": notFound("Order"),
+      },
+    },
+  },
+  "/orders/{order_id}/services": {
+    get: {
+      tags: ["orders"],
+      summary: "What each service holds for the order",
+      operationId: "get_order_services",
+      description:
+        "Asks the inventory, payment and shipping services what they hold for the order (GET /services/<service>/orders/{order_id}, " +
+        "in the order's world): its reservation, charge and shipment, and the stock and money each moved for it, oldest first. " +
+        "The run page's ledger is drawn from these. A service that does not answer within its timeout gives 503.",
+      parameters: [pathParameter("order_id", "The order's id, as POST /orders answered it")],
+      responses: {
+        "200": {
+          description: "Each service's record of the order",
+          content: json(ref("OrderServices"), servicesExamples.orderServicesExample),
+        },
         "404": notFound("Order"),
       },
     },

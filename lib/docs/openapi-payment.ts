@@ -14,6 +14,7 @@ import {
   replay,
   compensation,
   forget,
+  orderRead,
 } from "./openapi-services";
 
 export const paymentPaths: Paths = {
@@ -70,6 +71,7 @@ export const paymentPaths: Paths = {
       answer: { name: "Charge", title: "Refunded", example: examples.chargeExample("refunded") },
     }),
   },
+  "/services/payment/orders/{order_id}": { get: orderRead("payment", "charge", examples.orderRecordExamples.payment) },
   "/services/payment/reset": { post: reset("payment", "balances", "charges, its ledger") },
   "/services/payment/forget": { post: forget("payment") },
 };

@@ -64,3 +64,32 @@ export const keyReusedExample = { detail: KEY_REUSED };
 /** A late action, refused: its compensation came first (and answered nothing_to_undo). */
 export const lateActionDetail = (action: "reservation" | "charge" | "shipment", undone: "released" | "refunded" | "cancelled") =>
   `The ${action} of order ${order} was ${undone} before it arrived`;
+
+/** What the services hold for an order whose shipping failed: its stock reserved and released, its charge refunded. */
+export const orderRecordExamples: { [S in "inventory" | "payment" | "shipping"]: In<typeof services.OrderRecordSchema> } = {
+  inventory: {
+    order_id: order,
+    status: "released",
+    movements: [
+      { kind: "reserve", account: "product_1", unit: "stock", delta: -2, undoes: false, at: at(105) },
+      { kind: "release", account: "product_1", unit: "stock", delta: 2, undoes: true, at: at(1_310) },
+    ],
+  },
+  payment: {
+    order_id: order,
+    status: "refunded",
+    movements: [
+      { kind: "charge", account: "user_1", unit: "money", delta: -10_000, undoes: false, at: at(207) },
+      { kind: "refund", account: "user_1", unit: "money", delta: 10_000, undoes: true, at: at(1_207) },
+    ],
+  },
+  shipping: { order_id: order, status: null, movements: [] },
+};
+
+export const orderServicesExample: In<typeof services.OrderServicesSchema> = {
+  order_id: order,
+  services: (["inventory", "payment", "shipping"] as const).map((service) => {
+    const { status, movements } = orderRecordExamples[service];
+    return { service, status, movements };
+  }),
+};

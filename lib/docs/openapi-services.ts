@@ -132,6 +132,33 @@ export function read(service: Service, operationId: string, summary: string, des
   };
 }
 
+/** GET /services/<service>/orders/{order_id}: what the service holds for one order. */
+export function orderRead(service: Service, holds: string, example: unknown): Operation {
+  return {
+    tags: [tag(service)],
+    summary: `What the ${service} service holds for an order`,
+    operationId: `${service}_order`,
+    description:
+      `The order's ${holds} as the ${service} service holds it, and the stock or money it moved for the order, oldest first: ` +
+      "the service's own record, which the run page's ledger is drawn from. An order the service never heard of has status null and no movements.",
+    parameters: [
+      {
+        name: "order_id",
+        in: "path",
+        required: true,
+        description: "The order's id, as the orchestrator sent it",
+        schema: { type: "string" },
+        example: examples.orderRecordExamples.payment.order_id,
+      },
+      worldParameter,
+    ],
+    responses: {
+      "200": { description: "The service's record of the order", content: json(ref("OrderRecord"), example) },
+      "422": worldError,
+    },
+  };
+}
+
 export function reset(service: Service, seed: string, records: string): Operation {
   return {
     tags: [tag(service)],

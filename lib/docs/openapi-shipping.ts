@@ -2,7 +2,19 @@
 import * as examples from "./openapi-services-examples";
 import { ref } from "./openapi-components";
 import { json, validationExample, type Paths } from "./openapi-operation";
-import { requestBody, answered, refused, writeErrors, read, reset, write, replay, compensation, forget } from "./openapi-services";
+import {
+  requestBody,
+  answered,
+  refused,
+  writeErrors,
+  read,
+  reset,
+  write,
+  replay,
+  compensation,
+  forget,
+  orderRead,
+} from "./openapi-services";
 
 export const shippingPaths: Paths = {
   "/services/shipping/shipments": {
@@ -45,6 +57,7 @@ export const shippingPaths: Paths = {
       answer: { name: "Shipment", title: "Cancelled", example: examples.shipmentExample("cancelled") },
     }),
   },
+  "/services/shipping/orders/{order_id}": { get: orderRead("shipping", "shipment", examples.orderRecordExamples.shipping) },
   "/services/shipping/reset": { post: reset("shipping", "addresses", "shipments") },
   "/services/shipping/forget": { post: forget("shipping") },
 };

@@ -8,7 +8,8 @@ import type { AcceptedOrder, Body, Order as OrderBody, Saga as SagaBody, SagaEve
 import type { Order, SagaStep } from "../generated/prisma/client";
 import { EVENT_PAGE, eventsAfter, type SagaEventRow } from "../saga/events";
 import { waitingOf } from "../saga/store";
-import { readService } from "../services/client";
+import { readService, serviceNames } from "../services/client";
+import type { OrderRecord, OrderServices } from "../services/schemas";
 import type { SagaStatus, StepStatus } from "../saga/status";
 import { ready } from "./ready";
 import { DEFAULT_WORLD } from "../world-id";
@@ -129,6 +130,24 @@ export async function findOrder(orderId: string): Promise<OrderView | null> {
   if (unstorable(orderId)) return null;
   const order = await (await read()).order.findUnique({ where: { id: orderId } });
   return order && orderView(order);
+}
+
+/**
+ * What each service holds for an order, as it answers (GET /services/<service>/orders/{order_id}, in the
+ * order's world): its reservation, charge and shipment, and the stock and money each moved for it. Null
+ * when there is no such order.
+ */
+export async function orderServiceRecords(orderId: string): Promise<OrderServices | null> {
+  if (unstorable(orderId)) return null;
+  const order = await (await read()).order.findUnique({ where: { id: orderId }, select: { id: true, worldId: true } });
+  if (!order) return null;
+  const services = await Promise.all(
+    serviceNames.map(async (service) => {
+      const { status, movements } = await readService<OrderRecord>(service, `orders/${encodeURIComponent(order.id)}`, order.worldId);
+      return { service, status, movements };
+    }),
+  );
+  return { order_id: order.id, services };
 }
 
 type SagaWithSteps = NonNullable<Awaited<ReturnType<typeof loadSagaWithSteps>>>;

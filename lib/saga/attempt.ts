@@ -9,6 +9,7 @@ import {
   isTransient,
   StepFailure,
   TransientError,
+  wasUndelivered,
   type Json,
   type SagaStep,
   type StagedFaults,
@@ -61,6 +62,11 @@ export interface WorkDone<Subject> {
   ctx: StepContext<Subject>;
   answer?: Json;
   failure?: unknown;
+  /**
+   * A failed attempt's request may have reached its service and taken effect there: the call was made,
+   * and its failure does not say for sure that it was not (TransientError.undelivered).
+   */
+  mayHaveReached?: boolean;
 }
 
 /**
@@ -103,14 +109,17 @@ export async function doWork<Subject>(
     // The check exists to fail before slow work; with none to come, the action finds the same failure itself.
     if (isAction && step.check && (duration > 0 || call)) await step.check(db.read, ctx);
     await wait(duration, ctx.signal);
-    return call ? ((await call(ctx)) ?? undefined) : undefined;
+    if (!call) return undefined;
+    calling = true;
+    return (await call(ctx)) ?? undefined;
   };
+  let calling = false;
   // Raced on the two signals themselves, not on the one made of both: an attempt never outlives either.
   const cut = [cutShort(timeout.signal), cutShort(cancel)];
   try {
     return { ctx, answer: await Promise.race([work(), ...cut.map(({ fired }) => fired)]) };
   } catch (error) {
-    return { ctx, failure: timeout.signal.aborted ? timeout.signal.reason : error };
+    return { ctx, failure: timeout.signal.aborted ? timeout.signal.reason : error, mayHaveReached: calling && !wasUndelivered(error) };
   } finally {
     clearTimeout(timer);
     cut.forEach(({ dispose }) => dispose());

@@ -40,11 +40,22 @@ export class TransientError extends Error {
    * circuit breaker that is open): the retry waits for it, whatever the step's backoff.
    */
   retryAfterMs?: number;
+  /**
+   * True when the request surely had no effect at the service: it never reached it (the connection was
+   * refused, its circuit breaker was open) or the service answered that it did nothing (a 503). Otherwise
+   * (a timeout, a dropped connection, a lost answer) it may have: see SagaRun's "in doubt".
+   */
+  undelivered?: boolean;
 
   constructor(message: string) {
     super(message);
     this.name = "TransientError";
   }
+}
+
+/** Whether a failure says the request surely had no effect at its service (TransientError.undelivered). */
+export function wasUndelivered(error: unknown): boolean {
+  return isTransient(error) && (error as TransientError).undelivered === true;
 }
 
 /** The wait a transient failure asks for (TransientError.retryAfterMs), from whichever copy of the class; 0 if none. */

@@ -31,13 +31,19 @@ export async function retrySaga(sagaId: string): Promise<SagaStatus | undefined>
     log.error(refusal.message, { saga_id: sagaId });
     throw refusal;
   }
+  // The saga's error goes back to why it compensated, from the compensation's: the action that failed
+  // (its step may be being undone itself, if it failed in doubt, so the log says which).
+  const cause = await db.read.sagaEvent.findFirst({
+    where: { sagaId, phase: "action", outcome: "failed" },
+    orderBy: { id: "desc" },
+    select: { error: true },
+  });
   try {
     await db.write(async (tx) => {
       const t = new Transition(tx, sagaId, loaded.steps);
       // Only a saga still stuck: a retry asked twice at once (two replicas) runs once.
       t.takeOverIf("compensation_failed");
-      // The saga's error goes back to why it compensated (the failed step's), from the compensation's.
-      t.setSagaStatus("compensating", loaded.steps.find((step) => step.status === "failed")?.error ?? undefined);
+      t.setSagaStatus("compensating", cause?.error ?? loaded.steps.find((step) => step.status === "failed")?.error ?? undefined);
       await definition.onStatus?.(tx, loaded.saga.subjectId, "compensating");
       await t.save();
     });

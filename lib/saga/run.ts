@@ -38,6 +38,10 @@ export class SagaRun<Subject> {
   private startedWith: Done<Subject>[] = [];
   // Step by step: when the backoff of a failed attempt ends (its retry waits for a continue as well).
   private backoffUntil = 0;
+  // By step, of its action's attempts: whether one may have reached its service (an attempt made before
+  // this run, before a crash or a pause, always may have), and whether the service answered the last
+  // one (it took effect there, whatever failed after).
+  private readonly actionAttempts = new Map<number, { mayHaveReached: boolean; tookEffect: boolean }>();
 
   constructor(
     private readonly db: Database,
@@ -172,8 +176,13 @@ export class SagaRun<Subject> {
     if (isDraining()) throw new Interrupted();
     this.record.stillHeld();
     let failure = work.failure;
-    // The service answered the action: whatever fails after, it took effect there.
-    const answered = failure === undefined && phases[phase].call(step) !== undefined;
+    if (phase === "action") {
+      const seen = this.actionAttempts.get(position) ?? { mayHaveReached: attempt > 1, tookEffect: false };
+      seen.mayHaveReached ||= work.mayHaveReached === true;
+      // The service answered the action: whatever fails after, it took effect there.
+      seen.tookEffect = failure === undefined && phases[phase].call(step) !== undefined;
+      this.actionAttempts.set(position, seen);
+    }
     if (failure === undefined) {
       try {
         const done = await this.record.commitAttempt({ phase, position, attempt, ctx: work.ctx, answer: work.answer, heard, finished });
@@ -185,7 +194,7 @@ export class SagaRun<Subject> {
         failure = error.cause;
       }
     }
-    return this.failed(phase, position, attempt, failure, finished, answered, heard);
+    return this.failed(phase, position, attempt, failure, finished, heard);
   }
 
   /** Records a failed attempt: to be retried after a backoff, or given up (the action failed, or the compensation is stuck). */
@@ -195,7 +204,6 @@ export class SagaRun<Subject> {
     attempt: number,
     failure: unknown,
     finished: (outcome: AttemptOutcome) => void,
-    answered: boolean,
     heard: Heard | undefined,
   ): Promise<Result> {
     const call = heard && JSON.stringify(heard);
@@ -224,11 +232,15 @@ export class SagaRun<Subject> {
 
     const gaveUp = `${reason} (gave up after ${attempt} attempts)`;
     const final = phase === "compensation" ? `${step.compensation} failed: ${gaveUp}` : business ? reason : gaveUp;
-    // An action that calls a service and gave up on transient failures may have taken effect there all
-    // the same (an answer lost, or too late): it is in doubt, and undone with the others (lib/saga/moves.ts).
-    // A service that never had it answers that there was nothing to undo, and refuses it if it comes
-    // late. Only a refusal (a business failure) says for sure that nothing was done.
-    const inDoubt = phase === "action" && step.call !== undefined && (!business || answered);
+    // An action that calls a service and gave up may have taken effect there all the same, if one of its
+    // requests may have reached it (an answer lost or too late, a connection cut, an attempt before a
+    // crash): it is in doubt, and undone with the others (lib/saga/moves.ts). A service that never had it
+    // answers that there was nothing to undo, and refuses it if it comes late. Nothing is in doubt when
+    // every attempt was refused at the door (connection refused, breaker open, 503) or before it was sent,
+    // nor when the service refused it (a business failure: it answers the same to every attempt's key).
+    const seen = this.actionAttempts.get(position);
+    const inDoubt =
+      phase === "action" && step.call !== undefined && (seen?.tookEffect === true || (!business && seen?.mayHaveReached === true));
     await this.record.commit(async (t) => {
       rules.finish(t, position, { error: final, call });
       if (inDoubt) t.dueForUndo(position);

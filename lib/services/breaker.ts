@@ -19,6 +19,8 @@ export interface BreakerView {
 export class CircuitOpen extends Error {
   override name = "TransientError"; // the engine retries it, after the cool-down (see isTransient, retryAfterMs)
   readonly retryAfterMs: number;
+  // Refused before it was sent: the service never saw it.
+  readonly undelivered = true;
   constructor(service: string, retryInMs: number) {
     super(`The ${service} service's circuit breaker is open: failing fast for ${Math.ceil(retryInMs / 1000)} s more`);
     this.retryAfterMs = retryInMs;

@@ -207,7 +207,10 @@ async function send(request: ServiceRequest): Promise<ServiceAnswer> {
       });
     } catch (error) {
       if (signal.aborted) throw cutOff(signal, `The ${service} service did not answer POST /${path} in time`);
-      throw new ServiceUnavailable(`The ${service} service did not answer POST /${path}: ${reason(error)}`);
+      const failure = new ServiceUnavailable(`The ${service} service did not answer POST /${path}: ${reason(error)}`);
+      // No connection was made: the request never reached the service. A connection that broke may have carried it.
+      failure.undelivered = NOT_CONNECTED.has(reason(error));
+      throw failure;
     }
     if (request.loseAnswer) {
       connection.abort();
@@ -217,12 +220,20 @@ async function send(request: ServiceRequest): Promise<ServiceAnswer> {
       if (signal.aborted) throw cutOff(signal, `The ${service} service's answer to POST /${path} did not arrive in time`);
       throw new ServiceUnavailable(`The ${service} service's answer to POST /${path} was cut off: ${reason(error)}`);
     });
-    if (response.status >= 500) throw new ServiceUnavailable(`The ${service} service answered ${response.status} to POST /${path}`);
+    if (response.status >= 500) {
+      const failure = new ServiceUnavailable(`The ${service} service answered ${response.status} to POST /${path}`);
+      // 503: the service says it is unavailable and did nothing. Another 5xx (a gateway's 504) may hide work done.
+      failure.undelivered = response.status === 503;
+      throw failure;
+    }
     return { status: response.status, body: parse(text), replayed: response.headers.get("idempotent-replayed") === "true" };
   } finally {
     signal.removeEventListener("abort", abort);
   }
 }
+
+// What fetch's failure is caused by when no connection to the service was made at all.
+const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 
 function reason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;

@@ -28,6 +28,7 @@ import {
   SERVICE_RESET_MESSAGE,
   ShipmentRequestSchema,
   type ServiceResetResponseSchema,
+  type OrderRecord,
 } from "./schemas";
 
 /** The header that carries the demo world from the orchestrator to a service. */
@@ -138,10 +139,42 @@ export const endpoints: Record<string, Record<string, Partial<Record<"GET" | "PO
   },
 };
 
+/** GET /services/<service>/orders/{order_id}: what the service holds for one order (lib/services/schemas.ts OrderRecordSchema). */
+const orderRecords: Record<string, (tx: Tx, worldId: string, orderId: string) => Promise<OrderRecord>> = {
+  inventory: inventory.orderRecord,
+  payment: payment.orderRecord,
+  shipping: shipping.orderRecord,
+};
+
+function orderRecord(service: string, orderId: string): Handler {
+  return async (_request, worldId) => jsonResponse(await orderRecords[service]((await database()).read, worldId, orderId));
+}
+
+/** Every path the services serve ("/services/payment/orders/{order_id}"), with its methods: what the OpenAPI document must list. */
+export function servicePaths(): { service: string; path: string; methods: string[] }[] {
+  return [
+    ...Object.entries(endpoints).flatMap(([service, resources]) =>
+      Object.entries(resources).map(([resource, methods]) => ({
+        service,
+        path: `/services/${service}/${resource}`,
+        methods: Object.keys(methods),
+      })),
+    ),
+    ...Object.keys(orderRecords).map((service) => ({ service, path: `/services/${service}/orders/{order_id}`, methods: ["GET"] })),
+  ];
+}
+
+/** The endpoints of a path: a service's resource, or one order's record (orders/{order_id}). */
+function endpointsOf(service: string, resource: string, rest: string[]): Partial<Record<"GET" | "POST", Handler>> | undefined {
+  if (rest.length === 0) return endpoints[service]?.[resource];
+  if (resource === "orders" && rest.length === 1 && Object.hasOwn(orderRecords, service)) return { GET: orderRecord(service, rest[0]) };
+  return undefined;
+}
+
 /** Answers a request for /services/<path>: 404 for a path no service has, 405 for a method it does not take. */
 export async function serveServices(request: Request, path: string[]): Promise<Response> {
   const [service, resource, ...rest] = path;
-  const methods = rest.length === 0 ? endpoints[service]?.[resource] : undefined;
+  const methods = endpointsOf(service, resource, rest);
   if (!methods) return notFound();
   const handler = methods[request.method as "GET" | "POST"];
   if (!handler) return errorResponse(405, "Method Not Allowed", { allow: Object.keys(methods).join(", ") });

@@ -9,6 +9,7 @@
 import type { Tx } from "../db/client";
 import { answer, NOTHING_TO_UNDO, refusal, type Answer } from "./answer";
 import type { RequestLog } from "./idempotency";
+import type { OrderRecord } from "./schemas";
 import { forgetWorld, seedOnce } from "./seeded";
 
 export const SERVICE = "inventory";
@@ -104,6 +105,19 @@ export async function stock(tx: Tx, worldId: string): Promise<{ product_id: stri
     select: { productId: true, available: true },
   });
   return rows.map((row) => ({ product_id: row.productId, available: row.available }));
+}
+
+/** What the service holds for one order: its reservation, and the stock it took and gave back. */
+export async function orderRecord(tx: Tx, worldId: string, orderId: string): Promise<OrderRecord> {
+  const row = await tx.inventoryServiceReservation.findUnique({ where: { worldId_orderId: { worldId, orderId } } });
+  const movements: OrderRecord["movements"] = [];
+  if (row && row.status !== "voided") {
+    const moved = { account: row.productId, unit: "stock" as const };
+    movements.push({ kind: "reserve", ...moved, delta: -row.quantity, undoes: false, at: row.createdAt.toISOString() });
+    if (row.status === "released")
+      movements.push({ kind: "release", ...moved, delta: row.quantity, undoes: true, at: row.updatedAt.toISOString() });
+  }
+  return { order_id: orderId, status: row?.status ?? null, movements };
 }
 
 /** Puts a world's stock back as seeded, and forgets its reservations and answered requests. */

@@ -9,6 +9,7 @@
 import type { Tx } from "../db/client";
 import { answer, NOTHING_TO_UNDO, refusal, type Answer } from "./answer";
 import type { RequestLog } from "./idempotency";
+import type { OrderRecord } from "./schemas";
 import { forgetWorld, seedOnce } from "./seeded";
 
 export const SERVICE = "payment";
@@ -150,6 +151,24 @@ export async function ledger(
     amount_cents: row.amountCents,
     at: row.createdAt.toISOString(),
   }));
+}
+
+/** What the service holds for one order: its charge, and its ledger's entries for it. */
+export async function orderRecord(tx: Tx, worldId: string, orderId: string): Promise<OrderRecord> {
+  const row = await tx.paymentServiceCharge.findUnique({ where: { worldId_orderId: { worldId, orderId } }, select: { status: true } });
+  const entries = await tx.paymentServiceLedgerEntry.findMany({ where: { worldId, orderId }, orderBy: { id: "asc" } });
+  return {
+    order_id: orderId,
+    status: row?.status ?? null,
+    movements: entries.map((entry) => ({
+      kind: entry.kind === "refund" ? "refund" : "charge",
+      account: entry.accountId,
+      unit: "money",
+      delta: entry.amountCents,
+      undoes: entry.kind === "refund",
+      at: entry.createdAt.toISOString(),
+    })),
+  };
 }
 
 /** Puts a world's balances back as seeded, and forgets its charges, ledger and answered requests. */

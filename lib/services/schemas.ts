@@ -93,6 +93,40 @@ export const ShipmentSchema = z.object({
 });
 export const ShipmentListSchema = z.array(ShipmentSchema);
 
+/** A movement of stock or money a service made for an order: what its own data says it did. */
+export const MovementSchema = z.object({
+  kind: z.enum(["reserve", "release", "charge", "refund"]),
+  account: z.string().describe("What moved: a product's stock (reserve, release) or an account's balance (charge, refund)"),
+  unit: z.enum(["stock", "money"]).describe("stock in units, money in cents"),
+  delta: z.int().describe("What moved: negative when taken (reserve, charge), positive when given back (release, refund)"),
+  undoes: z.boolean().describe("Whether it undoes an earlier movement of the order (a release, a refund)"),
+  at: z.iso.datetime().describe("When"),
+});
+
+/** What a service holds for one order: its reservation's, charge's or shipment's status, and what it moved. */
+export const OrderRecordSchema = z.object({
+  order_id: z.string(),
+  status: z
+    .string()
+    .nullable()
+    .describe(
+      "Its reservation, charge or shipment as the service holds it (reserved | released, charged | refunded, created | cancelled), " +
+        "voided when its compensation came first (a late action is refused), or null when the service never heard of the order",
+    ),
+  movements: z.array(MovementSchema).describe("The stock or money it moved for the order, oldest first (shipping moves neither)"),
+});
+
+export type OrderRecord = z.infer<typeof OrderRecordSchema>;
+
+/** GET /api/orders/{order_id}/services: what each service holds for the order, as the orchestrator asked them. */
+export const OrderServicesSchema = z.object({
+  order_id: z.string(),
+  services: z
+    .array(OrderRecordSchema.omit({ order_id: true }).extend({ service: z.enum(["inventory", "payment", "shipping"]) }))
+    .describe("Inventory, payment and shipping, in the saga's order"),
+});
+export type OrderServices = z.infer<typeof OrderServicesSchema>;
+
 export const SERVICE_RESET_MESSAGE = "The service's data of this world is reset to its seed.";
 export const ServiceResetResponseSchema = z.object({ message: z.literal(SERVICE_RESET_MESSAGE) });
 

@@ -9,6 +9,7 @@
 import type { Tx } from "../db/client";
 import { answer, NOTHING_TO_UNDO, refusal, type Answer } from "./answer";
 import type { RequestLog } from "./idempotency";
+import type { OrderRecord } from "./schemas";
 import { forgetWorld, seedOnce } from "./seeded";
 
 export const SERVICE = "shipping";
@@ -96,6 +97,12 @@ export async function shipments(tx: Tx, worldId: string): Promise<ReturnType<typ
     take: 1_000,
   });
   return rows.map(shipmentBody);
+}
+
+/** What the service holds for one order: its shipment's status (a shipment moves no stock or money). */
+export async function orderRecord(tx: Tx, worldId: string, orderId: string): Promise<OrderRecord> {
+  const row = await tx.shippingServiceShipment.findUnique({ where: { worldId_orderId: { worldId, orderId } }, select: { status: true } });
+  return { order_id: orderId, status: row?.status ?? null, movements: [] };
 }
 
 /** Puts a world's addresses back as seeded, and forgets its shipments and answered requests. */

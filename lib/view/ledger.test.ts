@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDelta, ledgerEntries, ledgerLines, valuesAt, type StepEffects } from "./ledger";
+import { formatDelta, ledgerEntries, ledgerLines, serviceLedgerEntries, valuesAt, type ServiceRecord, type StepEffects } from "./ledger";
 import type { LogEvent } from "./replay";
 import { orderOutline, recorder } from "../../tests/run-log";
 
@@ -67,6 +67,64 @@ function happy() {
 
 const totals = (events: readonly LogEvent[]) =>
   ledgerLines(ledgerEntries(effects, events, outline)).map((line) => [line.kind, line.account, line.total]);
+
+describe("serviceLedgerEntries", () => {
+  // The order saga's steps as they call their services.
+  const remote = {
+    ...outline,
+    steps: outline.steps.map((step) => {
+      const service = { reserve_inventory: "inventory", process_payment: "payment", ship_order: "shipping" }[step.name];
+      return service
+        ? { ...step, endpoint: { action: `POST /services/${service}/do`, compensation: `POST /services/${service}/undo` } }
+        : step;
+    }),
+  };
+  const stock = (delta: number) => ({ account: "product_1", unit: "stock" as const, delta, undoes: delta > 0 });
+  const money = (delta: number) => ({ account: "user_1", unit: "money" as const, delta, undoes: delta > 0 });
+
+  it("shows the charge of a step that failed in doubt, at its failure, and its refund: what the services did, not what the log heard", () => {
+    const { events, add } = recorder(remote);
+    let ms = forward(add, 2);
+    add(ms, 2, "action", "running");
+    add((ms += 100), 2, "action", "failed", "The payment service's answer was lost (gave up after 6 attempts)");
+    add(ms, null, "saga", "compensating");
+    for (const position of [2, 1, 0]) {
+      add(ms, position, "compensation", "compensating");
+      add((ms += 100), position, "compensation", "compensated");
+    }
+    add(ms, null, "saga", "failed");
+    const records: ServiceRecord[] = [
+      { service: "inventory", movements: [stock(-2), stock(2)] },
+      { service: "payment", movements: [money(-10_000), money(10_000)] },
+      { service: "shipping", movements: [] },
+    ];
+    const entries = serviceLedgerEntries(records, events, remote);
+    expect(entries.map((entry) => [entry.eventId, entry.name, entry.delta])).toEqual([
+      [events.find((e) => e.position === 1 && e.outcome === "completed")!.id, "reserve_inventory", -2],
+      [events.find((e) => e.position === 2 && e.outcome === "failed")!.id, "process_payment", -10_000],
+      [events.find((e) => e.position === 2 && e.outcome === "compensated")!.id, "refund_payment", 10_000],
+      [events.find((e) => e.position === 1 && e.outcome === "compensated")!.id, "release_inventory", 2],
+    ]);
+    expect(ledgerLines(entries).map((line) => [line.account, line.total])).toEqual([
+      ["product_1", 0],
+      ["user_1", 0],
+    ]);
+    // Replayed up to the payment's failure: the charge had happened, its refund not yet.
+    const upToFailure = events.slice(0, events.findIndex((e) => e.position === 2 && e.outcome === "failed") + 1);
+    expect(serviceLedgerEntries(records, upToFailure, remote).map((entry) => entry.name)).toEqual(["reserve_inventory", "process_payment"]);
+  });
+
+  it("leaves out what a service holds of a step the log has not recorded yet", () => {
+    const { events, add } = recorder(remote);
+    forward(add, 2);
+    add(300, 2, "action", "running");
+    const records: ServiceRecord[] = [
+      { service: "inventory", movements: [stock(-2)] },
+      { service: "payment", movements: [money(-10_000)] },
+    ];
+    expect(serviceLedgerEntries(records, events, remote).map((entry) => entry.name)).toEqual(["reserve_inventory"]);
+  });
+});
 
 describe("ledgerEntries", () => {
   it("leaves out the undoing of a step that failed in doubt, with its action: the run nets to zero either way", () => {

@@ -82,6 +82,60 @@ export function ledgerEntries(effects: StepEffects, events: readonly LogEvent[],
   return entries;
 }
 
+/** A movement a service made for an order, as its own records say (GET /api/orders/{order_id}/services). */
+export interface ServiceMovement {
+  account: string;
+  unit: MovementKind;
+  delta: number;
+  /** A release or a refund: it undoes the order's earlier movement. */
+  undoes: boolean;
+}
+
+/** What one service holds for the order: its movements, oldest first. */
+export interface ServiceRecord {
+  service: string;
+  movements: ServiceMovement[];
+}
+
+/** The service a step calls ("payment" for "POST /services/payment/charges"), if it calls one. */
+function serviceOf(endpoint: string | undefined): string | undefined {
+  return endpoint ? /\/services\/([^/]+)\//.exec(endpoint)?.[1] : undefined;
+}
+
+/**
+ * The run's entries from the services' own records rather than from its log: each service's movements
+ * for the order, each placed at the event of the log that recorded its step's outcome (an action's
+ * `completed`, or its `failed` when it failed in doubt and had taken effect all the same; a
+ * compensation's `compensated`). A movement whose event is not in `events` yet (a replay before it, a
+ * log behind the service) is left out, so that scrubbing through the run shows what had moved by then.
+ */
+export function serviceLedgerEntries(records: readonly ServiceRecord[], events: readonly LogEvent[], outline: SagaOutline): LedgerEntry[] {
+  const entries: LedgerEntry[] = [];
+  for (const { service, movements } of records) {
+    const position = outline.steps.findIndex((step) => serviceOf(step.endpoint?.action) === service);
+    const step = outline.steps[position];
+    if (!step) continue;
+    const recorded = (phase: "action" | "compensation", outcomes: string[]) =>
+      events.findLast((event) => event.position === position && event.phase === phase && outcomes.includes(event.outcome));
+    for (const movement of movements) {
+      const phase = movement.undoes ? "compensation" : "action";
+      const event = recorded(phase, movement.undoes ? ["compensated"] : ["completed", "failed"]);
+      if (!event) continue;
+      entries.push({
+        eventId: event.id,
+        at: event.created_at,
+        step: step.name,
+        phase,
+        name: movement.undoes ? step.compensation : step.name,
+        account: movement.account,
+        kind: movement.unit,
+        delta: movement.delta,
+      });
+    }
+  }
+  return entries.sort((a, b) => a.eventId - b.eventId);
+}
+
 /** The entries by account: stock lines first, then money, each kind in the order its accounts first moved. */
 export function ledgerLines(entries: readonly LedgerEntry[]): LedgerLine[] {
   const lines = new Map<string, LedgerLine>();

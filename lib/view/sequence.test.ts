@@ -195,18 +195,31 @@ describe("sagaSequenceDiagram", () => {
     ]);
   });
 
-  it("notes a service step that gave up without an answer as in doubt", () => {
-    const remote: SagaOutline = {
-      ...outline,
-      steps: outline.steps.map((step) => ({ ...step, endpoint: { action: "POST /services/x/do", compensation: "POST /services/x/undo" } })),
-    };
+  const remote: SagaOutline = {
+    ...outline,
+    steps: outline.steps.map((step) => ({ ...step, endpoint: { action: "POST /services/x/do", compensation: "POST /services/x/undo" } })),
+  };
+
+  it("notes a service step that gave up and is undone as in doubt", () => {
+    const { events, add } = recorder(remote);
+    add(0, null, "saga", "pending");
+    add(0, 0, "action", "running");
+    add(100, 0, "action", "failed", "Timed out after 1000 ms (gave up after 6 attempts)");
+    add(100, 0, "compensation", "compensating");
+    const lines = sagaSequenceDiagram(remote, events, options).split("\n").map(decoded);
+    expect(lines.slice(lines.indexOf("P3--xP2: +100 ms: failed: Timed out after 1000 ms (gave up after 6 attempts)") + 1)[0]).toBe(
+      "Note over P2: +100 ms: in doubt: it may have taken effect, so it is compensated too",
+    );
+  });
+
+  it("notes a service step turned away at every attempt as having done nothing", () => {
     const { events, add } = recorder(remote);
     add(0, null, "saga", "pending");
     add(0, 0, "action", "running");
     add(100, 0, "action", "failed", "The x service answered 503 to POST /do (gave up after 6 attempts)");
     expect(sagaSequenceDiagram(remote, events, options).split("\n").slice(-2).map(decoded)).toEqual([
       "P3--xP2: +100 ms: failed: The x service answered 503 to POST /do (gave up after 6 attempts)",
-      "Note over P2: +100 ms: in doubt: it may have taken effect, so it is compensated too",
+      "Note over P2: +100 ms: turned away every time: it did nothing, so there is nothing to undo",
     ]);
   });
 

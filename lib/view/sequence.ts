@@ -68,6 +68,8 @@ export function sagaSequenceDiagram(outline: SagaOutline, events: readonly LogEv
   // retry, say) is no answer to anyone.
   let clientWaiting = false;
   let previousSagaStatus: string | null = null;
+  // The steps whose undoing the log shows: a step that failed and is among them failed in doubt.
+  const undone = new Set(events.filter((event) => event.phase === "compensation").map((event) => event.position));
 
   for (const event of events) {
     // A stream may deliver an event twice around a reconnect; the log is ordered by id.
@@ -149,8 +151,10 @@ export function sagaSequenceDiagram(outline: SagaOutline, events: readonly LogEv
         case "failed":
           if (lost) message(service, "--x", ORCHESTRATOR, "answer lost on its way back");
           else message(service, "--x", ORCHESTRATOR, `${heard ? `${heard}: ` : ""}${event.error ? `failed: ${event.error}` : "failed"}`);
-          // Gave up without a refusal: it may have taken effect, so it is undone with the others.
-          if (step.endpoint && !event.call) note("in doubt: it may have taken effect, so it is compensated too");
+          // Gave up, and one of its requests may have reached the service (lib/saga/run.ts decides, and
+          // the log shows its undoing): it may have taken effect, so it is undone with the others.
+          if (undone.has(event.position)) note("in doubt: it may have taken effect, so it is compensated too");
+          else if (step.endpoint && !event.call) note("turned away every time: it did nothing, so there is nothing to undo");
           break;
       }
     } else if (

@@ -244,6 +244,14 @@ describe("runHeadline", () => {
       add(position, "compensation", "compensated");
     }
     add(null, "saga", "failed", lost);
+    expect(sentences()[7]).toBe(
+      "Process payment failed after 6 attempts (The payment service's answer to POST /charges was lost), and one of its requests may " +
+        "have reached its service: Refund payment is sent first, to be sure, then the completed steps are undone in reverse order, " +
+        "Release inventory next.",
+    );
+    expect(sentences()[8]).toBe(
+      "The saga turns back: Process payment, which may have taken effect, is compensated first, then each completed step, the most recent first.",
+    );
     expect(sentences()[9]).toBe(
       "Process payment gave up without an answer it could trust, so its service may have done it all the same: " +
         "Refund payment is sent to be sure (a service that never had it answers that there is nothing to undo, and refuses it if it comes late).",

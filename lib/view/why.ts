@@ -30,6 +30,11 @@ function nextToCompensate(outline: SagaOutline, state: SagaState): StepOutline |
   return undefined;
 }
 
+/** Whether the log shows the step at `position` being undone after `event`: its action failed in doubt. */
+function undoneLater(events: readonly LogEvent[], event: LogEvent, position: number): boolean {
+  return events.some((e) => e.id > event.id && e.phase === "compensation" && e.position === position);
+}
+
 /**
  * An error as a reader wants it. The engine writes a step that gave up as "<reason> (gave up after 3
  * attempts)" and a compensation as "<compensation> failed: <reason> (gave up ...)": the sentence says
@@ -69,6 +74,11 @@ export function why(outline: SagaOutline, events: readonly LogEvent[], index: nu
           return `An operator retried the saga: it goes back to compensating, starting again with ${first}.`;
         }
         const completed = outline.steps.filter((_, position) => before.steps[position].status === "completed");
+        const doubtful = outline.steps.find((_, position) => before.steps[position].actionFailed && undoneLater(events, event, position));
+        if (doubtful) {
+          const rest = completed.some((done) => hasUndo(done.compensation)) ? ", then each completed step, the most recent first" : "";
+          return `The saga turns back: ${humanize(doubtful.name)}, which may have taken effect, is compensated first${rest}.`;
+        }
         if (completed.length === 0) return "The saga turns back, but no step had completed, so there is nothing to undo.";
         if (completed.some((done) => hasUndo(done.compensation))) {
           return "The saga turns back: each completed step is compensated, the most recent first.";
@@ -128,6 +138,14 @@ export function why(outline: SagaOutline, events: readonly LogEvent[], index: nu
       case "failed": {
         const completed = outline.steps.filter((_, i) => before.steps[i].status === "completed").reverse();
         const because = `${name} failed${failure(event.error)}`;
+        // Failed in doubt (lib/saga/run.ts): the log shows its undoing, which comes first.
+        if (undoneLater(events, event, position)) {
+          const then = completed.find((done) => hasUndo(done.compensation));
+          return (
+            `${because}, and one of its requests may have reached its service: ${undo} is sent first, to be sure` +
+            `${then ? `, then the completed steps are undone in reverse order, ${humanize(then.compensation)} next` : ""}.`
+          );
+        }
         if (completed.length === 0) return `${because}; no step had completed, so nothing needs undoing.`;
         // The most recent completed step is compensated first; one that changed nothing has nothing to undo.
         const first = completed.find((done) => hasUndo(done.compensation));
