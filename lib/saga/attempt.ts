@@ -9,6 +9,7 @@ import {
   isTransient,
   StepFailure,
   TransientError,
+  retryAfterMs,
   wasUndelivered,
   type Json,
   type SagaStep,
@@ -74,7 +75,8 @@ export interface WorkDone<Subject> {
  * work, the remote call. An attempt that calls a service first takes a slot of the service's bulkhead
  * (lib/saga/bulkhead.ts); its timeout starts then. `makeContext` is given the signal that fires at the
  * step's timeout, at shutdown, or when `cancel` fires (the lease was lost). The attempt ends when its
- * signal fires, whatever its call does with the signal; a failure after the timeout fired is the timeout.
+ * signal fires, whatever its call does with the signal (a call cut off at its timeout has
+ * CALL_SETTLE_MS to say when to retry); a failure after the timeout fired is the timeout.
  */
 export async function doWork<Subject>(
   db: Database,
@@ -116,15 +118,43 @@ export async function doWork<Subject>(
   let calling = false;
   // Raced on the two signals themselves, not on the one made of both: an attempt never outlives either.
   const cut = [cutShort(timeout.signal), cutShort(cancel)];
+  const running = work();
   try {
-    return { ctx, answer: await Promise.race([work(), ...cut.map(({ fired }) => fired)]) };
+    return { ctx, answer: await Promise.race([running, ...cut.map(({ fired }) => fired)]) };
   } catch (error) {
-    return { ctx, failure: timeout.signal.aborted ? timeout.signal.reason : error, mayHaveReached: calling && !wasUndelivered(error) };
+    const failure = timeout.signal.aborted ? timeout.signal.reason : error;
+    if (timeout.signal.aborted && calling) await heedRetryAfter(failure, running);
+    return { ctx, failure, mayHaveReached: calling && !wasUndelivered(error) };
   } finally {
     clearTimeout(timer);
     cut.forEach(({ dispose }) => dispose());
     release?.();
   }
+}
+
+// How long a call cut off at its timeout is given to fail on its own (its request cancelled, it rejects
+// at once): long enough to hear it, never long enough to matter.
+const CALL_SETTLE_MS = 50;
+
+/**
+ * A call cut off at its timeout fails on its own a moment later, and that failure may say when to come
+ * back (the service's circuit breaker, which the timeout has just opened): the timeout then asks the
+ * retry to wait as long (TransientError.retryAfterMs), instead of sending it into the open breaker.
+ */
+async function heedRetryAfter(failure: unknown, running: Promise<unknown>): Promise<void> {
+  let timer: Parameters<typeof clearTimeout>[0];
+  const own = await Promise.race([
+    running.then(
+      () => undefined,
+      (error: unknown) => error,
+    ),
+    new Promise<undefined>((resolve) => {
+      timer = setTimeout(resolve, CALL_SETTLE_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  const wait = retryAfterMs(own);
+  if (wait > 0 && isTransient(failure)) (failure as TransientError).retryAfterMs = Math.max(retryAfterMs(failure), wait);
 }
 
 /** A promise that rejects with the signal's reason when it fires; `dispose` stops listening. */
