@@ -38,6 +38,15 @@ export async function register() {
     log.info(`Serving the ${role} service alone, under /services/${role}`);
     return;
   }
+  // The services this process serves get a loopback listener of their own, where the order saga calls
+  // them (lib/services/listener.ts): before any saga is resumed.
+  const services = await import("./lib/services/client");
+  if (services.someServiceHere()) {
+    const { startServicesListener } = await import("./lib/services/listener");
+    const listener = await startServicesListener();
+    services.callServicesAt(listener.url);
+    log.info(`The order saga calls the services at ${listener.url}/services/ (they also answer under /services/ on this server's port)`);
+  }
   const { recoverOnStart } = await import("./lib/orders/service");
   await recoverOnStart().catch((error: unknown) => {
     log.error(`Recovering in-flight sagas failed: ${error instanceof Error ? error.message : String(error)}`);

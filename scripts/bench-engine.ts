@@ -13,13 +13,13 @@
 import { closeDatabase, database, type Database, type Tx } from "../lib/db/client";
 import { delayScale } from "../lib/saga/options";
 import { submitOrder } from "../lib/orders/service";
-import { startServicesServer } from "../tests/services-server";
+import { startServicesListener } from "../lib/services/listener";
 
 const [count, concurrency, sample] = process.argv.slice(2, 5).map(Number);
 if (![count, concurrency, sample].every((n) => Number.isSafeInteger(n) && n > 0))
   throw new Error("usage: bench-engine.ts <count> <concurrency> <sample>");
 
-const services = await startServicesServer();
+const services = await startServicesListener();
 process.env.SAGA_SERVICES_URL = services.url;
 
 const order = { user_id: "user_1", product_id: "product_1", quantity: 1, amount: 0.01 };

@@ -92,6 +92,23 @@ describe("injected failures", () => {
   });
 });
 
+describe("where the saga calls the services", () => {
+  it("on a loopback listener of their own, with the same data as /services/ on the app's port", async () => {
+    const { services } = (await get("/api/services")) as { services: { name: string; url: string }[] };
+    const listener = new URL(services[0].url);
+    expect(listener.hostname).toBe("127.0.0.1");
+    expect(Number(listener.port)).not.toBe(server.port);
+    expect(services.map((service) => service.url)).toEqual(
+      ["inventory", "payment", "shipping"].map((name) => `${listener.origin}/services/${name}`),
+    );
+    const { body } = await order({});
+    expect(body.status).toBe("completed");
+    const there = await (await fetch(`${listener.origin}/services/payment/orders/${body.order_id}`)).json();
+    expect(there.movements.map((entry: { kind: string; delta: number }) => `${entry.kind} ${entry.delta}`)).toEqual(["charge -10000"]);
+    expect(await get(`/services/payment/orders/${body.order_id}`)).toEqual(there);
+  });
+});
+
 describe("failures at a service's boundary", () => {
   /** The payment service's figures in /metrics: calls by outcome, and replays. */
   async function paymentCalls() {

@@ -12,5 +12,5 @@ process.env.LOG_LEVEL ??= "SILENT";
 // In-process tests have no Next.js server: the services the order saga calls (lib/services) answer on a
 // loopback port of this process, over real HTTP, on this file's database. A server a test starts does not
 // inherit it (tests/server.ts: inheritedEnv): it serves the services itself.
-const { startServicesServer } = await import("./services-server");
-process.env.SAGA_SERVICES_URL = (await startServicesServer()).url;
+const { startServicesListener } = await import("../lib/services/listener");
+process.env.SAGA_SERVICES_URL = (await startServicesListener()).url;

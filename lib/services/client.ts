@@ -2,7 +2,8 @@
  * How the orchestrator calls a service: over HTTP, with the step's Idempotency-Key, the demo world in its
  * header, and the step's AbortSignal (its timeout cancels the request), through the service's circuit
  * breaker. A service answers where SAGA_<SERVICE>_URL says (SAGA_PAYMENT_URL, ...), else where
- * SAGA_SERVICES_URL says, else this server itself on loopback (the default: one process serves all).
+ * SAGA_SERVICES_URL says, else on this process's own loopback listener for the services (listener.ts: the
+ * default, one process serves all).
  *
  * Failures at the boundary can be staged on purpose, per request: a lost answer (the service commits, and
  * the connection drops before its answer is read) and a duplicate delivery (the request arrives twice).
@@ -13,6 +14,7 @@ import { countServiceCall, readBreakerStatesFrom } from "../saga/metrics";
 import type { ServicesStatus } from "../api/responses";
 import { CircuitBreaker, type BreakerView } from "./breaker";
 import { SIMULATE_HEADER, WORLD_HEADER } from "./http";
+import { exchange, TransportError, type Reply } from "./transport";
 
 export const serviceNames = ["inventory", "payment", "shipping"] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -51,10 +53,26 @@ export class ServiceUnavailable extends TransientError {
   readonly code = "SERVICE_UNAVAILABLE";
 }
 
-/** Where a service answers. */
+// This process's own listener for the services (listener.ts), once instrumentation.ts has started it.
+const globalForListener = globalThis as unknown as { sagaStudioServicesListener?: string };
+
+/** The services answer at `url` too (this process's own listener): where the saga calls those configured nowhere else. */
+export function callServicesAt(url: string): void {
+  globalForListener.sagaStudioServicesListener = url;
+}
+
+/** Whether some service answers nowhere but in this process (no SAGA_<SERVICE>_URL, no SAGA_SERVICES_URL). */
+export function someServiceHere(env: Record<string, string | undefined> = process.env): boolean {
+  return !env.SAGA_SERVICES_URL && serviceNames.some((service) => !env[`SAGA_${service.toUpperCase()}_URL`]);
+}
+
+/**
+ * Where a service answers: SAGA_<SERVICE>_URL, else SAGA_SERVICES_URL, else this process's own listener
+ * for the services, else this server's own port (the services answer under /services/ there too).
+ */
 export function serviceUrl(service: ServiceName, env: Record<string, string | undefined> = process.env): string {
   const own = env[`SAGA_${service.toUpperCase()}_URL`];
-  const base = own ?? env.SAGA_SERVICES_URL ?? `http://127.0.0.1:${env.PORT || 8000}`;
+  const base = own ?? env.SAGA_SERVICES_URL ?? globalForListener.sagaStudioServicesListener ?? `http://127.0.0.1:${env.PORT || 8000}`;
   return `${base.replace(/\/+$/, "")}/services/${service}`;
 }
 
@@ -183,61 +201,48 @@ export async function callService(request: ServiceRequest): Promise<ServiceAnswe
 
 async function send(request: ServiceRequest): Promise<ServiceAnswer> {
   const { service, path, body, key, world, signal } = request;
-  const url = `${serviceUrl(service)}/${path}`;
-  // The request's own controller: a staged loss drops the connection once the service has answered.
-  const connection = new AbortController();
-  const abort = () => connection.abort(signal.reason);
-  signal.addEventListener("abort", abort, { once: true });
-  if (signal.aborted) abort();
+  let reply: Reply;
   try {
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          // A few hundred bytes on loopback: compressing them would cost both ends more than it saves.
-          "accept-encoding": "identity",
-          "idempotency-key": key,
-          [WORLD_HEADER]: world,
-          ...(request.unavailable ? { [SIMULATE_HEADER]: "unavailable" } : request.slow ? { [SIMULATE_HEADER]: "slow" } : {}),
-        },
-        body: JSON.stringify(body),
-        signal: connection.signal,
-      });
-    } catch (error) {
-      if (signal.aborted) throw cutOff(signal, `The ${service} service did not answer POST /${path} in time`);
-      const failure = new ServiceUnavailable(`The ${service} service did not answer POST /${path}: ${reason(error)}`);
-      // No connection was made: the request never reached the service. A connection that broke may have carried it.
-      failure.undelivered = NOT_CONNECTED.has(reason(error));
-      throw failure;
-    }
-    if (request.loseAnswer) {
-      connection.abort();
-      throw new ServiceUnavailable(`The ${service} service's answer to POST /${path} was lost on its way back (the connection dropped)`);
-    }
-    const text = await response.text().catch((error: unknown) => {
-      if (signal.aborted) throw cutOff(signal, `The ${service} service's answer to POST /${path} did not arrive in time`);
-      throw new ServiceUnavailable(`The ${service} service's answer to POST /${path} was cut off: ${reason(error)}`);
+    reply = await exchange("POST", `${serviceUrl(service)}/${path}`, {
+      headers: {
+        "content-type": "application/json",
+        "idempotency-key": key,
+        [WORLD_HEADER]: world,
+        ...(request.unavailable ? { [SIMULATE_HEADER]: "unavailable" } : request.slow ? { [SIMULATE_HEADER]: "slow" } : {}),
+      },
+      body: JSON.stringify(body),
+      signal,
     });
-    if (response.status >= 500) {
-      const failure = new ServiceUnavailable(`The ${service} service answered ${response.status} to POST /${path}`);
-      // 503: the service says it is unavailable and did nothing. Another 5xx (a gateway's 504) may hide work done.
-      failure.undelivered = response.status === 503;
-      throw failure;
-    }
-    return { status: response.status, body: parse(text), replayed: response.headers.get("idempotent-replayed") === "true" };
-  } finally {
-    signal.removeEventListener("abort", abort);
+  } catch (error) {
+    if (signal.aborted) throw cutOff(signal, `The ${service} service did not answer POST /${path} in time`);
+    const failure = new ServiceUnavailable(`The ${service} service did not answer POST /${path}: ${reason(error)}`);
+    // No connection was made: the request never reached the service. A connection that broke may have carried it.
+    failure.undelivered = NOT_CONNECTED.has(reason(error));
+    throw failure;
   }
+  if (request.loseAnswer) {
+    reply.drop();
+    throw new ServiceUnavailable(`The ${service} service's answer to POST /${path} was lost on its way back (the connection dropped)`);
+  }
+  const text = await reply.text().catch((error: unknown) => {
+    if (signal.aborted) throw cutOff(signal, `The ${service} service's answer to POST /${path} did not arrive in time`);
+    throw new ServiceUnavailable(`The ${service} service's answer to POST /${path} was cut off: ${reason(error)}`);
+  });
+  if (reply.status >= 500) {
+    const failure = new ServiceUnavailable(`The ${service} service answered ${reply.status} to POST /${path}`);
+    // 503: the service says it is unavailable and did nothing. Another 5xx (a gateway's 504) may hide work done.
+    failure.undelivered = reply.status === 503;
+    throw failure;
+  }
+  return { status: reply.status, body: parse(text), replayed: reply.header("idempotent-replayed") === "true" };
 }
 
-// What fetch's failure is caused by when no connection to the service was made at all.
-const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+// What the exchange's failure is caused by when no connection to the service was made at all.
+const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 function reason(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  if (error instanceof TransportError) return error.code;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function parse(text: string): unknown {
@@ -259,25 +264,28 @@ async function askService(
   path: string,
   headers: Record<string, string>,
   body?: unknown,
-): Promise<Response> {
-  let response: Response;
+): Promise<unknown> {
+  const signal = AbortSignal.timeout(serviceTimeoutMs());
+  let status: number;
+  let text: string;
   try {
-    response = await fetch(`${serviceUrl(service)}/${path}`, {
-      method,
+    const reply = await exchange(method, `${serviceUrl(service)}/${path}`, {
       headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(serviceTimeoutMs()),
+      signal,
     });
+    status = reply.status;
+    text = await reply.text();
   } catch (error) {
-    throw new ServiceUnavailable(`The ${service} service did not answer ${method} /${path}: ${reason(error)}`);
+    throw new ServiceUnavailable(`The ${service} service did not answer ${method} /${path}: ${signal.aborted ? "timeout" : reason(error)}`);
   }
-  if (!response.ok) throw new ServiceUnavailable(`The ${service} service answered ${response.status} to ${method} /${path}`);
-  return response;
+  if (status < 200 || status >= 300) throw new ServiceUnavailable(`The ${service} service answered ${status} to ${method} /${path}`);
+  return parse(text);
 }
 
 /** Reads from a service (GET /services/<service>/<path>) in a world: what the app's own reads answer from. */
 export async function readService<T>(service: ServiceName, path: string, world: string): Promise<T> {
-  return (await (await askService(service, "GET", path, { [WORLD_HEADER]: world })).json()) as T;
+  return (await askService(service, "GET", path, { [WORLD_HEADER]: world })) as T;
 }
 
 /** Tells a service to put a world's data back as seeded (POST /reset of the app resets every service). */
