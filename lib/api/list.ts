@@ -74,7 +74,9 @@ function pageResponse(request: Request, page: Page<unknown>, limit: number): Res
     const next = new URLSearchParams(url.searchParams);
     next.set("limit", String(limit));
     next.set("cursor", page.next);
-    headers.link = `<${url.pathname}?${next}>; rel="next"`;
+    // Under /api, as every link the API gives, whichever path the request used (GET /orders has a route of its own).
+    const path = url.pathname.startsWith("/api/") ? url.pathname : `/api${url.pathname}`;
+    headers.link = `<${path}?${next}>; rel="next"`;
     headers["x-next-cursor"] = page.next;
   }
   return jsonResponse(page.items, { headers });

@@ -12,7 +12,7 @@ let server: ServicesListener;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  server = await startServicesListener();
+  server = await startServicesListener({ count: true });
   process.env.SAGA_SERVICES_URL = server.url;
   process.env.SAGA_BREAKER_FAILURES = "3";
   process.env.SAGA_BREAKER_COOLDOWN_SECONDS = "1";
@@ -94,7 +94,7 @@ describe("a service that does not answer", () => {
     expect(breakerOf("payment").state).toBe("open");
     await expect(callService(charge(world))).rejects.toBeInstanceOf(CircuitOpen);
 
-    server = await startServicesListener(port);
+    server = await startServicesListener({ port, count: true });
     await expect.poll(() => breakerOf("payment").state, { timeout: 5_000, interval: 50 }).toBe("half_open");
     expect(await callService(charge(world))).toMatchObject({ status: 201, replayed: false });
     expect(breakerOf("payment").state).toBe("closed");

@@ -6,23 +6,27 @@
  * anyone with curl (one handler, one database: the same data either way).
  *
  * The tests start one too (tests/setup-env.ts): a connection to lose, a server to stop, a port to find
- * refused; it counts the requests it received.
+ * refused; with `count`, it counts the requests it received.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { handle, MAX_BODY_BYTES } from "../api/handler";
-import { bodyTimeoutMs } from "../method-guard";
+import { logger } from "../log";
 import { serveServices } from "./http";
+
+const log = logger("services");
 
 export interface ServicesListener {
   url: string;
   port: number;
-  /** Requests received, by path ("/services/payment/charges"). */
+  /** With `count`: requests received, by path ("/services/payment/charges"). */
   received: Map<string, number>;
   close(): Promise<void>;
 }
 
-// A request's body is read whole before it is handled (the handler refuses one past MAX_BODY_BYTES: reading stops just beyond).
+// A request's body is read whole before it is handled: past MAX_BODY_BYTES it is drained, not kept (the
+// handler refuses it with 413). The services' callers are this app's orchestrators, on loopback: a body
+// that trickles in is cut off by Node's request timeout, which lib/method-guard.ts sets in the app.
 function bodyOf(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -39,35 +43,55 @@ function bodyOf(req: http.IncomingMessage): Promise<Buffer> {
 
 const serve = handle((request: Request, path: string[]) => serveServices(request, path));
 
-/** Listens on 127.0.0.1:`port` (0: any free port) for the services' requests. */
-export async function startServicesListener(port = 0): Promise<ServicesListener> {
+/**
+ * Listens on 127.0.0.1:`port` (0: any free port) for the services' requests; with `count`, counts them
+ * by path (the tests do; a server would count every order's read apart, for ever).
+ */
+export async function startServicesListener({
+  port = 0,
+  count = false,
+}: { port?: number; count?: boolean } = {}): Promise<ServicesListener> {
   const received = new Map<string, number>();
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    received.set(url.pathname, (received.get(url.pathname) ?? 0) + 1);
+    if (count) received.set(url.pathname, (received.get(url.pathname) ?? 0) + 1);
     // The caller gone (its timeout cancelled the request) aborts the request's signal: a slow service sees it.
     const gone = new AbortController();
     res.on("close", () => gone.abort());
+    let request: Request;
     try {
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
-      const request = new Request(url, {
+      request = new Request(url, {
         method: req.method,
         headers: req.headers as Record<string, string>,
         body: hasBody ? new Uint8Array(await bodyOf(req)) : undefined,
         signal: gone.signal,
       });
-      const path = url.pathname.startsWith("/services/") ? url.pathname.slice("/services/".length).split("/") : [];
+    } catch (error) {
+      // The connection broke while the request was read: nobody is left to answer. Else a method no
+      // Request can carry (TRACE, CONNECT: the app's method guard answers those before they get here).
+      if (req.destroyed || gone.signal.aborted) return void res.destroy();
+      return void sendJson(res, 405, { detail: `Method Not Allowed: ${error instanceof Error ? error.message : String(error)}` });
+    }
+    const path = url.pathname.startsWith("/services/") ? url.pathname.slice("/services/".length).split("/") : [];
+    try {
+      // `handle` answers every failure of the handler in JSON.
       const response = await serve(request, path);
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
-    } catch {
-      // The connection broke while the request was read: nobody is left to answer.
+    } catch (error) {
+      // The answer could not be sent (the connection is gone): a rejection here would end the process.
+      log.debug(`The services' listener could not answer ${req.method} ${url.pathname}: ${String(error)}`);
       res.destroy();
     }
   });
-  // A request still arriving after this is cut off, as on the app's port (lib/method-guard.ts).
-  server.requestTimeout = bodyTimeoutMs();
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject).listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  server.on("error", (error) => log.error(`The services' listener failed: ${error.message}`));
   const actual = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${actual}`,
@@ -79,4 +103,10 @@ export async function startServicesListener(port = 0): Promise<ServicesListener>
         server.close(() => resolve());
       }),
   };
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
 }

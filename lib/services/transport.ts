@@ -19,7 +19,7 @@ export interface Reply {
   drop(): void;
 }
 
-/** No answer: `code` is Node's (ECONNREFUSED, ECONNRESET, ...), or ABORTED when the caller's signal fired. */
+/** No answer: `code` is Node's (ECONNREFUSED, ECONNRESET, ...). When the caller's signal fired, its reason is thrown instead. */
 export class TransportError extends Error {
   constructor(
     readonly code: string,
@@ -30,11 +30,15 @@ export class TransportError extends Error {
   }
 }
 
-// Kept-alive connections, per process (on globalThis: Next.js bundles each route apart).
+// Kept-alive connections, per process (on globalThis: Next.js bundles each route apart). An idle one is
+// closed a second before the server says it would close it (its Keep-Alive: timeout=5), so that no
+// request goes out on a connection the server is closing: Node's agent heeds that hint only when it has
+// a timeout of its own, and the hint is shorter. (A connection in use that is quiet this long is not cut.)
+const IDLE_MS = 60_000;
 const globalForAgents = globalThis as unknown as { sagaStudioAgents?: { http: http.Agent; https: https.Agent } };
 const agents = (globalForAgents.sagaStudioAgents ??= {
-  http: new http.Agent({ keepAlive: true }),
-  https: new https.Agent({ keepAlive: true }),
+  http: new http.Agent({ keepAlive: true, timeout: IDLE_MS }),
+  https: new https.Agent({ keepAlive: true, timeout: IDLE_MS }),
 });
 
 function failure(error: unknown, signal: AbortSignal): unknown {
