@@ -78,12 +78,11 @@ function answerMalformed(request: http.IncomingMessage, response: http.ServerRes
     response.end();
     return;
   }
-  response.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(notFound) });
-  response.end(notFound);
+  answerNotFound(request, response);
 }
 
-/** A path this process does not serve (it serves one service alone: lib/role.ts): FastAPI's JSON 404. */
-function answerNotServed(request: http.IncomingMessage, response: http.ServerResponse) {
+/** FastAPI's JSON 404: for a malformed path, or one this process does not serve (it serves one service alone: lib/role.ts). */
+function answerNotFound(request: http.IncomingMessage, response: http.ServerResponse) {
   request.resume();
   response.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(notFound) });
   response.end(notFound);
@@ -161,7 +160,7 @@ export function installMethodGuard(Server: typeof http.Server = http.Server): vo
         return true;
       }
       if (!serves(ownRole(), path)) {
-        answerNotServed(request, response);
+        answerNotFound(request, response);
         return true;
       }
       request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress ?? "unknown";

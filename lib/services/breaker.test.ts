@@ -36,8 +36,11 @@ describe("a service's circuit breaker", () => {
     now = 500;
     let release!: () => void;
     const trial = breaker.run(() => new Promise<never>((_, reject) => (release = () => reject(new Down()))), transport);
-    // A second call while the trial is under way fails fast.
-    await expect(breaker.run(async () => "x", transport)).rejects.toBeInstanceOf(CircuitOpen);
+    // A second call while the trial is under way fails fast, saying so (no time is known: the step's backoff decides).
+    const refused = breaker.run(async () => "x", transport);
+    await expect(refused).rejects.toBeInstanceOf(CircuitOpen);
+    await expect(refused).rejects.toThrow("The inventory service's circuit breaker is half-open: its one trial call is under way");
+    await expect(refused).rejects.toMatchObject({ retryAfterMs: 0 });
     release();
     await expect(trial).rejects.toBeInstanceOf(Down);
     expect(breaker.view()).toEqual({ state: "open", failures: 2, openUntil: 1_000 });

@@ -21,9 +21,15 @@ export class CircuitOpen extends Error {
   readonly retryAfterMs: number;
   // Refused before it was sent: the service never saw it.
   readonly undelivered = true;
-  constructor(service: string, retryInMs: number) {
-    super(`The ${service} service's circuit breaker is open: failing fast for ${Math.ceil(retryInMs / 1000)} s more`);
-    this.retryAfterMs = retryInMs;
+  /** `retryInMs`: until the breaker lets a trial call through; undefined while a trial call is under way (its outcome decides). */
+  constructor(service: string, retryInMs: number | undefined) {
+    super(
+      retryInMs === undefined
+        ? `The ${service} service's circuit breaker is half-open: its one trial call is under way`
+        : `The ${service} service's circuit breaker is open: failing fast for ${Math.ceil(retryInMs / 1000)} s more`,
+    );
+    // During a trial, no time is known: the step's own backoff decides.
+    this.retryAfterMs = retryInMs ?? 0;
   }
 }
 
@@ -53,8 +59,8 @@ export class CircuitBreaker {
   /** Runs `call` through the breaker: refused at once (CircuitOpen) while open, or while a half-open trial is under way. */
   async run<T>(call: () => Promise<T>, isTransportFailure: (error: unknown) => boolean): Promise<T> {
     const state = this.state;
-    if (state === "open" || (state === "half_open" && this.trial))
-      throw new CircuitOpen(this.service, Math.max(0, this.openUntil - this.now()));
+    if (state === "open") throw new CircuitOpen(this.service, Math.max(0, this.openUntil - this.now()));
+    if (state === "half_open" && this.trial) throw new CircuitOpen(this.service, undefined);
     const trial = state === "half_open";
     if (trial) this.trial = true;
     try {
