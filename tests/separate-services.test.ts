@@ -130,9 +130,11 @@ describe("a service in a process of its own", () => {
 
 describe("the orchestrator killed between a service's commit and its own record", () => {
   // A relay between the orchestrator and the payment service: it sees every charge request, and once
-  // armed, SIGKILLs the orchestrator as the service's answer comes back, before the orchestrator hears it.
+  // armed, SIGKILLs the orchestrator as the service's answer comes back, before the orchestrator hears it
+  // (but not before the test has the orchestrator's 202 in full: the saga reaches its charge in a few ms).
   const charges: { key: string; replayed: string | null }[] = [];
   let killOnAnswer = false;
+  let accepted: Promise<void> = Promise.resolve();
   let relay: http.Server;
   let relayUrl = "";
   let killed: TestServer | undefined;
@@ -149,12 +151,13 @@ describe("the orchestrator killed between a service's commit and its own record"
         headers: headers as Record<string, string>,
         body: req.method === "GET" ? undefined : Buffer.concat(chunks),
       }).catch(() => undefined);
-      if (!upstream) return void res.destroy(); // the service is down: so is the relay's answer
-      const body = Buffer.from(await upstream.arrayBuffer());
+      const body = upstream && (await upstream.arrayBuffer().then(Buffer.from, () => undefined));
+      if (!upstream || !body) return void res.destroy(); // the service is down: so is the relay's answer
       if (req.url === "/services/payment/charges") {
         charges.push({ key: String(req.headers["idempotency-key"]), replayed: upstream.headers.get("idempotent-replayed") });
         if (killOnAnswer) {
           killOnAnswer = false;
+          await accepted;
           killed = orchestrator;
           await orchestrator.stop("SIGKILL");
           res.destroy();
@@ -172,8 +175,10 @@ describe("the orchestrator killed between a service's commit and its own record"
   afterAll(() => new Promise<void>((resolve) => relay?.close(() => resolve())));
 
   it("asks again with the same key after the restart: the service answers its charge, and charges once", async () => {
+    let markAccepted!: () => void;
+    accepted = new Promise((resolve) => (markAccepted = resolve));
     killOnAnswer = true;
-    const { status, body } = await order({}, { prefer: "respond-async" });
+    const { status, body } = await order({}, { prefer: "respond-async" }).finally(() => markAccepted());
     expect(status).toBe(202);
     await until("the orchestrator to be killed as the charge's answer comes back", () => killed !== undefined);
     // The service committed the charge; the orchestrator never recorded it.
