@@ -3,7 +3,7 @@
 // its own column, on both databases.
 import { afterEach, expect, it } from "vitest";
 import { closeDatabase, database } from "./client";
-import { insertRows, sagaEventsTable, sagaStepsTable } from "./insert-rows";
+import { insertRows, sagaEventsTable, sagaStepsTable, updateRows } from "./insert-rows";
 
 afterEach(() => closeDatabase());
 
@@ -97,4 +97,47 @@ it("refuses a field the table does not map, rather than drop it", async () => {
   await expect(db.write((tx) => insertRows(tx, sagaEventsTable, [row as never]))).rejects.toThrow(
     'saga_events has no column for the field "note"',
   );
+});
+
+it("changes each step named with its own changes in one statement, and nothing else", async () => {
+  const db = await database();
+  const at = new Date("2026-12-06T10:00:00.000Z");
+  const later = new Date("2026-12-06T10:00:01.250Z");
+  const pending = { status: "pending", attempts: 0, compensationAttempts: 0 };
+  const stepsOf = (sagaId: string) =>
+    [0, 1, 2].map((position) => ({ sagaId, position, name: `step_${position}`, compensationName: `undo_${position}`, ...pending }));
+  await db.write(async (tx) => {
+    for (const id of ["saga-3", "saga-4"])
+      await tx.saga.create({
+        data: { id, definition: "test", subjectType: "thing", subjectId: id, status: "running", createdAt: at, updatedAt: at },
+      });
+    await insertRows(tx, sagaStepsTable, [...stepsOf("saga-3"), ...stepsOf("saga-4")]);
+  });
+  const before = await db.read.sagaStep.findMany({ where: { sagaId: "saga-3" }, orderBy: { position: "asc" } });
+
+  // A transition's two: step 0 finished (an error cleared, its output), step 1 begun (its first attempt).
+  const changed = await db.write((tx) =>
+    updateRows(tx, sagaStepsTable, { sagaId: "saga-3" }, "position", [
+      { key: 0, data: { status: "completed", error: null, finishedAt: later, output: '{"ok":true}' } },
+      { key: 1, data: { status: "running", attempts: 1, error: null, startedAt: later, finishedAt: null } },
+    ]),
+  );
+  expect(changed).toBe(2);
+  const after = await db.read.sagaStep.findMany({ where: { sagaId: "saga-3" }, orderBy: { position: "asc" } });
+  expect(after).toEqual([
+    { ...before[0], status: "completed", finishedAt: later, output: '{"ok":true}' },
+    { ...before[1], status: "running", attempts: 1, startedAt: later },
+    before[2],
+  ]);
+  // One change alone; the other saga's steps of the same positions untouched.
+  await db.write((tx) =>
+    updateRows(tx, sagaStepsTable, { sagaId: "saga-3" }, "position", [{ key: 2, data: { status: "failed", error: "Injected failure" } }]),
+  );
+  expect(await db.read.sagaStep.findUnique({ where: { sagaId_position: { sagaId: "saga-3", position: 2 } } })).toEqual({
+    ...before[2],
+    status: "failed",
+    error: "Injected failure",
+  });
+  const other = await db.read.sagaStep.findMany({ where: { sagaId: "saga-4" }, orderBy: { position: "asc" } });
+  expect(other.map((step) => step.status)).toEqual(["pending", "pending", "pending"]);
 });

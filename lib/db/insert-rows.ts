@@ -1,6 +1,6 @@
 /**
  * Many rows into one table, in one statement: for the engine's steps and events, written with every
- * transition.
+ * transition (and `updateRows`: the steps a transition changes, in one statement too).
  *
  * Prisma Client's model API can say this (`createMany`, or a nested `create`), but at several times the
  * cost, measured here: Prisma 7 compiles a `createMany`'s query plan anew on every call (its plan cache
@@ -32,7 +32,10 @@ type BulkRow<Input, Required extends keyof Input = never> = {
  * The engine's tables that take rows in bulk, as schema.prisma maps them (lib/db/insert-rows.test.ts
  * holds them to it, on both databases).
  */
-export const sagaStepsTable: RowTable<BulkRow<Prisma.SagaStepCreateManyInput, "attempts" | "compensationAttempts">> = {
+/** A saga step's row, as insertRows and updateRows take it. */
+export type SagaStepFields = BulkRow<Prisma.SagaStepCreateManyInput, "attempts" | "compensationAttempts">;
+
+export const sagaStepsTable: RowTable<SagaStepFields> = {
   name: "saga_steps",
   columns: {
     sagaId: "saga_id",
@@ -82,4 +85,38 @@ export async function insertRows<Row extends object>(tx: Tx, table: RowTable<Row
   const columns = Prisma.raw(fields.map((field) => `"${table.columns[field]}"`).join(", "));
   const values = Prisma.join(rows.map((row) => Prisma.sql`(${Prisma.join(fields.map((field) => row[field] ?? null))})`));
   await tx.$executeRaw`INSERT INTO ${Prisma.raw(`"${table.name}"`)} (${columns}) VALUES ${values}`;
+}
+
+/**
+ * Changes some rows of one parent (`parent`: the saga's id, say) in one statement, each row picked by
+ * its `key` field (a step's position) and given changes of its own: for the engine's transitions, which
+ * finish one step and begin the next. Prisma's model API needs an `updateMany` a row, and each call
+ * costs far more than the statement (scripts/bench-engine.ts). A column a row's changes leave out keeps
+ * its value (CASE ... ELSE the column), and a row the changes do not name is not touched. Resolves with
+ * the rows changed.
+ */
+export async function updateRows<Row extends object, Key extends keyof Row & string>(
+  tx: Tx,
+  table: RowTable<Row>,
+  parent: Partial<Row>,
+  key: Key,
+  changes: readonly { key: Row[Key]; data: Partial<Row> }[],
+): Promise<number> {
+  if (changes.length === 0) return 0;
+  const column = (field: string) => {
+    if (!Object.hasOwn(table.columns, field)) throw new Error(`${table.name} has no column for the field "${field}"`);
+    return Prisma.raw(`"${table.columns[field as keyof Row]}"`);
+  };
+  const fields = [...new Set(changes.flatMap((change) => Object.keys(change.data)))];
+  const keyColumn = column(key);
+  const set = fields.map((field) => {
+    const target = column(field);
+    if (changes.length === 1) return Prisma.sql`${target} = ${changes[0].data[field as keyof Row] ?? null}`;
+    const cases = changes
+      .filter((change) => Object.hasOwn(change.data, field))
+      .map((change) => Prisma.sql`WHEN ${change.key} THEN ${change.data[field as keyof Row] ?? null}`);
+    return Prisma.sql`${target} = CASE ${keyColumn} ${Prisma.join(cases, " ")} ELSE ${target} END`;
+  });
+  const where = Object.entries(parent).map(([field, value]) => Prisma.sql`${column(field)} = ${value}`);
+  return tx.$executeRaw`UPDATE ${Prisma.raw(`"${table.name}"`)} SET ${Prisma.join(set)} WHERE ${Prisma.join(where, " AND ")} AND ${keyColumn} IN (${Prisma.join(changes.map((change) => change.key))})`;
 }

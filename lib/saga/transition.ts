@@ -4,7 +4,7 @@
  * engine makes to its tables goes through one (lib/saga/run-record.ts, start.ts, operator-retry.ts).
  */
 import { orderEventWrites, type Tx } from "../db/client";
-import { insertRows, sagaEventsTable, sagaStepsTable } from "../db/insert-rows";
+import { insertRows, sagaEventsTable, sagaStepsTable, updateRows, type SagaStepFields } from "../db/insert-rows";
 import { leaseOwner, leaseUntil } from "./lease";
 import type { EventOutcome, EventPhase, SagaStatus, StepStatus } from "./status";
 import { LeaseLost, SagaVanished, waitingColumns, type NewSagaRow, type StepRow, type Waiting } from "./store";
@@ -30,7 +30,7 @@ export interface StepResult {
   call?: string;
 }
 
-type StepData = NonNullable<Parameters<Tx["sagaStep"]["updateMany"]>[0]>["data"];
+type StepData = Partial<SagaStepFields>;
 
 /**
  * The changes of one transaction to one saga: its steps, its status, its new events. They are written
@@ -159,9 +159,9 @@ export class Transition {
   }
 
   /**
-   * Writes it all: the saga row (its status if it changed, and updated_at), each changed step with an
-   * update of its own (a nested `updateMany` of the steps would first read each step's row back, for
-   * twice the statements), then the new events in one INSERT. The saga's update is also the guard of the
+   * Writes it all: the saga row (its status if it changed, and updated_at), the changed steps with one
+   * UPDATE (lib/db/insert-rows.ts updateRows: Prisma's model API would take a call a step), then the new
+   * events in one INSERT. The saga's update is also the guard of the
    * transition: a saga that is gone (a reset deleted it mid-run) has no row to update, and the whole
    * transaction, the step's own writes included, rolls back with SagaVanished (LeaseLost when another process holds it). A transition that
    * creates its saga inserts it instead, then its steps and its events.
@@ -188,9 +188,13 @@ export class Transition {
       const gone = (await this.tx.saga.count({ where: { id: this.sagaId } })) === 0;
       throw gone ? new SagaVanished(this.sagaId) : new LeaseLost(this.sagaId);
     }
-    for (const [position, data] of this.changes) {
-      await this.tx.sagaStep.updateMany({ where: { sagaId: this.sagaId, position }, data });
-    }
+    await updateRows(
+      this.tx,
+      sagaStepsTable,
+      { sagaId: this.sagaId },
+      "position",
+      [...this.changes].map(([position, data]) => ({ key: position, data })),
+    );
     await this.insertEvents();
   }
 
