@@ -1,6 +1,7 @@
 // For `npm run bench`: fills the database at DATABASE_URL with a long history of orders, quickly, through
 // the app's own data layer (lib/db): one real order is placed (its saga runs as any does), and then
-// copied `count` times, every row of it (order, saga, steps, events, reservation, payment, shipment),
+// copied `count` times, every row of it (order, saga, steps, events, and the services' reservation,
+// charge, ledger entry and shipment),
 // each copy with ids of its own. Copying in the database takes seconds where placing 100,000 orders
 // would take many minutes; the rows are those a real saga writes. Run with jiti:
 //   node node_modules/jiti/lib/jiti-cli.mjs scripts/bench-history.ts <count>
@@ -8,12 +9,18 @@
 import Sqlite from "better-sqlite3";
 import { closeDatabase, database } from "../lib/db/client";
 import { submitOrder } from "../lib/orders/service";
+import { startServicesListener } from "../lib/services/listener";
 
 const count = Number(process.argv[2]);
 if (!Number.isSafeInteger(count) || count < 1) throw new Error(`a number of orders to add, please (got ${process.argv[2]})`);
 
+// The order's steps call the services (lib/services) on a loopback port of this process, as the server's do.
+const services = await startServicesListener();
+process.env.SAGA_SERVICES_URL = services.url;
 const submission = await submitOrder({ user_id: "user_1", product_id: "product_1", quantity: 1, amount: 0.01 });
-if (submission.kind !== "finished") throw new Error(`the template order did not finish (${submission.kind})`);
+if (submission.kind !== "finished" || submission.result.status !== "completed")
+  throw new Error(`the template order did not complete (${submission.kind === "finished" ? submission.result.status : submission.kind})`);
+await services.close();
 const { orderId, sagaId } = submission.order;
 const db = await database();
 
@@ -36,9 +43,13 @@ const tables: { table: string; where: [string, string]; ids: string[]; generated
   { table: "sagas", where: ["id", sagaId], ids: ["id", "subject_id"] },
   { table: "saga_steps", where: ["saga_id", sagaId], ids: ["saga_id"] },
   { table: "saga_events", where: ["saga_id", sagaId], ids: ["saga_id"], generated: "id" },
-  { table: "inventory_reservations", where: ["order_id", orderId], ids: ["order_id"] },
-  { table: "payments", where: ["order_id", orderId], ids: ["order_id"] },
-  { table: "shipments", where: ["order_id", orderId], ids: ["order_id"] },
+  // The services' own records of the order (lib/services): what their reads of an order and the run's
+  // ledger find. (Their logs of answered requests, keyed by the saga's steps, are not copied: no read
+  // looks at them.)
+  { table: "inventory_service_reservations", where: ["order_id", orderId], ids: ["order_id"] },
+  { table: "payment_service_charges", where: ["order_id", orderId], ids: ["order_id"] },
+  { table: "payment_service_ledger", where: ["order_id", orderId], ids: ["order_id"], generated: "id" },
+  { table: "shipping_service_shipments", where: ["order_id", orderId], ids: ["order_id"] },
 ];
 
 const BATCH = 20_000;
