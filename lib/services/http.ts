@@ -16,6 +16,7 @@ import { logger } from "../log";
 import { countAbandonedRequest } from "../saga/metrics";
 import type { Answer } from "./answer";
 import { answerOnce, type RequestLog } from "./idempotency";
+import { knownSeeded, rememberSeeded } from "./seeded";
 import * as inventory from "./inventory";
 import * as payment from "./payment";
 import * as shipping from "./shipping";
@@ -91,9 +92,19 @@ function missingKey(): z.ZodError {
   return IdempotencyKeySchema.safeParse(undefined).error!;
 }
 
-/** A read: answered from the service's own tables (a world's first call seeds them, hence a write). */
-function read(fn: (tx: Tx, worldId: string) => Promise<unknown>): Handler {
-  return async (_request, worldId) => jsonResponse(await (await database()).write((tx) => fn(tx, worldId)));
+/**
+ * A read: answered from the service's own tables. A world's first call seeds them, hence a write; once
+ * this process knows the world has its data, a plain read (no transaction, no place in the writers' queue).
+ */
+function read(service: string, fn: (tx: Tx, worldId: string) => Promise<unknown>): Handler {
+  return async (_request, worldId) => {
+    const db = await database();
+    if (knownSeeded(service, worldId)) return jsonResponse(await fn(db.read, worldId));
+    const answer = await db.write((tx) => fn(tx, worldId));
+    // Committed: the world has its data now.
+    rememberSeeded(service, worldId);
+    return jsonResponse(answer);
+  };
 }
 
 /** Puts the world's data of the service back as seeded. */
@@ -117,22 +128,25 @@ function forget(fn: (tx: Tx, worlds: string[]) => Promise<void>): Handler {
 /** Every endpoint, by service, path and method (the OpenAPI document has each: lib/docs/openapi-services.ts). */
 export const endpoints: Record<string, Record<string, Partial<Record<"GET" | "POST", Handler>>>> = {
   inventory: {
-    stock: { GET: read(inventory.stock) },
+    stock: { GET: read(inventory.SERVICE, inventory.stock) },
     reservations: { POST: mutation(inventory.requests, "reserve", ReservationRequestSchema, inventory.reserve) },
     releases: { POST: mutation(inventory.requests, "release", CompensationRequestSchema, inventory.release) },
     reset: { POST: reset(inventory.reset) },
     forget: { POST: forget(inventory.forget) },
   },
   payment: {
-    accounts: { GET: read(payment.balances) },
-    ledger: { GET: read(payment.ledger) },
+    accounts: { GET: read(payment.SERVICE, payment.balances) },
+    ledger: { GET: read(payment.SERVICE, payment.ledger) },
     charges: { POST: mutation(payment.requests, "charge", ChargeRequestSchema, payment.charge) },
     refunds: { POST: mutation(payment.requests, "refund", CompensationRequestSchema, payment.refund) },
     reset: { POST: reset(payment.reset) },
     forget: { POST: forget(payment.forget) },
   },
   shipping: {
-    shipments: { GET: read(shipping.shipments), POST: mutation(shipping.requests, "ship", ShipmentRequestSchema, shipping.ship) },
+    shipments: {
+      GET: read(shipping.SERVICE, shipping.shipments),
+      POST: mutation(shipping.requests, "ship", ShipmentRequestSchema, shipping.ship),
+    },
     cancellations: { POST: mutation(shipping.requests, "cancel", CompensationRequestSchema, shipping.cancel) },
     reset: { POST: reset(shipping.reset) },
     forget: { POST: forget(shipping.forget) },

@@ -143,6 +143,8 @@ export async function ledger(
   tx: Tx,
   worldId: string,
 ): Promise<{ order_id: string; account_id: string; kind: string; amount_cents: number; at: string }[]> {
+  // Seeds a world as every read does (lib/services/http.ts remembers a world a read has seen).
+  await seeded(tx, worldId);
   const rows = await tx.paymentServiceLedgerEntry.findMany({ where: { worldId }, orderBy: { id: "asc" }, take: 1_000 });
   return rows.map((row) => ({
     order_id: row.orderId,

@@ -13,10 +13,22 @@ const MAX_REMEMBERED = 10_000;
 export async function seedOnce(service: string, worldId: string, any: () => Promise<unknown>, seed: () => Promise<unknown>): Promise<void> {
   const worlds = seen.get(service) ?? seen.set(service, new Set()).get(service)!;
   if (worlds.has(worldId)) return;
-  // Seeded now, it is remembered only once a later call finds the seed committed: this transaction may yet roll back.
+  // Seeded now, it is remembered only once a later call finds the seed committed (or its caller says the
+  // transaction committed: rememberSeeded): this transaction may yet roll back.
   if (!(await any())) return void (await seed());
+  rememberSeeded(service, worldId);
+}
+
+/** `worldId` has `service`'s data, committed: its calls need not look for it again. */
+export function rememberSeeded(service: string, worldId: string): void {
+  const worlds = seen.get(service) ?? seen.set(service, new Set()).get(service)!;
   if (worlds.size >= MAX_REMEMBERED) worlds.clear();
   worlds.add(worldId);
+}
+
+/** Whether this process knows `worldId` has `service`'s data already: a read of it needs no transaction that could seed it. */
+export function knownSeeded(service: string, worldId: string): boolean {
+  return seen.get(service)?.has(worldId) === true;
 }
 
 /** After a reset removed a world's data (it is seeded again in the same transaction), or a sweep removed the world. */

@@ -2,6 +2,7 @@
 // sees (statuses, bodies, the replay header) and what each service's own data then says.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { database } from "../db/client";
 import { newWorldId } from "../world-id";
 import { KEY_REUSED } from "./idempotency";
 import { serveServices, WORLD_HEADER } from "./http";
@@ -222,5 +223,39 @@ describe("the services' HTTP contract", () => {
     expect((await call("POST", "payment/reset", { world: one })).status).toBe(200);
     expect(await balance(one, "user_1")).toBe(100_000);
     expect((await call("GET", "payment/ledger", { world: one })).body).toEqual([]);
+  });
+});
+
+describe("reads", () => {
+  it("a world's first read seeds it in a write; the next reads take no write transaction, and see every write since", async () => {
+    const db = await database();
+    const world = newWorldId();
+    const before = db.stats.transactions;
+    expect(await available(world, "product_1")).toBe(100);
+    expect(db.stats.transactions - before).toBe(1);
+    const seeded = db.stats.transactions;
+    expect(await available(world, "product_1")).toBe(100);
+    expect((await call("GET", "payment/accounts", { world })).status).toBe(200);
+    expect(db.stats.transactions).toBe(seeded + 1); // the payment service's first read of the world seeds it
+    const reserved = await call("POST", "inventory/reservations", {
+      world,
+      key: "r-1",
+      body: { order_id: "order-r", product_id: "product_1", quantity: 3 },
+    });
+    expect(reserved.status).toBe(201);
+    const written = db.stats.transactions;
+    expect(await available(world, "product_1")).toBe(97);
+    expect(db.stats.transactions).toBe(written);
+  });
+
+  it("a world first seen through the ledger or the shipments has its accounts and addresses for the writes after", async () => {
+    const world = newWorldId();
+    expect(await call("GET", "payment/ledger", { world })).toMatchObject({ status: 200, body: [] });
+    expect(await call("GET", "shipping/shipments", { world })).toMatchObject({ status: 200, body: [] });
+    const charge = { order_id: "order-l", account_id: "user_1", amount_cents: 1_000 };
+    expect(await call("POST", "payment/charges", { world, key: "c-l", body: charge })).toMatchObject({ status: 201 });
+    expect(await balance(world, "user_1")).toBe(99_000);
+    const shipment = await call("POST", "shipping/shipments", { world, key: "s-l", body: { order_id: "order-l", user_id: "user_1" } });
+    expect(shipment.status).toBe(201);
   });
 });

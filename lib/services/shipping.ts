@@ -91,6 +91,8 @@ export async function cancel(tx: Tx, worldId: string, input: { order_id: string 
 
 /** A world's shipments, newest first (at most a thousand). */
 export async function shipments(tx: Tx, worldId: string): Promise<ReturnType<typeof shipmentBody>[]> {
+  // Seeds a world as every read does (lib/services/http.ts remembers a world a read has seen).
+  await seeded(tx, worldId);
   const rows = await tx.shippingServiceShipment.findMany({
     where: { worldId, status: { not: "voided" } },
     orderBy: { createdAt: "desc" },
