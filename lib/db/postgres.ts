@@ -17,6 +17,7 @@ import { migrationsDir, type DatabaseConfig } from "./config";
 import { migratePostgres } from "./migrate-postgres";
 import { healthTracker, transactions } from "./transactions";
 import type { Database } from "./types";
+import { sharedWhilePending } from "./unless-changed";
 
 const CHANNEL = "saga_studio";
 // Connections of this process's pool: enough for the transactions and reads a replica runs at once.
@@ -108,13 +109,15 @@ export async function openPostgres(config: Extract<DatabaseConfig, { provider: "
     fileProblem: () => undefined,
     writeHealth: health.get,
     read: client,
-    probe: async () => {
+    // One probe at a time, its answer shared by the checks that come meanwhile: each would otherwise
+    // be a query and a round trip of its own (SQLite's probe is kept until something commits instead).
+    probe: sharedWhilePending(async () => {
       // Writes failed last: on PostgreSQL that is the connection's fault (ended while the process was
       // paused, refused) or a conflict, never a state of the server a transaction would not meet; one of
       // the probe's own that commits says writes work again (and clears the flag, as any write does).
       if (health.get().failing) await write(async () => undefined);
       await client.saga.findFirst({ select: { id: true } });
-    },
+    }),
     // Other replicas commit without a word this process could check cheaply: always read.
     unlessChanged: (_key, read) => read(),
     write,

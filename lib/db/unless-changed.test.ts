@@ -3,6 +3,7 @@
 import Sqlite from "better-sqlite3";
 import { afterEach, expect, it } from "vitest";
 import { closeDatabase, database } from "./client";
+import { sharedWhilePending } from "./unless-changed";
 
 afterEach(() => closeDatabase());
 
@@ -37,4 +38,33 @@ it("reads once while nothing commits, again after a commit here or by another co
   expect(reads).toBe(3);
   expect(await stock()).toEqual(["P5", "P20"]);
   expect(reads).toBe(3);
+});
+
+it("asks a shared question once while its answer is pending, and again after it settles", async () => {
+  let asked = 0;
+  let answer!: (value: string) => void;
+  let fail!: (error: Error) => void;
+  const check = sharedWhilePending(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        asked++;
+        answer = resolve;
+        fail = reject;
+      }),
+  );
+  const first = [check(), check(), check()];
+  expect(asked).toBe(1);
+  answer("up");
+  expect(await Promise.all(first)).toEqual(["up", "up", "up"]);
+
+  // Settled: the next call asks anew, and a failure reaches every caller that waited for it.
+  const second = [check(), check()];
+  expect(asked).toBe(2);
+  fail(new Error("down"));
+  for (const call of second) await expect(call).rejects.toThrow("down");
+
+  const third = check();
+  expect(asked).toBe(3);
+  answer("up again");
+  expect(await third).toBe("up again");
 });

@@ -1,7 +1,7 @@
 /**
  * Answers kept until the data changes: `Database.unlessChanged` over a version of the data that moves
  * with every commit (SQLite's data_version, lib/db/sqlite.ts). PostgreSQL has no such version to hand and
- * reads every time.
+ * reads every time. And a question shared while it is being asked: `sharedWhilePending`.
  */
 import type { Database } from "./types";
 
@@ -24,4 +24,18 @@ export function memoizedUntilChange(version: () => unknown): Database["unlessCha
     }
     return value;
   };
+}
+
+/**
+ * `ask` as one question at a time: whoever calls while an answer is pending gets that answer, and the
+ * first call after it settles (resolved or rejected) asks again. For a check whose answer may be a
+ * moment old but must come from the database (PostgreSQL's health probe: ten load balancers' checks
+ * at once cost one query), never for data a caller may have just written (it could miss the write).
+ */
+export function sharedWhilePending<T>(ask: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () =>
+    (pending ??= ask().finally(() => {
+      pending = undefined;
+    }));
 }
