@@ -155,13 +155,29 @@ export async function ledger(
   }));
 }
 
-/** What the service holds for one order: its charge, and its ledger's entries for it. */
+/**
+ * What the service holds for one order: its charge, and its ledger's entries for it. They are two
+ * reads (outside any transaction, as every read of a known world), which must agree: a refund that
+ * commits between them would show a refunded charge without its refund, or the reverse. So the charge's
+ * status is read before and after the entries, and the entries again while it moved. A charge's status
+ * only moves on (none, then charged or voided; charged, then refunded) until a reset removes it: the
+ * same status twice means nothing committed for the order in between, and the loop ends.
+ */
 export async function orderRecord(tx: Tx, worldId: string, orderId: string): Promise<OrderRecord> {
-  const row = await tx.paymentServiceCharge.findUnique({ where: { worldId_orderId: { worldId, orderId } }, select: { status: true } });
-  const entries = await tx.paymentServiceLedgerEntry.findMany({ where: { worldId, orderId }, orderBy: { id: "asc" } });
+  const status = async () =>
+    (await tx.paymentServiceCharge.findUnique({ where: { worldId_orderId: { worldId, orderId } }, select: { status: true } }))?.status ??
+    null;
+  let before = await status();
+  let entries;
+  for (;;) {
+    entries = await tx.paymentServiceLedgerEntry.findMany({ where: { worldId, orderId }, orderBy: { id: "asc" } });
+    const after = await status();
+    if (after === before) break;
+    before = after;
+  }
   return {
     order_id: orderId,
-    status: row?.status ?? null,
+    status: before,
     movements: entries.map((entry) => ({
       kind: entry.kind === "refund" ? "refund" : "charge",
       account: entry.accountId,

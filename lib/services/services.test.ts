@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { database } from "../db/client";
 import { newWorldId } from "../world-id";
 import { KEY_REUSED } from "./idempotency";
+import type { Tx } from "../db/types";
 import { serveServices, WORLD_HEADER } from "./http";
+import * as payment from "./payment";
 
 /** A call of a service, as the orchestrator makes it: JSON, the world in its header, and a key on a write. */
 async function call(method: "GET" | "POST" | "PUT", path: string, { world, key, body }: { world: string; key?: string; body?: unknown }) {
@@ -257,5 +259,41 @@ describe("reads", () => {
     expect(await balance(world, "user_1")).toBe(99_000);
     const shipment = await call("POST", "shipping/shipments", { world, key: "s-l", body: { order_id: "order-l", user_id: "user_1" } });
     expect(shipment.status).toBe(201);
+  });
+
+  it("an order's payment record agrees with itself when its refund commits while it is read", async () => {
+    const db = await database();
+    const world = newWorldId();
+    const charge = { order_id: "order-s", account_id: "user_1", amount_cents: 500 };
+    expect(await call("POST", "payment/charges", { world, key: "c-s", body: charge })).toMatchObject({ status: 201 });
+    // The refund commits after the record's read of the charge, before its read of the ledger: the
+    // reads go through a reader that lets it in at that moment.
+    let refunded = false;
+    const reader = new Proxy(db.read, {
+      get(target, key) {
+        if (key !== "paymentServiceLedgerEntry") return Reflect.get(target, key);
+        return {
+          findMany: async (args: Parameters<typeof target.paymentServiceLedgerEntry.findMany>[0]) => {
+            if (!refunded) {
+              refunded = true;
+              expect(await call("POST", "payment/refunds", { world, key: "r-s", body: { order_id: "order-s" } })).toMatchObject({
+                status: 200,
+                body: { status: "refunded" },
+              });
+            }
+            return target.paymentServiceLedgerEntry.findMany(args);
+          },
+        };
+      },
+    });
+    const record = await payment.orderRecord(reader as unknown as Tx, world, "order-s");
+    expect(refunded).toBe(true);
+    expect(record).toMatchObject({
+      status: "refunded",
+      movements: [
+        { kind: "charge", account: "user_1", delta: -500, undoes: false },
+        { kind: "refund", account: "user_1", delta: 500, undoes: true },
+      ],
+    });
   });
 });
