@@ -28,8 +28,13 @@ export async function profileUnder(target, env, load) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "saga-studio-profile-"));
   const server = await target.start({ ...env, NEXT_MANUAL_SIG_HANDLE: "true" }, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
   const exited = new Promise((resolve) => (server.child.exitCode !== null ? resolve() : server.child.on("exit", resolve)));
+  // A load that fails under the profiler (a request answered 503, say) is a finding, not the end of the
+  // bench: it is said, and the profile of what ran until then is summed up as any other.
+  let failed;
   try {
     await load(server.url);
+  } catch (error) {
+    failed = `  (the load failed under the profiler: ${error instanceof Error ? error.message : String(error)})`;
   } finally {
     server.child.kill("SIGTERM");
     await exited;
@@ -38,7 +43,7 @@ export async function profileUnder(target, env, load) {
   const file = fs.readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
   const profile = file && JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
   fs.rmSync(dir, { recursive: true, force: true });
-  if (!profile) return ["  (no profile was written)"];
+  if (!profile) return [...(failed ? [failed] : []), "  (no profile was written)"];
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map();
   profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
@@ -57,6 +62,7 @@ export async function profileUnder(target, env, load) {
   const share = (micros) => `${((100 * micros) / busy).toFixed(0).padStart(3)}%`;
   const top = (map, count) => [...map].sort((a, b) => b[1] - a[1]).slice(0, count);
   return [
+    ...(failed ? [failed] : []),
     `  where the server's busy time goes (a CPU profile, ${(busy / 1e6).toFixed(1)} s busy):`,
     ...top(groups, 6).map(([group, micros]) => `    ${share(micros)} ${group}`),
     `  the functions that take most of it:`,
