@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { database, type Tx } from "../db/client";
+import { againIfTaken } from "../db/faults";
 import { errorResponse, notFound, parameterError } from "../api/errors";
 import { parseJsonBody } from "../api/handler";
 import { jsonResponse } from "../api/json";
@@ -100,17 +101,20 @@ function read(service: string, fn: (tx: Tx, worldId: string) => Promise<unknown>
   return async (_request, worldId) => {
     const db = await database();
     if (knownSeeded(service, worldId)) return jsonResponse(await fn(db.read, worldId));
-    const answer = await db.write((tx) => fn(tx, worldId));
+    // On PostgreSQL the world's first calls run side by side, each seeding it: the ones that lose the
+    // race for its keys read again, and find its data.
+    const answer = await againIfTaken(() => db.write((tx) => fn(tx, worldId)));
     // Committed: the world has its data now.
     rememberSeeded(service, worldId);
     return jsonResponse(answer);
   };
 }
 
-/** Puts the world's data of the service back as seeded. */
+/** Puts the world's data of the service back as seeded (a reset that meets another's new seed on PostgreSQL runs again). */
 function reset(fn: (tx: Tx, worldId: string) => Promise<void>): Handler {
   return async (_request, worldId) => {
-    await (await database()).write((tx) => fn(tx, worldId));
+    const db = await database();
+    await againIfTaken(() => db.write((tx) => fn(tx, worldId)));
     return jsonResponse({ message: SERVICE_RESET_MESSAGE } satisfies z.infer<typeof ServiceResetResponseSchema>);
   };
 }

@@ -250,6 +250,34 @@ describe("reads", () => {
     expect(db.stats.transactions).toBe(written);
   });
 
+  it("a world's first reads and resets, many at once, all answer (on PostgreSQL their seeds race for the same keys)", async () => {
+    const world = newWorldId();
+    const reads = await Promise.all(
+      ["inventory/stock", "payment/accounts", "shipping/shipments"].flatMap((path) =>
+        Array.from({ length: 4 }, () => call("GET", path, { world })),
+      ),
+    );
+    expect(reads.map((read) => read.status)).toEqual(Array(12).fill(200));
+    expect(await available(world, "product_1")).toBe(100);
+    const other = newWorldId();
+    const resets = await Promise.all(Array.from({ length: 4 }, () => call("POST", "payment/reset", { world: other })));
+    expect(resets.map((reset) => reset.status)).toEqual(Array(4).fill(200));
+    expect(await balance(other, "user_1")).toBe(100_000);
+    // And a world's first writes: each reserves its own, once.
+    const third = newWorldId();
+    const reservations = await Promise.all(
+      Array.from({ length: 4 }, (_, n) =>
+        call("POST", "inventory/reservations", {
+          world: third,
+          key: `r-${n}`,
+          body: { order_id: `o-${n}`, product_id: "product_1", quantity: 1 },
+        }),
+      ),
+    );
+    expect(reservations.map((reservation) => reservation.status)).toEqual(Array(4).fill(201));
+    expect(await available(third, "product_1")).toBe(96);
+  });
+
   it("a world first seen through the ledger or the shipments has its accounts and addresses for the writes after", async () => {
     const world = newWorldId();
     expect(await call("GET", "payment/ledger", { world })).toMatchObject({ status: 200, body: [] });
