@@ -84,8 +84,13 @@ function answerMalformed(request: http.IncomingMessage, response: http.ServerRes
 /** FastAPI's JSON 404: for a malformed path, or one this process does not serve (it serves one service alone: lib/role.ts). */
 function answerNotFound(request: http.IncomingMessage, response: http.ServerResponse) {
   request.resume();
-  response.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(notFound) });
-  response.end(notFound);
+  answerJson(response, 404, notFound);
+}
+
+/** A JSON answer written straight on Node's response (`text`: the JSON), for what is answered before any handler runs. */
+export function answerJson(response: http.ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  response.end(text);
 }
 
 let role: Role | undefined;
@@ -101,8 +106,7 @@ function ownRole(): Role {
 function answerRequest(request: http.IncomingMessage, response: http.ServerResponse) {
   // Whatever body came with it is not read: drain it, so the connection can serve the next request.
   request.resume();
-  response.writeHead(405, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-  response.end(body);
+  answerJson(response, 405, body);
 }
 
 function answerSocket(socket: Socket) {

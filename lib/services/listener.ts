@@ -12,6 +12,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { handle, MAX_BODY_BYTES } from "../api/handler";
 import { logger } from "../log";
+import { answerJson } from "../method-guard";
 import { serveServices } from "./http";
 
 const log = logger("services");
@@ -71,7 +72,11 @@ export async function startServicesListener({
       // The connection broke while the request was read: nobody is left to answer. Else a method no
       // Request can carry (TRACE, CONNECT: the app's method guard answers those before they get here).
       if (req.destroyed || gone.signal.aborted) return void res.destroy();
-      return void sendJson(res, 405, { detail: `Method Not Allowed: ${error instanceof Error ? error.message : String(error)}` });
+      return void answerJson(
+        res,
+        405,
+        JSON.stringify({ detail: `Method Not Allowed: ${error instanceof Error ? error.message : String(error)}` }),
+      );
     }
     const path = url.pathname.startsWith("/services/") ? url.pathname.slice("/services/".length).split("/") : [];
     try {
@@ -103,10 +108,4 @@ export async function startServicesListener({
         server.close(() => resolve());
       }),
   };
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  res.end(text);
 }

@@ -11,8 +11,7 @@ const MAX_REMEMBERED = 10_000;
 
 /** Inside a transaction: seeds `worldId` for `service` unless it has data already (`any` finds a row of it). */
 export async function seedOnce(service: string, worldId: string, any: () => Promise<unknown>, seed: () => Promise<unknown>): Promise<void> {
-  const worlds = seen.get(service) ?? seen.set(service, new Set()).get(service)!;
-  if (worlds.has(worldId)) return;
+  if (knownSeeded(service, worldId)) return;
   // Seeded now, it is remembered only once a later call finds the seed committed (or its caller says the
   // transaction committed: rememberSeeded): this transaction may yet roll back.
   if (!(await any())) return void (await seed());
