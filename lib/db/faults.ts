@@ -42,7 +42,7 @@ interface PrismaError {
   meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string; originalMessage?: string; message?: string } } };
 }
 
-function sqliteCause(error: unknown) {
+function adapterCause(error: unknown) {
   return (error as PrismaError | undefined)?.meta?.driverAdapterError?.cause;
 }
 
@@ -50,7 +50,7 @@ export function isDatabaseFault(error: unknown): boolean {
   // By name, not instanceof: Next.js bundles start-up and each route apart, each with its own copy of
   // this class, and the database (opened by one of them) is shared through globalThis.
   if (error instanceof Error && error.name === "DatabaseUnavailable") return true;
-  const cause = sqliteCause(error);
+  const cause = adapterCause(error);
   const code = cause?.originalCode;
   if (code && (TRANSIENT_SQLITE.test(code) || TRANSIENT_POSTGRES.test(code))) return true;
   if (cause?.kind && TRANSIENT_KINDS.has(cause.kind)) return true;
@@ -62,14 +62,17 @@ export function isDatabaseFault(error: unknown): boolean {
 
 /** One line for a log or /health: SQLite's own words when there are some. */
 export function describeFault(error: unknown): string {
-  const cause = sqliteCause(error);
+  const cause = adapterCause(error);
   if (cause) return cause.originalMessage ?? cause.message ?? String(cause.originalCode);
   return error instanceof Error ? error.message.trim().split("\n").at(-1)! : String(error);
 }
 
-/** P2002: a unique key was taken (by a concurrent transaction, or a repeat of the same write). */
+/**
+ * A unique key was taken (by a concurrent transaction, or a repeat of the same write): P2002 from the
+ * model API, or the same kind under a raw statement's P2010 (lib/db/insert-rows.ts).
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string } | undefined)?.code === "P2002";
+  return (error as PrismaError | undefined)?.code === "P2002" || adapterCause(error)?.kind === "UniqueConstraintViolation";
 }
 
 /**

@@ -72,7 +72,7 @@ function mutation<S extends z.ZodType>(
   log: RequestLog,
   operation: string,
   schema: S,
-  work: (tx: Tx, worldId: string, input: z.infer<S>) => Promise<Answer>,
+  work: (tx: Tx, worldId: string, input: z.infer<S>, lookFirst: boolean) => Promise<Answer>,
 ): Handler {
   return async (request, worldId) => {
     const header = request.headers.get("idempotency-key");
@@ -81,8 +81,8 @@ function mutation<S extends z.ZodType>(
     if (!key.success) return parameterError(["header", "idempotency-key"], IdempotencyKeySchema, key.error);
     const parsed = await parseJsonBody(request, schema);
     if (!parsed.ok) return parsed.response;
-    const done = await answerOnce(await database(), log, worldId, key.data, { operation, body: parsed.data }, (tx) =>
-      work(tx, worldId, parsed.data),
+    const done = await answerOnce(await database(), log, worldId, key.data, { operation, body: parsed.data }, (tx, lookFirst) =>
+      work(tx, worldId, parsed.data, lookFirst),
     );
     return jsonResponse(done.body, { status: done.status, headers: { "idempotent-replayed": String(done.replayed) } });
   };

@@ -7,8 +7,10 @@
  *                                       arrived; then a late reservation for that order is refused (409)
  */
 import type { Tx } from "../db/client";
+import { insertRows, type BulkRow, type RowTable } from "../db/insert-rows";
+import type { Prisma } from "../generated/prisma/client";
 import { answer, NOTHING_TO_UNDO, refusal, type Answer } from "./answer";
-import type { RequestLog } from "./idempotency";
+import { requestsTable, type RequestLog } from "./idempotency";
 import type { OrderRecord } from "./schemas";
 import { forgetWorld, seedOnce } from "./seeded";
 
@@ -23,7 +25,22 @@ export const requests: RequestLog = {
       where: { worldId_key: { worldId, key } },
       select: { requestHash: true, status: true, body: true },
     }),
-  record: (tx, row) => tx.inventoryServiceRequest.create({ data: row, select: { key: true } }),
+  table: requestsTable("inventory_service_requests"),
+};
+
+// A reservation is written with one INSERT (lib/db/insert-rows.ts: cheaper than the model API's create, and on
+// every order), in the columns schema.prisma maps.
+export const reservationsTable: RowTable<BulkRow<Prisma.InventoryServiceReservationCreateManyInput>> = {
+  name: "inventory_service_reservations",
+  columns: {
+    worldId: "world_id",
+    orderId: "order_id",
+    productId: "product_id",
+    quantity: "quantity",
+    status: "status",
+    createdAt: "created_at",
+    updatedAt: "updated_at",
+  },
 };
 
 async function seeded(tx: Tx, worldId: string): Promise<void> {
@@ -45,18 +62,35 @@ const reservationBody = (row: { orderId: string; productId: string; quantity: nu
   status: row.status,
 });
 
-export async function reserve(tx: Tx, worldId: string, input: { order_id: string; product_id: string; quantity: number }): Promise<Answer> {
+/**
+ * Reserves units of a product for an order, once per order. With `lookFirst` (idempotency.ts: a repeat,
+ * or a request that met an earlier one's row), what an earlier request for the order left is looked for
+ * first; without it, the reservation's INSERT finds it (its unique key), and the request is asked again so.
+ */
+export async function reserve(
+  tx: Tx,
+  worldId: string,
+  input: { order_id: string; product_id: string; quantity: number },
+  lookFirst = true,
+): Promise<Answer> {
   await seeded(tx, worldId);
-  const existing = await tx.inventoryServiceReservation.findUnique({ where: { worldId_orderId: { worldId, orderId: input.order_id } } });
-  // The same order again (another key): its reservation, as it stands.
-  if (existing?.status === "reserved") return answer(201, reservationBody(existing));
-  if (existing) return refusal(409, `The reservation of order ${input.order_id} was released before it arrived`);
+  const earlier = async (): Promise<Answer | undefined> => {
+    const existing = await tx.inventoryServiceReservation.findUnique({ where: { worldId_orderId: { worldId, orderId: input.order_id } } });
+    // The same order again (another key): its reservation, as it stands.
+    if (existing?.status === "reserved") return answer(201, reservationBody(existing));
+    if (existing) return refusal(409, `The reservation of order ${input.order_id} was released before it arrived`);
+  };
+  const before = lookFirst ? await earlier() : undefined;
+  if (before) return before;
   const now = new Date();
   const taken = await tx.inventoryServiceStock.updateMany({
     where: { worldId, productId: input.product_id, available: { gte: input.quantity } },
     data: { available: { decrement: input.quantity }, updatedAt: now },
   });
   if (taken.count === 0) {
+    // Nothing written: an earlier reservation of the order is answered before any refusal.
+    const reserved = lookFirst ? undefined : await earlier();
+    if (reserved) return reserved;
     const product = await tx.inventoryServiceStock.count({ where: { worldId, productId: input.product_id } });
     return refusal(product ? 409 : 404, product ? "Insufficient inventory" : "Product not found");
   }
@@ -69,7 +103,7 @@ export async function reserve(tx: Tx, worldId: string, input: { order_id: string
     createdAt: now,
     updatedAt: now,
   };
-  await tx.inventoryServiceReservation.create({ data: row, select: { orderId: true } });
+  await insertRows(tx, reservationsTable, [row]);
   return answer(201, reservationBody(row));
 }
 
@@ -80,9 +114,9 @@ export async function release(tx: Tx, worldId: string, input: { order_id: string
   const now = new Date();
   if (!existing) {
     // Released before it arrived (its request was lost, or is late): remembered, so the late one is refused.
-    await tx.inventoryServiceReservation.create({
-      data: { worldId, orderId: input.order_id, productId: "", quantity: 0, status: "voided", createdAt: now, updatedAt: now },
-    });
+    await insertRows(tx, reservationsTable, [
+      { worldId, orderId: input.order_id, productId: "", quantity: 0, status: "voided", createdAt: now, updatedAt: now },
+    ]);
     return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });
   }
   if (existing.status === "voided") return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });

@@ -7,8 +7,10 @@
  *                                    a late charge for that order is refused (409): no charge after its refund
  */
 import type { Tx } from "../db/client";
+import { insertRows, type BulkRow, type RowTable } from "../db/insert-rows";
+import type { Prisma } from "../generated/prisma/client";
 import { answer, NOTHING_TO_UNDO, refusal, type Answer } from "./answer";
-import type { RequestLog } from "./idempotency";
+import { requestsTable, type RequestLog } from "./idempotency";
 import type { OrderRecord } from "./schemas";
 import { forgetWorld, seedOnce } from "./seeded";
 
@@ -23,7 +25,34 @@ export const requests: RequestLog = {
       where: { worldId_key: { worldId, key } },
       select: { requestHash: true, status: true, body: true },
     }),
-  record: (tx, row) => tx.paymentServiceRequest.create({ data: row, select: { key: true } }),
+  table: requestsTable("payment_service_requests"),
+};
+
+// A charge and a ledger entry are each written with one INSERT (lib/db/insert-rows.ts: cheaper than the
+// model API's create, and on every order), in the columns schema.prisma maps.
+export const chargesTable: RowTable<BulkRow<Prisma.PaymentServiceChargeCreateManyInput>> = {
+  name: "payment_service_charges",
+  columns: {
+    worldId: "world_id",
+    orderId: "order_id",
+    accountId: "account_id",
+    amountCents: "amount_cents",
+    status: "status",
+    createdAt: "created_at",
+    updatedAt: "updated_at",
+  },
+};
+
+export const ledgerTable: RowTable<BulkRow<Omit<Prisma.PaymentServiceLedgerEntryCreateManyInput, "id">>> = {
+  name: "payment_service_ledger",
+  columns: {
+    worldId: "world_id",
+    orderId: "order_id",
+    accountId: "account_id",
+    kind: "kind",
+    amountCents: "amount_cents",
+    createdAt: "created_at",
+  },
 };
 
 async function seeded(tx: Tx, worldId: string): Promise<void> {
@@ -50,22 +79,35 @@ const chargeBody = (row: { orderId: string; accountId: string; amountCents: numb
   status: row.status,
 });
 
+/**
+ * Charges an account for an order, once per order. With `lookFirst` (idempotency.ts: a repeat, or a
+ * request that met an earlier one's row), what an earlier request for the order left is looked for
+ * first; without it, the charge's INSERT finds it (its unique key), and the request is asked again so.
+ */
 export async function charge(
   tx: Tx,
   worldId: string,
   input: { order_id: string; account_id: string; amount_cents: number },
+  lookFirst = true,
 ): Promise<Answer> {
   await seeded(tx, worldId);
-  const existing = await tx.paymentServiceCharge.findUnique({ where: { worldId_orderId: { worldId, orderId: input.order_id } } });
-  // The same order again (another key): its charge, as it stands. Never a second charge.
-  if (existing?.status === "charged") return answer(201, chargeBody(existing));
-  if (existing) return refusal(409, `The charge of order ${input.order_id} was refunded before it arrived`);
+  const earlier = async (): Promise<Answer | undefined> => {
+    const existing = await tx.paymentServiceCharge.findUnique({ where: { worldId_orderId: { worldId, orderId: input.order_id } } });
+    // The same order again (another key): its charge, as it stands. Never a second charge.
+    if (existing?.status === "charged") return answer(201, chargeBody(existing));
+    if (existing) return refusal(409, `The charge of order ${input.order_id} was refunded before it arrived`);
+  };
+  const before = lookFirst ? await earlier() : undefined;
+  if (before) return before;
   const now = new Date();
   const taken = await tx.paymentServiceAccount.updateMany({
     where: { worldId, accountId: input.account_id, balanceCents: { gte: input.amount_cents } },
     data: { balanceCents: { decrement: input.amount_cents }, updatedAt: now },
   });
   if (taken.count === 0) {
+    // Nothing written yet: an earlier charge of the order is answered before any refusal.
+    const charged = lookFirst ? undefined : await earlier();
+    if (charged) return charged;
     const account = await tx.paymentServiceAccount.count({ where: { worldId, accountId: input.account_id } });
     return account ? refusal(402, "Insufficient funds") : refusal(404, "User not found");
   }
@@ -78,18 +120,10 @@ export async function charge(
     createdAt: now,
     updatedAt: now,
   };
-  await tx.paymentServiceCharge.create({ data: row, select: { orderId: true } });
-  await tx.paymentServiceLedgerEntry.create({
-    data: {
-      worldId,
-      orderId: input.order_id,
-      accountId: input.account_id,
-      kind: "charge",
-      amountCents: -input.amount_cents,
-      createdAt: now,
-    },
-    select: { id: true },
-  });
+  await insertRows(tx, chargesTable, [row]);
+  await insertRows(tx, ledgerTable, [
+    { worldId, orderId: input.order_id, accountId: input.account_id, kind: "charge", amountCents: -input.amount_cents, createdAt: now },
+  ]);
   return answer(201, chargeBody(row));
 }
 
@@ -100,9 +134,9 @@ export async function refund(tx: Tx, worldId: string, input: { order_id: string 
   const now = new Date();
   if (!existing) {
     // Refunded before the charge arrived (its request was lost, or is late): remembered, so the late charge is refused.
-    await tx.paymentServiceCharge.create({
-      data: { worldId, orderId: input.order_id, accountId: "", amountCents: 0, status: "voided", createdAt: now, updatedAt: now },
-    });
+    await insertRows(tx, chargesTable, [
+      { worldId, orderId: input.order_id, accountId: "", amountCents: 0, status: "voided", createdAt: now, updatedAt: now },
+    ]);
     return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });
   }
   if (existing.status === "voided") return answer(200, { order_id: input.order_id, status: NOTHING_TO_UNDO });
@@ -112,8 +146,8 @@ export async function refund(tx: Tx, worldId: string, input: { order_id: string 
       data: { balanceCents: { increment: existing.amountCents }, updatedAt: now },
     });
     await tx.paymentServiceCharge.update({ where, data: { status: "refunded", updatedAt: now }, select: { orderId: true } });
-    await tx.paymentServiceLedgerEntry.create({
-      data: {
+    await insertRows(tx, ledgerTable, [
+      {
         worldId,
         orderId: existing.orderId,
         accountId: existing.accountId,
@@ -121,8 +155,7 @@ export async function refund(tx: Tx, worldId: string, input: { order_id: string 
         amountCents: existing.amountCents,
         createdAt: now,
       },
-      select: { id: true },
-    });
+    ]);
   }
   return answer(200, chargeBody({ ...existing, status: "refunded" }));
 }

@@ -4,10 +4,13 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { database } from "../db/client";
 import { newWorldId } from "../world-id";
-import { KEY_REUSED } from "./idempotency";
+import { insertRows } from "../db/insert-rows";
+import { KEY_REUSED, requestsTable } from "./idempotency";
 import type { Tx } from "../db/types";
 import { serveServices, WORLD_HEADER } from "./http";
+import * as inventory from "./inventory";
 import * as payment from "./payment";
+import * as shipping from "./shipping";
 
 /** A call of a service, as the orchestrator makes it: JSON, the world in its header, and a key on a write. */
 async function call(method: "GET" | "POST" | "PUT", path: string, { world, key, body }: { world: string; key?: string; body?: unknown }) {
@@ -186,6 +189,83 @@ describe("shipping", () => {
     });
     expect((await call("GET", "shipping/shipments", { world })).body).toMatchObject([{ order_id: "o", status: "cancelled" }]);
   });
+});
+
+describe("one order's action under other keys (a retry that lost its key, a second orchestrator)", () => {
+  // Each service writes an order's row without looking for it first, and meets an earlier one at its
+  // unique key: the request is then asked again, looking first. What a caller sees must not change.
+  const actions = [
+    {
+      path: "payment/charges",
+      // The second charge would find the balance too low: the earlier charge answers, not a refusal.
+      body: { order_id: "big", account_id: "user_3", amount_cents: 15_000 },
+      done: { status: "charged" },
+      left: async (world: string) => balance(world, "user_3"),
+      after: 5_000,
+    },
+    {
+      path: "inventory/reservations",
+      body: { order_id: "big", product_id: "product_3", quantity: 20 },
+      done: { status: "reserved" },
+      left: async (world: string) => available(world, "product_3"),
+      after: 5,
+    },
+    {
+      path: "shipping/shipments",
+      body: { order_id: "big", user_id: "user_1" },
+      done: { status: "created" },
+      left: async (world: string) => (await call("GET", "shipping/shipments", { world })).body.length,
+      after: 1,
+    },
+  ];
+
+  for (const { path, body, done, left, after } of actions) {
+    it(`${path}: answers the order's first outcome to a later key, and to many keys at once, doing it once`, async () => {
+      const world = newWorldId();
+      const first = await call("POST", path, { world, key: "k-1", body });
+      expect(first).toMatchObject({ status: 201, replayed: "false", body: { ...body, ...done } });
+      expect(await call("POST", path, { world, key: "k-2", body })).toMatchObject({ status: 201, replayed: "false", body: first.body });
+      expect(await left(world)).toBe(after);
+
+      const other = newWorldId();
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => call("POST", path, { world: other, key: `at-once-${i}`, body })),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(201));
+      expect(new Set(answers.map((answer) => JSON.stringify(answer.body)))).toEqual(new Set([JSON.stringify(first.body)]));
+      expect(await left(other)).toBe(after);
+    });
+  }
+});
+
+it("writes each field of a service's rows to the column schema.prisma maps (one INSERT each, read back through the model)", async () => {
+  const db = await database();
+  const worldId = newWorldId();
+  const at = new Date("2026-12-07T10:00:00.125Z");
+  const later = new Date("2026-12-07T10:00:01.250Z");
+  // Every field with a value of its own, so that two columns swapped would show.
+  const reservation = { worldId, orderId: "o-1", productId: "p-1", quantity: 3, status: "reserved", createdAt: at, updatedAt: later };
+  const charge = { worldId, orderId: "o-1", accountId: "a-1", amountCents: 250, status: "charged", createdAt: at, updatedAt: later };
+  const entry = { worldId, orderId: "o-1", accountId: "a-1", kind: "charge", amountCents: -250, createdAt: at };
+  const shipment = { worldId, orderId: "o-1", userId: "u-1", address: "1 Way", status: "created", createdAt: at, updatedAt: later };
+  const request = (key: string) => ({ worldId, key, requestHash: `hash-${key}`, status: 201, body: `{"key":"${key}"}`, createdAt: at });
+  await db.write(async (tx) => {
+    await insertRows(tx, inventory.reservationsTable, [reservation]);
+    await insertRows(tx, payment.chargesTable, [charge]);
+    await insertRows(tx, payment.ledgerTable, [entry]);
+    await insertRows(tx, shipping.shipmentsTable, [shipment]);
+    await insertRows(tx, requestsTable("inventory_service_requests"), [request("i")]);
+    await insertRows(tx, requestsTable("payment_service_requests"), [request("p")]);
+    await insertRows(tx, requestsTable("shipping_service_requests"), [request("s")]);
+  });
+  const order = { worldId_orderId: { worldId, orderId: "o-1" } };
+  expect(await db.read.inventoryServiceReservation.findUnique({ where: order })).toEqual(reservation);
+  expect(await db.read.paymentServiceCharge.findUnique({ where: order })).toEqual(charge);
+  expect(await db.read.paymentServiceLedgerEntry.findFirst({ where: { worldId }, omit: { id: true } })).toEqual(entry);
+  expect(await db.read.shippingServiceShipment.findUnique({ where: order })).toEqual(shipment);
+  expect(await db.read.inventoryServiceRequest.findUnique({ where: { worldId_key: { worldId, key: "i" } } })).toEqual(request("i"));
+  expect(await db.read.paymentServiceRequest.findUnique({ where: { worldId_key: { worldId, key: "p" } } })).toEqual(request("p"));
+  expect(await db.read.shippingServiceRequest.findUnique({ where: { worldId_key: { worldId, key: "s" } } })).toEqual(request("s"));
 });
 
 describe("the services' HTTP contract", () => {
