@@ -3,7 +3,8 @@
 // its own column, on both databases.
 import { afterEach, expect, it } from "vitest";
 import { closeDatabase, database } from "./client";
-import { insertRows, sagaEventsTable, sagaStepsTable, updateRows } from "./insert-rows";
+import { ordersTable } from "../orders/service";
+import { insertRows, sagaEventsTable, sagasTable, sagaStepsTable, updateRows } from "./insert-rows";
 
 afterEach(() => closeDatabase());
 
@@ -140,4 +141,66 @@ it("changes each step named with its own changes in one statement, and nothing e
   });
   const other = await db.read.sagaStep.findMany({ where: { sagaId: "saga-4" }, orderBy: { position: "asc" } });
   expect(other.map((step) => step.status)).toEqual(["pending", "pending", "pending"]);
+});
+
+it("writes a saga's row and an order's to the columns the schema maps, as the model API reads them back", async () => {
+  const db = await database();
+  const at = new Date("2026-12-07T09:00:00.125Z");
+  const later = new Date("2026-12-07T09:00:30.500Z");
+  // Every field with a value of its own (the saga waiting, with an error and a lease), so that two
+  // columns swapped would show; then one with every nullable field null.
+  const waiting = {
+    id: "saga-w",
+    definition: "order",
+    definitionVersion: "v-1",
+    subjectType: "order",
+    subjectId: "order-w",
+    scope: "world-w",
+    status: "pending",
+    error: "Payment declined",
+    options: '{"step_by_step":true}',
+    createdAt: at,
+    updatedAt: later,
+    leaseOwner: "replica-1",
+    leaseExpiresAt: new Date("2026-12-07T09:01:00.000Z"),
+    waitingBefore: "reserve_inventory",
+    waitingPhase: "action",
+    waitingSince: new Date("2026-12-07T09:00:31.000Z"),
+    waitingUntil: new Date("2026-12-07T09:05:31.000Z"),
+  };
+  const plain = {
+    ...waiting,
+    id: "saga-p",
+    subjectId: "order-p",
+    error: null,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    waitingBefore: null,
+    waitingPhase: null,
+    waitingSince: null,
+    waitingUntil: null,
+  };
+  const order = {
+    id: "order-w",
+    worldId: "world-w",
+    userId: "user_2",
+    productId: "product_3",
+    quantity: 4,
+    amountCents: 12_345,
+    status: "processing",
+    sagaId: "saga-w",
+    createdAt: at,
+    updatedAt: later,
+  };
+  await db.write(async (tx) => {
+    await tx.world.create({ data: { id: "world-w", createdAt: at, lastSeenAt: at }, select: { id: true } });
+    await insertRows(tx, sagasTable, [waiting, plain]);
+    await insertRows(tx, ordersTable, [order, { ...order, id: "order-p", sagaId: "saga-p" }]);
+  });
+  expect(await db.read.saga.findUnique({ where: { id: "saga-w" } })).toEqual(waiting);
+  expect(await db.read.saga.findUnique({ where: { id: "saga-p" } })).toEqual(plain);
+  const [first, second] = await db.read.order.findMany({ where: { worldId: "world-w" }, orderBy: { seq: "asc" } });
+  expect(first).toEqual({ ...order, seq: expect.any(Number) });
+  // The database numbers the orders as it did under the model API's create.
+  expect(second.seq).toBeGreaterThan(first.seq);
 });

@@ -34,6 +34,32 @@ export type BulkRow<Input, Required extends keyof Input = never> = {
  * The engine's tables that take rows in bulk, as schema.prisma maps them (lib/db/insert-rows.test.ts
  * holds them to it, on both databases).
  */
+/** A saga's row, as a transition that creates one inserts it (every column given: a NULL is a NULL). */
+export const sagasTable: RowTable<
+  BulkRow<Prisma.SagaCreateManyInput, "definitionVersion" | "scope" | "options" | "error" | "leaseOwner" | "leaseExpiresAt">
+> = {
+  name: "sagas",
+  columns: {
+    id: "id",
+    definition: "definition",
+    definitionVersion: "definition_version",
+    subjectType: "subject_type",
+    subjectId: "subject_id",
+    scope: "scope",
+    status: "status",
+    error: "error",
+    options: "options",
+    createdAt: "created_at",
+    updatedAt: "updated_at",
+    leaseOwner: "lease_owner",
+    leaseExpiresAt: "lease_expires_at",
+    waitingBefore: "waiting_before",
+    waitingPhase: "waiting_phase",
+    waitingSince: "waiting_since",
+    waitingUntil: "waiting_until",
+  },
+};
+
 /** A saga step's row, as insertRows and updateRows take it. */
 export type SagaStepFields = BulkRow<Prisma.SagaStepCreateManyInput, "attempts" | "compensationAttempts">;
 

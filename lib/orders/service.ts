@@ -4,6 +4,8 @@ import type { OrderResult } from "../api/responses";
 import type { CreateOrderRequest } from "../api/schemas";
 import { databaseConfig } from "../db/config";
 import { againIfTaken } from "../db/faults";
+import { insertRows, type BulkRow, type RowTable } from "../db/insert-rows";
+import type { Prisma } from "../generated/prisma/client";
 import { logger } from "../log";
 import { toCents } from "../money";
 import { publish } from "../saga/events";
@@ -28,6 +30,24 @@ import { ready } from "./ready";
 import { countOrder } from "./worlds";
 import { TooManyRequests } from "../limits";
 import { DEFAULT_WORLD } from "../world-id";
+
+// An order's row goes in with one INSERT (lib/db/insert-rows.ts: cheaper than the model API's create,
+// and on every order); its seq is the database's.
+export const ordersTable: RowTable<BulkRow<Omit<Prisma.OrderCreateManyInput, "seq">>> = {
+  name: "orders",
+  columns: {
+    id: "id",
+    worldId: "world_id",
+    userId: "user_id",
+    productId: "product_id",
+    quantity: "quantity",
+    amountCents: "amount_cents",
+    status: "status",
+    sagaId: "saga_id",
+    createdAt: "created_at",
+    updatedAt: "updated_at",
+  },
+};
 
 const log = logger("orders");
 
@@ -92,10 +112,9 @@ export async function createOrder(input: CreateOrderRequest, idempotencyKey?: st
       };
       // The order's columns are its saga's subject, and its status the saga's from the outset. It goes in
       // first: the steps that may run as the saga starts write rows that refer to it.
-      await tx.order.create({
-        data: { ...subject, status: initialStatus(orderSaga, input.simulation), sagaId, createdAt: at, updatedAt: at },
-        select: { seq: true },
-      });
+      await insertRows(tx, ordersTable, [
+        { ...subject, status: initialStatus(orderSaga, input.simulation), sagaId, createdAt: at, updatedAt: at },
+      ]);
       const saga = await start({
         id: sagaId,
         definition: orderSaga,

@@ -4,7 +4,7 @@
  * engine makes to its tables goes through one (lib/saga/run-record.ts, start.ts, operator-retry.ts).
  */
 import { orderEventWrites, type Tx } from "../db/client";
-import { insertRows, sagaEventsTable, sagaStepsTable, updateRows, type SagaStepFields } from "../db/insert-rows";
+import { insertRows, sagaEventsTable, sagasTable, sagaStepsTable, updateRows, type SagaStepFields } from "../db/insert-rows";
 import { leaseOwner, leaseUntil } from "./lease";
 import type { EventOutcome, EventPhase, SagaStatus, StepStatus } from "./status";
 import { LeaseLost, SagaVanished, waitingColumns, type NewSagaRow, type StepRow, type Waiting } from "./store";
@@ -207,19 +207,18 @@ export class Transition {
   }
 
   private async insert({ saga, compensations }: NonNullable<Transition["creates"]>): Promise<void> {
-    await this.tx.saga.create({
-      data: {
+    await insertRows(this.tx, sagasTable, [
+      {
         ...saga,
         status: this.status?.status ?? "pending",
-        error: this.status?.error,
+        error: this.status?.error ?? null,
         createdAt: this.at,
         updatedAt: this.at,
         leaseOwner: leaseOwner(),
         leaseExpiresAt: leaseUntil(this.at.getTime()),
-        ...(this.waiting ? waitingColumns(this.waiting) : {}),
+        ...waitingColumns(this.waiting ?? null),
       },
-      select: { id: true },
-    });
+    ]);
     await insertRows(
       this.tx,
       sagaStepsTable,
