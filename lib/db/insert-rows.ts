@@ -1,8 +1,9 @@
 /**
  * Many rows into one table, in one statement: for the engine's steps and events, written with every
- * transition (and `updateRows`: the steps a transition changes, in one statement too), and for the
- * services' rows written with every order (a reservation, a charge and its ledger entry, a shipment, and
- * each service's record of the request), one row each: an INSERT costs less than the model API's create.
+ * transition (and `updateRows`: the steps a transition changes, in one statement too), and for the rows
+ * written with every order, one each (its saga and the order itself; at the services, a reservation, a
+ * charge and its ledger entry, a shipment, and each service's record of the request): an INSERT costs
+ * less than the model API's create.
  *
  * Prisma Client's model API can say this (`createMany`, or a nested `create`), but at several times the
  * cost, measured here: Prisma 7 compiles a `createMany`'s query plan anew on every call (its plan cache
