@@ -9,7 +9,7 @@
 import type { Tx } from "../db/client";
 import { insertRows, type BulkRow, type RowTable } from "../db/insert-rows";
 import type { Prisma } from "../generated/prisma/client";
-import { answer, NOTHING_TO_UNDO, refusal, type Answer } from "./answer";
+import { answer, earlierOutcome, NOTHING_TO_UNDO, refusal, refusedUnlessEarlier, type Answer } from "./answer";
 import { requestsTable, type RequestLog } from "./idempotency";
 import type { OrderRecord } from "./schemas";
 import { forgetWorld, seedOnce } from "./seeded";
@@ -71,15 +71,17 @@ export async function reserve(
   tx: Tx,
   worldId: string,
   input: { order_id: string; product_id: string; quantity: number },
-  lookFirst = true,
+  lookFirst: boolean,
 ): Promise<Answer> {
   await seeded(tx, worldId);
-  const earlier = async (): Promise<Answer | undefined> => {
-    const existing = await tx.inventoryServiceReservation.findUnique({ where: { worldId_orderId: { worldId, orderId: input.order_id } } });
-    // The same order again (another key): its reservation, as it stands.
-    if (existing?.status === "reserved") return answer(201, reservationBody(existing));
-    if (existing) return refusal(409, `The reservation of order ${input.order_id} was released before it arrived`);
-  };
+  // The same order again (another key): its reservation, as it stands.
+  const earlier = async () =>
+    earlierOutcome(
+      await tx.inventoryServiceReservation.findUnique({ where: { worldId_orderId: { worldId, orderId: input.order_id } } }),
+      "reserved",
+      reservationBody,
+      `The reservation of order ${input.order_id} was released before it arrived`,
+    );
   const before = lookFirst ? await earlier() : undefined;
   if (before) return before;
   const now = new Date();
@@ -87,13 +89,11 @@ export async function reserve(
     where: { worldId, productId: input.product_id, available: { gte: input.quantity } },
     data: { available: { decrement: input.quantity }, updatedAt: now },
   });
-  if (taken.count === 0) {
-    // Nothing written: an earlier reservation of the order is answered before any refusal.
-    const reserved = lookFirst ? undefined : await earlier();
-    if (reserved) return reserved;
-    const product = await tx.inventoryServiceStock.count({ where: { worldId, productId: input.product_id } });
-    return refusal(product ? 409 : 404, product ? "Insufficient inventory" : "Product not found");
-  }
+  if (taken.count === 0)
+    return refusedUnlessEarlier(lookFirst, earlier, async () => {
+      const product = await tx.inventoryServiceStock.count({ where: { worldId, productId: input.product_id } });
+      return refusal(product ? 409 : 404, product ? "Insufficient inventory" : "Product not found");
+    });
   const row = {
     worldId,
     orderId: input.order_id,

@@ -9,7 +9,7 @@
 import type { Tx } from "../db/client";
 import { insertRows, type BulkRow, type RowTable } from "../db/insert-rows";
 import type { Prisma } from "../generated/prisma/client";
-import { answer, NOTHING_TO_UNDO, refusal, type Answer } from "./answer";
+import { answer, earlierOutcome, NOTHING_TO_UNDO, refusal, refusedUnlessEarlier, type Answer } from "./answer";
 import { requestsTable, type RequestLog } from "./idempotency";
 import type { OrderRecord } from "./schemas";
 import { forgetWorld, seedOnce } from "./seeded";
@@ -88,15 +88,17 @@ export async function charge(
   tx: Tx,
   worldId: string,
   input: { order_id: string; account_id: string; amount_cents: number },
-  lookFirst = true,
+  lookFirst: boolean,
 ): Promise<Answer> {
   await seeded(tx, worldId);
-  const earlier = async (): Promise<Answer | undefined> => {
-    const existing = await tx.paymentServiceCharge.findUnique({ where: { worldId_orderId: { worldId, orderId: input.order_id } } });
-    // The same order again (another key): its charge, as it stands. Never a second charge.
-    if (existing?.status === "charged") return answer(201, chargeBody(existing));
-    if (existing) return refusal(409, `The charge of order ${input.order_id} was refunded before it arrived`);
-  };
+  // The same order again (another key): its charge, as it stands. Never a second charge.
+  const earlier = async () =>
+    earlierOutcome(
+      await tx.paymentServiceCharge.findUnique({ where: { worldId_orderId: { worldId, orderId: input.order_id } } }),
+      "charged",
+      chargeBody,
+      `The charge of order ${input.order_id} was refunded before it arrived`,
+    );
   const before = lookFirst ? await earlier() : undefined;
   if (before) return before;
   const now = new Date();
@@ -104,13 +106,11 @@ export async function charge(
     where: { worldId, accountId: input.account_id, balanceCents: { gte: input.amount_cents } },
     data: { balanceCents: { decrement: input.amount_cents }, updatedAt: now },
   });
-  if (taken.count === 0) {
-    // Nothing written yet: an earlier charge of the order is answered before any refusal.
-    const charged = lookFirst ? undefined : await earlier();
-    if (charged) return charged;
-    const account = await tx.paymentServiceAccount.count({ where: { worldId, accountId: input.account_id } });
-    return account ? refusal(402, "Insufficient funds") : refusal(404, "User not found");
-  }
+  if (taken.count === 0)
+    return refusedUnlessEarlier(lookFirst, earlier, async () => {
+      const account = await tx.paymentServiceAccount.count({ where: { worldId, accountId: input.account_id } });
+      return account ? refusal(402, "Insufficient funds") : refusal(404, "User not found");
+    });
   const row = {
     worldId,
     orderId: input.order_id,

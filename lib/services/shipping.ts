@@ -9,7 +9,7 @@
 import type { Tx } from "../db/client";
 import { insertRows, type BulkRow, type RowTable } from "../db/insert-rows";
 import type { Prisma } from "../generated/prisma/client";
-import { answer, NOTHING_TO_UNDO, refusal, type Answer } from "./answer";
+import { answer, earlierOutcome, NOTHING_TO_UNDO, refusal, refusedUnlessEarlier, type Answer } from "./answer";
 import { requestsTable, type RequestLog } from "./idempotency";
 import type { OrderRecord } from "./schemas";
 import { forgetWorld, seedOnce } from "./seeded";
@@ -71,22 +71,23 @@ const shipmentBody = (row: { orderId: string; userId: string; address: string | 
  * a request that met an earlier one's row), what an earlier request for the order left is looked for
  * first; without it, the shipment's INSERT finds it (its unique key), and the request is asked again so.
  */
-export async function ship(tx: Tx, worldId: string, input: { order_id: string; user_id: string }, lookFirst = true): Promise<Answer> {
+export async function ship(tx: Tx, worldId: string, input: { order_id: string; user_id: string }, lookFirst: boolean): Promise<Answer> {
   await seeded(tx, worldId);
-  const earlier = async (): Promise<Answer | undefined> => {
-    const existing = await tx.shippingServiceShipment.findUnique({ where: { worldId_orderId: { worldId, orderId: input.order_id } } });
-    if (existing?.status === "created") return answer(201, shipmentBody(existing));
-    if (existing) return refusal(409, `The shipment of order ${input.order_id} was cancelled before it arrived`);
-  };
+  // The same order again (another key): its shipment, as it stands.
+  const earlier = async () =>
+    earlierOutcome(
+      await tx.shippingServiceShipment.findUnique({ where: { worldId_orderId: { worldId, orderId: input.order_id } } }),
+      "created",
+      shipmentBody,
+      `The shipment of order ${input.order_id} was cancelled before it arrived`,
+    );
   const before = lookFirst ? await earlier() : undefined;
   if (before) return before;
   const user = await tx.shippingServiceAddress.findUnique({ where: { worldId_userId: { worldId, userId: input.user_id } } });
-  if (!user?.address) {
-    // Nothing written: an earlier shipment of the order is answered before any refusal.
-    const shipped = lookFirst ? undefined : await earlier();
-    if (shipped) return shipped;
-    return user ? refusal(409, "Shipping address invalid") : refusal(404, "User not found");
-  }
+  if (!user?.address)
+    return refusedUnlessEarlier(lookFirst, earlier, async () =>
+      user ? refusal(409, "Shipping address invalid") : refusal(404, "User not found"),
+    );
   const now = new Date();
   const row = {
     worldId,
