@@ -7,7 +7,7 @@ export async function register() {
   const { logger } = await import("./lib/log");
   const log = logger("startup");
   // A configuration the app cannot run with stops the start, with a message that says what to fix.
-  const { ConfigError, databaseConfig } = await import("./lib/db/config");
+  const { ConfigError, databaseConfig, servicesDatabaseUrl } = await import("./lib/db/config");
   const { startWorldSweeper, worldSettings } = await import("./lib/orders/worlds");
   const { bodyTimeoutMs } = await import("./lib/method-guard");
   const { breakerSettings, serviceTimeoutMs } = await import("./lib/services/client");
@@ -22,6 +22,7 @@ export async function register() {
     breakerSettings();
     serviceTimeoutMs();
     callsPerService();
+    if (role === "all") servicesDatabaseUrl();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     log.error(`Cannot start: ${error.message}`);
@@ -38,14 +39,21 @@ export async function register() {
     log.info(`Serving the ${role} service alone, under /services/${role}`);
     return;
   }
-  // The services this process serves get a loopback listener of their own, where the order saga calls
-  // them (lib/services/listener.ts): before any saga is resumed.
+  // The services this process serves run in a thread of their own, with their own data, on a loopback
+  // listener where the order saga calls them (lib/services/start-thread.ts): before any saga is resumed.
   const services = await import("./lib/services/client");
   if (services.someServiceHere()) {
-    const { startServicesListener } = await import("./lib/services/listener");
-    const listener = await startServicesListener();
-    services.callServicesAt(listener.url);
-    log.info(`The order saga calls the services at ${listener.url}/services/ (they also answer under /services/ on this server's port)`);
+    const { startServicesThread } = await import("./lib/services/start-thread");
+    try {
+      const url = await startServicesThread();
+      log.info(
+        `The services run in a thread of their own; the order saga calls them at ${url}/services/ (they also answer under /services/ on this server's port)`,
+      );
+    } catch (error) {
+      log.error(`Cannot start the services: ${error instanceof Error ? error.message : String(error)}`);
+      process.stdout.write("", () => process.stderr.write("", () => process.exit(1)));
+      return;
+    }
   }
   const { recoverOnStart } = await import("./lib/orders/service");
   await recoverOnStart().catch((error: unknown) => {

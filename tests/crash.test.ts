@@ -2,11 +2,12 @@
 // of every kind, SIGKILL at random moments several times, a restart on the same file each time; then
 // every saga is terminal and stock and balances, in the services' own data, equal the seed plus the
 // ledger, exactly. The database is read with its own driver directly (better-sqlite3, or node-postgres):
-// an observer independent of the data layer under test.
+// an observer independent of the data layer under test. On SQLite the services' data is in a file of its
+// own (lib/db/config.ts servicesDatabaseUrl), attached to the app's as `services`.
 import Database from "better-sqlite3";
 import pg from "pg";
 import { expect, it } from "vitest";
-import { databasePath } from "../lib/db/config";
+import { databasePath, servicesDatabaseUrl } from "../lib/db/config";
 import { demoAccounts, demoProducts } from "../lib/orders/demo-data";
 import { startServer, tempDatabaseUrl, type TestServer } from "./server";
 import { until } from "./wait";
@@ -28,7 +29,10 @@ function random(): number {
   return seed / 2 ** 31;
 }
 
-/** Plain SQL on the database at `url`, `?` for each argument; numbers come back as numbers. */
+/**
+ * Plain SQL on the database at `url`, `?` for each argument; numbers come back as numbers. `services`
+ * is what a services' table is named with (its file's schema on SQLite, nothing on PostgreSQL).
+ */
 async function observe(url: string) {
   const numbers = (row: Record<string, unknown>) =>
     Object.fromEntries(
@@ -51,12 +55,15 @@ async function observe(url: string) {
         ).rows.map(numbers) as T[];
       },
       close: () => client.end(),
+      services: "",
     };
   }
   const db = new Database(databasePath(url), { readonly: true });
+  db.prepare("ATTACH DATABASE ? AS services").run(databasePath(servicesDatabaseUrl({ DATABASE_URL: url })));
   return {
     all: async <T>(sql: string, ...args: unknown[]) => db.prepare(sql).all(...args) as T[],
     close: async () => db.close(),
+    services: "services.",
   };
 }
 
@@ -114,30 +121,37 @@ it("loses nothing and applies nothing twice across repeated SIGKILLs", async () 
   expect(sagas.filter((s) => s.status !== "completed" && s.status !== "failed")).toEqual([]);
   expect(sagas.some((s) => s.status === "completed") && sagas.some((s) => s.status === "failed")).toBe(true);
 
+  // The services' rows are theirs alone: on SQLite, none is in the app's own file.
+  if (db.services) {
+    for (const table of ["inventory_service_stock", "payment_service_accounts", "payment_service_ledger", "shipping_service_shipments"]) {
+      expect(await db.all(`SELECT 1 FROM main.${table}`), table).toEqual([]);
+    }
+  }
+
   // In each service's own data, stock and balances equal the seed less what is still reserved and
   // charged, and the payment service's ledger says the same of every account.
   for (const product of demoProducts) {
     const [{ stock }] = await db.all<{ stock: number }>(
-      `SELECT available AS stock FROM inventory_service_stock WHERE world_id = 'default' AND product_id = ?`,
+      `SELECT available AS stock FROM ${db.services}inventory_service_stock WHERE world_id = 'default' AND product_id = ?`,
       product.id,
     );
     const [{ held }] = await db.all<{ held: number }>(
-      `SELECT COALESCE(SUM(quantity), 0) AS held FROM inventory_service_reservations WHERE world_id = 'default' AND product_id = ? AND status = 'reserved'`,
+      `SELECT COALESCE(SUM(quantity), 0) AS held FROM ${db.services}inventory_service_reservations WHERE world_id = 'default' AND product_id = ? AND status = 'reserved'`,
       product.id,
     );
     expect(stock, product.id).toBe(product.stock - held);
   }
   for (const account of demoAccounts) {
     const [{ balance }] = await db.all<{ balance: number }>(
-      `SELECT balance_cents AS balance FROM payment_service_accounts WHERE world_id = 'default' AND account_id = ?`,
+      `SELECT balance_cents AS balance FROM ${db.services}payment_service_accounts WHERE world_id = 'default' AND account_id = ?`,
       account.id,
     );
     const [{ charged }] = await db.all<{ charged: number }>(
-      `SELECT COALESCE(SUM(amount_cents), 0) AS charged FROM payment_service_charges WHERE world_id = 'default' AND account_id = ? AND status = 'charged'`,
+      `SELECT COALESCE(SUM(amount_cents), 0) AS charged FROM ${db.services}payment_service_charges WHERE world_id = 'default' AND account_id = ? AND status = 'charged'`,
       account.id,
     );
     const [{ moved }] = await db.all<{ moved: number }>(
-      `SELECT COALESCE(SUM(amount_cents), 0) AS moved FROM payment_service_ledger WHERE world_id = 'default' AND account_id = ?`,
+      `SELECT COALESCE(SUM(amount_cents), 0) AS moved FROM ${db.services}payment_service_ledger WHERE world_id = 'default' AND account_id = ?`,
       account.id,
     );
     expect(balance, account.id).toBe(account.balanceCents - charged);
@@ -147,9 +161,9 @@ it("loses nothing and applies nothing twice across repeated SIGKILLs", async () 
   // A completed saga's order holds its reservation, charge and shipment in the services; a failed one holds none of them.
   const held = await db.all<{ status: string; reserved: number; charged: number; shipped: number }>(
     `SELECT s.status,
-           (SELECT COUNT(*) FROM inventory_service_reservations r WHERE r.order_id = s.subject_id AND r.status = 'reserved') AS reserved,
-           (SELECT COUNT(*) FROM payment_service_charges p WHERE p.order_id = s.subject_id AND p.status = 'charged') AS charged,
-           (SELECT COUNT(*) FROM shipping_service_shipments h WHERE h.order_id = s.subject_id AND h.status = 'created') AS shipped
+           (SELECT COUNT(*) FROM ${db.services}inventory_service_reservations r WHERE r.order_id = s.subject_id AND r.status = 'reserved') AS reserved,
+           (SELECT COUNT(*) FROM ${db.services}payment_service_charges p WHERE p.order_id = s.subject_id AND p.status = 'charged') AS charged,
+           (SELECT COUNT(*) FROM ${db.services}shipping_service_shipments h WHERE h.order_id = s.subject_id AND h.status = 'created') AS shipped
          FROM sagas s`,
   );
   for (const row of held) {

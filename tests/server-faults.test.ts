@@ -1,6 +1,7 @@
 // What the server does when things around it go wrong: its database file removed, a SIGTERM with
 // requests in flight, a configuration it cannot run with.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { afterEach, expect, it } from "vitest";
@@ -102,6 +103,23 @@ it("will not start with a DATABASE_URL it cannot use, and says why", async () =>
     'ERROR:startup:Cannot start: DATABASE_URL must be a SQLite file URL such as "file:./data/saga-studio.db" or a PostgreSQL URL such as "postgresql://saga:secret@localhost:5432/saga"; got the scheme "mysql:"',
   );
   expect(fs.existsSync(path.join(cwd, "mysql:"))).toBe(false);
+});
+
+it("will not start with a SERVICES_DATABASE_URL it cannot use, and says why", async () => {
+  const { code, output } = await refusedStart({ SERVICES_DATABASE_URL: "file::memory:" });
+  expect(code).toBe(1);
+  expect(output).toContain(
+    'ERROR:startup:Cannot start: SERVICES_DATABASE_URL must name a file (the saga log has to outlive the process), e.g. "file:./data/saga-studio.db"',
+  );
+});
+
+it("will not start when the services' data cannot be opened, and says why", async () => {
+  // A directory where their file would be: SQLite cannot open it.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "saga-studio-services-"));
+  const { code, output } = await refusedStart({ DATABASE_URL: tempDatabaseUrl(), SERVICES_DATABASE_URL: `file:${dir}` });
+  fs.rmSync(dir, { recursive: true, force: true });
+  expect(code).toBe(1);
+  expect(output).toMatch(/ERROR:startup:Cannot start the services: .+/);
 });
 
 it("will not start with a SAGA_ROLE it does not know, and says why", async () => {

@@ -69,15 +69,15 @@ function createMetrics() {
         }
       },
     });
-  fromDatabase("db_transactions_total", "Write transactions committed by this process", (stats) => stats.transactions);
+  fromDatabase("db_transactions_total", "Write transactions committed by this process on its database (the services' thread writes its own apart)", (stats) => stats.transactions);
   fromDatabase(
     "db_commits_total",
-    "Commits of the database by this process (a group commit takes in several transactions)",
+    "Commits of its database by this process (a group commit takes in several transactions)",
     (stats) => stats.commits,
   );
   fromDatabase(
     "db_statements_total",
-    "SQL statements run by this process (both connections, transaction control included)",
+    "SQL statements run by this process on its database (both connections, transaction control included)",
     (stats) => stats.statements,
   );
   const attempts = (name: string, help: string) => new client.Counter({ name, help, labelNames: ["step", "outcome"], registers });
@@ -182,9 +182,19 @@ export function countServiceCall(service: string, outcome: ServiceCallOutcome, s
   if (replayed) metrics.serviceReplays.inc({ service });
 }
 
+// In the services' own thread (lib/services/thread.ts), where their requests are counted instead: the
+// thread hands each count to the main thread, whose registry /metrics reads.
+let abandonedElsewhere: ((service: string) => void) | undefined;
+
+/** In the services' thread: counts go to `sink` (a message to the main thread), not to this thread's registry. */
+export function countAbandonedRequestsIn(sink: (service: string) => void): void {
+  abandonedElsewhere = sink;
+}
+
 /** Counts a request a service of this process abandoned because its caller had gone. */
 export function countAbandonedRequest(service: string): void {
-  metrics.abandoned.inc({ service });
+  if (abandonedElsewhere) abandonedElsewhere(service);
+  else metrics.abandoned.inc({ service });
 }
 
 /** Where the scrape reads each service's breaker state from (lib/services/client.ts says, as it loads). */

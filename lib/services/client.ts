@@ -61,6 +61,11 @@ export function callServicesAt(url: string): void {
   globalForListener.sagaStudioServicesListener = url;
 }
 
+/** Where this process's own services listen (their thread: start-thread.ts), if it runs them. */
+export function ownServicesUrl(): string | undefined {
+  return globalForListener.sagaStudioServicesListener;
+}
+
 /** Whether some service answers nowhere but in this process (no SAGA_<SERVICE>_URL, no SAGA_SERVICES_URL). */
 export function someServiceHere(env: Record<string, string | undefined> = process.env): boolean {
   return !env.SAGA_SERVICES_URL && serviceNames.some((service) => !env[`SAGA_${service.toUpperCase()}_URL`]);
@@ -296,4 +301,49 @@ export async function resetService(service: ServiceName, world: string): Promise
 /** Tells a service to forget the worlds the orchestrator removed (a sweep of idle worlds): at most FORGET_PAGE (lib/services/schemas.ts) at once. */
 export async function forgetWorlds(service: ServiceName, worlds: string[]): Promise<void> {
   await askService(service, "POST", "forget", {}, { worlds });
+}
+
+// Headers that belong to one connection, not to the request or answer passed on (RFC 9110, 7.6.1).
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "te",
+  "upgrade",
+  "proxy-connection",
+  "host",
+  "content-length",
+]);
+
+function passedOn(headers: Iterable<[string, string | string[] | undefined]>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of headers) {
+    if (value !== undefined && !HOP_BY_HOP.has(name.toLowerCase())) kept[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return kept;
+}
+
+/**
+ * A request to the services on the app's own port (/services/...), passed on to their thread, where
+ * their data is (`base`: ownServicesUrl): its method, path, headers and body, and the answer as it
+ * came. No answer from the thread is a ServiceUnavailable (503).
+ */
+export async function forwardToServices(request: Request, base: string): Promise<Response> {
+  const { pathname, search } = new URL(request.url);
+  const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text();
+  try {
+    const reply = await exchange(request.method, `${base}${pathname}${search}`, {
+      headers: passedOn(request.headers),
+      body,
+      signal: request.signal,
+    });
+    const text = await reply.text();
+    return new Response(request.method === "HEAD" ? null : text, {
+      status: reply.status,
+      headers: passedOn(Object.entries(reply.headers())),
+    });
+  } catch (error) {
+    if (request.signal.aborted) throw error;
+    throw new ServiceUnavailable(`The services did not answer ${request.method} ${pathname}: ${reason(error)}`);
+  }
 }

@@ -1,9 +1,9 @@
 /**
  * The services' own HTTP listener: the services' handler (http.ts) on a loopback port of its own, without
- * Next.js in the way. By default the app's server starts one (instrumentation.ts), and the order saga calls
- * the services there, over real HTTP: Next.js's routing costs a request more than a service's whole work,
- * and a saga makes three. The same services also answer under /services/... on the app's own port, for
- * anyone with curl (one handler, one database: the same data either way).
+ * Next.js in the way. By default the app's server starts one in the services' own thread (thread.ts), and the
+ * order saga calls the services there, over real HTTP: Next.js's routing costs a request more than a
+ * service's whole work, and a saga makes three. The same services also answer under /services/... on the
+ * app's own port, for anyone with curl (passed on to this listener: the same data either way).
  *
  * The tests start one too (tests/setup-env.ts): a connection to lose, a server to stop, a port to find
  * refused; with `count`, it counts the requests it received.

@@ -13,6 +13,8 @@ import https from "node:https";
 export interface Reply {
   status: number;
   header(name: string): string | undefined;
+  /** Every header of the answer, as received. */
+  headers(): Record<string, string | string[] | undefined>;
   /** The body as text; rejects with a TransportError when the connection drops before its end. */
   text(): Promise<string>;
   /** Drops the connection without reading the body (a staged lost answer). */
@@ -48,7 +50,7 @@ function failure(error: unknown, signal: AbortSignal): unknown {
 }
 
 export function exchange(
-  method: "GET" | "POST",
+  method: string,
   url: string,
   { headers, body, signal }: { headers: Record<string, string>; body?: string; signal: AbortSignal },
 ): Promise<Reply> {
@@ -76,6 +78,7 @@ export function exchange(
           const value = response.headers[name.toLowerCase()];
           return Array.isArray(value) ? value.join(", ") : value;
         },
+        headers: () => response.headers,
         text: () =>
           (text ??= new Promise<string>((ok, broken) => {
             const chunks: Buffer[] = [];

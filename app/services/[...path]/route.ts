@@ -1,11 +1,16 @@
 import { handle } from "@/lib/api/handler";
+import { forwardToServices, ownServicesUrl } from "@/lib/services/client";
 import { serveServices } from "@/lib/services/http";
 
-// The inventory, payment and shipping services' own HTTP APIs (lib/services): served by this server by
-// default, beside the app; the order saga calls them over HTTP.
+// The inventory, payment and shipping services' own HTTP APIs (lib/services), on this server's port. By
+// default they run in a thread of their own, with their data (lib/services/start-thread.ts): the
+// request is passed on to it. A process that serves one service alone (SAGA_ROLE) serves it here.
 export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ path: string[] }> };
 
-const serve = handle(async (request: Request, context: Context) => serveServices(request, (await context.params).path));
+const serve = handle(async (request: Request, context: Context) => {
+  const thread = ownServicesUrl();
+  return thread ? forwardToServices(request, thread) : serveServices(request, (await context.params).path);
+});
 export { serve as GET, serve as POST, serve as PUT, serve as PATCH, serve as DELETE, serve as OPTIONS };

@@ -1,0 +1,56 @@
+/**
+ * Starts the services' own thread (thread.ts) at start-up (instrumentation.ts), when this process serves
+ * the services (by default it does): their data made ready first (on SQLite, a file of their own:
+ * lib/db/services-file.ts), then the thread, whose loopback listener the order saga calls from then on.
+ *
+ * The thread ends only with the process. Should it end before (a fault in the services' code), the
+ * process stops too, with the reason in its log: as a crash of the whole server would, and the next
+ * start finishes every saga in flight.
+ */
+import { Worker } from "node:worker_threads";
+import { database } from "../db/client";
+import { databaseConfig, migrationsDir, servicesDatabaseUrl } from "../db/config";
+import { prepareServicesFile } from "../db/services-file";
+import { logger } from "../log";
+import { countAbandonedRequest } from "../saga/metrics";
+import { callServicesAt } from "./client";
+import type { ThreadMessage } from "./thread";
+
+const log = logger("startup");
+
+/** Starts the thread; resolves once it listens (and the order saga calls it there), with where. */
+export async function startServicesThread(): Promise<string> {
+  const url = servicesDatabaseUrl();
+  const app = databaseConfig();
+  const services = databaseConfig(url, "SERVICES_DATABASE_URL");
+  if (app.provider === "sqlite" && services.provider === "sqlite") {
+    // The app's file first, migrated: its migrations may hand the services rows (a database from before them).
+    await database();
+    const moved = prepareServicesFile(app.file, services.file, migrationsDir("sqlite"));
+    if (moved > 0) log.info(`Moved ${moved} rows of the services from ${app.file} into their own file, ${services.file}`);
+  }
+  const thread = new Worker(new URL("./thread.ts", import.meta.url), {
+    name: "services",
+    env: { ...process.env, DATABASE_URL: url },
+  });
+  const listening = await new Promise<string>((resolve, reject) => {
+    thread.on("message", (message: ThreadMessage) => {
+      if (message.type === "listening") resolve(message.url);
+      else if (message.type === "abandoned") countAbandonedRequest(message.service);
+    });
+    thread.once("error", reject);
+    thread.once("exit", (code) => reject(new Error(`the services' thread exited (code ${code}) before it listened`)));
+  });
+  thread.removeAllListeners("error").removeAllListeners("exit");
+  let stopping = false;
+  const ended = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.error(`The services' thread ended (${why}): stopping the server; the next start finishes the sagas in flight`);
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(1)));
+  };
+  thread.on("error", (error) => ended(error.message));
+  thread.on("exit", (code) => ended(`exit code ${code}`));
+  callServicesAt(listening);
+  return listening;
+}
