@@ -121,6 +121,9 @@ export async function startBareHandler() {
     'export const dynamic = "force-dynamic";\nexport function GET() {\n  return Response.json({ status: "healthy" });\n}\n',
   );
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bare", private: true, type: "module" }));
+  // An instrumentation hook of its own, that does nothing: without it, Turbopack builds the app's (from
+  // the root it finds up the tree), and the bare handler would start what the app starts.
+  fs.writeFileSync(path.join(dir, "instrumentation.js"), "export function register() {}\n");
   const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
   const built = spawnSync(process.execPath, [next, "build"], {
     cwd: dir,
