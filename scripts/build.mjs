@@ -126,12 +126,15 @@ export function serverNodeOptions(nodeOptions = "") {
  */
 export function standaloneEnv(env = process.env, cwd = process.cwd()) {
   const result = { ...env, NODE_OPTIONS: serverNodeOptions(env.NODE_OPTIONS) };
-  const url = env.DATABASE_URL || "file:./data/saga-studio.db";
   // Only a SQLite file URL names a path to resolve. Anything else (a PostgreSQL URL, or a value the app
   // will refuse with a clear message, lib/db/config.ts) goes through as given: taken for a file path, a
   // "postgresql://..." URL became a SQLite database in a folder named "postgresql:".
-  const sqlite = /^file:(\/\/)?(.*)$/i.exec(url);
-  if (sqlite && sqlite[2] !== "" && !sqlite[2].startsWith(":memory:")) result.DATABASE_URL = `file:${path.resolve(cwd, sqlite[2])}`;
+  const resolved = (url) => {
+    const sqlite = /^file:(\/\/)?(.*)$/i.exec(url);
+    return sqlite && sqlite[2] !== "" && !sqlite[2].startsWith(":memory:") ? `file:${path.resolve(cwd, sqlite[2])}` : url;
+  };
+  result.DATABASE_URL = resolved(env.DATABASE_URL || "file:./data/saga-studio.db");
+  if (env.SERVICES_DATABASE_URL) result.SERVICES_DATABASE_URL = resolved(env.SERVICES_DATABASE_URL);
   if (env.MIGRATIONS_DIR) result.MIGRATIONS_DIR = path.resolve(cwd, env.MIGRATIONS_DIR);
   if (env.POSTGRES_MIGRATIONS_DIR) result.POSTGRES_MIGRATIONS_DIR = path.resolve(cwd, env.POSTGRES_MIGRATIONS_DIR);
   return result;

@@ -5,6 +5,8 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { expect, it } from "vitest";
+// @ts-expect-error: a plain ES module, shared with `npm start`
+import { standaloneEnv } from "../scripts/build.mjs";
 import { freePort, inheritedEnv, tempDatabaseUrl } from "./server";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -36,4 +38,15 @@ it("says that Saga Studio is ready, with the address to open, once /health answe
     child.kill("SIGTERM");
     await exited;
   }
+});
+
+it("keeps the databases where the command was started: relative SQLite paths are resolved there, not in the build", () => {
+  const env = standaloneEnv({ DATABASE_URL: "file:./data/app.db", SERVICES_DATABASE_URL: "file:./data/theirs.db" }, "/home/ada/shop");
+  expect([env.DATABASE_URL, env.SERVICES_DATABASE_URL]).toEqual(["file:/home/ada/shop/data/app.db", "file:/home/ada/shop/data/theirs.db"]);
+  expect(standaloneEnv({}, "/home/ada/shop").DATABASE_URL).toBe("file:/home/ada/shop/data/saga-studio.db");
+  const postgres = "postgresql://saga@db:5432/saga";
+  expect(standaloneEnv({ DATABASE_URL: postgres, SERVICES_DATABASE_URL: postgres }, "/home/ada/shop")).toMatchObject({
+    DATABASE_URL: postgres,
+    SERVICES_DATABASE_URL: postgres,
+  });
 });

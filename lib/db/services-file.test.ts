@@ -20,8 +20,12 @@ function appFileWithServicesRows(): string {
   const file = path.join(dir, `${randomUUID()}.db`);
   migrateFile(file, migrationsDir("sqlite"));
   const db = new Database(file);
-  db.prepare(`INSERT INTO inventory_service_stock (world_id, product_id, available, updated_at) VALUES ('default', 'product_1', 93, ?)`).run(at);
-  db.prepare(`INSERT INTO payment_service_accounts (world_id, account_id, balance_cents, updated_at) VALUES ('default', 'user_1', 98000, ?)`).run(at);
+  db.prepare(
+    `INSERT INTO inventory_service_stock (world_id, product_id, available, updated_at) VALUES ('default', 'product_1', 93, ?)`,
+  ).run(at);
+  db.prepare(
+    `INSERT INTO payment_service_accounts (world_id, account_id, balance_cents, updated_at) VALUES ('default', 'user_1', 98000, ?)`,
+  ).run(at);
   db.prepare(
     `INSERT INTO payment_service_ledger (world_id, order_id, account_id, kind, amount_cents, created_at) VALUES ('default', 'o-1', 'user_1', 'charge', -2000, ?)`,
   ).run(at);
@@ -45,7 +49,9 @@ it("moves the services' rows out of the app's file into theirs, once", () => {
   const services = path.join(dir, `${randomUUID()}-services.db`);
   expect(prepareServicesFile(app, services, migrationsDir("sqlite"))).toBe(3);
   expect(rows(services, stock)).toEqual([{ product_id: "product_1", available: 93 }]);
-  expect(rows(services, `SELECT account_id, balance_cents FROM payment_service_accounts`)).toEqual([{ account_id: "user_1", balance_cents: 98000 }]);
+  expect(rows(services, `SELECT account_id, balance_cents FROM payment_service_accounts`)).toEqual([
+    { account_id: "user_1", balance_cents: 98000 },
+  ]);
   expect(rows(services, ledger)).toEqual([{ order_id: "o-1", kind: "charge", amount_cents: -2000 }]);
   expect([rows(app, stock), rows(app, ledger)]).toEqual([[], []]);
   // The next start finds nothing to move, and the services' rows stay as they are.

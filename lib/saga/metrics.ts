@@ -69,7 +69,11 @@ function createMetrics() {
         }
       },
     });
-  fromDatabase("db_transactions_total", "Write transactions committed by this process on its database (the services' thread writes its own apart)", (stats) => stats.transactions);
+  fromDatabase(
+    "db_transactions_total",
+    "Write transactions committed by this process on its database (the services' thread writes its own apart)",
+    (stats) => stats.transactions,
+  );
   fromDatabase(
     "db_commits_total",
     "Commits of its database by this process (a group commit takes in several transactions)",

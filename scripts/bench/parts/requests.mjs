@@ -43,7 +43,9 @@ export default async function requests({ server }) {
   console.log(
     `cost of one saga (four steps, from /metrics): ${statements.toFixed(1)} SQL statements in ${transactions.toFixed(1)} write transactions of the app's database`,
   );
-  console.log(`  (statements count BEGIN and COMMIT, and the reads that answer the request; the services' thread writes its own data apart)`);
+  console.log(
+    `  (statements count BEGIN and COMMIT, and the reads that answer the request; the services' thread writes its own data apart)`,
+  );
   console.log(`  HTTP calls of the services: ${calls.toFixed(1)} a saga; time a saga spends in each: ${inService.join(", ")}`);
   return orderRate;
 }
