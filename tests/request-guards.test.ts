@@ -151,6 +151,18 @@ describe("a body that does not arrive", () => {
     expect(await orderCount()).toBe(before);
   });
 
+  it("to a service on the app's port is answered 408 there too, before anything reaches the service", async () => {
+    const charges = async () => ((await call(server.url, "GET", "/services/payment/ledger")).body as unknown[]).length;
+    const before = await charges();
+    const answer = await rawRequest(
+      `POST /services/payment/charges HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nIdempotency-Key: slow-body\r\nContent-Length: 60000\r\n\r\n`,
+      JSON.stringify({ order_id: "slow-body", account_id: "user_1", amount_cents: 100 }),
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain('{"detail":"The request body did not arrive within 1 s"}');
+    expect(await charges()).toBe(before);
+  });
+
   it("whose client gives up is logged at debug level, not as an error", async () => {
     const reading = "Reading the body of POST /api/orders (500 bytes declared)";
     const readingBefore = server.output().split(reading).length;

@@ -177,14 +177,14 @@ function depth(value: unknown): number {
 export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
 
 /** Reads a JSON body and validates it: 413 when too large, 422 in FastAPI's shape when invalid. */
-export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<Parsed<z.infer<S>>> {
-  let text: string;
+/** The request's body as text, at most MAX_BODY_BYTES and within bodyTimeoutMs; or the 413 or 408 that refuses it. */
+export async function readBody(request: Request): Promise<Parsed<string>> {
   log.debug(
     `Reading the body of ${request.method} ${new URL(request.url).pathname} ` +
       `(${request.headers.get("content-length") ?? "no"} bytes declared)`,
   );
   try {
-    text = await readText(request);
+    return { ok: true, data: await readText(request) };
   } catch (error) {
     // The rest of the body is still on the connection, unread: close it rather than let the next request trip on it.
     if (error instanceof BodyTooLarge)
@@ -196,6 +196,12 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
       };
     throw error;
   }
+}
+
+export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<Parsed<z.infer<S>>> {
+  const read = await readBody(request);
+  if (!read.ok) return read;
+  const text = read.data;
   if (text.trim() === "") {
     return { ok: false, response: validationError([{ type: "missing", loc: ["body"], msg: "Field required", input: null }]) };
   }

@@ -33,6 +33,12 @@ function appFileWithServicesRows(): string {
   return file;
 }
 
+/** Puts `from`'s file in place of `to`'s. */
+function restore(to: string, from: string): void {
+  fs.copyFileSync(from, to);
+  for (const suffix of ["-wal", "-shm"]) fs.rmSync(to + suffix, { force: true });
+}
+
 const rows = (file: string, sql: string) => {
   const db = new Database(file, { readonly: true });
   try {
@@ -54,26 +60,40 @@ it("moves the services' rows out of the app's file into theirs, once", () => {
   ]);
   expect(rows(services, ledger)).toEqual([{ order_id: "o-1", kind: "charge", amount_cents: -2000 }]);
   expect([rows(app, stock), rows(app, ledger)]).toEqual([[], []]);
-  // The next start finds nothing to move, and the services' rows stay as they are.
-  expect(prepareServicesFile(app, services, migrationsDir("sqlite"))).toBe(0);
-  expect(rows(services, stock)).toEqual([{ product_id: "product_1", available: 93 }]);
-});
-
-it("a start that stopped after the copy, before the delete: the next one deletes them, and keeps the services' own", () => {
-  const app = appFileWithServicesRows();
-  const services = path.join(dir, `${randomUUID()}-services.db`);
-  prepareServicesFile(app, services, migrationsDir("sqlite"));
-  // As if the delete had not happened: the app's file holds the rows again; since the copy, the services sold a unit.
-  const copy = appFileWithServicesRows();
-  fs.copyFileSync(copy, app);
-  for (const suffix of ["-wal", "-shm"]) fs.rmSync(app + suffix, { force: true });
+  // The next start finds nothing to move, and the services' rows stay as they are, changed since or not.
   const db = new Database(services);
   db.prepare(`UPDATE inventory_service_stock SET available = 92`).run();
   db.close();
   expect(prepareServicesFile(app, services, migrationsDir("sqlite"))).toBe(0);
   expect(rows(services, stock)).toEqual([{ product_id: "product_1", available: 92 }]);
+});
+
+it("a start that stopped after the copy, before the delete: the next one deletes them from the app's file", () => {
+  const app = appFileWithServicesRows();
+  const services = path.join(dir, `${randomUUID()}-services.db`);
+  prepareServicesFile(app, services, migrationsDir("sqlite"));
+  // As if the delete had not happened: the app's file holds the same rows again.
+  restore(app, appFileWithServicesRows());
+  expect(prepareServicesFile(app, services, migrationsDir("sqlite"))).toBe(0);
+  expect(rows(services, stock)).toEqual([{ product_id: "product_1", available: 93 }]);
   expect(rows(services, ledger)).toHaveLength(1);
   expect([rows(app, stock), rows(app, ledger)]).toEqual([[], []]);
+});
+
+it("rows the services' file lacks, written into the app's file after the move, stop the start and stay where they are", () => {
+  const app = appFileWithServicesRows();
+  const services = path.join(dir, `${randomUUID()}-services.db`);
+  prepareServicesFile(app, services, migrationsDir("sqlite"));
+  // An earlier version run on the app's file since: it seeded stock anew and wrote a ledger row of its own.
+  restore(app, appFileWithServicesRows());
+  const db = new Database(app);
+  db.prepare(`UPDATE inventory_service_stock SET available = 100`).run();
+  db.close();
+  expect(() => prepareServicesFile(app, services, migrationsDir("sqlite"))).toThrow(
+    /holds rows of the services \(inventory_service_stock\) that their own file, .* does not/,
+  );
+  expect(rows(app, stock)).toEqual([{ product_id: "product_1", available: 100 }]);
+  expect(rows(services, stock)).toEqual([{ product_id: "product_1", available: 93 }]);
 });
 
 it("a new database: the services' file is made and migrated, and nothing moves", () => {

@@ -2,7 +2,7 @@
  * How the orchestrator calls a service: over HTTP, with the step's Idempotency-Key, the demo world in its
  * header, and the step's AbortSignal (its timeout cancels the request), through the service's circuit
  * breaker. A service answers where SAGA_<SERVICE>_URL says (SAGA_PAYMENT_URL, ...), else where
- * SAGA_SERVICES_URL says, else on this process's own loopback listener for the services (listener.ts: the
+ * SAGA_SERVICES_URL says, else on the loopback listener of this process's services thread (thread.ts: the
  * default, one process serves all).
  *
  * Failures at the boundary can be staged on purpose, per request: a lost answer (the service commits, and
@@ -15,6 +15,7 @@ import type { ServicesStatus } from "../api/responses";
 import { CircuitBreaker, type BreakerView } from "./breaker";
 import { SIMULATE_HEADER, WORLD_HEADER } from "./http";
 import { exchange, TransportError, type Reply } from "./transport";
+import { readBody } from "../api/handler";
 
 export const serviceNames = ["inventory", "payment", "shipping"] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -53,7 +54,7 @@ export class ServiceUnavailable extends TransientError {
   readonly code = "SERVICE_UNAVAILABLE";
 }
 
-// This process's own listener for the services (listener.ts), once instrumentation.ts has started it.
+// The listener of this process's services thread (thread.ts), once start-thread.ts has started it.
 const globalForListener = globalThis as unknown as { sagaStudioServicesListener?: string };
 
 /** The services answer at `url` too (this process's own listener): where the saga calls those configured nowhere else. */
@@ -303,47 +304,62 @@ export async function forgetWorlds(service: ServiceName, worlds: string[]): Prom
   await askService(service, "POST", "forget", {}, { worlds });
 }
 
-// Headers that belong to one connection, not to the request or answer passed on (RFC 9110, 7.6.1).
-const HOP_BY_HOP = new Set([
+// Headers that belong to one connection, not to the request or answer passed on (RFC 9110, 7.6.1), with
+// those a Connection header names; the length is the exchange's own.
+const HOP_BY_HOP = [
   "connection",
   "keep-alive",
   "transfer-encoding",
   "te",
+  "trailer",
   "upgrade",
   "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
   "host",
   "content-length",
-]);
+];
 
 function passedOn(headers: Iterable<[string, string | string[] | undefined]>): Record<string, string> {
+  const all = [...headers].map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(", ") : value] as const);
+  const named =
+    all
+      .find(([name]) => name === "connection")?.[1]
+      ?.split(",")
+      .map((token) => token.trim().toLowerCase()) ?? [];
+  const dropped = new Set([...HOP_BY_HOP, ...named]);
   const kept: Record<string, string> = {};
-  for (const [name, value] of headers) {
-    if (value !== undefined && !HOP_BY_HOP.has(name.toLowerCase())) kept[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
+  for (const [name, value] of all) if (value !== undefined && !dropped.has(name)) kept[name] = value;
   return kept;
 }
 
+// Statuses whose answer has no body (a Response refuses one).
+const NO_BODY = new Set([204, 205, 304]);
+
 /**
  * A request to the services on the app's own port (/services/...), passed on to their thread, where
- * their data is (`base`: ownServicesUrl): its method, path, headers and body, and the answer as it
- * came. No answer from the thread is a ServiceUnavailable (503).
+ * their data is (`base`: ownServicesUrl): its method, path, headers and body (read within the app's
+ * limits: 413, 408), and the answer as it came. No answer from the thread within the services' timeout
+ * is a ServiceUnavailable (503).
  */
 export async function forwardToServices(request: Request, base: string): Promise<Response> {
   const { pathname, search } = new URL(request.url);
-  const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text();
+  let body: string | undefined;
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    const read = await readBody(request);
+    if (!read.ok) return read.response;
+    body = read.data;
+  }
+  const signal = AbortSignal.any([request.signal, AbortSignal.timeout(serviceTimeoutMs())]);
   try {
-    const reply = await exchange(request.method, `${base}${pathname}${search}`, {
-      headers: passedOn(request.headers),
-      body,
-      signal: request.signal,
-    });
+    const reply = await exchange(request.method, `${base}${pathname}${search}`, { headers: passedOn(request.headers), body, signal });
     const text = await reply.text();
-    return new Response(request.method === "HEAD" ? null : text, {
-      status: reply.status,
-      headers: passedOn(Object.entries(reply.headers())),
-    });
+    const empty = request.method === "HEAD" || NO_BODY.has(reply.status);
+    return new Response(empty ? null : text, { status: reply.status, headers: passedOn(Object.entries(reply.headers())) });
   } catch (error) {
     if (request.signal.aborted) throw error;
-    throw new ServiceUnavailable(`The services did not answer ${request.method} ${pathname}: ${reason(error)}`);
+    throw new ServiceUnavailable(
+      `The services did not answer ${request.method} ${pathname}: ${signal.aborted ? "timeout" : reason(error)}`,
+    );
   }
 }

@@ -27,7 +27,8 @@ export interface ServicesListener {
 
 // A request's body is read whole before it is handled: past MAX_BODY_BYTES it is drained, not kept (the
 // handler refuses it with 413). The services' callers are this app's orchestrators, on loopback: a body
-// that trickles in is cut off by Node's request timeout, which lib/method-guard.ts sets in the app.
+// that trickles in is cut off by Node's request timeout, which lib/method-guard.ts sets (in the services'
+// thread too: thread.ts installs it there).
 function bodyOf(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

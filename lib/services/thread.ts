@@ -9,6 +9,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { database } from "../db/client";
+import { installMethodGuard } from "../method-guard";
 import { countAbandonedRequestsIn } from "../saga/metrics";
 import { startServicesListener } from "./listener";
 
@@ -18,6 +19,9 @@ export type ThreadMessage = { type: "listening"; url: string } | { type: "abando
 const tell = (message: ThreadMessage) => parentPort!.postMessage(message);
 
 countAbandonedRequestsIn((service) => tell({ type: "abandoned", service }));
+// The thread's node:http is its own: the app's guard (methods no route takes, and Node's bound on a
+// request that trickles in) is installed here too.
+installMethodGuard();
 
 // The database is opened (and migrated) before the first request: a failure stops the start.
 void database()

@@ -38,7 +38,9 @@ async function answering(url) {
 
 /** Removes a SQLite database file and its journal files. */
 export function removeSqlite(file) {
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  // With the services' own file beside it (lib/db/config.ts servicesDatabaseUrl).
+  const services = file.replace(/(\.db)?$/, "-services.db");
+  for (const f of [file, services]) for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${f}${suffix}`, { force: true });
 }
 
 /** The standalone server, as `npm start` and the Docker image run it: on a SQLite file of its own unless `env` names a database. */
@@ -170,8 +172,8 @@ export async function runScript(script, args, env) {
 }
 
 /** Adds `count` completed orders to the database at `databaseUrl`, through the app's data layer (scripts/bench-history.ts). */
-export function addHistory(databaseUrl, count) {
-  return runScript("bench-history.ts", [count], { DATABASE_URL: databaseUrl, SAGA_DELAY_SCALE: "0" });
+export function addHistory(server, count) {
+  return runScript("bench-history.ts", [count], { DATABASE_URL: server.databaseUrl, SAGA_SERVICES_URL: server.url, SAGA_DELAY_SCALE: "0" });
 }
 
 /** A process's resident memory in MB (NaN once it is gone). */

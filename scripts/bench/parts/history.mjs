@@ -26,7 +26,7 @@ export default async function history({ target }) {
       if (response.status !== 201) throw new Error(`POST /api/orders answered ${response.status}`);
     }
     // The template order and count - 1 copies of it: `count` orders in the shared world.
-    await addHistory(server.databaseUrl, COUNT - 1);
+    await addHistory(server, COUNT - 1);
     const get = (p, cookie) => async () => {
       const response = await send(`${server.url}${p}`, "GET", undefined, cookie ? { cookie } : {});
       if (response.status !== 200) throw new Error(`GET ${p} answered ${response.status}`);

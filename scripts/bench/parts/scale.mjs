@@ -41,7 +41,7 @@ export default async function scale({ target }) {
     const rssBefore = rssMb(large.child.pid);
     const started = performance.now();
     // The template of the copies is an order of the large database's own: its ids are the ones to look at.
-    const template = await addHistory(large.databaseUrl, COUNT);
+    const template = await addHistory(large, COUNT);
     const filledIn = (performance.now() - started) / 1000;
     const smallPaths = paths(placed.order_id, placed.saga_id);
     // The newest of the copies, as the small one's is its newest order: a run with nothing after it.
