@@ -107,6 +107,33 @@ describe("where the saga calls the services", () => {
     expect(there.movements.map((entry: { kind: string; delta: number }) => `${entry.kind} ${entry.delta}`)).toEqual(["charge -10000"]);
     expect(await get(`/services/payment/orders/${body.order_id}`)).toEqual(there);
   });
+
+  it("a write to a service outside any saga, on either port, shows at once in the app's balances and stock", async () => {
+    const { services } = (await get("/api/services")) as { services: { name: string; url: string }[] };
+    const payment = services.find((service) => service.name === "payment")!.url;
+    const balance = async () => ((await get("/balances")) as { balances: Record<string, number> }).balances.user_2;
+    const charge = (base: string, key: string, cents: number) =>
+      fetch(`${base}/charges`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": key },
+        body: JSON.stringify({ order_id: key, account_id: "user_2", amount_cents: cents }),
+      });
+    const before = await balance();
+    expect(await balance()).toBe(before);
+    expect((await charge(`${server.url}/services/payment`, `direct-${Date.now()}`, 1_000)).status).toBe(201);
+    expect(await balance()).toBe(before - 10);
+    expect((await charge(payment, `listener-${Date.now()}`, 500)).status).toBe(201);
+    expect(await balance()).toBe(before - 15);
+    const stock = async () => ((await get("/inventory")) as { inventory: Record<string, number> }).inventory.product_2;
+    const units = await stock();
+    const reserved = await fetch(`${server.url}/services/inventory/reservations`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": `reserve-${Date.now()}` },
+      body: JSON.stringify({ order_id: `reserve-${Date.now()}`, product_id: "product_2", quantity: 2 }),
+    });
+    expect(reserved.status).toBe(201);
+    expect(await stock()).toBe(units - 2);
+  });
 });
 
 describe("failures at a service's boundary", () => {

@@ -8,7 +8,8 @@ import type { AcceptedOrder, Body, Order as OrderBody, Saga as SagaBody, SagaEve
 import type { Order, SagaStep } from "../generated/prisma/client";
 import { EVENT_PAGE, eventsAfter, type SagaEventRow } from "../saga/events";
 import { waitingOf } from "../saga/store";
-import { readService, serviceNames } from "../services/client";
+import { readService, serviceNames, servicesDataVersion } from "../services/client";
+import { memoizedUntilChange } from "../db/unless-changed";
 import type { OrderRecord, OrderServices } from "../services/schemas";
 import type { SagaStatus, StepStatus } from "../saga/status";
 import { ready } from "./ready";
@@ -189,14 +190,17 @@ function waitingView(saga: Pick<SagaWithSteps, "waitingBefore" | "waitingPhase" 
   return waiting && { before: waiting.before, phase: waiting.phase, since: iso(waiting.since), resumes_at: iso(waiting.until) };
 }
 
-// Every dashboard asks for these after each commit it hears of: read once per change of the database.
+// Every dashboard asks for these after each commit it hears of: read once per change of the services'
+// data, when this process runs them (their thread counts its commits); every time when they run
+// elsewhere, where a write to them (curl, another orchestrator) leaves no trace here.
+const servicesRead = memoizedUntilChange(servicesDataVersion);
 
 export async function inventory(world = DEFAULT_WORLD): Promise<Record<string, number>> {
-  const db = await ready();
-  // From the inventory service. A copy: the answer is shared with every caller until the next change
-  // (every step of a saga commits here after its service has answered).
+  // (The app's database first, as every read: a file replaced under the server answers 503.)
+  await ready();
+  // From the inventory service. A copy: the answer is shared with every caller until the next change.
   return {
-    ...(await db.unlessChanged(`inventory:${world}`, async () => {
+    ...(await servicesRead(`inventory:${world}`, async () => {
       const stock = await readService<{ product_id: string; available: number }[]>("inventory", "stock", world);
       return Object.fromEntries(stock.map((row) => [row.product_id, row.available]));
     })),
@@ -204,10 +208,10 @@ export async function inventory(world = DEFAULT_WORLD): Promise<Record<string, n
 }
 
 export async function balances(world = DEFAULT_WORLD): Promise<Record<string, Money>> {
-  const db = await ready();
+  await ready();
   // From the payment service.
   return {
-    ...(await db.unlessChanged(`balances:${world}`, async () => {
+    ...(await servicesRead(`balances:${world}`, async () => {
       const accounts = await readService<{ account_id: string; balance_cents: number }[]>("payment", "accounts", world);
       return Object.fromEntries(accounts.map((row) => [row.account_id, money(row.balance_cents)]));
     })),

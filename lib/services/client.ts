@@ -54,12 +54,27 @@ export class ServiceUnavailable extends TransientError {
   readonly code = "SERVICE_UNAVAILABLE";
 }
 
-// The listener of this process's services thread (thread.ts), once start-thread.ts has started it.
-const globalForListener = globalThis as unknown as { sagaStudioServicesListener?: string };
+// The listener of this process's services thread (thread.ts), once start-thread.ts has started it, and
+// the count of the commits of their data, which the thread keeps.
+const globalForListener = globalThis as unknown as { sagaStudioServicesListener?: string; sagaStudioServicesCommits?: Int32Array };
 
-/** The services answer at `url` too (this process's own listener): where the saga calls those configured nowhere else. */
-export function callServicesAt(url: string): void {
+/**
+ * The services answer at `url` too (this process's own thread): where the saga calls those configured
+ * nowhere else. `commits` is where the thread counts the commits of their data.
+ */
+export function callServicesAt(url: string, commits?: Int32Array): void {
   globalForListener.sagaStudioServicesListener = url;
+  globalForListener.sagaStudioServicesCommits = commits;
+}
+
+/**
+ * How many times the services of this process's thread have committed their data: a version of it,
+ * which moves with every write, whoever sent it (a saga's step, curl on either port). Undefined when the
+ * services run elsewhere, or on PostgreSQL (other replicas' services write the same data): it can change unseen.
+ */
+export function servicesDataVersion(): number | undefined {
+  const commits = globalForListener.sagaStudioServicesCommits;
+  return commits && Atomics.load(commits, 0);
 }
 
 /** Where this process's own services listen (their thread: start-thread.ts), if it runs them. */

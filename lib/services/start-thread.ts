@@ -29,8 +29,10 @@ export async function startServicesThread(): Promise<string> {
     const moved = prepareServicesFile(app.file, services.file, migrationsDir("sqlite"));
     if (moved > 0) log.info(`Moved ${moved} rows of the services from ${app.file} into their own file, ${services.file}`);
   }
+  const commits = new SharedArrayBuffer(4);
   const thread = new Worker(new URL("./thread.ts", import.meta.url), {
     name: "services",
+    workerData: { commits },
     env: { ...process.env, DATABASE_URL: url },
     // The thread's heap, held small: V8 left to itself gave it 73 MB for 30 MB of live objects, and took
     // the server to 345 MB resident (npm run bench -- memory; budget 300). Twice its live objects, and a
@@ -55,6 +57,7 @@ export async function startServicesThread(): Promise<string> {
   };
   thread.on("error", (error) => ended(error.message));
   thread.on("exit", (code) => ended(`exit code ${code}`));
-  callServicesAt(listening);
+  // On PostgreSQL other replicas' services write the same data: its count here would not be a version of it.
+  callServicesAt(listening, services.provider === "sqlite" ? new Int32Array(commits) : undefined);
   return listening;
 }

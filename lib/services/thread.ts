@@ -7,7 +7,7 @@
  *
  * It tells the main thread where it listens, and hands over the counts /metrics shows.
  */
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { database } from "../db/client";
 import { installMethodGuard } from "../method-guard";
 import { countAbandonedRequestsIn } from "../saga/metrics";
@@ -23,8 +23,20 @@ countAbandonedRequestsIn((service) => tell({ type: "abandoned", service }));
 // request that trickles in) is installed here too.
 installMethodGuard();
 
+// Each commit of the services' data counted where the main thread reads it at once (start-thread.ts):
+// the app's reads of the services (stock, balances) are kept until it moves.
+const commits = new Int32Array((workerData as { commits: SharedArrayBuffer }).commits);
+
 // The database is opened (and migrated) before the first request: a failure stops the start.
 void database()
+  .then((db) => {
+    const write = db.write;
+    db.write = async (fn) => {
+      const value = await write(fn);
+      Atomics.add(commits, 0, 1);
+      return value;
+    };
+  })
   .then(() => startServicesListener())
   .then((listener) => tell({ type: "listening", url: listener.url }))
   .catch((error: unknown) => {
