@@ -14,8 +14,7 @@ import { countServiceCall, readBreakerStatesFrom } from "../saga/metrics";
 import type { ServicesStatus } from "../api/responses";
 import { CircuitBreaker, type BreakerView } from "./breaker";
 import { SIMULATE_HEADER, WORLD_HEADER } from "./http";
-import { exchange, TransportError, type Reply } from "./transport";
-import { readBody } from "../api/handler";
+import { exchange, failureReason, type Reply } from "./transport";
 
 export const serviceNames = ["inventory", "payment", "shipping"] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -236,9 +235,9 @@ async function send(request: ServiceRequest): Promise<ServiceAnswer> {
     });
   } catch (error) {
     if (signal.aborted) throw cutOff(signal, `The ${service} service did not answer POST /${path} in time`);
-    const failure = new ServiceUnavailable(`The ${service} service did not answer POST /${path}: ${reason(error)}`);
+    const failure = new ServiceUnavailable(`The ${service} service did not answer POST /${path}: ${failureReason(error)}`);
     // No connection was made: the request never reached the service. A connection that broke may have carried it.
-    failure.undelivered = NOT_CONNECTED.has(reason(error));
+    failure.undelivered = NOT_CONNECTED.has(failureReason(error));
     throw failure;
   }
   if (request.loseAnswer) {
@@ -247,7 +246,7 @@ async function send(request: ServiceRequest): Promise<ServiceAnswer> {
   }
   const text = await reply.text().catch((error: unknown) => {
     if (signal.aborted) throw cutOff(signal, `The ${service} service's answer to POST /${path} did not arrive in time`);
-    throw new ServiceUnavailable(`The ${service} service's answer to POST /${path} was cut off: ${reason(error)}`);
+    throw new ServiceUnavailable(`The ${service} service's answer to POST /${path} was cut off: ${failureReason(error)}`);
   });
   if (reply.status >= 500) {
     const failure = new ServiceUnavailable(`The ${service} service answered ${reply.status} to POST /${path}`);
@@ -260,11 +259,6 @@ async function send(request: ServiceRequest): Promise<ServiceAnswer> {
 
 // What the exchange's failure is caused by when no connection to the service was made at all.
 const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-
-function reason(error: unknown): string {
-  if (error instanceof TransportError) return error.code;
-  return error instanceof Error ? error.message : String(error);
-}
 
 function parse(text: string): unknown {
   try {
@@ -298,7 +292,9 @@ async function askService(
     status = reply.status;
     text = await reply.text();
   } catch (error) {
-    throw new ServiceUnavailable(`The ${service} service did not answer ${method} /${path}: ${signal.aborted ? "timeout" : reason(error)}`);
+    throw new ServiceUnavailable(
+      `The ${service} service did not answer ${method} /${path}: ${signal.aborted ? "timeout" : failureReason(error)}`,
+    );
   }
   if (status < 200 || status >= 300) throw new ServiceUnavailable(`The ${service} service answered ${status} to ${method} /${path}`);
   return parse(text);
@@ -317,64 +313,4 @@ export async function resetService(service: ServiceName, world: string): Promise
 /** Tells a service to forget the worlds the orchestrator removed (a sweep of idle worlds): at most FORGET_PAGE (lib/services/schemas.ts) at once. */
 export async function forgetWorlds(service: ServiceName, worlds: string[]): Promise<void> {
   await askService(service, "POST", "forget", {}, { worlds });
-}
-
-// Headers that belong to one connection, not to the request or answer passed on (RFC 9110, 7.6.1), with
-// those a Connection header names; the length is the exchange's own.
-const HOP_BY_HOP = [
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "te",
-  "trailer",
-  "upgrade",
-  "proxy-connection",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "host",
-  "content-length",
-];
-
-function passedOn(headers: Iterable<[string, string | string[] | undefined]>): Record<string, string> {
-  const all = [...headers].map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(", ") : value] as const);
-  const named =
-    all
-      .find(([name]) => name === "connection")?.[1]
-      ?.split(",")
-      .map((token) => token.trim().toLowerCase()) ?? [];
-  const dropped = new Set([...HOP_BY_HOP, ...named]);
-  const kept: Record<string, string> = {};
-  for (const [name, value] of all) if (value !== undefined && !dropped.has(name)) kept[name] = value;
-  return kept;
-}
-
-// Statuses whose answer has no body (a Response refuses one).
-const NO_BODY = new Set([204, 205, 304]);
-
-/**
- * A request to the services on the app's own port (/services/...), passed on to their thread, where
- * their data is (`base`: ownServicesUrl): its method, path, headers and body (read within the app's
- * limits: 413, 408), and the answer as it came. No answer from the thread within the services' timeout
- * is a ServiceUnavailable (503).
- */
-export async function forwardToServices(request: Request, base: string): Promise<Response> {
-  const { pathname, search } = new URL(request.url);
-  let body: string | undefined;
-  if (request.method !== "GET" && request.method !== "HEAD") {
-    const read = await readBody(request);
-    if (!read.ok) return read.response;
-    body = read.data;
-  }
-  const signal = AbortSignal.any([request.signal, AbortSignal.timeout(serviceTimeoutMs())]);
-  try {
-    const reply = await exchange(request.method, `${base}${pathname}${search}`, { headers: passedOn(request.headers), body, signal });
-    const text = await reply.text();
-    const empty = request.method === "HEAD" || NO_BODY.has(reply.status);
-    return new Response(empty ? null : text, { status: reply.status, headers: passedOn(Object.entries(reply.headers())) });
-  } catch (error) {
-    if (request.signal.aborted) throw error;
-    throw new ServiceUnavailable(
-      `The services did not answer ${request.method} ${pathname}: ${signal.aborted ? "timeout" : reason(error)}`,
-    );
-  }
 }

@@ -43,6 +43,12 @@ const agents = (globalForAgents.sagaStudioAgents ??= {
   https: new https.Agent({ keepAlive: true, timeout: IDLE_MS }),
 });
 
+/** What an exchange's failure was, in a word where Node has one (ECONNREFUSED), else its message. */
+export function failureReason(error: unknown): string {
+  if (error instanceof TransportError) return error.code;
+  return error instanceof Error ? error.message : String(error);
+}
+
 function failure(error: unknown, signal: AbortSignal): unknown {
   if (signal.aborted) return signal.reason;
   const code = (error as NodeJS.ErrnoException).code;

@@ -1,6 +1,5 @@
 import { handle } from "@/lib/api/handler";
-import { forwardToServices, ownServicesUrl } from "@/lib/services/client";
-import { serveServices } from "@/lib/services/http";
+import { servicesOnAppPort } from "@/lib/services/forward";
 
 // The inventory, payment and shipping services' own HTTP APIs (lib/services), on this server's port. By
 // default they run in a thread of their own, with their data (lib/services/start-thread.ts): the
@@ -9,8 +8,5 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ path: string[] }> };
 
-const serve = handle(async (request: Request, context: Context) => {
-  const thread = ownServicesUrl();
-  return thread ? forwardToServices(request, thread) : serveServices(request, (await context.params).path);
-});
+const serve = handle(async (request: Request, context: Context) => servicesOnAppPort(request, (await context.params).path));
 export { serve as GET, serve as POST, serve as PUT, serve as PATCH, serve as DELETE, serve as OPTIONS };
